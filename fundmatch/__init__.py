@@ -1,0 +1,125 @@
+"""fundmatch: which EU fund fits a municipality's project idea, and why.
+
+Give it a municipality profile and a project idea; it ranks AMIF, ESF+, ERDF, EAFRD (LEADER) and Interreg by
+eligibility and fit, explains every rule it applied with its legal basis, estimates the EU co-financing and
+lists what is still to be found out.
+
+Example:
+    >>> import fundmatch
+    >>> report = fundmatch.match(
+    ...     {"name": "Tarvisio", "country": "IT", "nuts": "ITH42", "population": 4100, "border_region": True},
+    ...     {"title": "Cross-border youth exchange", "themes": ["culture_sport"],
+    ...      "partners": [{"country": "AT", "type": "municipality"}]},
+    ...     funds=["INTERREG"],
+    ... )
+    >>> report.ranking[0].fund.value
+    'INTERREG'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from fundmatch._codes import (
+    Activity,
+    Fund,
+    OrganisationType,
+    Outcome,
+    RegionCategory,
+    RuleKind,
+    Status,
+    TargetGroup,
+    Theme,
+)
+from fundmatch._errors import FundmatchError, ProfileError, RulePackError
+from fundmatch._models import Municipality, Partner, ProjectIdea
+from fundmatch._pack import RulePack
+from fundmatch._report import (
+    Citation,
+    CoFinancing,
+    DerivedValue,
+    FundMatch,
+    InferredTerm,
+    MatchReport,
+    MissingInfo,
+    RuleHit,
+)
+from fundmatch._resources import period_folder as _period_folder
+
+__all__ = (
+    "Activity",
+    "Citation",
+    "CoFinancing",
+    "DEFAULT_PERIOD",
+    "DerivedValue",
+    "Fund",
+    "FundMatch",
+    "FundmatchError",
+    "InferredTerm",
+    "MatchReport",
+    "MissingInfo",
+    "Municipality",
+    "OrganisationType",
+    "Outcome",
+    "Partner",
+    "ProfileError",
+    "ProjectIdea",
+    "RegionCategory",
+    "RuleHit",
+    "RuleKind",
+    "RulePack",
+    "RulePackError",
+    "Status",
+    "TargetGroup",
+    "Theme",
+    "load_rules",
+    "match",
+)
+
+#: The programming period used when none is given.
+DEFAULT_PERIOD = "2021-2027"
+
+
+@lru_cache(maxsize=8)
+def _shipped(period: str) -> RulePack:
+    return RulePack(_period_folder(period))
+
+
+def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) -> RulePack:
+    """Load and compile a rule pack: a shipped period, or your own folder with ``path``.
+
+    Shipped packs are loaded once per process and shared; a folder given by ``path`` is read anew.
+    A malformed pack raises `RulePackError` naming file, line, rule id and the problem.
+    """
+    if path is not None:
+        return RulePack(path)
+    return _shipped(period)
+
+
+def match(
+    profile: Municipality | Mapping[str, Any],
+    idea: ProjectIdea | Mapping[str, Any],
+    *,
+    period: str = DEFAULT_PERIOD,
+    funds: Sequence[str] | None = None,
+) -> MatchReport:
+    """Rank the funds for one municipality and one project idea, every result explained.
+
+    ``profile`` and ``idea`` may be models or plain dicts (validated; bad input raises pydantic's
+    ``ValidationError`` naming the field). The shipped pack of ``period`` is loaded once and reused.
+    """
+    return load_rules(period).match(profile, idea, funds=funds)
+
+
+def __getattr__(name: str) -> str:
+    # Lazy, so that importing fundmatch does not read package metadata.
+    if name == "__version__":
+        try:
+            return version("fundmatch")
+        except PackageNotFoundError:
+            return "0+unknown"
+    raise AttributeError(f"module 'fundmatch' has no attribute {name!r}")

@@ -1,0 +1,37 @@
+"""The rule-pack audit: per fund, how many rules, how many verified, and what each cites."""
+
+from __future__ import annotations
+
+from fundmatch._pack import RulePack
+
+
+def render_audit(pack: RulePack, *, citations: bool = True) -> str:
+    """A reviewer's overview of a loaded pack."""
+    lines = [f"Rule pack {pack.period}, version {pack.version} ({pack.status}), folder {pack.folder}"]
+    total = verified = 0
+    for fund in pack._funds.values():
+        n = len(fund.rules)
+        ok = sum(r.spec.verified for r in fund.rules)
+        total, verified = total + n, verified + ok
+        kinds = {k: sum(r.spec.kind.value == k for r in fund.rules) for k in ("requirement", "exclusion", "preference")}
+        lines.append("")
+        lines.append(
+            f"{fund.fund.value} — {fund.name}: {n} rules ({kinds['requirement']} requirements, "
+            f"{kinds['exclusion']} exclusions, {kinds['preference']} preferences), {ok} verified, "
+            f"{len(fund.rates)} co-financing rates — {fund.path.name}"
+        )
+        if citations:
+            for rule in fund.rules:
+                mark = "verified  " if rule.spec.verified else "UNVERIFIED"
+                cite = rule.citation.act + (f", {rule.citation.article}" if rule.citation.article else "")
+                lines.append(f"  {mark} {rule.spec.kind.value:<11} {rule.spec.id:<36} {cite}")
+            for rate in fund.rates:
+                mark = "verified  " if rate.spec.verified else "UNVERIFIED"
+                cite = rate.citation.act + (f", {rate.citation.article}" if rate.citation.article else "")
+                span = f"{rate.spec.rate:.0%}" + (f"–{rate.spec.rate_max:.0%}" if rate.spec.rate_max else "")
+                lines.append(f"  {mark} rate        {rate.spec.id + ' ' + span:<36} {cite}")
+    lines.append("")
+    lines.append(
+        f"Total: {total} rules, {verified} verified ({verified / total:.0%})." if total else "Total: no rules."
+    )
+    return "\n".join(lines) + "\n"

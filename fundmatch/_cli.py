@@ -1,0 +1,123 @@
+"""The ``fundmatch`` command: screen an idea, audit the rule packs.
+
+Bad input files end with exit code 2 and one line naming the file and the problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from fundmatch._errors import FundmatchError
+from fundmatch._pack import RulePack
+from fundmatch._yaml import load_yaml
+
+
+class _InputFileError(Exception):
+    pass
+
+
+def _read(path: str) -> Any:
+    file = Path(path)
+    if not file.is_file():
+        raise _InputFileError(f"{path}: no such file")
+    if file.suffix.lower() == ".json":
+        try:
+            return json.loads(file.read_text(encoding="utf-8"))
+        except (ValueError, OSError) as exc:
+            raise _InputFileError(f"{path}: not valid JSON ({exc})") from None
+    return load_yaml(file)
+
+
+def _one_line(exc: ValidationError, path: str) -> str:
+    errors = exc.errors()
+    first = errors[0]
+    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{path}: {where}: {first['msg']}{more}"
+
+
+def _pack(args: argparse.Namespace) -> RulePack:
+    from fundmatch import load_rules
+
+    return load_rules(args.period, path=args.rules)
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    from fundmatch._models import Municipality, ProjectIdea
+
+    inputs = {}
+    for path, model in ((args.profile, Municipality), (args.idea, ProjectIdea)):
+        data = _read(path)
+        if not isinstance(data, dict):
+            raise _InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
+        try:
+            inputs[model] = model.model_validate(dict(data))
+        except ValidationError as exc:
+            raise _InputFileError(_one_line(exc, path)) from None
+    funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
+    report = _pack(args).match(inputs[Municipality], inputs[ProjectIdea], funds=funds)
+    if args.html:
+        Path(args.html).write_text(report._repr_html_(), encoding="utf-8")
+    if args.json:
+        sys.stdout.write(report.model_dump_json(indent=2) + "\n")
+    else:
+        from fundmatch._text import render_text
+
+        sys.stdout.write(render_text(report, hits=not args.brief))
+    return 0
+
+
+def _cmd_rules(args: argparse.Namespace) -> int:
+    from fundmatch._audit import render_audit
+
+    sys.stdout.write(render_audit(_pack(args), citations=not args.brief))
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fundmatch",
+        description="Which EU fund fits a municipality's project idea, and why.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def pack_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--period", default="2021-2027", help="programming period of the shipped packs (default: %(default)s)"
+        )
+        p.add_argument("--rules", metavar="DIR", help="use your own rule-pack folder instead of the shipped one")
+
+    m = sub.add_parser("match", help="rank the funds for a municipality and a project idea")
+    m.add_argument("profile", metavar="PROFILE", help="municipality profile, YAML or JSON")
+    m.add_argument("idea", metavar="IDEA", help="project idea, YAML or JSON")
+    m.add_argument("--json", action="store_true", help="print the full report as JSON")
+    m.add_argument("--html", metavar="FILE", help="also write the report as HTML to FILE")
+    m.add_argument("--funds", metavar="LIST", help="only these funds, comma-separated (e.g. AMIF,ESF+)")
+    m.add_argument("--brief", action="store_true", help="leave out the rule-by-rule detail")
+    pack_options(m)
+    m.set_defaults(run=_cmd_match)
+
+    r = sub.add_parser("rules", help="audit a rule pack: rules, verified share and citations per fund")
+    r.add_argument("--brief", action="store_true", help="counts only, no citations")
+    pack_options(r)
+    r.set_defaults(run=_cmd_rules)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except (_InputFileError, FundmatchError) as exc:
+        print(f"fundmatch: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

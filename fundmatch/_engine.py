@@ -1,0 +1,235 @@
+"""Evaluation of one compiled fund pack against the facts of one profile and idea.
+
+Three-valued: a rule whose facts are missing is ``unknown`` and never counts as failed. Requirements and
+exclusions decide the status; preferences only add to the fit score (an unknown preference counts half, so
+missing information neither rewards nor punishes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fundmatch._codes import Fund, Outcome, RuleKind, Status
+from fundmatch._errors import RulePackError
+from fundmatch._expressions import Condition, ExpressionProblem, render
+from fundmatch._facts import FACTS
+from fundmatch._report import Citation, CoFinancing, FundMatch, MissingInfo, RuleHit
+from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
+
+_UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its condition compiled and its citation resolved."""
+
+    spec: RuleSpec
+    condition: Condition
+    citation: Citation
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRate:
+    """A co-financing rate with its condition compiled."""
+
+    spec: RateSpec
+    condition: Condition | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStep:
+    """A next step with its condition compiled."""
+
+    spec: NextStepSpec
+    condition: Condition | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFund:
+    """One fund's pack, ready to evaluate."""
+
+    fund: Fund
+    name: str
+    management: str
+    summary: str
+    path: Path
+    legal_basis: tuple[Citation, ...]
+    rules: tuple[CompiledRule, ...]
+    rates: tuple[CompiledRate, ...]
+    basis: str
+    next_steps: tuple[CompiledStep, ...]
+
+
+def _question(fact: str) -> tuple[str, str]:
+    """The input to ask for when ``fact`` is missing, and the question."""
+    asks = FACTS[fact].asks
+    question = FACTS[asks].question if asks in FACTS else FACTS[fact].question
+    return asks, question
+
+
+def _missing_text(names: list[str]) -> str:
+    return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
+
+
+def _evaluate_rule(fund: CompiledFund, rule: CompiledRule, facts: dict[str, Any]) -> RuleHit:
+    spec = rule.spec
+    missing = rule.condition.missing(facts)
+    if missing:
+        outcome = Outcome.UNKNOWN
+        text = (
+            render(spec.unknown, facts)
+            if spec.unknown
+            else f"Not decided yet ({spec.title.lower()}): {_missing_text(missing)}"
+        )
+    else:
+        try:
+            holds = rule.condition.holds(facts)
+        except ExpressionProblem as exc:
+            raise RulePackError(exc.problem, path=fund.path, line=rule.line, rule_id=spec.id) from None
+        passed = not holds if spec.kind is RuleKind.EXCLUSION else holds
+        outcome = Outcome.PASS if passed else Outcome.FAIL
+        text = render(spec.pass_ if passed else spec.fail, facts)
+    if not spec.verified:
+        text += _UNVERIFIED
+    return RuleHit(
+        rule_id=spec.id,
+        title=spec.title,
+        kind=spec.kind,
+        outcome=outcome,
+        explanation=text,
+        citation=rule.citation,
+        verified=spec.verified,
+        weight=spec.weight or 0.0,
+        missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
+        affects_status=spec.kind is not RuleKind.PREFERENCE and spec.unknown_effect == "status",
+    )
+
+
+def _co_financing(fund: CompiledFund, facts: dict[str, Any]) -> tuple[CoFinancing, list[str]]:
+    budget = facts.get("budget_eur")
+    for rate in fund.rates:
+        spec = rate.spec
+        if rate.condition is not None:
+            missing = rate.condition.missing(facts)
+            if missing:
+                note = f"The rate depends on what is not known yet: {_missing_text(missing)}"
+                return CoFinancing(rate=None, basis=fund.basis, note=note, citation=rate.citation), missing
+            try:
+                if not rate.condition.holds(facts):
+                    continue
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{spec.id}") from None
+        note = render(spec.note, facts) if spec.note else ""
+        if (
+            rate.condition is not None
+            and "region_category" in rate.condition.reads
+            and facts.get("region_category_doubtful")
+        ):
+            note += (
+                " The category of region comes from a doubtful row of the shipped table:"
+                " confirm it with your managing authority."
+            )
+        if not spec.verified:
+            note += " Rate not verified against the act's text."
+        rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
+        return (
+            CoFinancing(
+                rate=spec.rate,
+                rate_max=rate_max,
+                amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
+                amount_max_eur=round(budget * rate_max, 2) if budget is not None and rate_max is not None else None,
+                tier=spec.label,
+                basis=fund.basis,
+                note=note.strip(),
+                citation=rate.citation,
+                verified=spec.verified,
+            ),
+            [],
+        )
+    return CoFinancing(rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."), []
+
+
+def _status(hits: list[RuleHit]) -> Status:
+    deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
+    if any(h.outcome is Outcome.FAIL for h in deciding):
+        return Status.INELIGIBLE
+    if any(h.outcome is Outcome.UNKNOWN and h.affects_status for h in deciding):
+        return Status.UNKNOWN
+    return Status.ELIGIBLE
+
+
+def _score(hits: list[RuleHit]) -> float:
+    preferences = [h for h in hits if h.kind is RuleKind.PREFERENCE]
+    total = sum(h.weight for h in preferences)
+    if not total:
+        return 0.0
+    got = sum(h.weight for h in preferences if h.outcome is Outcome.PASS)
+    got += 0.5 * sum(h.weight for h in preferences if h.outcome is Outcome.UNKNOWN)
+    return round(100.0 * got / total, 1)
+
+
+def _reason(status: Status, hits: list[RuleHit]) -> str:
+    deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
+    if status is Status.INELIGIBLE:
+        return next(h.explanation for h in deciding if h.outcome is Outcome.FAIL)
+    if status is Status.UNKNOWN:
+        return next(h.explanation for h in deciding if h.outcome is Outcome.UNKNOWN and h.affects_status)
+    best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
+    best.sort(key=lambda h: -h.weight)
+    lead = f"All {len(deciding)} requirements and exclusions are met"
+    return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+
+
+def evaluate_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundMatch:
+    """Apply every rule of ``fund`` to ``facts`` and explain the result."""
+    hits = [_evaluate_rule(fund, rule, facts) for rule in fund.rules]
+    status = _status(hits)
+    co_financing, rate_missing = _co_financing(fund, facts)
+
+    waiting: dict[str, list[str]] = {}
+    for hit in hits:
+        for name in hit.missing:
+            waiting.setdefault(name, []).append(hit.rule_id)
+    for fact in rate_missing:
+        waiting.setdefault(_question(fact)[0], []).append("co_financing")
+    missing = [
+        MissingInfo(
+            field=name, question=FACTS[name].question if name in FACTS else _question_for_input(name), rule_ids=ids
+        )
+        for name, ids in waiting.items()
+    ]
+
+    steps = []
+    for step in fund.next_steps:
+        if status not in step.spec.status:
+            continue
+        if step.condition is not None:
+            if step.condition.missing(facts):
+                continue
+            try:
+                if not step.condition.holds(facts):
+                    continue
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, path=fund.path, rule_id="next_steps") from None
+        steps.append(render(step.spec.text, facts))
+
+    return FundMatch(
+        fund=fund.fund,
+        name=fund.name,
+        status=status,
+        score=_score(hits),
+        reason=_reason(status, hits),
+        hits=hits,
+        missing=missing,
+        co_financing=co_financing,
+        next_steps=steps,
+    )
+
+
+def _question_for_input(name: str) -> str:
+    # Inputs that are read only through derived facts (``partners``) take the first such fact's question.
+    return next(f.question for f in FACTS.values() if f.asks == name)

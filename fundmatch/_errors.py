@@ -1,0 +1,72 @@
+"""The one error tree of fundmatch.
+
+::
+
+    FundmatchError                 base of everything fundmatch raises on purpose
+    ├── RulePackError (ValueError) a rule file or rule folder is wrong: file, line, rule id, field, suggestion
+    └── ProfileError (ValueError)  an argument to match() is wrong in a way pydantic cannot name
+
+Bad input models raise pydantic's own ``ValidationError`` (also a ``ValueError``), which names the field.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from pathlib import Path
+
+
+class FundmatchError(Exception):
+    """Base class of every error fundmatch raises on purpose."""
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelt ``word``, or None when nothing is close."""
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+class RulePackError(FundmatchError, ValueError):
+    """A rule pack (or one of its data files) is wrong.
+
+    Attributes:
+        path: the file at fault, when there is one.
+        line: 1-based line in that file, when known.
+        rule_id: the rule at fault, when the problem is inside a rule.
+        field: the key or symbol at fault, when there is one.
+        suggestion: the closest valid name to a misspelt one.
+        problem: the problem alone, without the location.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        *,
+        path: str | Path | None = None,
+        line: int | None = None,
+        rule_id: str | None = None,
+        field: str | None = None,
+        suggestion: str | None = None,
+    ) -> None:
+        self.problem = problem
+        self.path = Path(path) if path is not None else None
+        self.line = line
+        self.rule_id = rule_id
+        self.field = field
+        self.suggestion = suggestion
+        super().__init__(self._format())
+
+    def _format(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = str(self.path) + (f":{self.line}" if self.line else "") + ": "
+        rule = f"rule '{self.rule_id}': " if self.rule_id else ""
+        hint = f" (did you mean '{self.suggestion}'?)" if self.suggestion else ""
+        return f"{where}{rule}{self.problem}{hint}"
+
+    def __str__(self) -> str:
+        return self._format()
+
+
+class ProfileError(FundmatchError, ValueError):
+    """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period)."""

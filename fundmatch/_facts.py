@@ -1,0 +1,209 @@
+"""The facts rules are written over: one flat, typed namespace built from a profile and an idea.
+
+Most facts are the input models' own fields, typed from their annotations, so adding a field to a model
+makes it usable in rules. The rest are derived here once (partner countries, category of region, …) so that
+rule expressions stay one plain condition each. Every fact knows which input to ask for when it is missing.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import types
+import typing
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel
+from rule_engine import DataType
+
+from fundmatch._codes import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
+from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._regions import RegionTable
+from fundmatch._report import DerivedValue
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    """A symbol rules may read: its type, the input to ask for when it is missing, and the question."""
+
+    name: str
+    type: Any
+    asks: str
+    question: str
+
+
+def _datatype(annotation: Any) -> Any | None:
+    """The rule-engine type of a model field annotation (None for fields rules read only through facts)."""
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _datatype(inner[0]) if len(inner) == 1 else None
+    if origin is list:
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, (str, Enum)):
+            return DataType.SET(DataType.STRING)
+        return None
+    if annotation is bool:
+        return DataType.BOOLEAN
+    if annotation in (int, float):
+        return DataType.FLOAT
+    if annotation is _dt.date:
+        return DataType.DATETIME
+    if isinstance(annotation, type) and issubclass(annotation, (str, Enum)):
+        return DataType.STRING
+    return None
+
+
+def _model_facts(model: type[BaseModel]) -> dict[str, Fact]:
+    facts = {}
+    for name, info in model.model_fields.items():
+        kind = _datatype(info.annotation)
+        if kind is not None:
+            facts[name] = Fact(name, kind, name, info.description or f"What is the {name.replace('_', ' ')}?")
+    return facts
+
+
+_NUMBER, _TEXT, _BOOL, _TEXTS = DataType.FLOAT, DataType.STRING, DataType.BOOLEAN, DataType.SET(DataType.STRING)
+
+_DERIVED: tuple[Fact, ...] = (
+    Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?"),
+    Fact("nuts2", _TEXT, "nuts", "What is the municipality's NUTS code (level 2 or 3)?"),
+    Fact(
+        "region_category_doubtful",
+        _BOOL,
+        "region_category",
+        "Which category of region is the municipality in? (the shipped table is doubtful here)",
+    ),
+    Fact("partner_count", _NUMBER, "partners", "Which organisations take part besides the applicant?"),
+    Fact("partner_countries", _TEXTS, "partners", "In which countries are the partners based?"),
+    Fact("partner_types", _TEXTS, "partners", "What kinds of organisation are the partners?"),
+    Fact("countries", _TEXTS, "partners", "Which countries do the applicant and partners come from?"),
+    Fact("country_count", _NUMBER, "partners", "How many countries do the applicant and partners come from?"),
+    Fact("member_states", _TEXTS, "partners", "Which EU Member States do the applicant and partners come from?"),
+    Fact(
+        "member_state_count", _NUMBER, "partners", "How many EU Member States do the applicant and partners come from?"
+    ),
+    Fact(
+        "foreign_country_count", _NUMBER, "partners", "How many partner countries other than the applicant's are there?"
+    ),
+    Fact("planned_end", DataType.DATETIME, "end_date", "When will the project end (last expenditure)?"),
+)
+
+#: Every symbol a rule may read, by name.
+FACTS: dict[str, Fact] = {**_model_facts(Municipality), **_model_facts(ProjectIdea)}
+FACTS.update({fact.name: fact for fact in _DERIVED})
+# "name" (municipality) and "title" are there for explanations; partners are read through the derived facts.
+
+
+def _plain(value: Any) -> Any:
+    """A value as rule-engine wants it: enums as str, lists as sets, dates as UTC datetimes."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return {_plain(v) for v in value} or None
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.UTC)
+    return value
+
+
+def _add_months(day: _dt.date, months: int) -> _dt.date:
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    # Clamp to the month's last day (31 January + 1 month is 28/29 February).
+    for last in (day.day, 30, 29, 28):
+        try:
+            return _dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def build_facts(
+    municipality: Municipality, idea: ProjectIdea, regions: RegionTable | None
+) -> tuple[dict[str, Any], list[DerivedValue]]:
+    """The facts for one profile and idea, and the values derived on the way with their sources."""
+    facts: dict[str, Any] = {}
+    for model in (municipality, idea):
+        for name in type(model).model_fields:
+            if name in FACTS:
+                facts[name] = _plain(getattr(model, name))
+    derived: list[DerivedValue] = []
+
+    country = municipality.country
+    facts["member_state"] = country in EU_MEMBER_STATES
+    facts["nuts2"] = municipality.nuts[:4] if municipality.nuts else None
+
+    region = regions.lookup(municipality.nuts) if (regions is not None and municipality.nuts) else None
+    facts["region_category_doubtful"] = None
+    if municipality.region_category is not None:
+        facts["region_category_doubtful"] = False
+    elif region is not None:
+        facts["region_category"] = region.category.value
+        facts["region_category_doubtful"] = region.doubtful
+        derived.append(
+            DerivedValue(
+                field="region_category",
+                value=region.category.value,
+                source=f"{region.nuts2} {region.name} in the shipped table of Decision (EU) 2021/1130: {region.source}",
+                doubtful=region.doubtful,
+            )
+        )
+    elif municipality.nuts is not None:
+        derived.append(
+            DerivedValue(
+                field="region_category",
+                value=None,
+                source=f"NUTS-2 region {municipality.nuts[:4]} is not in the shipped table (it uses NUTS 2016 codes)",
+                doubtful=True,
+            )
+        )
+
+    if municipality.outermost_region is None:
+        # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).
+        if country not in COUNTRIES_WITH_OUTERMOST_REGIONS:
+            facts["outermost_region"] = False
+        elif region is not None:
+            facts["outermost_region"] = region.outermost
+            derived.append(
+                DerivedValue(
+                    field="outermost_region", value=region.outermost, source=f"{region.nuts2} in the shipped table"
+                )
+            )
+
+    partners = idea.partners
+    partner_countries = {p.country for p in partners}
+    countries = partner_countries | {country}
+    facts["partner_count"] = len(partners)
+    facts["partner_countries"] = partner_countries
+    facts["partner_types"] = {p.type.value for p in partners}
+    facts["countries"] = countries
+    facts["country_count"] = len(countries)
+    facts["member_states"] = countries & EU_MEMBER_STATES
+    facts["member_state_count"] = len(countries & EU_MEMBER_STATES)
+    facts["foreign_country_count"] = len(partner_countries - {country})
+
+    end = idea.end_date
+    if end is None and idea.start_date is not None and idea.duration_months is not None:
+        end = _add_months(idea.start_date, idea.duration_months)
+    facts["planned_end"] = _plain(end)
+    return facts, derived
+
+
+def format_value(value: Any) -> str:
+    """A fact as an officer reads it in an explanation."""
+    if value is None:
+        return "not given"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (set, frozenset, list, tuple)):
+        return ", ".join(sorted(format_value(v) for v in value)) or "none"
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    return str(value)

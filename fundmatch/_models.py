@@ -1,0 +1,170 @@
+"""The inputs: a municipality profile, a project idea and its partners (pydantic v2 models).
+
+Field descriptions double as the questions fundmatch asks when a rule needs a field that was left empty, so
+they are written for a municipal officer, not a programmer.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from fundmatch._codes import (
+    ISO_COUNTRIES,
+    NUTS_PREFIX,
+    Activity,
+    OrganisationType,
+    RegionCategory,
+    TargetGroup,
+    Theme,
+)
+
+_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,3}$")
+
+
+def _country(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    code = value.strip().upper()
+    # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB.
+    code = {"EL": "GR", "UK": "GB"}.get(code, code)
+    if code not in ISO_COUNTRIES:
+        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
+    return code
+
+
+CountryCode = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code")]
+
+
+class _Input(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Partner(_Input):
+    """An organisation taking part in the project besides the applicant."""
+
+    country: CountryCode = Field(description="Which country is the partner organisation based in?")
+    type: OrganisationType = Field(
+        default=OrganisationType.OTHER_PUBLIC_BODY, description="What kind of organisation is the partner?"
+    )
+    name: str | None = Field(default=None, description="Name of the partner organisation.")
+
+    _check_country = field_validator("country", mode="before")(_country)
+
+
+class Municipality(_Input):
+    """A municipality profile: where the applicant is and what it is like.
+
+    Example:
+        >>> Municipality(name="Tarvisio", country="IT", nuts="ITH42", population=4100).country
+        'IT'
+    """
+
+    name: str = Field(min_length=1, description="Name of the municipality.")
+    country: CountryCode = Field(description="In which country is the municipality?")
+    nuts: str | None = Field(
+        default=None,
+        description="What is the municipality's NUTS code (level 2 or 3, e.g. ITH42)?",
+    )
+    lau: str | None = Field(
+        default=None, description="What is the municipality's LAU (local administrative unit) code?"
+    )
+    population: int = Field(ge=0, le=50_000_000, description="How many inhabitants does the municipality have?")
+    degurba: int | None = Field(
+        default=None,
+        ge=1,
+        le=3,
+        description="What is the degree of urbanisation (1 city, 2 town or suburb, 3 rural area; Eurostat DEGURBA)?",
+    )
+    region_category: RegionCategory | None = Field(
+        default=None,
+        description="Which category of region (less developed, transition, more developed) is the municipality in?",
+    )
+    border_region: bool | None = Field(
+        default=None, description="Does the municipality lie in an Interreg cross-border programme area?"
+    )
+    outermost_region: bool | None = Field(
+        default=None, description="Does the municipality lie in an outermost region of the EU (TFEU Art. 349)?"
+    )
+    leader_lag: bool | None = Field(
+        default=None, description="Is the municipality covered by a LEADER local action group (LAG)?"
+    )
+    eu_project_staff_fte: float | None = Field(
+        default=None,
+        ge=0,
+        le=10_000,
+        description="How much staff time (in full-time equivalents) is available for EU projects?",
+    )
+    third_country_national_share: float | None = Field(
+        default=None, ge=0, le=1, description="What share of residents are third-country nationals (0 to 1)?"
+    )
+
+    _check_country = field_validator("country", mode="before")(_country)
+
+    @field_validator("nuts", "lau", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.strip().upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _nuts_matches_country(self) -> Municipality:
+        if self.nuts is None:
+            return self
+        if not _NUTS.match(self.nuts):
+            raise ValueError(
+                f"nuts: '{self.nuts}' is not a NUTS level-2 or level-3 code"
+                " (two letters and 2–3 characters, e.g. 'ITH42')"
+            )
+        prefix = NUTS_PREFIX.get(self.country, self.country)
+        if self.nuts[:2] != prefix:
+            raise ValueError(
+                f"nuts: '{self.nuts}' is not in country {self.country} (NUTS codes there start with '{prefix}')"
+            )
+        return self
+
+
+class ProjectIdea(_Input):
+    """A project idea: what the municipality wants to do, for whom, with whom and for how much.
+
+    Themes, target groups and activities left empty are inferred from the title and description.
+    """
+
+    title: str = Field(min_length=1, max_length=500, description="Short title of the project.")
+    description: str = Field(
+        default="", max_length=20_000, description="What is the project about, in a few sentences?"
+    )
+    themes: list[Theme] = Field(default_factory=list, description="What themes does the project address?")
+    target_groups: list[TargetGroup] = Field(
+        default_factory=list, description="Who is the project for (target groups)?"
+    )
+    activities: list[Activity] = Field(default_factory=list, description="What will the project do (activities)?")
+    applicant_type: OrganisationType = Field(
+        default=OrganisationType.MUNICIPALITY, description="What kind of organisation applies?"
+    )
+    partners: list[Partner] = Field(
+        default_factory=list, max_length=200, description="Which organisations take part besides the applicant?"
+    )
+    budget_eur: float | None = Field(
+        default=None, ge=0, le=1e11, description="What is the total cost of the project in EUR?"
+    )
+    duration_months: int | None = Field(default=None, ge=1, le=240, description="How many months will the project run?")
+    start_date: date | None = Field(default=None, description="When will the project start?")
+    end_date: date | None = Field(default=None, description="When will the project end (last expenditure)?")
+    completed_before_application: bool | None = Field(
+        default=None, description="Has the project already been completed before applying for funding?"
+    )
+
+    @field_validator("themes", "target_groups", "activities")
+    @classmethod
+    def _unique(cls, value: list[Any]) -> list[Any]:
+        # Order kept, duplicates dropped: the lists are sets with a stable order for reports.
+        return list(dict.fromkeys(value))
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> ProjectIdea:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValueError("end_date: the project cannot end before it starts")
+        return self

@@ -1,0 +1,122 @@
+"""A loaded rule pack: every fund of one period, compiled once and reused for every match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from fundmatch._codes import Fund, Status
+from fundmatch._engine import CompiledFund, evaluate_fund
+from fundmatch._errors import ProfileError
+from fundmatch._facts import build_facts
+from fundmatch._loader import load_folder
+from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._report import InferredTerm, MatchReport
+
+_STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
+_INFERRED_FIELDS = ("themes", "target_groups", "activities")
+
+
+def _as_model(value: Any, model: type[BaseModel], what: str) -> Any:
+    if isinstance(value, model):
+        return value
+    if isinstance(value, Mapping):
+        return model.model_validate(dict(value))
+    raise ProfileError(f"{what} must be a {model.__name__} or a mapping of its fields, not {type(value).__name__}")
+
+
+class RulePack:
+    """Every fund pack of one period, compiled and ready to match.
+
+    Get one with `fundmatch.load_rules`; keep it and call `match` as often as needed.
+    """
+
+    def __init__(self, folder: str | Path) -> None:
+        self.folder = Path(folder)
+        meta, funds, regions, vocabulary = load_folder(self.folder)
+        self.period: str = meta.period
+        self.version: str = meta.version
+        self.status: str = meta.status
+        self._funds: dict[str, CompiledFund] = funds
+        self._regions = regions
+        self._vocabulary = vocabulary
+
+    @property
+    def funds(self) -> list[str]:
+        """The fund ids this pack covers, in pack order."""
+        return list(self._funds)
+
+    def _select(self, funds: Sequence[str] | None) -> list[CompiledFund]:
+        if funds is None:
+            return list(self._funds.values())
+        if isinstance(funds, str):
+            funds = [funds]
+        chosen = []
+        for name in funds:
+            key = name.value if isinstance(name, Fund) else str(name).upper()
+            key = {"ESF": "ESF+", "ESFPLUS": "ESF+", "LEADER": "EAFRD"}.get(key, key)
+            if key not in self._funds:
+                raise ProfileError(f"unknown fund '{name}'; this pack has {', '.join(self._funds)}")
+            chosen.append(self._funds[key])
+        return chosen
+
+    def infer(self, idea: ProjectIdea | Mapping[str, Any]) -> tuple[ProjectIdea, list[InferredTerm]]:
+        """The idea with empty themes, target groups and activities read from its text, and the evidence."""
+        idea = _as_model(idea, ProjectIdea, "idea")
+        empty = [f for f in _INFERRED_FIELDS if not getattr(idea, f)]
+        if not empty or self._vocabulary is None:
+            return idea, []
+        found = [t for t in self._vocabulary.infer(f"{idea.title}\n{idea.description}") if t.field in empty]
+        update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
+        return idea.model_validate({**idea.model_dump(), **update}), found
+
+    def match(
+        self,
+        profile: Municipality | Mapping[str, Any],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+    ) -> MatchReport:
+        """Rank the funds of this pack for one municipality and one idea, every result explained.
+
+        Args:
+            profile: a `Municipality` or a mapping of its fields.
+            idea: a `ProjectIdea` or a mapping of its fields.
+            funds: restrict to these fund ids (default: all of the pack).
+        """
+        chosen = self._select(funds)
+        idea, inferred = self.infer(idea)
+        return self._match(_as_model(profile, Municipality, "profile"), idea, inferred, chosen)
+
+    def match_many(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+    ) -> list[MatchReport]:
+        """One report per municipality for the same idea; the idea's text is read only once."""
+        chosen = self._select(funds)
+        idea, inferred = self.infer(idea)
+        return [self._match(_as_model(p, Municipality, "profile"), idea, inferred, chosen) for p in profiles]
+
+    def _match(
+        self, profile: Municipality, idea: ProjectIdea, inferred: list[InferredTerm], chosen: list[CompiledFund]
+    ) -> MatchReport:
+        facts, derived = build_facts(profile, idea, self._regions)
+        order = {name: i for i, name in enumerate(self._funds)}
+        results = [evaluate_fund(fund, facts) for fund in chosen]
+        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, order[r.fund.value]))
+        return MatchReport(
+            period=self.period,
+            pack_version=self.version,
+            municipality=profile,
+            idea=idea,
+            inferred=inferred,
+            derived=derived,
+            ranking=results,
+        )
+
+    def __repr__(self) -> str:
+        return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"

@@ -1,0 +1,85 @@
+"""Categories of region for 2021–2027 (CPR Art. 108(2)), from the table shipped with the rule packs.
+
+The table is data with provenance per row: a derived category is reported with the row's source, and rows
+derived close to a threshold are flagged as doubtful rather than passed off as certain.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from fundmatch._codes import RegionCategory
+from fundmatch._errors import RulePackError
+
+_COLUMNS = ("nuts2_code", "name", "category_2021_2027", "category_2014_2020", "outermost", "source")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """One NUTS-2 region of the table."""
+
+    nuts2: str
+    name: str
+    category: RegionCategory
+    outermost: bool
+    source: str
+
+    @property
+    def doubtful(self) -> bool:
+        """True when the category was derived within 5 points of a threshold and not confirmed."""
+        return self.source.startswith("DOUBTFUL")
+
+
+class RegionTable:
+    """NUTS-2 code → category of region, with the source of each row."""
+
+    def __init__(self, regions: dict[str, Region], path: Path | None = None) -> None:
+        self._regions = regions
+        self.path = path
+
+    @classmethod
+    def load(cls, path: str | Path) -> RegionTable:
+        """Read a table with the columns of ``region_categories.csv``; a bad row raises `RulePackError`."""
+        path = Path(path)
+        regions: dict[str, Region] = {}
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
+                if missing:
+                    raise RulePackError(f"missing column(s) {', '.join(missing)}", path=path, line=1)
+                for line, row in enumerate(reader, start=2):
+                    code = (row["nuts2_code"] or "").strip().upper()
+                    raw = (row["category_2021_2027"] or "").strip().replace(" ", "_")
+                    try:
+                        category = RegionCategory(raw)
+                    except ValueError:
+                        raise RulePackError(
+                            f"unknown category '{row['category_2021_2027']}'",
+                            path=path,
+                            line=line,
+                            field="category_2021_2027",
+                        ) from None
+                    if len(code) != 4 or code in regions:
+                        raise RulePackError(
+                            f"bad or repeated NUTS-2 code '{code}'", path=path, line=line, field="nuts2_code"
+                        )
+                    regions[code] = Region(
+                        nuts2=code,
+                        name=row["name"].strip(),
+                        category=category,
+                        outermost=row["outermost"].strip().lower() == "yes",
+                        source=row["source"].strip(),
+                    )
+        except OSError as exc:
+            raise RulePackError(f"cannot read region table: {exc}", path=path) from None
+        return cls(regions, path)
+
+    def lookup(self, nuts: str) -> Region | None:
+        """The NUTS-2 region of a level-2 or level-3 code, or None when the table does not have it."""
+        return self._regions.get(nuts[:4].upper())
+
+    def __len__(self) -> int:
+        return len(self._regions)

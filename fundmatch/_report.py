@@ -1,0 +1,166 @@
+"""The outputs: a match report, one fund's result in it, and each rule hit behind that result.
+
+Every result carries the hits that produced it, so an officer (or an auditor) can follow each step back to
+the article of law it rests on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fundmatch._codes import Fund, Outcome, RuleKind, Status
+from fundmatch._models import Municipality, ProjectIdea
+
+#: Version of the report's JSON layout; bumped on any incompatible change.
+SCHEMA_VERSION = "1.0"
+
+
+class _Output(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Citation(_Output):
+    """Where a rule comes from: the legal act, the article, and a link."""
+
+    act: str = Field(description="The legal act, e.g. 'Regulation (EU) 2021/1059 (Interreg)'.")
+    article: str | None = Field(default=None, description="Article and paragraph, e.g. 'Art. 23(1)'.")
+    link: str | None = Field(default=None, description="Where to read the act.")
+
+    def __str__(self) -> str:
+        text = self.act + (f", {self.article}" if self.article else "")
+        return text + (f" <{self.link}>" if self.link else "")
+
+
+class RuleHit(_Output):
+    """One rule applied to one profile and idea."""
+
+    rule_id: str
+    title: str = Field(description="What the rule checks, in a few words.")
+    kind: RuleKind
+    outcome: Outcome
+    explanation: str = Field(description="One sentence an officer understands.")
+    citation: Citation
+    verified: bool = Field(description="False when the legal basis could not be checked against the text of the act.")
+    weight: float = Field(default=0.0, description="The rule's part of the fit score (preferences only).")
+    missing: list[str] = Field(default_factory=list, description="Inputs the rule needed that were not given.")
+    affects_status: bool = Field(
+        default=True, description="False when an unknown outcome only raises a question and does not hold the status."
+    )
+
+
+class MissingInfo(_Output):
+    """Something the officer still has to find out, and which rules wait for it."""
+
+    field: str
+    question: str
+    rule_ids: list[str]
+
+
+class CoFinancing(_Output):
+    """The maximum EU co-financing rate that applies and the EU amount it gives on the budget."""
+
+    rate: float | None = Field(description="Maximum EU share of eligible cost (0–1); None when it cannot be decided.")
+    rate_max: float | None = Field(
+        default=None, description="Upper end when the rate is a range the inputs cannot narrow (e.g. 60–70 %)."
+    )
+    amount_eur: float | None = Field(default=None, description="Estimated EU contribution at `rate` on the budget.")
+    amount_max_eur: float | None = Field(default=None, description="Estimated EU contribution at `rate_max`.")
+    tier: str | None = Field(default=None, description="Which rate of the pack applies.")
+    basis: str = Field(default="total eligible cost")
+    note: str = Field(default="", description="Why this rate, and what would change it.")
+    citation: Citation | None = None
+    verified: bool = True
+
+    def describe(self) -> str:
+        """A short phrase such as 'up to 60–70 % (EUR 120,000–140,000)'."""
+        if self.rate is None:
+            return "rate unknown"
+        rate = f"{self.rate:.0%}" if self.rate_max in (None, self.rate) else f"{self.rate:.0%}–{self.rate_max:.0%}"
+        text = f"up to {rate}"
+        if self.amount_eur is not None:
+            amount = f"EUR {self.amount_eur:,.0f}"
+            if self.amount_max_eur is not None and self.amount_max_eur != self.amount_eur:
+                amount += f"–{self.amount_max_eur:,.0f}"
+            text += f" ({amount})"
+        return text
+
+
+class DerivedValue(_Output):
+    """A profile value fundmatch worked out itself, with where it comes from."""
+
+    field: str
+    value: Any
+    source: str
+    doubtful: bool = False
+
+
+class InferredTerm(_Output):
+    """One theme, target group or activity read from the free text, with its evidence."""
+
+    field: str = Field(description="'themes', 'target_groups' or 'activities'.")
+    id: str = Field(description="The vocabulary id inferred.")
+    matched: str = Field(description="The words of the text that matched.")
+    term: str = Field(description="The vocabulary term they matched.")
+    language: str = Field(description="Language of that term (ISO 639-1).")
+    similarity: float = Field(description="rapidfuzz similarity, 0–100.")
+
+
+class FundMatch(_Output):
+    """How one fund stands for the idea: status, fit, the rule hits behind it, money and next steps."""
+
+    fund: Fund
+    name: str = Field(description="Full name of the fund.")
+    status: Status
+    score: float = Field(ge=0, le=100, description="Fit, 0–100, from the weighted preferences.")
+    reason: str = Field(description="The one-line reason for the status.")
+    hits: list[RuleHit]
+    missing: list[MissingInfo]
+    co_financing: CoFinancing
+    next_steps: list[str]
+
+    def failed(self) -> list[RuleHit]:
+        """The requirements and exclusions that made the fund ineligible."""
+        return [h for h in self.hits if h.outcome is Outcome.FAIL and h.kind is not RuleKind.PREFERENCE]
+
+
+class MatchReport(_Output):
+    """Funds ranked for one municipality and one idea: eligible first, then unknown, then ineligible."""
+
+    schema_version: str = SCHEMA_VERSION
+    period: str
+    pack_version: str
+    municipality: Municipality
+    idea: ProjectIdea = Field(description="The idea as evaluated, with inferred themes, target groups and activities.")
+    inferred: list[InferredTerm] = Field(default_factory=list)
+    derived: list[DerivedValue] = Field(default_factory=list)
+    ranking: list[FundMatch]
+
+    @property
+    def best(self) -> FundMatch | None:
+        """The top-ranked fund unless even that one is ineligible."""
+        if self.ranking and self.ranking[0].status is not Status.INELIGIBLE:
+            return self.ranking[0]
+        return None
+
+    def __getitem__(self, fund: str) -> FundMatch:
+        """The result for one fund, by id (``report["AMIF"]``)."""
+        for item in self.ranking:
+            if item.fund.value == fund:
+                return item
+        raise KeyError(fund)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as plain JSON-ready Python data."""
+        return self.model_dump(mode="json")
+
+    def __str__(self) -> str:
+        from fundmatch._text import render_text
+
+        return render_text(self)
+
+    def _repr_html_(self) -> str:
+        from fundmatch._html import render_html
+
+        return render_html(self)

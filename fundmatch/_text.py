@@ -1,0 +1,60 @@
+"""The plain-text form of a match report, for terminals and logs."""
+
+from __future__ import annotations
+
+import textwrap
+
+from fundmatch._codes import Outcome, RuleKind
+from fundmatch._report import FundMatch, MatchReport
+
+_MARK = {Outcome.PASS: "+", Outcome.FAIL: "x", Outcome.UNKNOWN: "?"}
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
+
+
+def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
+    """Lines for one fund of a report."""
+    lines = [
+        f"{rank}. {item.fund.value} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
+        f"EU co-financing {item.co_financing.describe()}",
+        _wrap(item.reason, "   "),
+    ]
+    if item.co_financing.note:
+        lines.append(_wrap(f"Rate: {item.co_financing.note}", "   "))
+    if hits:
+        for hit in item.hits:
+            kind = "" if hit.kind is RuleKind.REQUIREMENT else f" [{hit.kind.value}]"
+            lines.append(
+                _wrap(
+                    f"[{_MARK[hit.outcome]}] {hit.explanation}{kind} — {hit.citation.act}"
+                    + (f", {hit.citation.article}" if hit.citation.article else ""),
+                    "     ",
+                )
+            )
+    for missing in item.missing:
+        lines.append(_wrap(f"To find out: {missing.question}", "   "))
+    for step in item.next_steps:
+        lines.append(_wrap(f"Next: {step}", "   "))
+    return lines
+
+
+def render_text(report: MatchReport, *, hits: bool = True) -> str:
+    """A readable summary: the ranking, each fund's reasons, and what the officer still has to find out."""
+    m = report.municipality
+    head = [
+        f"fundmatch {report.period} (rules v{report.pack_version}) — {report.idea.title}",
+        f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), population {m.population:,}",
+    ]
+    for value in report.derived:
+        flag = " (doubtful)" if value.doubtful else ""
+        head.append(_wrap(f"Derived {value.field} = {value.value}{flag}: {value.source}", ""))
+    if report.inferred:
+        read = ", ".join(f"'{t.matched}' as {t.id}" for t in report.inferred)
+        head.append(_wrap(f"Read from the description: {read}", ""))
+    body: list[str] = []
+    for rank, item in enumerate(report.ranking, start=1):
+        body.append("")
+        body.extend(render_fund(rank, item, hits=hits))
+    return "\n".join(head + body) + "\n"

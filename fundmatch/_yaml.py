@@ -1,0 +1,94 @@
+"""A strict YAML reader for rule packs: safe, line-aware, and unambiguous.
+
+* Only ``SafeLoader`` (its C version when present): a rule file is data, never code; ``!!python/...`` tags
+  are refused.
+* Every mapping remembers the line of each key, so errors can point at ``file:line``.
+* Duplicate keys are errors (plain PyYAML keeps the last one silently).
+* Booleans are YAML 1.2's ``true``/``false`` only: YAML 1.1 reads Norway's code ``NO`` (and ``yes``, ``on``,
+  ``off``) as booleans, which silently breaks country lists.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from fundmatch._errors import RulePackError
+
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+class LineDict(dict[str, Any]):
+    """A mapping read from YAML that knows its own line and the line of each key (1-based)."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        """Line of ``key``, or of the mapping itself when the key is absent."""
+        return self.key_lines.get(key, self.line)
+
+
+class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
+    pass
+
+
+# YAML 1.2 booleans only: drop the YAML 1.1 resolver (yes/no/on/off) and add a strict one.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _BOOL_TAG]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(_BOOL_TAG, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+
+
+def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str):
+            key = str(key)
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"duplicate key '{key}' (first on line {result.key_lines[key]})", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
+    """Parse YAML text strictly; a problem raises `RulePackError` naming ``path`` and the line."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        if "could not determine a constructor" in str(exc):
+            problem = f"tag not allowed in a rule file ({problem})"
+        raise RulePackError(f"YAML error: {problem}", path=path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise RulePackError(f"YAML error: {exc}", path=path) from None
+    except RecursionError:
+        raise RulePackError("YAML error: nesting too deep", path=path) from None
+
+
+def load_yaml(path: str | Path) -> Any:
+    """Read and parse a YAML file strictly (see `parse_yaml`)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RulePackError(f"cannot read file: {exc}", path=path) from None
+    return parse_yaml(text, path)

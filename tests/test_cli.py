@@ -1,0 +1,74 @@
+"""The command line: readable output, JSON, and exit code 2 with one line on bad files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from fundmatch._cli import main
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+PROFILE = str(EXAMPLES / "profiles" / "bressanone.yaml")
+IDEA = str(EXAMPLES / "ideas" / "ausbildungsbruecke.yaml")
+
+
+def test_match_prints_a_ranked_explained_table(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["match", PROFILE, IDEA]) == 0
+    out = capsys.readouterr().out
+    assert out.index("INTERREG") < out.index("EAFRD")
+    assert "Partners come from 2 countries (AT, IT)." in out and "Art. 23(1)" in out
+
+
+def test_match_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    html = tmp_path / "report.html"
+    assert main(["match", PROFILE, IDEA, "--json", "--funds", "INTERREG,AMIF", "--html", str(html)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert sorted(r["fund"] for r in data["ranking"]) == ["AMIF", "INTERREG"]
+    assert data["schema_version"] and data["pack_version"] == "2021-2027.1"
+    assert html.read_text(encoding="utf-8").startswith("<div>")
+
+
+def test_json_profile_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    profile = tmp_path / "p.json"
+    profile.write_text(json.dumps({"name": "Lienz", "country": "AT", "population": 12000}), encoding="utf-8")
+    assert main(["match", str(profile), IDEA, "--brief"]) == 0
+    assert "Lienz (AT)" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        ("name: X\ncountry: IT\npopulation: many\n", "population: Input should be a valid integer"),
+        ("name: X\ncountry: IT\npopulation: [1\n", "YAML error"),
+        ("- a list\n", "expected a mapping"),
+        ("name: X\ncountry: IT\npopulation: 5\nfoo: 1\n", "foo: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_profile_file_exits_2_with_one_line(
+    content: str, words: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(content, encoding="utf-8")
+    assert main(["match", str(bad), IDEA]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "bad.yaml" in err and words in err
+
+
+def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["match", "nope.yaml", IDEA]) == 2
+    assert "nope.yaml: no such file" in capsys.readouterr().err
+
+
+def test_broken_rule_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["match", PROFILE, IDEA, "--rules", str(tmp_path)]) == 2
+    assert "period.yaml" in capsys.readouterr().err
+
+
+def test_rules_audit(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["rules", "--period", "2021-2027"]) == 0
+    out = capsys.readouterr().out
+    for fund in ("AMIF", "ESF+", "ERDF", "EAFRD", "INTERREG"):
+        assert f"\n{fund} — " in out
+    assert "UNVERIFIED" in out and "verified" in out and "Total:" in out

@@ -1,0 +1,205 @@
+"""Evaluation: three-valued rule outcomes, status, score, ranking, co-financing and missing information."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fundmatch
+from fundmatch import Outcome, ProfileError, Status
+
+from .conftest import idea, profile
+
+
+def _hit(result: fundmatch.FundMatch, rule_id: str) -> fundmatch.RuleHit:
+    return next(h for h in result.hits if h.rule_id == rule_id)
+
+
+def test_pass_and_fail_explanations_carry_actual_values(pack: fundmatch.RulePack) -> None:
+    ok = pack.match(profile(), idea(), funds=["INTERREG"])["INTERREG"]
+    assert _hit(ok, "two_countries").outcome is Outcome.PASS
+    assert _hit(ok, "two_countries").explanation == "Partners come from 2 countries (AT, IT)."
+    bad = pack.match(profile(), idea(partners=[{"country": "IT"}]), funds=["INTERREG"])["INTERREG"]
+    hit = _hit(bad, "two_countries")
+    assert hit.outcome is Outcome.FAIL
+    assert hit.explanation == "Partners come from 1 country (IT); Interreg needs at least 2."
+    assert hit.citation.act.startswith("Regulation (EU) 2021/1059") and hit.citation.article == "Art. 23(1)"
+    assert hit.citation.link and hit.citation.link.startswith("http")
+    assert bad.status is Status.INELIGIBLE and bad.failed() == [hit]
+
+
+def test_missing_input_gives_unknown_never_fail(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(leader_lag=None), idea(), funds=["EAFRD"])
+    result = report["EAFRD"]
+    hit = _hit(result, "leader_area")
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing == ["leader_lag"]
+    assert result.status is Status.UNKNOWN
+    assert [m.field for m in result.missing if "leader_area" in m.rule_ids] == ["leader_lag"]
+    assert "local action group" in next(m.question for m in result.missing if m.field == "leader_lag")
+
+
+def test_missing_themes_make_thematic_rules_unknown(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(), idea(themes=[], description="", title="Projekt"), funds=["ESF+"])
+    result = report["ESF+"]
+    assert _hit(result, "social_objective").outcome is Outcome.UNKNOWN
+    assert result.status is Status.UNKNOWN
+    assert "themes" in [m.field for m in result.missing]
+
+
+def test_exclusion_fails_when_its_condition_holds(pack: fundmatch.RulePack) -> None:
+    construction = idea(activities=["construction"], themes=["housing"])
+    result = pack.match(profile(), construction, funds=["ESF+"])["ESF+"]
+    hit = _hit(result, "not_infrastructure_only")
+    assert hit.kind is fundmatch.RuleKind.EXCLUSION and hit.outcome is Outcome.FAIL
+    assert result.status is Status.INELIGIBLE
+    soft = pack.match(profile(), idea(), funds=["ESF+"])["ESF+"]
+    assert _hit(soft, "not_infrastructure_only").outcome is Outcome.PASS
+
+
+def test_unverified_rules_say_so(pack: fundmatch.RulePack) -> None:
+    result = pack.match(profile(), idea(), funds=["EAFRD"])["EAFRD"]
+    hit = _hit(result, "rural_area")
+    assert not hit.verified and "not verified" in hit.explanation
+
+
+def test_score_counts_preferences_and_half_for_unknown(pack: fundmatch.RulePack) -> None:
+    full = pack.match(profile(), idea(), funds=["AMIF"])["AMIF"]
+    assert full.score == 100.0
+    # Without staff and share information those two preferences count half.
+    partial = pack.match(profile(eu_project_staff_fte=None, third_country_national_share=None), idea(), funds=["AMIF"])[
+        "AMIF"
+    ]
+    prefs = [h for h in partial.hits if h.kind is fundmatch.RuleKind.PREFERENCE]
+    total = sum(h.weight for h in prefs)
+    unknown = sum(h.weight for h in prefs if h.outcome is Outcome.UNKNOWN)
+    assert unknown > 0 and partial.score == pytest.approx(100 * (total - unknown / 2) / total, abs=0.05)
+
+
+def test_ranking_puts_eligible_before_unknown_before_ineligible(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(leader_lag=None), idea(partners=[]))
+    order = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
+    keys = [(order[r.status], -r.score) for r in report.ranking]
+    assert keys == sorted(keys)
+    assert {r.status for r in report.ranking} == {Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE}
+    assert report.best is report.ranking[0]
+
+
+def test_best_is_none_when_everything_is_ineligible(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(country="NO", nuts=None), idea(partners=[]))
+    assert all(r.status is Status.INELIGIBLE for r in report.ranking)
+    assert report.best is None
+
+
+def test_co_financing_by_region_category(pack: fundmatch.RulePack) -> None:
+    # ITH42 is more developed in the shipped table: 40-50 %, shown as a range.
+    result = pack.match(profile(), idea(budget_eur=200000), funds=["ESF+"])["ESF+"]
+    cf = result.co_financing
+    assert (cf.rate, cf.rate_max) == (0.40, 0.50)
+    assert (cf.amount_eur, cf.amount_max_eur) == (80000.0, 100000.0)
+    assert cf.citation is not None and "112(3)" in (cf.citation.article or "")
+    # The user's explicit category wins over the table.
+    explicit = pack.match(profile(region_category="less_developed"), idea(budget_eur=200000), funds=["ESF+"])["ESF+"]
+    assert explicit.co_financing.rate == 0.85 and explicit.co_financing.amount_eur == 170000.0
+
+
+def test_unknown_region_category_is_said_not_guessed(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(nuts=None), idea(), funds=["ERDF"])
+    cf = report["ERDF"].co_financing
+    assert cf.rate is None and cf.amount_eur is None
+    assert "category of region" in cf.note
+    assert "co_financing" in next(m.rule_ids for m in report["ERDF"].missing if m.field == "region_category")
+
+
+def test_region_not_in_table_is_reported(pack: fundmatch.RulePack) -> None:
+    # PT16 (Centro) is one of the three regions the shipped table lacks.
+    report = pack.match(profile(country="PT", nuts="PT16D"), idea(), funds=["ERDF"])
+    assert report["ERDF"].co_financing.rate is None
+    assert any(
+        d.field == "region_category" and d.value is None and "not in the shipped table" in d.source
+        for d in report.derived
+    )
+
+
+def test_doubtful_region_is_flagged(pack: fundmatch.RulePack) -> None:
+    # BE22 is marked DOUBTFUL in the table (within 5 points of a threshold).
+    report = pack.match(profile(country="BE", nuts="BE221"), idea(), funds=["ERDF"])
+    assert any(d.doubtful for d in report.derived if d.field == "region_category")
+    assert "doubtful" in report["ERDF"].co_financing.note
+
+
+def test_outermost_region_is_derived(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(country="FR", nuts="FRY20"), idea(), funds=["ESF+"])
+    assert report["ESF+"].co_financing.rate == 0.85
+    assert report["ESF+"].co_financing.tier == "Outermost region"
+
+
+def test_amif_annex_iv_rate_for_local_authorities(pack: fundmatch.RulePack) -> None:
+    municipal = pack.match(profile(), idea(budget_eur=100000), funds=["AMIF"])["AMIF"]
+    assert municipal.co_financing.rate == 0.90 and municipal.co_financing.amount_eur == 90000.0
+    business = pack.match(profile(), idea(applicant_type="business"), funds=["AMIF"])["AMIF"]
+    assert business.co_financing.rate == 0.75
+
+
+def test_next_steps_follow_conditions(pack: fundmatch.RulePack) -> None:
+    five = [{"country": c} for c in ("AT", "DE", "FR", "ES")]
+    steps = pack.match(profile(), idea(partners=five), funds=["AMIF"])["AMIF"].next_steps
+    assert any("Union actions: with partners in 5 Member States" in s for s in steps)
+    steps = pack.match(profile(), idea(), funds=["AMIF"])["AMIF"].next_steps
+    assert any("with 2, the national programme is your route" in s for s in steps)
+
+
+def test_funds_filter_and_unknown_fund(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(), idea(), funds=["esf+", "LEADER"])
+    assert sorted(r.fund.value for r in report.ranking) == ["EAFRD", "ESF+"]
+    with pytest.raises(ProfileError, match="unknown fund 'EMFAF'"):
+        pack.match(profile(), idea(), funds=["EMFAF"])
+
+
+def test_non_mapping_input_is_a_profile_error(pack: fundmatch.RulePack) -> None:
+    with pytest.raises(ProfileError, match="profile must be a Municipality"):
+        pack.match(["not", "a", "profile"], idea())  # type: ignore[arg-type]
+
+
+def test_match_many_equals_match_one_by_one(pack: fundmatch.RulePack) -> None:
+    profiles = [
+        profile(),
+        profile(name="B", leader_lag=False, population=200000, degurba=1),
+        profile(country="NO", nuts=None),
+    ]
+    many = pack.match_many(profiles, idea())
+    assert [r.model_dump_json() for r in many] == [pack.match(p, idea()).model_dump_json() for p in profiles]
+
+
+def test_report_serialises_and_prints(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(), idea())
+    data = report.to_dict()
+    assert data["schema_version"] == "1.0" and data["period"] == "2021-2027"
+    assert fundmatch.MatchReport.model_validate_json(report.model_dump_json()) == report
+    text = str(report)
+    assert "INTERREG" in text and "Art. 23(1)" in text and "ELIGIBLE" in text
+    html = report._repr_html_()
+    assert html.startswith("<div>") and "<details>" in html
+
+
+def test_html_escapes_user_text(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(name="<script>alert(1)</script>"), idea(title="<b>x</b>"))
+    html = report._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<b>x</b>" not in html
+
+
+def test_module_level_match_uses_the_cached_pack() -> None:
+    report = fundmatch.match(profile(), idea(), funds=["INTERREG"])
+    assert report.ranking[0].fund is fundmatch.Fund.INTERREG
+
+
+def test_evaluation_error_names_rule(pack_copy: Path) -> None:
+    text = (pack_copy / "interreg.yaml").read_text(encoding="utf-8")
+    (pack_copy / "interreg.yaml").write_text(
+        text.replace("when: country_count >= 2", "when: country_count / (partner_count - partner_count) > 1"),
+        encoding="utf-8",
+    )
+    custom = fundmatch.load_rules(path=pack_copy)
+    with pytest.raises(fundmatch.RulePackError) as info:
+        custom.match(profile(), idea())
+    assert info.value.rule_id == "two_countries" and "interreg.yaml" in str(info.value)

@@ -1,0 +1,170 @@
+"""Loading rule packs: every kind of malformed pack fails at load time with its own clear, located message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import fundmatch
+from fundmatch import RulePackError
+
+
+def _break(folder: Path, file: str, old: str, new: str) -> None:
+    path = folder / file
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found in {file}: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _line_of(folder: Path, file: str, needle: str) -> int:
+    for number, line in enumerate((folder / file).read_text(encoding="utf-8").splitlines(), start=1):
+        if needle in line:
+            return number
+    raise AssertionError(needle)
+
+
+def _load_error(folder: Path) -> RulePackError:
+    with pytest.raises(RulePackError) as info:
+        fundmatch.load_rules(path=folder)
+    return info.value
+
+
+def test_shipped_pack_loads(pack: fundmatch.RulePack) -> None:
+    assert pack.funds == ["AMIF", "ESF+", "ERDF", "EAFRD", "INTERREG"]
+    assert pack.period == "2021-2027"
+
+
+def test_unknown_field_names_file_line_rule_and_suggests(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "    when: country_count >= 2\n", "    whne: country_count >= 2\n")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "interreg.yaml"
+    assert error.rule_id == "two_countries"
+    assert error.line == _line_of(pack_copy, "interreg.yaml", "whne:")
+    text = str(error)
+    assert "interreg.yaml:" in text and "unknown field 'whne'" in text and "did you mean 'when'" in text
+
+
+def test_missing_field_is_named(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "    title: Partners from at least two countries\n", "")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries" and "missing field 'title'" in str(error)
+
+
+def test_misspelt_symbol_suggests_the_fact(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: contry_count >= 2")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries"
+    assert error.field == "contry_count" and error.suggestion == "country_count"
+    assert "unknown symbol 'contry_count'" in str(error)
+    assert error.line == _line_of(pack_copy, "interreg.yaml", "contry_count")
+
+
+def test_syntax_error_in_expression(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country_count >= ")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries" and "syntax error" in str(error)
+
+
+def test_type_error_in_expression(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country < 3")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries" and "data type mismatch" in str(error)
+
+
+def test_expression_must_be_a_condition(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country_count + 2")
+    assert "not true/false" in str(_load_error(pack_copy))
+
+
+def test_template_with_unknown_fact(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "({countries}); Interreg", "({countires}); Interreg")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries" and "unknown fact 'countires'" in str(error)
+    assert error.suggestion == "countries"
+
+
+def test_template_with_attribute_access_is_refused(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "({countries}); Interreg", "({countries.__class__}); Interreg")
+    assert "plain fact name" in str(_load_error(pack_copy))
+
+
+def test_unknown_act(pack_copy: Path) -> None:
+    _break(
+        pack_copy,
+        "interreg.yaml",
+        '    citation: {act: interreg, article: "23(1)"}',
+        '    citation: {act: intereg, article: "23(1)"}',
+    )
+    error = _load_error(pack_copy)
+    assert "acts.yaml does not declare" in str(error) and error.suggestion == "interreg"
+
+
+def test_duplicate_rule_id(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "  - id: member_state_beneficiary", "  - id: two_countries")
+    assert "duplicate rule id" in str(_load_error(pack_copy))
+
+
+def test_preference_needs_weight(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "    weight: 40\n", "")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "cross_border_area" and "needs a weight" in str(error)
+
+
+def test_bad_kind_value(pack_copy: Path) -> None:
+    _break(
+        pack_copy,
+        "interreg.yaml",
+        "    kind: requirement\n",
+        "    kind: must\n",
+    )
+    error = _load_error(pack_copy)
+    assert error.rule_id == "two_countries" and "rules.0.kind" in str(error)
+
+
+def test_python_tag_is_refused(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "fund: INTERREG", "fund: !!python/object/apply:os.system ['echo hi']")
+    assert "tag not allowed" in str(_load_error(pack_copy))
+
+
+def test_duplicate_key_is_refused(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "fund: INTERREG\n", "fund: INTERREG\nfund: ERDF\n")
+    error = _load_error(pack_copy)
+    assert "duplicate key 'fund'" in str(error) and error.line == _line_of(pack_copy, "interreg.yaml", "fund: ERDF")
+
+
+def test_period_mismatch(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", 'period: "2021-2027"', 'period: "2028-2034"')
+    assert "lies in the folder of '2021-2027'" in str(_load_error(pack_copy))
+
+
+def test_missing_pack_file(pack_copy: Path) -> None:
+    (pack_copy / "erdf.yaml").unlink()
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "period.yaml" and "erdf.yaml does not exist" in str(error)
+
+
+def test_not_a_folder(tmp_path: Path) -> None:
+    assert "not a rule-pack folder" in str(_load_error(tmp_path / "nowhere"))
+
+
+def test_unknown_period() -> None:
+    with pytest.raises(RulePackError, match="no rule packs for period '1999-2006'"):
+        fundmatch.load_rules("1999-2006")
+
+
+def test_bad_region_table_row(pack_copy: Path) -> None:
+    _break(pack_copy, "region_categories.csv", "AT11,Burgenland,transition", "AT11,Burgenland,rich")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "region_categories.csv" and error.line == 2
+
+
+def test_shipped_pack_is_loaded_once() -> None:
+    assert fundmatch.load_rules() is fundmatch.load_rules()
+
+
+def test_norway_stays_a_string_in_yaml() -> None:
+    from fundmatch._yaml import parse_yaml
+
+    data = parse_yaml("countries: [SE, NO, FI]\nflag: true\nword: yes\n")
+    assert data == {"countries": ["SE", "NO", "FI"], "flag": True, "word": "yes"}

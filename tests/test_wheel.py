@@ -1,0 +1,46 @@
+"""The wheel carries the rule packs: built, installed into a fresh venv, and used from outside the repo."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_wheel_installs_and_finds_its_rules(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--no-isolation", "--outdir", str(dist), str(REPO)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
+    (wheel,) = dist.glob("fundmatch-*.whl")
+    env_dir = tmp_path / "venv"
+    # System site-packages give the venv the dependencies without a download; fundmatch itself comes
+    # only from the wheel, because the venv's own site-packages come first.
+    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)], check=True
+    )
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    code = (
+        "import fundmatch, pathlib; pack = fundmatch.load_rules(); "
+        "assert 'site-packages' in str(pack.folder), pack.folder; "
+        "r = fundmatch.match({'name': 'A', 'country': 'IT', 'nuts': 'ITH42', 'population': 4000}, "
+        "{'title': 't', 'themes': ['housing'], 'partners': [{'country': 'AT'}]}); "
+        "print(len(pack.funds), r.ranking[0].fund.value, pathlib.Path(fundmatch.__file__).parent.name)"
+    )
+    result = subprocess.run([str(python), "-c", code], cwd=outside, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    count, _best, package = result.stdout.split()
+    assert count == "5" and package == "fundmatch"
+    cli = subprocess.run(
+        [str(env_dir / "bin" / "fundmatch"), "rules", "--brief"], cwd=outside, capture_output=True, text=True
+    )
+    assert cli.returncode == 0 and "INTERREG" in cli.stdout
