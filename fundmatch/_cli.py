@@ -81,6 +81,16 @@ def _cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from fundmatch._check import check_folder
+
+    result = check_folder(args.folder)
+    for problem in result.problems:
+        print(problem)
+    print(result.summary())
+    return 0 if result.ok else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fundmatch",
@@ -108,6 +118,14 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--brief", action="store_true", help="counts only, no citations")
     pack_options(r)
     r.set_defaults(run=_cmd_rules)
+
+    c = sub.add_parser(
+        "check",
+        help="validate a rule-pack folder: schema, expressions, citations, and its YAML test cases",
+        description="Validate a rule-pack folder (e.g. rules/2021-2027). Exit code 1 when anything is wrong.",
+    )
+    c.add_argument("folder", metavar="RULES_DIR", help="a period folder holding period.yaml, acts.yaml and the packs")
+    c.set_defaults(run=_cmd_check)
     return parser
 
 

@@ -92,6 +92,8 @@ def _validate(model: type[_M], path: Path) -> tuple[_M, Any]:
         return model.model_validate(raw), raw
     except ValidationError as exc:
         raise _validation_error(exc, model, raw, path) from None
+    except RecursionError:
+        raise RulePackError("nesting too deep", path=path) from None
 
 
 def _article(article: str | None) -> str | None:

@@ -57,3 +57,11 @@ def idea(**changes: Any) -> dict[str, Any]:
     }
     base.update(changes)
     return {k: v for k, v in base.items() if v is not None}
+
+
+# Hypothesis: a quick default for CI, and `--hypothesis-profile thorough` for a deeper search.
+from hypothesis import HealthCheck, settings  # noqa: E402
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci")
