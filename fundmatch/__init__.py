@@ -45,6 +45,7 @@ from fundmatch._report import (
     FundMatch,
     InferredTerm,
     MatchReport,
+    MatchReports,
     MissingInfo,
     RuleHit,
 )
@@ -61,6 +62,7 @@ __all__ = (
     "FundmatchError",
     "InferredTerm",
     "MatchReport",
+    "MatchReports",
     "MissingInfo",
     "Municipality",
     "OrganisationType",

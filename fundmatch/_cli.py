@@ -91,10 +91,29 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+_SCHEMAS = {"municipality": "Municipality", "idea": "ProjectIdea", "partner": "Partner", "report": "MatchReport"}
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    import fundmatch
+    from fundmatch._report import SCHEMA_VERSION
+
+    names = list(_SCHEMAS) if args.model == "all" else [args.model]
+    schemas = {name: getattr(fundmatch, _SCHEMAS[name]).model_json_schema() for name in names}
+    document = schemas[names[0]] if len(names) == 1 else {"schema_version": SCHEMA_VERSION, "schemas": schemas}
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fundmatch",
-        description="Which EU fund fits a municipality's project idea, and why.",
+        description=(
+            "Which EU fund fits a municipality's project idea, and why. Ranks AMIF, ESF+, ERDF, EAFRD (LEADER) and "
+            "Interreg for a municipality profile and a project idea (YAML or JSON files), explains every rule with "
+            "its legal basis, and estimates the EU co-financing."
+        ),
+        epilog="Example: fundmatch match examples/profiles/bressanone.yaml examples/ideas/ausbildungsbruecke.yaml",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -126,6 +145,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("folder", metavar="RULES_DIR", help="a period folder holding period.yaml, acts.yaml and the packs")
     c.set_defaults(run=_cmd_check)
+
+    s = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of the inputs and of the report, for apps",
+        description="Print JSON Schema (from the pydantic models) so that apps can validate and pin fundmatch's JSON.",
+    )
+    s.add_argument("--model", choices=["all", *_SCHEMAS], default="all", help="which schema (default: all)")
+    s.set_defaults(run=_cmd_schema)
     return parser
 
 

@@ -1,46 +1,101 @@
-"""The HTML form of a match report, for notebooks: a compact, self-contained, escaped table."""
+"""The HTML form of a match report, for notebooks.
+
+Self-contained (inline styles only, no external CSS or JS), readable on light and dark notebook themes
+(text keeps the theme's colour; only badges and bars are coloured, white on saturated colours), bounded in
+size (rule hits folded and capped), and every piece of user text escaped.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
 from fundmatch._codes import Outcome, Status
-from fundmatch._report import MatchReport
+from fundmatch._report import Citation, FundMatch, MatchReport
 
 _COLOUR = {Status.ELIGIBLE: "#1a7f37", Status.UNKNOWN: "#9a6700", Status.INELIGIBLE: "#cf222e"}
-_MARK = {Outcome.PASS: "✓", Outcome.FAIL: "✗", Outcome.UNKNOWN: "?"}
+_MARK = {Outcome.PASS: ("✓", "#1a7f37"), Outcome.FAIL: ("✗", "#cf222e"), Outcome.UNKNOWN: ("?", "#9a6700")}
 _MAX_HITS = 40
-_BADGE = "color:#fff;border-radius:4px;padding:0 6px;"
+_MAX_ITEMS = 20
+_BADGE = "color:#fff;border-radius:4px;padding:1px 7px;font-size:90%;white-space:nowrap;"
+_CELL = "padding:4px 8px;vertical-align:top;text-align:left;border-top:1px solid #8884;"
+
+
+def _cite(citation: Citation) -> str:
+    text = escape(citation.act + (f", {citation.article}" if citation.article else ""))
+    if citation.link and citation.link.startswith(("http://", "https://")):
+        return f'<a href="{escape(citation.link)}" target="_blank" rel="noopener">{text}</a>'
+    return text
+
+
+def _fund_row(item: FundMatch) -> str:
+    colour = _COLOUR[item.status]
+    hits = []
+    for hit in item.hits[:_MAX_HITS]:
+        mark, mark_colour = _MARK[hit.outcome]
+        kind = "" if hit.kind.value == "requirement" else f" <small>[{hit.kind.value}]</small>"
+        hits.append(
+            f'<li><b style="color:{mark_colour}">{mark}</b> {escape(hit.explanation)}{kind} '
+            f"<small>— {_cite(hit.citation)}</small></li>"
+        )
+    if len(item.hits) > _MAX_HITS:
+        hits.append(f"<li>… and {len(item.hits) - _MAX_HITS} more rules</li>")
+    extra = ""
+    if item.missing:
+        questions = "".join(f"<li>{escape(m.question)}</li>" for m in item.missing[:_MAX_ITEMS])
+        extra += f"<p style='margin:4px 0'><b>To find out</b></p><ul style='margin:0'>{questions}</ul>"
+    if item.next_steps:
+        steps = "".join(f"<li>{escape(s)}</li>" for s in item.next_steps[:_MAX_ITEMS])
+        extra += f"<p style='margin:4px 0'><b>Next steps</b></p><ul style='margin:0'>{steps}</ul>"
+    rate_note = f"<br><small>{escape(item.co_financing.note)}</small>" if item.co_financing.note else ""
+    score = max(0.0, min(100.0, item.score))
+    return (
+        "<tr>"
+        f'<td style="{_CELL}"><b>{escape(item.fund.value)}</b><br><small>{escape(item.name)}</small></td>'
+        f'<td style="{_CELL}"><span style="{_BADGE}background:{colour}">{escape(item.status.value)}</span></td>'
+        f'<td style="{_CELL}"><div style="background:#8883;width:80px;height:8px;border-radius:4px">'
+        f'<div style="background:{colour};width:{score * 0.8:.0f}px;height:8px;border-radius:4px"></div></div>'
+        f"<small>{score:.0f}/100</small></td>"
+        f'<td style="{_CELL}">{escape(item.co_financing.describe())}</td>'
+        f'<td style="{_CELL}">{escape(item.reason)}'
+        f"<details><summary>{len(item.hits)} rules, {len(item.missing)} open questions</summary>"
+        f"<ul style='margin:0'>{''.join(hits)}</ul>{rate_note}{extra}</details></td>"
+        "</tr>"
+    )
+
+
+def _folded(summary: str, items: str) -> str:
+    return f"<details><summary>{summary}</summary><ul>{items}</ul></details>"
 
 
 def render_html(report: MatchReport) -> str:
-    """A ranked table with each fund's rule hits folded in a ``<details>`` section."""
-    rows = []
-    for item in report.ranking:
-        colour = _COLOUR[item.status]
-        hits = []
-        for hit in item.hits[:_MAX_HITS]:
-            cite = escape(str(hit.citation.act) + (f", {hit.citation.article}" if hit.citation.article else ""))
-            if hit.citation.link:
-                cite = f'<a href="{escape(hit.citation.link)}">{cite}</a>'
-            hits.append(f"<li>{_MARK[hit.outcome]} {escape(hit.explanation)} <small>({cite})</small></li>")
-        if len(item.hits) > _MAX_HITS:
-            hits.append(f"<li>… {len(item.hits) - _MAX_HITS} more</li>")
-        missing = "".join(f"<li>{escape(m.question)}</li>" for m in item.missing)
-        rows.append(
-            "<tr>"
-            f"<td><b>{escape(item.fund.value)}</b></td>"
-            f'<td><span style="{_BADGE}background:{colour}">{item.status.value}</span></td>'
-            f'<td><div style="background:#8884;width:80px">'
-            f'<div style="background:{colour};width:{item.score * 0.8:.0f}px">&nbsp;</div></div>{item.score:.0f}</td>'
-            f"<td>{escape(item.co_financing.describe())}</td>"
-            f"<td>{escape(item.reason)}<details><summary>{len(item.hits)} rules</summary><ul>{''.join(hits)}</ul>"
-            + (f"<p>To find out:</p><ul>{missing}</ul>" if missing else "")
-            + "</details></td></tr>"
+    """A ranked table, each fund's rule hits folded in a ``<details>`` section."""
+    m = report.municipality
+    where = f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), population {m.population:,}"
+    notes = []
+    if report.inferred:
+        items = "".join(
+            f"<li>{escape(t.field)}: <b>{escape(t.id)}</b> from “{escape(t.matched)}” "
+            f"(term “{escape(t.term)}”, {escape(t.language)}, {t.similarity:.0f}%)</li>"
+            for t in report.inferred[:_MAX_ITEMS]
         )
-    title = escape(f"{report.idea.title} — {report.municipality.name} ({report.municipality.country})")
+        notes.append(
+            f"<details><summary>Read from the description ({len(report.inferred)})</summary><ul>{items}</ul></details>"
+        )
+    if report.derived:
+        items = "".join(
+            f"<li>{escape(d.field)} = <b>{escape(str(d.value))}</b>{' (doubtful)' if d.doubtful else ''}: "
+            f"{escape(d.source)}</li>"
+            for d in report.derived[:_MAX_ITEMS]
+        )
+        notes.append(
+            f"<details><summary>Worked out by fundmatch ({len(report.derived)})</summary><ul>{items}</ul></details>"
+        )
+    head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Fund", "Status", "Fit", "EU co-financing", "Why"))
     return (
-        f"<div><p><b>{title}</b> <small>rules {escape(report.period)} v{escape(report.pack_version)}</small></p>"
-        "<table><thead><tr><th>Fund</th><th>Status</th><th>Fit</th><th>EU co-financing</th><th>Why</th></tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+        '<div class="fundmatch-report">'
+        f"<p><b>{escape(report.idea.title)}</b> — {escape(where)}<br>"
+        f"<small>fundmatch rules {escape(report.period)} v{escape(report.pack_version)}</small></p>"
+        f"{''.join(notes)}"
+        f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
+        f"<tbody>{''.join(_fund_row(item) for item in report.ranking)}</tbody></table></div>"
     )

@@ -14,7 +14,7 @@ from fundmatch._errors import ProfileError
 from fundmatch._facts import build_facts
 from fundmatch._loader import load_folder
 from fundmatch._models import Municipality, ProjectIdea
-from fundmatch._report import InferredTerm, MatchReport
+from fundmatch._report import InferredTerm, MatchReport, MatchReports
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
@@ -95,11 +95,13 @@ class RulePack:
         profiles: Iterable[Municipality | Mapping[str, Any]],
         idea: ProjectIdea | Mapping[str, Any],
         funds: Sequence[str] | None = None,
-    ) -> list[MatchReport]:
+    ) -> MatchReports:
         """One report per municipality for the same idea; the idea's text is read only once."""
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        return [self._match(_as_model(p, Municipality, "profile"), idea, inferred, chosen) for p in profiles]
+        return MatchReports(
+            self._match(_as_model(p, Municipality, "profile"), idea, inferred, chosen) for p in profiles
+        )
 
     def _match(
         self, profile: Municipality, idea: ProjectIdea, inferred: list[InferredTerm], chosen: list[CompiledFund]

@@ -155,6 +155,12 @@ class MatchReport(_Output):
         """The report as plain JSON-ready Python data."""
         return self.model_dump(mode="json")
 
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per fund (needs ``pip install 'fundmatch[pandas]'``)."""
+        from fundmatch._frames import frame
+
+        return frame([self])
+
     def __str__(self) -> str:
         from fundmatch._text import render_text
 
@@ -164,3 +170,13 @@ class MatchReport(_Output):
         from fundmatch._html import render_html
 
         return render_html(self)
+
+
+class MatchReports(list[MatchReport]):
+    """The reports of `RulePack.match_many`: a plain list, plus `to_frame`."""
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per municipality × fund (needs ``fundmatch[pandas]``)."""
+        from fundmatch._frames import frame
+
+        return frame(self)

@@ -1,0 +1,78 @@
+"""Reports as pandas DataFrames: one row per fund, or per municipality × fund. pandas stays optional."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+    from fundmatch._report import MatchReport
+
+COLUMNS = (
+    "municipality",
+    "country",
+    "nuts",
+    "population",
+    "idea",
+    "rank",
+    "fund",
+    "status",
+    "score",
+    "rate",
+    "rate_max",
+    "eu_amount_eur",
+    "eu_amount_max_eur",
+    "reason",
+    "failed_rules",
+    "missing",
+    "next_step",
+)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(
+            "DataFrames need pandas, which fundmatch does not install by default: pip install 'fundmatch[pandas]'"
+        ) from None
+    return pandas
+
+
+def report_rows(report: MatchReport) -> list[dict[str, Any]]:
+    """One plain row per fund of a report, in ranking order."""
+    m = report.municipality
+    rows = []
+    for rank, item in enumerate(report.ranking, start=1):
+        cf = item.co_financing
+        rows.append(
+            {
+                "municipality": m.name,
+                "country": m.country,
+                "nuts": m.nuts,
+                "population": m.population,
+                "idea": report.idea.title,
+                "rank": rank,
+                "fund": item.fund.value,
+                "status": item.status.value,
+                "score": item.score,
+                "rate": cf.rate,
+                "rate_max": cf.rate_max if cf.rate_max is not None else cf.rate,
+                "eu_amount_eur": cf.amount_eur,
+                "eu_amount_max_eur": cf.amount_max_eur if cf.amount_max_eur is not None else cf.amount_eur,
+                "reason": item.reason,
+                "failed_rules": ", ".join(h.rule_id for h in item.failed()),
+                "missing": "; ".join(q.question for q in item.missing),
+                "next_step": item.next_steps[0] if item.next_steps else None,
+            }
+        )
+    return rows
+
+
+def frame(reports: Iterable[MatchReport]) -> pd.DataFrame:
+    """A DataFrame with one row per report × fund."""
+    pandas = _pandas()
+    rows = [row for report in reports for row in report_rows(report)]
+    return pandas.DataFrame(rows, columns=list(COLUMNS))
