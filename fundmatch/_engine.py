@@ -15,7 +15,7 @@ from fundmatch._codes import Fund, Outcome, RuleKind, Status
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS
-from fundmatch._report import Citation, CoFinancing, FundMatch, MissingInfo, RuleHit
+from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
@@ -75,24 +75,29 @@ def _missing_text(names: list[str]) -> str:
     return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
 
 
-def _evaluate_rule(fund: CompiledFund, rule: CompiledRule, facts: dict[str, Any]) -> RuleHit:
-    spec = rule.spec
+def _outcome(fund: CompiledFund, rule: CompiledRule, facts: dict[str, Any]) -> tuple[Outcome, list[str]]:
+    """What one rule finds, and the facts it missed."""
     missing = rule.condition.missing(facts)
     if missing:
-        outcome = Outcome.UNKNOWN
+        return Outcome.UNKNOWN, missing
+    try:
+        holds = rule.condition.holds(facts)
+    except ExpressionProblem as exc:
+        raise RulePackError(exc.problem, path=fund.path, line=rule.line, rule_id=rule.spec.id) from None
+    passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
+    return (Outcome.PASS if passed else Outcome.FAIL), missing
+
+
+def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: dict[str, Any]) -> RuleHit:
+    spec = rule.spec
+    if outcome is Outcome.UNKNOWN:
         text = (
             render(spec.unknown, facts)
             if spec.unknown
             else f"Not decided yet ({spec.title.lower()}): {_missing_text(missing)}"
         )
     else:
-        try:
-            holds = rule.condition.holds(facts)
-        except ExpressionProblem as exc:
-            raise RulePackError(exc.problem, path=fund.path, line=rule.line, rule_id=spec.id) from None
-        passed = not holds if spec.kind is RuleKind.EXCLUSION else holds
-        outcome = Outcome.PASS if passed else Outcome.FAIL
-        text = render(spec.pass_ if passed else spec.fail, facts)
+        text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
     if not spec.verified:
         text += _UNVERIFIED
     return RuleHit(
@@ -105,8 +110,12 @@ def _evaluate_rule(fund: CompiledFund, rule: CompiledRule, facts: dict[str, Any]
         verified=spec.verified,
         weight=spec.weight or 0.0,
         missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
-        affects_status=spec.kind is not RuleKind.PREFERENCE and spec.unknown_effect == "status",
+        affects_status=_holds_status(rule),
     )
+
+
+def _holds_status(rule: CompiledRule) -> bool:
+    return rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.unknown_effect == "status"
 
 
 def _co_financing(fund: CompiledFund, facts: dict[str, Any]) -> tuple[CoFinancing, list[str]]:
@@ -153,22 +162,27 @@ def _co_financing(fund: CompiledFund, facts: dict[str, Any]) -> tuple[CoFinancin
     return CoFinancing(rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."), []
 
 
-def _status(hits: list[RuleHit]) -> Status:
-    deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
-    if any(h.outcome is Outcome.FAIL for h in deciding):
+_Found = list[tuple[CompiledRule, Outcome, list[str]]]
+
+
+def _status(found: _Found) -> Status:
+    deciding = [(rule, outcome) for rule, outcome, _ in found if rule.spec.kind is not RuleKind.PREFERENCE]
+    if any(outcome is Outcome.FAIL for _, outcome in deciding):
         return Status.INELIGIBLE
-    if any(h.outcome is Outcome.UNKNOWN and h.affects_status for h in deciding):
+    if any(outcome is Outcome.UNKNOWN and _holds_status(rule) for rule, outcome in deciding):
         return Status.UNKNOWN
     return Status.ELIGIBLE
 
 
-def _score(hits: list[RuleHit]) -> float:
-    preferences = [h for h in hits if h.kind is RuleKind.PREFERENCE]
-    total = sum(h.weight for h in preferences)
+def _score(found: _Found) -> float:
+    preferences = [
+        (rule.spec.weight or 0.0, outcome) for rule, outcome, _ in found if rule.spec.kind is RuleKind.PREFERENCE
+    ]
+    total = sum(weight for weight, _ in preferences)
     if not total:
         return 0.0
-    got = sum(h.weight for h in preferences if h.outcome is Outcome.PASS)
-    got += 0.5 * sum(h.weight for h in preferences if h.outcome is Outcome.UNKNOWN)
+    got = sum(weight for weight, outcome in preferences if outcome is Outcome.PASS)
+    got += 0.5 * sum(weight for weight, outcome in preferences if outcome is Outcome.UNKNOWN)
     return round(100.0 * got / total, 1)
 
 
@@ -184,10 +198,32 @@ def _reason(status: Status, hits: list[RuleHit]) -> str:
     return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
 
 
+def summarize_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundSummary:
+    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+    status = _status(found)
+    co_financing, _ = _co_financing(fund, facts)
+    return FundSummary(
+        fund=fund.fund,
+        status=status,
+        score=_score(found),
+        rate=co_financing.rate,
+        rate_max=co_financing.rate_max,
+        amount_eur=co_financing.amount_eur,
+        failed=[
+            rule.spec.id
+            for rule, outcome, _ in found
+            if outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
+        ],
+        missing=sorted({_question(n)[0] for _, _, missing in found for n in missing}),
+    )
+
+
 def evaluate_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundMatch:
     """Apply every rule of ``fund`` to ``facts`` and explain the result."""
-    hits = [_evaluate_rule(fund, rule, facts) for rule in fund.rules]
-    status = _status(hits)
+    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+    hits = [_hit(rule, outcome, missing, facts) for rule, outcome, missing in found]
+    status = _status(found)
     co_financing, rate_missing = _co_financing(fund, facts)
 
     waiting: dict[str, list[str]] = {}
@@ -221,7 +257,7 @@ def evaluate_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundMatch:
         fund=fund.fund,
         name=fund.name,
         status=status,
-        score=_score(hits),
+        score=_score(found),
         reason=_reason(status, hits),
         hits=hits,
         missing=missing,

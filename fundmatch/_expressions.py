@@ -13,7 +13,7 @@ no format specs, since a template is data written by rule authors and is rendere
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import rule_engine
@@ -57,13 +57,29 @@ def _symbols(node: Any, found: set[str], seen: set[int]) -> None:
             _symbols(value, found, seen)
 
 
+def _freeze(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    if isinstance(value, list):
+        return tuple(value)
+    return value
+
+
+_CACHE_LIMIT = 65_536
+
+
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A compiled expression and the facts it reads."""
+    """A compiled expression, the facts it reads, and the answers it has already given.
+
+    A condition is a pure function of the facts it reads, so its answers are memoised by their values: in a
+    batch, a rule that reads only the idea (themes, partners) is evaluated once, not once per municipality.
+    """
 
     text: str
     rule: rule_engine.Rule
     reads: tuple[str, ...]
+    _answers: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False, compare=False)
 
     def missing(self, facts: dict[str, Any]) -> list[str]:
         """The facts this condition reads that are None."""
@@ -71,6 +87,15 @@ class Condition:
 
     def holds(self, facts: dict[str, Any]) -> bool:
         """Evaluate; call only when nothing is missing. A failure raises `ExpressionProblem`."""
+        key = tuple(_freeze(facts[name]) for name in self.reads)
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._evaluate(facts)
+            if len(self._answers) < _CACHE_LIMIT:
+                self._answers[key] = answer
+        return answer
+
+    def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
             return bool(self.rule.matches(facts))
         except rule_engine.EngineError as exc:

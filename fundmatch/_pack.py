@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel
 
 from fundmatch._codes import Fund, Status
-from fundmatch._engine import CompiledFund, evaluate_fund
+from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
 from fundmatch._facts import build_facts
 from fundmatch._loader import load_folder
 from fundmatch._models import Municipality, ProjectIdea
-from fundmatch._report import InferredTerm, MatchReport, MatchReports
+from fundmatch._progress import ProgressCallback, with_progress
+from fundmatch._report import InferredTerm, MatchReport, MatchReports, MatchSummary
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
@@ -43,6 +44,7 @@ class RulePack:
         self._funds: dict[str, CompiledFund] = funds
         self._regions = regions
         self._vocabulary = vocabulary
+        self._order = {name: i for i, name in enumerate(funds)}
 
     @property
     def funds(self) -> list[str]:
@@ -90,26 +92,81 @@ class RulePack:
         idea, inferred = self.infer(idea)
         return self._match(_as_model(profile, Municipality, "profile"), idea, inferred, chosen)
 
+    @overload
     def match_many(
         self,
         profiles: Iterable[Municipality | Mapping[str, Any]],
         idea: ProjectIdea | Mapping[str, Any],
         funds: Sequence[str] | None = None,
-    ) -> MatchReports:
-        """One report per municipality for the same idea; the idea's text is read only once."""
+        *,
+        detail: Literal["full"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> MatchReports: ...
+
+    @overload
+    def match_many(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["summary"],
+        progress: bool | ProgressCallback = False,
+    ) -> list[MatchSummary]: ...
+
+    def match_many(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full", "summary"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> MatchReports | list[MatchSummary]:
+        """One result per municipality for the same idea, identical to calling `match` one by one.
+
+        What depends only on the idea or the pack is done once: the text is read once, and each rule's answer
+        is remembered for the facts it reads. ``detail="summary"`` keeps only status, score and money per
+        fund (for very large batches); ``progress=True`` shows a progress bar (tqdm if installed).
+        """
+        results = self.iter_match(profiles, idea, funds, detail=detail, progress=progress)
+        if detail == "summary":
+            return list(results)  # type: ignore[arg-type]
+        return MatchReports(results)  # type: ignore[arg-type]
+
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full", "summary"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchReport | MatchSummary]:
+        """Like `match_many`, but yields results one at a time, so nothing piles up in memory."""
+        if detail not in ("full", "summary"):
+            raise ProfileError(f"detail must be 'full' or 'summary', not {detail!r}")
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        return MatchReports(
-            self._match(_as_model(p, Municipality, "profile"), idea, inferred, chosen) for p in profiles
-        )
+        for profile in with_progress(profiles, progress):
+            municipality = _as_model(profile, Municipality, "profile")
+            if detail == "summary":
+                yield self._summary(municipality, idea, chosen)
+            else:
+                yield self._match(municipality, idea, inferred, chosen)
+
+    def _summary(self, profile: Municipality, idea: ProjectIdea, chosen: list[CompiledFund]) -> MatchSummary:
+        facts, _ = build_facts(profile, idea, self._regions)
+        results = [summarize_fund(fund, facts) for fund in chosen]
+        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
+        return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
 
     def _match(
         self, profile: Municipality, idea: ProjectIdea, inferred: list[InferredTerm], chosen: list[CompiledFund]
     ) -> MatchReport:
         facts, derived = build_facts(profile, idea, self._regions)
-        order = {name: i for i, name in enumerate(self._funds)}
         results = [evaluate_fund(fund, facts) for fund in chosen]
-        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, order[r.fund.value]))
+        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
         return MatchReport(
             period=self.period,
             pack_version=self.version,

@@ -125,6 +125,35 @@ class FundMatch(_Output):
         return [h for h in self.hits if h.outcome is Outcome.FAIL and h.kind is not RuleKind.PREFERENCE]
 
 
+class FundSummary(_Output):
+    """A fund's result without the explained trace: what a large batch keeps per municipality."""
+
+    fund: Fund
+    status: Status
+    score: float
+    rate: float | None
+    rate_max: float | None = None
+    amount_eur: float | None = None
+    failed: list[str] = Field(default_factory=list, description="Requirements and exclusions that failed.")
+    missing: list[str] = Field(default_factory=list, description="Inputs that would decide more rules.")
+
+
+class MatchSummary(_Output):
+    """The ranking of one municipality in summary form (``match_many(..., detail="summary")``)."""
+
+    municipality: str
+    country: str
+    nuts: str | None = None
+    ranking: list[FundSummary]
+
+    def __getitem__(self, fund: str) -> FundSummary:
+        """The summary for one fund, by id."""
+        for item in self.ranking:
+            if item.fund.value == fund:
+                return item
+        raise KeyError(fund)
+
+
 class MatchReport(_Output):
     """Funds ranked for one municipality and one idea: eligible first, then unknown, then ineligible."""
 
