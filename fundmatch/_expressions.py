@@ -12,8 +12,9 @@ no format specs, since a template is data written by rule authors and is rendere
 
 from __future__ import annotations
 
+import dataclasses
 import string
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import rule_engine
@@ -79,7 +80,7 @@ class Condition:
     text: str
     rule: rule_engine.Rule
     reads: tuple[str, ...]
-    _answers: dict[tuple[Any, ...], bool] = field(default_factory=dict, repr=False, compare=False)
+    _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def missing(self, facts: dict[str, Any]) -> list[str]:
         """The facts this condition reads that are None."""
