@@ -91,6 +91,100 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
+
+
+def _read_municipalities(path: str) -> list[dict[str, Any]]:
+    """Rows of a municipalities CSV as profile dicts; every bad row is reported, none is dropped silently."""
+    import csv
+
+    from fundmatch._models import Municipality
+
+    file = Path(path)
+    if not file.is_file():
+        raise _InputFileError(f"{path}: no such file")
+    booleans = {n for n, f in Municipality.model_fields.items() if f.annotation in (bool, bool | None)}
+    rows, problems = [], []
+    with file.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        unknown = [c for c in reader.fieldnames or [] if c not in Municipality.model_fields]
+        if unknown:
+            raise _InputFileError(f"{path}:1: unknown column(s) {', '.join(unknown)}")
+        for line, row in enumerate(reader, start=2):
+            # Empty cells are unknown, not false or zero.
+            data: dict[str, Any] = {k: v.strip() for k, v in row.items() if k and v is not None and v.strip()}
+            for key in booleans & data.keys():
+                word = data[key].lower()
+                data[key] = True if word in _TRUE else False if word in _FALSE else data[key]
+            try:
+                rows.append(Municipality.model_validate(data))
+            except ValidationError as exc:
+                problems.append(_one_line(exc, f"{path}:{line}"))
+    if problems:
+        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
+        raise _InputFileError(problems[0] + more)
+    return rows
+
+
+def _cmd_screen(args: argparse.Namespace) -> int:
+    import csv
+
+    from fundmatch._models import ProjectIdea
+
+    profiles = _read_municipalities(args.municipalities)
+    data = _read(args.idea)
+    if not isinstance(data, dict):
+        raise _InputFileError(f"{args.idea}: expected a mapping of ProjectIdea fields")
+    try:
+        idea = ProjectIdea.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _InputFileError(_one_line(exc, args.idea)) from None
+    funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    results = _pack(args).iter_match(profiles, idea, funds, detail="summary", progress=progress)
+    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        writer = csv.writer(out)
+        writer.writerow(
+            [
+                "municipality",
+                "country",
+                "nuts",
+                "rank",
+                "fund",
+                "status",
+                "score",
+                "rate",
+                "rate_max",
+                "eu_amount_eur",
+                "failed_rules",
+                "missing",
+            ]
+        )
+        for result in results:
+            for rank, item in enumerate(result.ranking, start=1):
+                writer.writerow(
+                    [
+                        result.municipality,
+                        result.country,
+                        result.nuts or "",
+                        rank,
+                        item.fund.value,
+                        item.status.value,
+                        item.score,
+                        "" if item.rate is None else item.rate,
+                        "" if item.rate_max is None else item.rate_max,
+                        "" if item.amount_eur is None else item.amount_eur,
+                        " ".join(item.failed),
+                        " ".join(item.missing),
+                    ]
+                )
+    finally:
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
 _SCHEMAS = {"municipality": "Municipality", "idea": "ProjectIdea", "partner": "Partner", "report": "MatchReport"}
 
 
@@ -145,6 +239,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     c.add_argument("folder", metavar="RULES_DIR", help="a period folder holding period.yaml, acts.yaml and the packs")
     c.set_defaults(run=_cmd_check)
+
+    b = sub.add_parser(
+        "screen",
+        help="screen many municipalities (a CSV) for one idea; one CSV row per municipality and fund",
+        description=(
+            "Screen every municipality of a CSV (columns: the Municipality fields, e.g. name,country,nuts,population,"
+            "degurba,leader_lag; empty cells are unknown) for one idea, and write one row per municipality and fund."
+        ),
+    )
+    b.add_argument("municipalities", metavar="MUNICIPALITIES.csv")
+    b.add_argument("idea", metavar="IDEA", help="project idea, YAML or JSON")
+    b.add_argument("--output", "-o", metavar="FILE", help="write the CSV to FILE instead of standard output")
+    b.add_argument("--funds", metavar="LIST", help="only these funds, comma-separated")
+    b.add_argument(
+        "--progress",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="show a progress bar on standard error (default: when it is a terminal)",
+    )
+    pack_options(b)
+    b.set_defaults(run=_cmd_screen)
 
     s = sub.add_parser(
         "schema",

@@ -72,3 +72,34 @@ def test_rules_audit(capsys: pytest.CaptureFixture[str]) -> None:
     for fund in ("AMIF", "ESF+", "ERDF", "EAFRD", "INTERREG"):
         assert f"\n{fund} — " in out
     assert "UNVERIFIED" in out and "verified" in out and "Total:" in out
+
+
+def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
+    import csv
+
+    out = tmp_path / "out.csv"
+    code = main(["screen", str(EXAMPLES / "municipalities_ostergotland.csv"), str(EXAMPLES / "ideas" / "sprakcafe.yaml"),
+                 "-o", str(out), "--no-progress"])
+    assert code == 0
+    with out.open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 13 * 5
+    linkoping = {r["fund"]: r for r in rows if r["municipality"] == "Linköping"}
+    assert linkoping["EAFRD"]["status"] == "ineligible" and "leader_area" in linkoping["EAFRD"]["failed_rules"]
+    finspang = {r["fund"]: r for r in rows if r["municipality"] == "Finspång"}
+    assert finspang["EAFRD"]["status"] == "unknown" and "leader_lag" in finspang["EAFRD"]["missing"]
+
+
+def test_screen_reports_bad_rows_with_line_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "m.csv"
+    table.write_text("name,country,population\nA,IT,100\nB,XX,200\nC,IT,lots\n", encoding="utf-8")
+    assert main(["screen", str(table), IDEA]) == 2
+    err = capsys.readouterr().err
+    assert "m.csv:3: country" in err and "(and 1 more rows)" in err
+
+
+def test_screen_rejects_unknown_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    table = tmp_path / "m.csv"
+    table.write_text("name,country,populaton\nA,IT,100\n", encoding="utf-8")
+    assert main(["screen", str(table), IDEA]) == 2
+    assert "unknown column(s) populaton" in capsys.readouterr().err
