@@ -35,9 +35,10 @@ from fundmatch._codes import (
     TargetGroup,
     Theme,
 )
-from fundmatch._errors import FundmatchError, ProfileError, RulePackError
+from fundmatch._errors import FundmatchError, PlacesError, ProfileError, RulePackError
 from fundmatch._models import Municipality, Partner, ProjectIdea
 from fundmatch._pack import RulePack
+from fundmatch._places import Place, find_place
 from fundmatch._report import (
     Citation,
     CoFinancing,
@@ -72,6 +73,8 @@ __all__ = (
     "OrganisationType",
     "Outcome",
     "Partner",
+    "Place",
+    "PlacesError",
     "ProfileError",
     "ProjectIdea",
     "RegionCategory",
@@ -82,6 +85,7 @@ __all__ = (
     "Status",
     "TargetGroup",
     "Theme",
+    "find_place",
     "load_rules",
     "match",
 )
@@ -107,18 +111,41 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
 
 
 def match(
-    profile: Municipality | Mapping[str, Any],
+    profile: Municipality | Mapping[str, Any] | None,
     idea: ProjectIdea | Mapping[str, Any],
     *,
     period: str = DEFAULT_PERIOD,
     funds: Sequence[str] | None = None,
+    place: str | None = None,
 ) -> MatchReport:
     """Rank the funds for one municipality and one project idea, every result explained.
 
     ``profile`` and ``idea`` may be models or plain dicts (validated; bad input raises pydantic's
     ``ValidationError`` naming the field). The shipped pack of ``period`` is loaded once and reused.
+
+    With ``place="Altena, DE"`` the profile is filled in from the places register (``fundmatch places
+    import``), each value with its source; ``profile`` may then be None or a dict of values that win. A name
+    that matches several places equally well raises `ProfileError` listing them, never a silent guess.
     """
+    if place is not None:
+        profile = _profile_from_place_text(place, profile)
+    if profile is None:
+        raise ProfileError("give a profile, or a place to build one from")
     return load_rules(period).match(profile, idea, funds=funds)
+
+
+def _profile_from_place_text(text: str, overrides: Municipality | Mapping[str, Any] | None) -> Municipality:
+    from fundmatch._places import resolve_place
+
+    given = overrides.model_dump(exclude_unset=True) if isinstance(overrides, Municipality) else dict(overrides or {})
+    candidates = resolve_place(text)
+    if not candidates:
+        raise ProfileError(f"no place matches {text!r} in the places register")
+    best = [c for c in candidates if c.score == candidates[0].score]
+    if len(best) > 1:
+        listed = "; ".join(c.label for c in best[:8])
+        raise ProfileError(f"{text!r} matches several places equally well: {listed}. Add the country or choose one.")
+    return Municipality.from_place(best[0], **given)
 
 
 def __getattr__(name: str) -> str:

@@ -261,6 +261,10 @@ def _parser() -> argparse.ArgumentParser:
     pack_options(b)
     b.set_defaults(run=_cmd_screen)
 
+    from fundmatch._places_cli import add_commands
+
+    add_commands(sub)
+
     s = sub.add_parser(
         "schema",
         help="print the JSON Schema of the inputs and of the report, for apps",

@@ -4,7 +4,8 @@
 
     FundmatchError                 base of everything fundmatch raises on purpose
     ├── RulePackError (ValueError) a rule file or rule folder is wrong: file, line, rule id, field, suggestion
-    └── ProfileError (ValueError)  an argument to match() is wrong in a way pydantic cannot name
+    ├── ProfileError (ValueError)  an argument to match() is wrong in a way pydantic cannot name
+    └── PlacesError (ValueError)   the places register is missing, or a LAU file cannot be read
 
 Bad input models raise pydantic's own ``ValidationError`` (also a ``ValueError``), which names the field.
 """
@@ -70,3 +71,7 @@ class RulePackError(FundmatchError, ValueError):
 
 class ProfileError(FundmatchError, ValueError):
     """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period)."""
+
+
+class PlacesError(FundmatchError, ValueError):
+    """The places register is missing, or a LAU file cannot be read (says which file and what)."""

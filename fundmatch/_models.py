@@ -10,7 +10,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from fundmatch._codes import (
     ISO_COUNTRIES,
@@ -103,6 +103,28 @@ class Municipality(_Input):
     )
 
     _check_country = field_validator("country", mode="before")(_country)
+    # Where fundmatch derived fields from (a places register); kept out of the model's fields and JSON.
+    _provenance: list[Any] = PrivateAttr(default_factory=list)
+
+    @property
+    def provenance(self) -> list[Any]:
+        """The `DerivedValue`s behind fields filled from a place (empty for a profile typed in)."""
+        return list(self._provenance)
+
+    @classmethod
+    def from_place(cls, place: Any, **overrides: Any) -> Municipality:
+        """A profile from a place of the register (see `fundmatch.find_place`); ``overrides`` win.
+
+        Population, degree of urbanisation, NUTS code and, where the shipped programme areas know it,
+        ``border_region`` are filled in, each with its source, which the match report lists.
+        """
+        from fundmatch._places import profile_from_place
+        from fundmatch._regions import shipped_regions
+
+        fields, derived = profile_from_place(place, regions=shipped_regions(), **overrides)
+        profile = cls.model_validate(fields)
+        profile._provenance = derived
+        return profile
 
     @field_validator("nuts", "lau", mode="before")
     @classmethod

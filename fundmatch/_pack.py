@@ -12,10 +12,11 @@ from fundmatch._codes import Fund, Status
 from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
 from fundmatch._facts import build_facts
+from fundmatch._interreg_areas import InterregAreas, derive_border_region
 from fundmatch._loader import load_folder
 from fundmatch._models import Municipality, ProjectIdea
 from fundmatch._progress import ProgressCallback, with_progress
-from fundmatch._report import InferredTerm, MatchReport, MatchReports, MatchSummary
+from fundmatch._report import DerivedValue, InferredTerm, MatchReport, MatchReports, MatchSummary
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
@@ -44,6 +45,8 @@ class RulePack:
         self._funds: dict[str, CompiledFund] = funds
         self._regions = regions
         self._vocabulary = vocabulary
+        areas_path = self.folder / "interreg_areas.csv"
+        self._areas = InterregAreas.load(areas_path) if areas_path.is_file() else None
         self._order = {name: i for i, name in enumerate(funds)}
 
     @property
@@ -155,8 +158,13 @@ class RulePack:
             else:
                 yield self._match(municipality, idea, inferred, chosen)
 
+    def _facts(self, profile: Municipality, idea: ProjectIdea) -> tuple[dict[str, Any], list[DerivedValue]]:
+        facts, derived = build_facts(profile, idea, self._regions)
+        facts["border_region"], from_areas = derive_border_region(self._areas, profile.nuts, profile.border_region)
+        return facts, [*profile.provenance, *derived, *from_areas]
+
     def _summary(self, profile: Municipality, idea: ProjectIdea, chosen: list[CompiledFund]) -> MatchSummary:
-        facts, _ = build_facts(profile, idea, self._regions)
+        facts, _ = self._facts(profile, idea)
         results = [summarize_fund(fund, facts) for fund in chosen]
         results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
         return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
@@ -164,7 +172,7 @@ class RulePack:
     def _match(
         self, profile: Municipality, idea: ProjectIdea, inferred: list[InferredTerm], chosen: list[CompiledFund]
     ) -> MatchReport:
-        facts, derived = build_facts(profile, idea, self._regions)
+        facts, derived = self._facts(profile, idea)
         results = [evaluate_fund(fund, facts) for fund in chosen]
         results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
         return MatchReport(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from fundmatch._codes import RegionCategory
@@ -83,3 +84,15 @@ class RegionTable:
 
     def __len__(self) -> int:
         return len(self._regions)
+
+
+def shipped_regions(period: str = "2021-2027") -> RegionTable:
+    """The table of regions shipped with the packs of ``period`` (read once)."""
+    return _shipped_regions(period)
+
+
+@lru_cache(maxsize=4)
+def _shipped_regions(period: str) -> RegionTable:
+    from fundmatch._resources import period_folder
+
+    return RegionTable.load(period_folder(period) / "region_categories.csv")

@@ -1,0 +1,179 @@
+"""Interreg programme areas 2021–2027: which programmes cover a NUTS region, read from a shipped table.
+
+The areas are data, not code (``rules/2021-2027/interreg_areas.csv``, one row per programme and region, each
+with its source), so adding a programme is adding rows. The table is partial: a region found in it lies in
+that programme's area (positive evidence, with the source); a region not found is *unknown*, never "not
+covered", because most programmes are not transcribed yet. Callers get an empty list and must say "unknown".
+
+Cross-border programmes (strand A) list NUTS-3 regions; transnational ones (strand B) may list NUTS-2
+regions, which cover every NUTS-3 region beneath them.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from fundmatch._errors import RulePackError, did_you_mean
+from fundmatch._resources import period_folder
+
+__all__ = ["InterregAreas", "Programme", "shipped_areas"]
+
+_COLUMNS = ("programme_code", "programme_name", "strand", "nuts3_code", "nuts_version", "source")
+# Interreg Regulation (EU) 2021/1059 Art. 3: A cross-border, B transnational, C interregional, D outermost.
+_STRANDS = frozenset({"A", "B", "C", "D"})
+# NUTS-2 (4 characters) or NUTS-3 (5): two letters, then digits or letters.
+_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,3}$")
+
+
+@dataclass(frozen=True, slots=True)
+class Programme:
+    """An Interreg programme whose area includes a region, with the row that says so."""
+
+    code: str | None
+    name: str
+    strand: str
+    source: str
+    region: str
+    nuts_version: str
+
+    @property
+    def cross_border(self) -> bool:
+        """True for strand A (cross-border) programmes, the ones that make a region a border region."""
+        return self.strand == "A"
+
+
+class InterregAreas:
+    """NUTS code → the Interreg programmes whose area is known to include it."""
+
+    def __init__(self, rows: dict[str, list[Programme]], path: Path | None = None) -> None:
+        self._rows = rows
+        self.path = path
+
+    @classmethod
+    def load(cls, path: str | Path) -> InterregAreas:
+        """Read a table with the columns of ``interreg_areas.csv``; a bad row raises `RulePackError`."""
+        path = Path(path)
+        rows: dict[str, list[Programme]] = {}
+        seen: dict[tuple[str, str], int] = {}
+        strands: dict[str, str] = {}
+        try:
+            with path.open(encoding="utf-8", newline="") as handle:
+                reader = csv.DictReader(handle)
+                header = reader.fieldnames or []
+                missing = [c for c in _COLUMNS if c not in header]
+                if missing:
+                    unknown = [h for h in header if h not in _COLUMNS]
+                    hint = did_you_mean(missing[0], unknown) if unknown else None
+                    raise RulePackError(
+                        f"missing column(s) {', '.join(missing)}", path=path, line=1, field=missing[0], suggestion=hint
+                    )
+                for line, row in enumerate(reader, start=2):
+                    if None in row or any(row[c] is None for c in _COLUMNS):
+                        raise RulePackError("wrong number of columns", path=path, line=line)
+                    name = row["programme_name"].strip()
+                    code = row["programme_code"].strip() or None
+                    strand = row["strand"].strip().upper()
+                    region = row["nuts3_code"].strip().upper()
+                    source = row["source"].strip()
+                    if not name:
+                        raise RulePackError("empty programme_name", path=path, line=line, field="programme_name")
+                    if strand not in _STRANDS:
+                        raise RulePackError(
+                            f"unknown strand '{row['strand']}' (A, B, C or D)", path=path, line=line, field="strand"
+                        )
+                    if not _NUTS.match(region):
+                        raise RulePackError(
+                            f"'{row['nuts3_code']}' is not a NUTS-2 or NUTS-3 code",
+                            path=path,
+                            line=line,
+                            field="nuts3_code",
+                        )
+                    if not source:
+                        # Every row is evidence for an officer; evidence without a source is not shipped.
+                        raise RulePackError("empty source", path=path, line=line, field="source")
+                    if strands.setdefault(name, strand) != strand:
+                        raise RulePackError(
+                            f"programme '{name}' has strand {strand} here and {strands[name]} above",
+                            path=path,
+                            line=line,
+                            field="strand",
+                        )
+                    if (name, region) in seen:
+                        raise RulePackError(
+                            f"{region} is listed twice for '{name}' (first on line {seen[(name, region)]})",
+                            path=path,
+                            line=line,
+                            field="nuts3_code",
+                        )
+                    seen[(name, region)] = line
+                    rows.setdefault(region, []).append(
+                        Programme(code, name, strand, source, region, row["nuts_version"].strip())
+                    )
+        except OSError as exc:
+            raise RulePackError(f"cannot read the Interreg areas table: {exc}", path=path) from None
+        except UnicodeDecodeError as exc:
+            raise RulePackError(f"not UTF-8 text ({exc.reason})", path=path) from None
+        return cls(rows, path)
+
+    def programmes_for(self, nuts: str) -> list[Programme]:
+        """The programmes known to cover a NUTS-3 code (or a NUTS-2 code listed as such); [] means unknown.
+
+        A NUTS-3 code is also matched by a NUTS-2 row above it (transnational programmes list NUTS-2).
+
+        Example:
+            >>> [p.name for p in shipped_areas().programmes_for("ITH10")][:1]
+            ['Interreg VI-A Italia-Österreich (Italy-Austria)']
+        """
+        code = nuts.strip().upper()
+        if not _NUTS.match(code):
+            return []
+        found = list(self._rows.get(code, []))
+        if len(code) == 5:
+            found += self._rows.get(code[:4], [])
+        return found
+
+    @property
+    def programmes(self) -> list[str]:
+        """The names of the programmes in the table, sorted."""
+        return sorted({p.name for rows in self._rows.values() for p in rows})
+
+    def __len__(self) -> int:
+        return sum(len(rows) for rows in self._rows.values())
+
+
+@lru_cache(maxsize=4)
+def shipped_areas(period: str = "2021-2027") -> InterregAreas:
+    """The programme areas shipped with the rule packs of ``period``, read once."""
+    return InterregAreas.load(period_folder(period) / "interreg_areas.csv")
+
+
+def derive_border_region(areas: InterregAreas | None, nuts: str | None, given: bool | None) -> tuple[bool | None, list]:
+    """``border_region`` from the programme areas, and what was derived, with sources.
+
+    Positive evidence only: a region found in a cross-border (strand A) programme area is a border region;
+    a region not found stays unknown (None), never False. A value the user gave wins.
+    """
+    from fundmatch._report import DerivedValue
+
+    if areas is None or not nuts:
+        return given, []
+    programmes = areas.programmes_for(nuts)
+    if not programmes:
+        return given, []
+    derived = [
+        DerivedValue(
+            field="interreg_programmes",
+            value=[p.name for p in programmes],
+            source="; ".join(f"{p.name}, strand {p.strand}: {p.source}" for p in programmes),
+        )
+    ]
+    cross_border = [p for p in programmes if p.strand == "A"]
+    if given is None and cross_border:
+        names = ", ".join(p.name for p in cross_border)
+        derived.append(DerivedValue(field="border_region", value=True, source=f"{nuts} is in the area of {names}"))
+        return True, derived
+    return given, derived
