@@ -114,9 +114,13 @@ def project_ideas(draw: st.DrawFn, *, missing: bool = True, max_partners: int = 
     """A project idea with ids drawn from the vocabularies; lists may be empty when ``missing``."""
     low = 0 if missing else 1
     start = draw(_optional(st.dates(_dt.date(2021, 1, 1), _dt.date(2029, 6, 30)), missing))
+    duration = draw(_optional(st.integers(1, 96), missing))
     end = None
     if start is not None and draw(st.booleans()):
         end = start + _dt.timedelta(days=draw(st.integers(30, 2000)))
+        # A realistic idea's duration agrees with its dates: whole months from start that still end by `end`.
+        months = (end.year - start.year) * 12 + end.month - start.month - (end.day < start.day)
+        duration = months if months >= 1 else None
     return ProjectIdea(
         title=draw(st.text(min_size=1, max_size=60).filter(lambda s: s.strip())),
         description=draw(st.text(max_size=200)),
@@ -126,7 +130,7 @@ def project_ideas(draw: st.DrawFn, *, missing: bool = True, max_partners: int = 
         applicant_type=draw(st.sampled_from(list(OrganisationType))),
         partners=draw(st.lists(partners(), max_size=max_partners)),
         budget_eur=draw(_optional(st.floats(1_000, 50_000_000, allow_nan=False), missing)),
-        duration_months=draw(_optional(st.integers(1, 96), missing)),
+        duration_months=duration,
         start_date=start,
         end_date=end,
         completed_before_application=draw(st.one_of(st.none(), st.booleans())) if missing else False,

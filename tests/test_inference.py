@@ -1,0 +1,328 @@
+"""Inference of themes, target groups and activities from free text (fundmatch/_vocabulary.py).
+
+Quality is measured on the labelled evaluation set tests/data/inference_eval.yaml; the unit tests pin the
+behaviours that matter most (typos, accents, short words, negation, mixed languages, strict loading).
+"""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+from fundmatch._codes import Activity, TargetGroup, Theme
+from fundmatch._errors import RulePackError
+from fundmatch._report import InferredTerm
+from fundmatch._vocabulary import Vocabulary
+from fundmatch._yaml import load_yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VOCABULARY = ROOT / "rules" / "2021-2027" / "vocabulary.yaml"
+EVAL_SET = ROOT / "tests" / "data" / "inference_eval.yaml"
+FIELDS = ("themes", "target_groups", "activities")
+LANGUAGES = ("en", "de", "fr", "it", "es", "pl", "nl", "sv", "pt", "el")
+VALID = {
+    "themes": {t.value for t in Theme},
+    "target_groups": {t.value for t in TargetGroup},
+    "activities": {a.value for a in Activity},
+}
+
+
+@pytest.fixture(scope="module")
+def vocab() -> Vocabulary:
+    return Vocabulary.load(VOCABULARY)
+
+
+def ids(vocab: Vocabulary, text: str) -> set[str]:
+    """Inferred ids as 'field.id' strings."""
+    return {f"{t.field}.{t.id}" for t in vocab.infer(text)}
+
+
+# ------------------------------------------------------------------------------------------- evaluation set
+def eval_cases() -> list[dict]:
+    return load_yaml(EVAL_SET)["cases"]
+
+
+def test_eval_set_is_large_varied_and_uses_valid_ids() -> None:
+    cases = eval_cases()
+    assert len(cases) >= 150
+    for lang in LANGUAGES:
+        assert sum(1 for c in cases if c["lang"] == lang) >= 12, lang
+    assert any(c["lang"] == "mixed" for c in cases)
+    for case in cases:
+        assert set(case) == {"lang", "text", *FIELDS}, case
+        for field in FIELDS:
+            assert set(case[field]) <= VALID[field], (case["text"], field)
+            assert len(case[field]) == len(set(case[field])), case["text"]
+
+
+def test_eval_set_micro_precision_and_recall(vocab: Vocabulary) -> None:
+    tp = fp = fn = 0
+    for case in eval_cases():
+        got = {(t.field, t.id) for t in vocab.infer(case["text"])}
+        want = {(field, id_) for field in FIELDS for id_ in case[field]}
+        tp += len(got & want)
+        fp += len(got - want)
+        fn += len(want - got)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    assert precision >= 0.85, f"precision {precision:.3f} (tp={tp}, fp={fp})"
+    assert recall >= 0.80, f"recall {recall:.3f} (tp={tp}, fn={fn})"
+
+
+# ---------------------------------------------------------------------------------------------- vocabulary
+def test_vocabulary_has_terms_for_every_id_in_ten_languages(vocab: Vocabulary) -> None:
+    assert vocab.version == "2021-2027.1"
+    for field, valid in VALID.items():
+        for id_ in valid:
+            terms = vocab.terms(field, id_)
+            missing = [lang for lang in LANGUAGES if not terms.get(lang)]
+            assert not missing, f"{field}.{id_} has no terms in {missing}"
+    assert set(LANGUAGES) <= set(vocab.languages)
+
+
+# ------------------------------------------------------------------------------------------------ examples
+def test_examples_from_the_issue(vocab: Vocabulary) -> None:
+    assert ids(vocab, "Sprachkurse und Jobcoaching für Geflüchtete im Gemeindezentrum") == {
+        "themes.migrant_integration",
+        "themes.language_learning",
+        "themes.employment",
+        "target_groups.refugees",
+        "activities.language_courses",
+        "activities.counselling",
+    }
+    got = ids(vocab, "corsi di italiano per donne bengalesi con servizio di babysitting")
+    assert {
+        "activities.language_courses",
+        "target_groups.women",
+        "themes.childcare",
+        "activities.social_services",
+        "target_groups.third_country_nationals",
+    } <= got
+    got = ids(vocab, "ponowne wykorzystanie starej szkoły na centrum integracji")
+    assert {"activities.renovation", "themes.migrant_integration"} <= got
+
+
+def test_result_is_one_entry_per_id_sorted_with_evidence(vocab: Vocabulary) -> None:
+    text = "Deutschkurse, Sprachkurse und ein Sprachcafé für Flüchtlinge und Geflüchtete."
+    result = vocab.infer(text)
+    keys = [(t.field, t.id) for t in result]
+    assert keys == sorted(set(keys))
+    assert all(isinstance(t, InferredTerm) for t in result)
+    refugees = next(t for t in result if t.id == "refugees")
+    assert refugees.matched in text and refugees.language == "de"
+    assert 0 < refugees.similarity <= 100
+
+
+def test_empty_or_wordless_text_gives_nothing(vocab: Vocabulary) -> None:
+    assert vocab.infer("") == []
+    assert vocab.infer(" -- ... 2024 ") == []
+
+
+# ------------------------------------------------------------------------------- typos, case and accents
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Langauge courses for asylum seekrs", {"activities.language_courses", "target_groups.asylum_seekers"}),
+        ("ristruturazione della palestra comunale", {"activities.renovation", "themes.culture_sport"}),
+        ("Sprachkurse mit Kinderbetreung", {"activities.language_courses", "themes.childcare"}),
+        ("Counseling for refugess", {"activities.counselling", "target_groups.refugees"}),
+    ],
+)
+def test_typos_are_tolerated(vocab: Vocabulary, text: str, expected: set[str]) -> None:
+    assert expected <= ids(vocab, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["SPRACHKURSE FÜR GEFLÜCHTETE", "sprachkurse fur gefluchtete", "Sprachkurse für Geflüchtete"],
+)
+def test_case_and_accents_do_not_matter(vocab: Vocabulary, text: str) -> None:
+    assert {"activities.language_courses", "target_groups.refugees"} <= ids(vocab, text)
+
+
+def test_greek_matches_without_accents_or_capitals(vocab: Vocabulary) -> None:
+    with_accents = ids(vocab, "Μαθήματα ελληνικής γλώσσας για πρόσφυγες")
+    without = ids(vocab, "ΜΑΘΗΜΑΤΑ ΕΛΛΗΝΙΚΗΣ ΓΛΩΣΣΑΣ ΓΙΑ ΠΡΟΣΦΥΓΕΣ")
+    assert {"activities.language_courses", "target_groups.refugees"} <= with_accents
+    assert with_accents == without
+
+
+def test_short_words_match_whole_words_only(vocab: Vocabulary) -> None:
+    assert "target_groups.roma" not in ids(vocab, "Restoration of the Roman bridge and a romantic garden")
+    assert "target_groups.roma" in ids(vocab, "Homework help for children from Roma families")
+    assert "target_groups.roma" in ids(vocab, "Hausaufgabenhilfe für Kinder aus Roma-Familien")
+
+
+def test_fuzzy_matching_does_not_cross_compounds(vocab: Vocabulary) -> None:
+    # "Bürgerbus" is a bus, not "burgers" (residents); "alimenté" is not "alimentare" (food).
+    assert "target_groups.general_population" not in ids(vocab, "Ein Bürgerbus für die Ortsteile")
+    assert "themes.agriculture_food" not in ids(vocab, "Un réseau de chaleur alimenté par la biomasse")
+
+
+def test_longer_term_wins_over_the_words_inside_it(vocab: Vocabulary) -> None:
+    got = ids(vocab, "Un réseau de chaleur pour la commune")
+    assert "themes.energy_climate" in got and "activities.networking" not in got
+    got = ids(vocab, "Free language courses in the evening")
+    assert "activities.language_courses" in got and "activities.training" not in got
+    # ... but a target group inside a theme's term is still that target group.
+    assert "target_groups.third_country_nationals" in ids(vocab, "Integration of newcomers into the labour market")
+
+
+# ---------------------------------------------------------------------------------------------- negation
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No construction works; we renovate the existing hall.",
+        "Kein Neubau, nur die Sanierung der Halle.",
+        "Bauarbeiten sind nicht vorgesehen, wir sanieren die Halle.",
+        "Senza lavori edili: ristrutturazione leggera della sala.",
+        "Bez prac budowlanych, tylko remont sali.",
+        "Inga byggarbeten; renovering av hallen.",
+        "Χωρίς κατασκευαστικές εργασίες, μόνο ανακαίνιση της αίθουσας.",
+    ],
+)
+def test_negated_construction_is_not_inferred_but_the_rest_is(vocab: Vocabulary, text: str) -> None:
+    got = ids(vocab, text)
+    assert "activities.construction" not in got
+    assert "activities.renovation" in got
+
+
+def test_not_only_widens_instead_of_negating(vocab: Vocabulary) -> None:
+    for text in (
+        "Not only for refugees but for all residents",
+        "Nicht nur für Geflüchtete, sondern für alle Einwohner",
+        "Non solo per i rifugiati, ma per tutti i cittadini",
+        "Inte bara för flyktingar utan för alla invånare",
+        "Nie tylko dla uchodźców, ale dla wszystkich mieszkańców",
+    ):
+        got = ids(vocab, text)
+        assert {"target_groups.general_population", "target_groups.refugees"} <= got, text
+
+
+def test_negation_scope_ends_at_a_contrast(vocab: Vocabulary) -> None:
+    got = ids(vocab, "Not a new building but the renovation of the old school")
+    assert "activities.construction" not in got and "activities.renovation" in got
+    assert "target_groups.refugees" not in ids(vocab, "Language courses, not for refugees")
+
+
+def test_swedish_utan_is_without_unless_it_follows_a_negation(vocab: Vocabulary) -> None:
+    assert "activities.construction" not in ids(vocab, "Renovering utan byggarbeten")
+    assert "target_groups.general_population" in ids(vocab, "Inte för flyktingar utan för alla invånare")
+
+
+def test_negation_cue_inside_a_term_is_part_of_the_term(vocab: Vocabulary) -> None:
+    assert "target_groups.unaccompanied_minors" in ids(vocab, "Acogida de menores no acompañados")
+    got = ids(vocab, "Traineeships for young people not in employment, education or training")
+    assert "target_groups.young_neet" in got and "themes.education" not in got
+
+
+def test_negation_cue_of_another_language_does_not_negate(vocab: Vocabulary) -> None:
+    # Portuguese "no" means "in the": it must not negate what follows, while Spanish "no" does.
+    assert "themes.culture_sport" in ids(vocab, "Oficinas de teatro no centro cultural da vila")
+    assert "activities.construction" not in ids(vocab, "No habrá construcción, solo rehabilitación")
+
+
+# ---------------------------------------------------------------------------------------- mixed languages
+def test_mixed_language_text(vocab: Vocabulary) -> None:
+    got = ids(vocab, "Deutschkurs and job coaching for refugees im Gemeindezentrum, no new construction.")
+    assert {
+        "activities.language_courses",
+        "activities.counselling",
+        "target_groups.refugees",
+        "themes.migrant_integration",
+        "themes.employment",
+    } <= got
+    assert "activities.construction" not in got
+    got = ids(vocab, "Μαθήματα αγγλικών για refugees και asylum seekers")
+    assert {"activities.language_courses", "target_groups.refugees", "target_groups.asylum_seekers"} <= got
+
+
+# ------------------------------------------------------------------------------------------ loader errors
+def broken(tmp_path: pathlib.Path, old: str, new: str) -> pathlib.Path:
+    """A copy of the real vocabulary with one edit, written to tmp_path/vocabulary.yaml."""
+    text = VOCABULARY.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return path
+
+
+def line_of(path: pathlib.Path, snippet: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if snippet in line)
+
+
+def test_unknown_id_names_file_line_and_suggests(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, "  language_learning:\n", "  language_lerning:\n")
+    with pytest.raises(RulePackError) as err:
+        Vocabulary.load(path)
+    message = str(err.value)
+    assert "vocabulary.yaml" in message and "unknown themes id 'language_lerning'" in message
+    assert "did you mean 'language_learning'" in message
+    assert err.value.line == line_of(path, "language_lerning:")
+    assert err.value.suggestion == "language_learning"
+
+
+def test_duplicate_key_is_an_error(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, "    de: [Sprachförderung,", "    de: [Sprachbildung]\n    de: [Sprachförderung,")
+    with pytest.raises(RulePackError) as err:
+        Vocabulary.load(path)
+    assert "vocabulary.yaml" in str(err.value) and "duplicate key 'de'" in str(err.value)
+
+
+def test_unknown_language_is_an_error_with_a_hint(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, "    el: [ένταξη μεταναστών,", "    gr: [ένταξη μεταναστών,")
+    with pytest.raises(RulePackError) as err:
+        Vocabulary.load(path)
+    message = str(err.value)
+    assert "vocabulary.yaml" in message and "unknown language code 'gr'" in message
+    assert "themes.migrant_integration" in message and "did you mean 'el'" in message
+
+
+def test_terms_must_be_a_list_of_strings(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, "    sv: [språkinlärning,", "    sv: språkinlärning\n    fi: [språkinlärning,")
+    with pytest.raises(RulePackError) as err:
+        Vocabulary.load(path)
+    assert "vocabulary.yaml" in str(err.value) and "must be a list of strings, not str" in str(err.value)
+    path = broken(tmp_path, "    sv: [språkinlärning,", "    sv: [42, språkinlärning,")
+    with pytest.raises(RulePackError, match="non-empty strings, found 42"):
+        Vocabulary.load(path)
+
+
+def test_unknown_top_level_field_suggests(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, "\nnegation:\n", "\nnegations:\n")
+    with pytest.raises(
+        RulePackError, match=r"vocabulary\.yaml:\d+: unknown field 'negations' \(did you mean 'negation'\?\)"
+    ):
+        Vocabulary.load(path)
+
+
+def test_missing_id_is_an_error(tmp_path: pathlib.Path) -> None:
+    text = VOCABULARY.read_text(encoding="utf-8")
+    start = text.index("  mentoring:\n")
+    end = text.index("\nnegation:\n")
+    path = tmp_path / "vocabulary.yaml"
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    with pytest.raises(RulePackError, match="'activities' has no entry for id 'mentoring'"):
+        Vocabulary.load(path)
+
+
+def test_bad_wildcards_and_implies_are_errors(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, " uchodźczy*,", " uch*,")
+    with pytest.raises(RulePackError, match=r"wildcard stem 'uch' is shorter than 4 letters"):
+        Vocabulary.load(path)
+    path = broken(tmp_path, " uchodźczy*,", " ucho*dźczy,")
+    with pytest.raises(RulePackError, match="may only start or end a word"):
+        Vocabulary.load(path)
+    path = broken(
+        tmp_path,
+        "  refugees:\n    implies: [themes.migrant_integration]",
+        "  refugees:\n    implies: [themes.migrant_integraton]",
+    )
+    with pytest.raises(RulePackError, match=r"did you mean 'themes\.migrant_integration'"):
+        Vocabulary.load(path)
+
+
+def test_yaml_tags_are_refused(tmp_path: pathlib.Path) -> None:
+    path = broken(tmp_path, 'version: "2021-2027.1"', "version: !!python/object/apply:os.getcwd []")
+    with pytest.raises(RulePackError, match=r"vocabulary\.yaml"):
+        Vocabulary.load(path)
