@@ -13,7 +13,7 @@ from typing import Any
 
 from fundmatch._codes import Fund, Outcome, RuleKind, Status
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, render
+from fundmatch._expressions import Condition, ExpressionProblem, Facts, render
 from fundmatch._facts import FACTS
 from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
@@ -75,17 +75,16 @@ def _missing_text(names: list[str]) -> str:
     return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
 
 
-def _outcome(fund: CompiledFund, rule: CompiledRule, facts: dict[str, Any]) -> tuple[Outcome, list[str]]:
+def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]]:
     """What one rule finds, and the facts it missed."""
-    missing = rule.condition.missing(facts)
-    if missing:
-        return Outcome.UNKNOWN, missing
     try:
-        holds = rule.condition.holds(facts)
+        holds = rule.condition.decide(facts)
     except ExpressionProblem as exc:
         raise RulePackError(exc.problem, path=fund.path, line=rule.line, rule_id=rule.spec.id) from None
+    if isinstance(holds, list):
+        return Outcome.UNKNOWN, holds
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
-    return (Outcome.PASS if passed else Outcome.FAIL), missing
+    return (Outcome.PASS if passed else Outcome.FAIL), []
 
 
 def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: dict[str, Any]) -> RuleHit:

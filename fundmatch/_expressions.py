@@ -13,6 +13,7 @@ no format specs, since a template is data written by rule authors and is rendere
 from __future__ import annotations
 
 import dataclasses
+import operator
 import string
 from dataclasses import dataclass
 from typing import Any
@@ -58,15 +59,28 @@ def _symbols(node: Any, found: set[str], seen: set[int]) -> None:
             _symbols(value, found, seen)
 
 
-def _freeze(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        return frozenset(value)
-    if isinstance(value, list):
-        return tuple(value)
-    return value
+class Facts(dict[str, Any]):
+    """The facts of one profile and idea, with a hashable copy for memoised answers (built once)."""
+
+    __slots__ = ("frozen",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        super().__init__(values)
+        # rule-engine wants sets, but memo keys need hashable values: keep both.
+        self.frozen = dict.fromkeys(FACTS)
+        self.frozen.update((k, frozenset(v) if isinstance(v, set) else v) for k, v in values.items())
 
 
 _CACHE_LIMIT = 65_536
+
+
+def _key_getter(reads: tuple[str, ...]) -> Any:
+    if not reads:
+        return lambda values: ()
+    if len(reads) == 1:
+        (name,) = reads
+        return lambda values: (values[name],)
+    return operator.itemgetter(*reads)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +94,20 @@ class Condition:
     text: str
     rule: rule_engine.Rule
     reads: tuple[str, ...]
+    _key: Any = dataclasses.field(repr=False, compare=False)
     _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def decide(self, facts: Facts) -> bool | list[str]:
+        """True or False, or the list of facts it reads that are missing (None)."""
+        key = self._key(facts.frozen)
+        if None in key:
+            return [name for name, value in zip(self.reads, key, strict=True) if value is None]
+        answer = self._answers.get(key)
+        if answer is None:
+            answer = self._evaluate(facts)
+            if len(self._answers) < _CACHE_LIMIT:
+                self._answers[key] = answer
+        return answer
 
     def missing(self, facts: dict[str, Any]) -> list[str]:
         """The facts this condition reads that are None."""
@@ -88,13 +115,10 @@ class Condition:
 
     def holds(self, facts: dict[str, Any]) -> bool:
         """Evaluate; call only when nothing is missing. A failure raises `ExpressionProblem`."""
-        key = tuple(_freeze(facts[name]) for name in self.reads)
-        answer = self._answers.get(key)
-        if answer is None:
-            answer = self._evaluate(facts)
-            if len(self._answers) < _CACHE_LIMIT:
-                self._answers[key] = answer
-        return answer
+        decided = self.decide(facts if isinstance(facts, Facts) else Facts(facts))
+        if isinstance(decided, list):
+            raise ExpressionProblem(f"expression {self.text!r} evaluated with missing facts {decided}")
+        return decided
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
@@ -128,7 +152,7 @@ def compile_condition(text: str) -> Condition:
         raise ExpressionProblem(
             f"expression {text!r} gives a {rule.statement.expression.result_type.name}, not true/false"
         )
-    return Condition(text, rule, reads)
+    return Condition(text, rule, reads, _key_getter(reads))
 
 
 _FORMATTER = string.Formatter()

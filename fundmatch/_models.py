@@ -104,7 +104,8 @@ class Municipality(_Input):
 
     _check_country = field_validator("country", mode="before")(_country)
     # Where fundmatch derived fields from (a places register); kept out of the model's fields and JSON.
-    _provenance: list[Any] = PrivateAttr(default_factory=list)
+    # A tuple default, not default_factory=list: pydantic inspects a factory's signature on every instance.
+    _provenance: tuple[Any, ...] = PrivateAttr(default=())
 
     @property
     def provenance(self) -> list[Any]:
@@ -123,7 +124,7 @@ class Municipality(_Input):
 
         fields, derived = profile_from_place(place, regions=shipped_regions(), **overrides)
         profile = cls.model_validate(fields)
-        profile._provenance = derived
+        profile._provenance = tuple(derived)
         return profile
 
     @field_validator("nuts", "lau", mode="before")

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from fundmatch._codes import Fund, Status
 from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
+from fundmatch._expressions import Facts
 from fundmatch._facts import build_facts
 from fundmatch._interreg_areas import InterregAreas, derive_border_region
 from fundmatch._loader import load_folder
@@ -158,10 +159,10 @@ class RulePack:
             else:
                 yield self._match(municipality, idea, inferred, chosen)
 
-    def _facts(self, profile: Municipality, idea: ProjectIdea) -> tuple[dict[str, Any], list[DerivedValue]]:
+    def _facts(self, profile: Municipality, idea: ProjectIdea) -> tuple[Facts, list[DerivedValue]]:
         facts, derived = build_facts(profile, idea, self._regions)
         facts["border_region"], from_areas = derive_border_region(self._areas, profile.nuts, profile.border_region)
-        return facts, [*profile.provenance, *derived, *from_areas]
+        return Facts(facts), [*profile.provenance, *derived, *from_areas]
 
     def _summary(self, profile: Municipality, idea: ProjectIdea, chosen: list[CompiledFund]) -> MatchSummary:
         facts, _ = self._facts(profile, idea)
