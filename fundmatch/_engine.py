@@ -7,6 +7,7 @@ missing information neither rewards nor punishes).
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,19 @@ class CompiledFund:
     rates: tuple[CompiledRate, ...]
     basis: str
     next_steps: tuple[CompiledStep, ...]
+    # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
+    # most municipalities share those values, so whole summaries are remembered by them.
+    _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _reads: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = {n for r in self.rules for n in r.condition.reads}
+        names |= {n for r in self.rates if r.condition is not None for n in r.condition.reads}
+        names.add("budget_eur")
+        object.__setattr__(self, "_reads", tuple(sorted(names)))
+
+
+_SUMMARY_LIMIT = 65_536
 
 
 def _question(fact: str) -> tuple[str, str]:
@@ -197,8 +211,18 @@ def _reason(status: Status, hits: list[RuleHit]) -> str:
     return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
 
 
-def summarize_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundSummary:
+def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    key = tuple(facts.frozen[name] for name in fund._reads)
+    summary = fund._summaries.get(key)
+    if summary is None:
+        summary = _summarize(fund, facts)
+        if len(fund._summaries) < _SUMMARY_LIMIT:
+            fund._summaries[key] = summary
+    return summary
+
+
+def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     status = _status(found)
     co_financing, _ = _co_financing(fund, facts)
