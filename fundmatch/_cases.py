@@ -35,8 +35,7 @@ class Expectation(BaseModel):
 
     status: Status
     fails: list[str] | None = None
-    rate: float | None = Field(default=None)
-    rate_given: bool = Field(default=False, exclude=True)
+    rate: float | None = Field(default=None, description="Checked only when the case states it (null included).")
 
 
 class Case(BaseModel):
@@ -67,14 +66,6 @@ def load_cases(path: Path) -> list[Case]:
         if not isinstance(item, dict):
             raise RulePackError("each case is a mapping with name, profile, idea and expect", path=path, line=line)
         data = dict(item)
-        expect = data.get("expect")
-        if isinstance(expect, dict):
-            fixed: dict[str, Any] = {}
-            for fund, value in expect.items():
-                if isinstance(value, dict):
-                    value = {**value, "rate_given": "rate" in value}
-                fixed[fund] = value
-            data["expect"] = fixed
         try:
             cases.append(Case.model_validate({**data, "file": str(path), "line": line or 0}))
         except ValidationError as exc:
@@ -102,6 +93,6 @@ def check_case(pack: RulePack, case: Case) -> list[str]:
             failed = sorted(h.rule_id for h in actual.failed())
             if failed != sorted(expected.fails):
                 problems.append(f"{fund}: expected failing rules {sorted(expected.fails)}, got {failed}")
-        if expected.rate_given and actual.co_financing.rate != expected.rate:
+        if "rate" in expected.model_fields_set and actual.co_financing.rate != expected.rate:
             problems.append(f"{fund}: expected rate {expected.rate}, got {actual.co_financing.rate}")
     return problems

@@ -131,20 +131,20 @@ def _holds_status(rule: CompiledRule) -> bool:
     return rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.unknown_effect == "status"
 
 
-def _co_financing(fund: CompiledFund, facts: dict[str, Any]) -> tuple[CoFinancing, list[str]]:
+def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[str]]:
     budget = facts.get("budget_eur")
     for rate in fund.rates:
         spec = rate.spec
         if rate.condition is not None:
-            missing = rate.condition.missing(facts)
-            if missing:
-                note = f"The rate depends on what is not known yet: {_missing_text(missing)}"
-                return CoFinancing(rate=None, basis=fund.basis, note=note, citation=rate.citation), missing
             try:
-                if not rate.condition.holds(facts):
-                    continue
+                holds = rate.condition.decide(facts)
             except ExpressionProblem as exc:
                 raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{spec.id}") from None
+            if isinstance(holds, list):
+                note = f"The rate depends on what is not known yet: {_missing_text(holds)}"
+                return CoFinancing(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
+            if not holds:
+                continue
         note = render(spec.note, facts) if spec.note else ""
         if (
             rate.condition is not None
@@ -242,7 +242,7 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     )
 
 
-def evaluate_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundMatch:
+def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
     """Apply every rule of ``fund`` to ``facts`` and explain the result."""
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     hits = [_hit(rule, outcome, missing, facts) for rule, outcome, missing in found]
@@ -267,13 +267,13 @@ def evaluate_fund(fund: CompiledFund, facts: dict[str, Any]) -> FundMatch:
         if status not in step.spec.status:
             continue
         if step.condition is not None:
-            if step.condition.missing(facts):
-                continue
             try:
-                if not step.condition.holds(facts):
-                    continue
+                holds = step.condition.decide(facts)
             except ExpressionProblem as exc:
                 raise RulePackError(exc.problem, path=fund.path, rule_id="next_steps") from None
+            # A step whose condition cannot be decided yet is not shown.
+            if holds is not True:
+                continue
         steps.append(render(step.spec.text, facts))
 
     return FundMatch(

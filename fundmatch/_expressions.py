@@ -98,7 +98,7 @@ class Condition:
     _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def decide(self, facts: Facts) -> bool | list[str]:
-        """True or False, or the list of facts it reads that are missing (None)."""
+        """True or False, or the facts it reads that are missing (None); a failure raises `ExpressionProblem`."""
         key = self._key(facts.frozen)
         if None in key:
             return [name for name, value in zip(self.reads, key, strict=True) if value is None]
@@ -108,17 +108,6 @@ class Condition:
             if len(self._answers) < _CACHE_LIMIT:
                 self._answers[key] = answer
         return answer
-
-    def missing(self, facts: dict[str, Any]) -> list[str]:
-        """The facts this condition reads that are None."""
-        return [name for name in self.reads if facts.get(name) is None]
-
-    def holds(self, facts: dict[str, Any]) -> bool:
-        """Evaluate; call only when nothing is missing. A failure raises `ExpressionProblem`."""
-        decided = self.decide(facts if isinstance(facts, Facts) else Facts(facts))
-        if isinstance(decided, list):
-            raise ExpressionProblem(f"expression {self.text!r} evaluated with missing facts {decided}")
-        return decided
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
