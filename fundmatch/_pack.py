@@ -17,7 +17,15 @@ from fundmatch._interreg_areas import InterregAreas, derive_border_region
 from fundmatch._loader import load_folder
 from fundmatch._models import Municipality, ProjectIdea
 from fundmatch._progress import ProgressCallback, with_progress
-from fundmatch._report import DerivedValue, InferredTerm, MatchReport, MatchReports, MatchSummary
+from fundmatch._report import (
+    DerivedValue,
+    FundMatch,
+    FundSummary,
+    InferredTerm,
+    MatchReport,
+    MatchReports,
+    MatchSummary,
+)
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
@@ -164,10 +172,14 @@ class RulePack:
         facts["border_region"], from_areas = derive_border_region(self._areas, profile.nuts, profile.border_region)
         return Facts(facts), [*profile.provenance, *derived, *from_areas]
 
+    def _rank(self, result: FundMatch | FundSummary) -> tuple[int, float, int]:
+        # The spec's ranking: eligible > unknown > ineligible, then fit, then pack order for ties.
+        return _STATUS_ORDER[result.status], -result.score, self._order[result.fund.value]
+
     def _summary(self, profile: Municipality, idea: ProjectIdea, chosen: list[CompiledFund]) -> MatchSummary:
         facts, _ = self._facts(profile, idea)
         results = [summarize_fund(fund, facts) for fund in chosen]
-        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
+        results.sort(key=self._rank)
         return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
 
     def _match(
@@ -175,7 +187,7 @@ class RulePack:
     ) -> MatchReport:
         facts, derived = self._facts(profile, idea)
         results = [evaluate_fund(fund, facts) for fund in chosen]
-        results.sort(key=lambda r: (_STATUS_ORDER[r.status], -r.score, self._order[r.fund.value]))
+        results.sort(key=self._rank)
         return MatchReport(
             period=self.period,
             pack_version=self.version,
