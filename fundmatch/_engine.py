@@ -8,14 +8,16 @@ missing information neither rewards nor punishes).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import operator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from fundmatch._codes import Fund, Outcome, RuleKind, Status
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, Facts, render
-from fundmatch._facts import FACTS
+from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, key_getter, render
+from fundmatch._facts import FACTS, Facts
 from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
 
@@ -64,15 +66,24 @@ class CompiledFund:
     basis: str
     next_steps: tuple[CompiledStep, ...]
     # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
-    # most municipalities share those values, so whole summaries are remembered by them.
+    # most municipalities share those values, so whole summaries are remembered by them (numbers that are
+    # only compared with constants by the interval they fall in).
     _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _reads: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        names = {n for r in self.rules for n in r.condition.reads}
-        names |= {n for r in self.rates if r.condition is not None for n in r.condition.reads}
+        conditions = [r.condition for r in self.rules]
+        conditions += [r.condition for r in self.rates if r.condition is not None]
+        names = {n for c in conditions for n in c.reads}
+        thresholds: dict[str, Thresholds] = {}
+        for name in names:
+            readers = [c for c in conditions if name in c.reads]
+            if all(name in c.thresholds for c in readers):
+                thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
+        # The amount of money is budget × rate: the budget itself is part of the summary.
         names.add("budget_eur")
-        object.__setattr__(self, "_reads", tuple(sorted(names)))
+        thresholds.pop("budget_eur", None)
+        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
 
 
 _SUMMARY_LIMIT = 65_536
@@ -213,7 +224,7 @@ def _reason(status: Status, hits: list[RuleHit]) -> str:
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     """Status, score and money of ``fund`` without the explained trace (for large batches)."""
-    key = tuple(facts.frozen[name] for name in fund._reads)
+    key = fund._key(facts.frozen)
     summary = fund._summaries.get(key)
     if summary is None:
         summary = _summarize(fund, facts)

@@ -15,14 +15,19 @@ from __future__ import annotations
 import dataclasses
 import operator
 import string
+from bisect import bisect_left
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import rule_engine
+from rule_engine import DataType
 from rule_engine import ast as _ast
+from rule_engine.types import coerce_value
 
 from fundmatch._errors import RulePackError, did_you_mean
-from fundmatch._facts import FACTS, format_value
+from fundmatch._facts import FACTS, Facts, format_value
 
 _CONTEXT = rule_engine.Context(
     type_resolver=rule_engine.type_resolver_from_dict({name: fact.type for name, fact in FACTS.items()}),
@@ -40,60 +45,118 @@ class ExpressionProblem(Exception):
         self.suggestion = suggestion
 
 
-def _symbols(node: Any, found: set[str], seen: set[int]) -> None:
-    # rule-engine's AST has no visitor; walk the attributes of every node generically.
+def _nodes(node: Any, seen: set[int]) -> Iterator[Any]:
+    """Every expression node under ``node`` (rule-engine's AST has no visitor; attributes are walked)."""
     if id(node) in seen:
         return
     seen.add(id(node))
-    if isinstance(node, _ast.SymbolExpression):
-        found.add(node.name)
     if isinstance(node, _ast.ExpressionBase):
+        yield node
         # Some node classes keep their children in __slots__, others in __dict__.
         names = set(getattr(node, "__dict__", {}))
         for cls in type(node).__mro__:
             names.update(getattr(cls, "__slots__", ()))
         for name in names:
-            _symbols(getattr(node, name, None), found, seen)
+            yield from _nodes(getattr(node, name, None), seen)
     elif isinstance(node, (list, tuple, set, frozenset)):
         for value in node:
-            _symbols(value, found, seen)
-
-
-class Facts(dict[str, Any]):
-    """The facts of one profile and idea, with a hashable copy for memoised answers (built once)."""
-
-    __slots__ = ("frozen",)
-
-    def __init__(self, values: dict[str, Any]) -> None:
-        super().__init__(values)
-        # rule-engine wants sets, but memo keys need hashable values: keep both.
-        self.frozen = dict.fromkeys(FACTS)
-        self.frozen.update((k, frozenset(v) if isinstance(v, set) else v) for k, v in values.items())
+            yield from _nodes(value, seen)
 
 
 _CACHE_LIMIT = 65_536
 
 
-def _key_getter(reads: tuple[str, ...]) -> Any:
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The constants a number is only ever compared with, which is all an answer can depend on.
+
+    ``population <= 150000`` gives the same answer for every population on one side of 150,000, so a
+    memoised answer can be keyed by the interval a value falls in instead of the value: in a batch of many
+    municipalities the rule is evaluated once per interval, not once per distinct population.
+    """
+
+    limits: tuple[Decimal, ...]
+    _seen: dict[Any, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+
+    def __call__(self, value: Any) -> Any:
+        """The interval of ``value`` among the limits (even: between two, odd: on one); None stays None."""
+        interval = self._seen.get(value)
+        if interval is not None or value is None:
+            return interval
+        # The same conversion rule-engine applies before comparing, so intervals agree with its answers.
+        number = coerce_value(value, verify_type=False)
+        if not isinstance(number, Decimal) or not number.is_finite():
+            return value
+        i = bisect_left(self.limits, number)
+        interval = 2 * i + (i < len(self.limits) and self.limits[i] == number)
+        if len(self._seen) < _CACHE_LIMIT:
+            self._seen[value] = interval
+        return interval
+
+    def __or__(self, other: Thresholds) -> Thresholds:
+        return Thresholds(tuple(sorted(set(self.limits) | set(other.limits))))
+
+
+_COMPARISONS = (_ast.ArithmeticComparisonExpression, _ast.ComparisonExpression)
+
+
+def _analyse(expression: Any) -> tuple[tuple[str, ...], dict[str, Thresholds]]:
+    """The facts an expression reads, and those of them it only compares with number literals."""
+    nodes = list(_nodes(expression, set()))
+    occurrences: dict[str, int] = {}
+    for node in nodes:
+        if isinstance(node, _ast.SymbolExpression):
+            occurrences[node.name] = occurrences.get(node.name, 0) + 1
+    limits: dict[str, set[Decimal]] = {}
+    compared: dict[str, int] = {}
+    for node in nodes:
+        if not isinstance(node, _COMPARISONS):
+            continue
+        for one, other in ((node.left, node.right), (node.right, node.left)):
+            if isinstance(one, _ast.SymbolExpression) and isinstance(other, _ast.FloatExpression):
+                limits.setdefault(one.name, set()).add(other.value)
+                compared[one.name] = compared.get(one.name, 0) + 1
+    # Comprehension variables show up as symbols too; only facts can be missing.
+    reads = tuple(sorted(name for name in occurrences if name in FACTS))
+    thresholds = {
+        name: Thresholds(tuple(sorted(values)))
+        for name, values in limits.items()
+        if name in FACTS and FACTS[name].type == DataType.FLOAT and compared[name] == occurrences[name]
+    }
+    return reads, thresholds
+
+
+def key_getter(reads: tuple[str, ...], thresholds: Mapping[str, Thresholds]) -> Callable[[dict[str, Any]], tuple]:
+    """A function of the hashable facts giving the memo key of something that reads ``reads``."""
     if not reads:
         return lambda values: ()
-    if len(reads) == 1:
-        (name,) = reads
-        return lambda values: (values[name],)
-    return operator.itemgetter(*reads)
+    raw = operator.itemgetter(*reads) if len(reads) > 1 else (lambda values: (values[reads[0]],))
+    intervals = tuple((i, thresholds[name]) for i, name in enumerate(reads) if name in thresholds)
+    if not intervals:
+        return raw
+
+    def key(values: dict[str, Any]) -> tuple:
+        found = list(raw(values))
+        for i, interval in intervals:
+            found[i] = interval(found[i])
+        return tuple(found)
+
+    return key
 
 
 @dataclass(frozen=True, slots=True)
 class Condition:
     """A compiled expression, the facts it reads, and the answers it has already given.
 
-    A condition is a pure function of the facts it reads, so its answers are memoised by their values: in a
-    batch, a rule that reads only the idea (themes, partners) is evaluated once, not once per municipality.
+    A condition is a pure function of the facts it reads, so its answers are memoised by their values (a
+    number only compared with constants by its interval, see `Thresholds`): in a batch, a rule that reads
+    only the idea (themes, partners) is evaluated once, not once per municipality.
     """
 
     text: str
     rule: rule_engine.Rule
     reads: tuple[str, ...]
+    thresholds: dict[str, Thresholds]
     _key: Any = dataclasses.field(repr=False, compare=False)
     _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
@@ -133,15 +196,12 @@ def compile_condition(text: str) -> Condition:
         raise ExpressionProblem(f"invalid expression {text!r}: {getattr(exc, 'message', exc)}") from None
     except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
         raise ExpressionProblem(f"invalid expression {text!r}: {exc}") from None
-    found: set[str] = set()
-    _symbols(rule.statement.expression, found, set())
-    # Comprehension variables show up as symbols too; only facts can be missing.
-    reads = tuple(sorted(name for name in found if name in FACTS))
+    reads, thresholds = _analyse(rule.statement.expression)
     if rule.statement.expression.result_type not in (rule_engine.DataType.BOOLEAN, rule_engine.DataType.UNDEFINED):
         raise ExpressionProblem(
             f"expression {text!r} gives a {rule.statement.expression.result_type.name}, not true/false"
         )
-    return Condition(text, rule, reads, _key_getter(reads))
+    return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds))
 
 
 _FORMATTER = string.Formatter()

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from rule_engine import DataType
 
 from fundmatch._codes import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
+from fundmatch._interreg_areas import InterregAreas, derive_border_region
 from fundmatch._models import Municipality, ProjectIdea
 from fundmatch._regions import RegionTable
 from fundmatch._report import DerivedValue
@@ -107,6 +108,45 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _hashable(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: frozenset(v) if isinstance(v, set) else v for k, v in values.items()}
+
+
+class Facts(dict[str, Any]):
+    """The facts of one profile and idea, with a hashable copy for memoised answers (built once).
+
+    rule-engine wants sets, but memo keys need hashable values, so both are kept; ``frozen`` has every
+    symbol of `FACTS`, None where a fact is missing.
+    """
+
+    __slots__ = ("frozen",)
+
+    def __init__(self, values: dict[str, Any], frozen: dict[str, Any] | None = None) -> None:
+        super().__init__(values)
+        if frozen is None:
+            frozen = dict.fromkeys(FACTS)
+            frozen.update(_hashable(values))
+        self.frozen = frozen
+
+
+def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
+    """The model's fields that are facts, each with whether its value needs `_plain` (enums, lists, dates)."""
+    reader = []
+    for name, info in model.model_fields.items():
+        if name not in FACTS:
+            continue
+        annotation = info.annotation
+        optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)] if optional else [annotation]
+        plain = all(a in (bool, int, float, str) for a in inner)
+        reader.append((name, not plain))
+    return tuple(reader)
+
+
+_MUNICIPALITY_FIELDS = _field_reader(Municipality)
+_IDEA_FIELDS = _field_reader(ProjectIdea)
+
+
 def _add_months(day: _dt.date, months: int) -> _dt.date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
@@ -119,75 +159,123 @@ def _add_months(day: _dt.date, months: int) -> _dt.date:
     raise AssertionError("unreachable")
 
 
-def build_facts(
-    municipality: Municipality, idea: ProjectIdea, regions: RegionTable | None
-) -> tuple[dict[str, Any], list[DerivedValue]]:
-    """The facts for one profile and idea, and the values derived on the way with their sources."""
-    facts: dict[str, Any] = {}
-    for model in (municipality, idea):
-        for name in type(model).model_fields:
-            if name in FACTS:
-                facts[name] = _plain(getattr(model, name))
-    derived: list[DerivedValue] = []
+class IdeaFacts:
+    """The facts of one idea, built once and shared by every municipality matched with it.
 
-    country = municipality.country
-    facts["member_state"] = country in EU_MEMBER_STATES
-    facts["nuts2"] = municipality.nuts[:4] if municipality.nuts else None
+    In a batch the idea is the same for every row: its fields, partners and dates are turned into facts
+    (and their hashable copies) here once, so a row only adds the municipality's own facts.
+    """
 
-    region = regions.lookup(municipality.nuts) if (regions is not None and municipality.nuts) else None
-    facts["region_category_doubtful"] = None
-    if municipality.region_category is not None:
-        facts["region_category_doubtful"] = False
-    elif region is not None:
-        facts["region_category"] = region.category.value
-        facts["region_category_doubtful"] = region.doubtful
-        derived.append(
-            DerivedValue(
-                field="region_category",
-                value=region.category.value,
-                source=f"{region.nuts2} {region.name} in the shipped table of Decision (EU) 2021/1130: {region.source}",
-                doubtful=region.doubtful,
-            )
-        )
-    elif municipality.nuts is not None:
-        derived.append(
-            DerivedValue(
-                field="region_category",
-                value=None,
-                source=f"NUTS-2 region {municipality.nuts[:4]} is not in the shipped table (it uses NUTS 2016 codes)",
-                doubtful=True,
-            )
-        )
+    __slots__ = ("_frozen", "_partner_countries", "_values")
 
-    if municipality.outermost_region is None:
-        # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).
-        if country not in COUNTRIES_WITH_OUTERMOST_REGIONS:
-            facts["outermost_region"] = False
+    def __init__(self, idea: ProjectIdea) -> None:
+        fields = idea.__dict__
+        values = {name: _plain(fields[name]) if convert else fields[name] for name, convert in _IDEA_FIELDS}
+        partners = idea.partners
+        self._partner_countries = frozenset(p.country for p in partners)
+        values["partner_count"] = len(partners)
+        values["partner_countries"] = set(self._partner_countries)
+        values["partner_types"] = {p.type.value for p in partners}
+        end = idea.end_date
+        if end is None and idea.start_date is not None and idea.duration_months is not None:
+            end = _add_months(idea.start_date, idea.duration_months)
+        values["planned_end"] = _plain(end)
+        self._values = values
+        self._frozen = dict.fromkeys(FACTS)
+        self._frozen.update(_hashable(values))
+
+    def with_municipality(
+        self,
+        municipality: Municipality,
+        regions: RegionTable | None,
+        areas: InterregAreas | None = None,
+        *,
+        explain: bool = True,
+    ) -> tuple[Facts, list[DerivedValue]]:
+        """The facts of this idea for ``municipality``, and (if ``explain``) the values derived, with sources."""
+        fields = municipality.__dict__
+        own = {name: _plain(fields[name]) if convert else fields[name] for name, convert in _MUNICIPALITY_FIELDS}
+        derived: list[DerivedValue] = []
+
+        country = municipality.country
+        nuts = municipality.nuts
+        own["member_state"] = country in EU_MEMBER_STATES
+        own["nuts2"] = nuts[:4] if nuts else None
+
+        region = regions.lookup(nuts) if (regions is not None and nuts) else None
+        own["region_category_doubtful"] = None
+        if municipality.region_category is not None:
+            own["region_category_doubtful"] = False
         elif region is not None:
-            facts["outermost_region"] = region.outermost
+            own["region_category"] = region.category.value
+            own["region_category_doubtful"] = region.doubtful
+            if explain:
+                derived.append(
+                    DerivedValue(
+                        field="region_category",
+                        value=region.category.value,
+                        source=f"{region.nuts2} {region.name} in the shipped table of Decision (EU) 2021/1130:"
+                        f" {region.source}",
+                        doubtful=region.doubtful,
+                    )
+                )
+        elif nuts is not None and explain:
             derived.append(
                 DerivedValue(
-                    field="outermost_region", value=region.outermost, source=f"{region.nuts2} in the shipped table"
+                    field="region_category",
+                    value=None,
+                    source=f"NUTS-2 region {nuts[:4]} is not in the shipped table (it uses NUTS 2016 codes)",
+                    doubtful=True,
                 )
             )
 
-    partners = idea.partners
-    partner_countries = {p.country for p in partners}
-    countries = partner_countries | {country}
-    facts["partner_count"] = len(partners)
-    facts["partner_countries"] = partner_countries
-    facts["partner_types"] = {p.type.value for p in partners}
-    facts["countries"] = countries
-    facts["country_count"] = len(countries)
-    facts["member_states"] = countries & EU_MEMBER_STATES
-    facts["member_state_count"] = len(countries & EU_MEMBER_STATES)
-    facts["foreign_country_count"] = len(partner_countries - {country})
+        if municipality.outermost_region is None:
+            # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).
+            if country not in COUNTRIES_WITH_OUTERMOST_REGIONS:
+                own["outermost_region"] = False
+            elif region is not None:
+                own["outermost_region"] = region.outermost
+                if explain:
+                    derived.append(
+                        DerivedValue(
+                            field="outermost_region",
+                            value=region.outermost,
+                            source=f"{region.nuts2} in the shipped table",
+                        )
+                    )
 
-    end = idea.end_date
-    if end is None and idea.start_date is not None and idea.duration_months is not None:
-        end = _add_months(idea.start_date, idea.duration_months)
-    facts["planned_end"] = _plain(end)
-    return facts, derived
+        own["border_region"], from_areas = derive_border_region(
+            areas, nuts, municipality.border_region, explain=explain
+        )
+
+        # The partner facts that depend on the applicant's country.
+        partner_countries = self._partner_countries
+        countries = partner_countries | {country}
+        member_states = countries & EU_MEMBER_STATES
+        own["countries"] = countries
+        own["country_count"] = len(countries)
+        own["member_states"] = member_states
+        own["member_state_count"] = len(member_states)
+        own["foreign_country_count"] = len(partner_countries - {country})
+
+        frozen = self._frozen.copy()
+        frozen.update(own)
+        values = self._values.copy()
+        values.update(own)
+        # rule-engine's set operators want sets; the frozen copy keeps the frozensets for memo keys.
+        values["countries"] = set(countries)
+        values["member_states"] = set(member_states)
+        return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]
+
+
+def build_facts(
+    municipality: Municipality,
+    idea: ProjectIdea,
+    regions: RegionTable | None,
+    areas: InterregAreas | None = None,
+) -> tuple[Facts, list[DerivedValue]]:
+    """The facts for one profile and idea, and the values derived on the way with their sources."""
+    return IdeaFacts(idea).with_municipality(municipality, regions, areas)
 
 
 def format_value(value: Any) -> str:

@@ -151,8 +151,10 @@ def shipped_areas(period: str = "2021-2027") -> InterregAreas:
     return InterregAreas.load(period_folder(period) / "interreg_areas.csv")
 
 
-def derive_border_region(areas: InterregAreas | None, nuts: str | None, given: bool | None) -> tuple[bool | None, list]:
-    """``border_region`` from the programme areas, and what was derived, with sources.
+def derive_border_region(
+    areas: InterregAreas | None, nuts: str | None, given: bool | None, *, explain: bool = True
+) -> tuple[bool | None, list]:
+    """``border_region`` from the programme areas, and (if ``explain``) what was derived, with sources.
 
     Positive evidence only: a region found in a cross-border (strand A) programme area is a border region;
     a region not found stays unknown (None), never False. A value the user gave wins.
@@ -164,6 +166,8 @@ def derive_border_region(areas: InterregAreas | None, nuts: str | None, given: b
     programmes = areas.programmes_for(nuts)
     if not programmes:
         return given, []
+    if not explain:
+        return (True if given is None and any(p.strand == "A" for p in programmes) else given), []
     derived = [
         DerivedValue(
             field="interreg_programmes",

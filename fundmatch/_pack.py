@@ -11,9 +11,8 @@ from pydantic import BaseModel
 from fundmatch._codes import Fund, Status
 from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
-from fundmatch._expressions import Facts
-from fundmatch._facts import build_facts
-from fundmatch._interreg_areas import InterregAreas, derive_border_region
+from fundmatch._facts import Facts, IdeaFacts
+from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._models import Municipality, ProjectIdea
 from fundmatch._progress import ProgressCallback, with_progress
@@ -102,7 +101,7 @@ class RulePack:
         """
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        return self._match(_as_model(profile, Municipality, "profile"), idea, inferred, chosen)
+        return self._match(_as_model(profile, Municipality, "profile"), idea, IdeaFacts(idea), inferred, chosen)
 
     @overload
     def match_many(
@@ -160,32 +159,39 @@ class RulePack:
             raise ProfileError(f"detail must be 'full' or 'summary', not {detail!r}")
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
+        # Everything that depends only on the idea is turned into facts once for the whole batch.
+        idea_facts = IdeaFacts(idea)
         for profile in with_progress(profiles, progress):
             municipality = _as_model(profile, Municipality, "profile")
             if detail == "summary":
-                yield self._summary(municipality, idea, chosen)
+                yield self._summary(municipality, idea_facts, chosen)
             else:
-                yield self._match(municipality, idea, inferred, chosen)
+                yield self._match(municipality, idea, idea_facts, inferred, chosen)
 
-    def _facts(self, profile: Municipality, idea: ProjectIdea) -> tuple[Facts, list[DerivedValue]]:
-        facts, derived = build_facts(profile, idea, self._regions)
-        facts["border_region"], from_areas = derive_border_region(self._areas, profile.nuts, profile.border_region)
-        return Facts(facts), [*profile.provenance, *derived, *from_areas]
+    def _facts(
+        self, profile: Municipality, idea_facts: IdeaFacts, *, explain: bool = True
+    ) -> tuple[Facts, list[DerivedValue]]:
+        return idea_facts.with_municipality(profile, self._regions, self._areas, explain=explain)
 
     def _rank(self, result: FundMatch | FundSummary) -> tuple[int, float, int]:
         # The spec's ranking: eligible > unknown > ineligible, then fit, then pack order for ties.
         return _STATUS_ORDER[result.status], -result.score, self._order[result.fund.value]
 
-    def _summary(self, profile: Municipality, idea: ProjectIdea, chosen: list[CompiledFund]) -> MatchSummary:
-        facts, _ = self._facts(profile, idea)
+    def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
+        facts, _ = self._facts(profile, idea_facts, explain=False)
         results = [summarize_fund(fund, facts) for fund in chosen]
         results.sort(key=self._rank)
         return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
 
     def _match(
-        self, profile: Municipality, idea: ProjectIdea, inferred: list[InferredTerm], chosen: list[CompiledFund]
+        self,
+        profile: Municipality,
+        idea: ProjectIdea,
+        idea_facts: IdeaFacts,
+        inferred: list[InferredTerm],
+        chosen: list[CompiledFund],
     ) -> MatchReport:
-        facts, derived = self._facts(profile, idea)
+        facts, derived = self._facts(profile, idea_facts)
         results = [evaluate_fund(fund, facts) for fund in chosen]
         results.sort(key=self._rank)
         return MatchReport(

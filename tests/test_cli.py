@@ -78,8 +78,16 @@ def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
     import csv
 
     out = tmp_path / "out.csv"
-    code = main(["screen", str(EXAMPLES / "municipalities_ostergotland.csv"), str(EXAMPLES / "ideas" / "sprakcafe.yaml"),
-                 "-o", str(out), "--no-progress"])
+    code = main(
+        [
+            "screen",
+            str(EXAMPLES / "municipalities_ostergotland.csv"),
+            str(EXAMPLES / "ideas" / "sprakcafe.yaml"),
+            "-o",
+            str(out),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))

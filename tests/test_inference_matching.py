@@ -37,7 +37,8 @@ def test_no_recognisable_theme_gives_unknown_and_a_question_not_ineligible() -> 
 
 def test_not_only_for_refugees_keeps_the_general_population() -> None:
     report = fundmatch.match(
-        PROFILE, {"title": "Community garden", "description": "Not only for refugees but for all residents of the town."}
+        PROFILE,
+        {"title": "Community garden", "description": "Not only for refugees but for all residents of the town."},
     )
     assert "general_population" in report.idea.target_groups
 
