@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from fundmatch._errors import FundmatchError
+from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._pack import RulePack
 from fundmatch._yaml import load_yaml
 
@@ -144,41 +145,10 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     results = _pack(args).iter_match(profiles, idea, funds, detail="summary", progress=progress)
     out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
     try:
-        writer = csv.writer(out)
-        writer.writerow(
-            [
-                "municipality",
-                "country",
-                "nuts",
-                "rank",
-                "fund",
-                "status",
-                "score",
-                "rate",
-                "rate_max",
-                "eu_amount_eur",
-                "failed_rules",
-                "missing",
-            ]
-        )
+        writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS)
+        writer.writeheader()
         for result in results:
-            for rank, item in enumerate(result.ranking, start=1):
-                writer.writerow(
-                    [
-                        result.municipality,
-                        result.country,
-                        result.nuts or "",
-                        rank,
-                        item.fund.value,
-                        item.status.value,
-                        item.score,
-                        "" if item.rate is None else item.rate,
-                        "" if item.rate_max is None else item.rate_max,
-                        "" if item.amount_eur is None else item.amount_eur,
-                        " ".join(item.failed),
-                        " ".join(item.missing),
-                    ]
-                )
+            writer.writerows(result.to_rows())
     finally:
         if out is not sys.stdout:
             out.close()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from fundmatch._report import MatchReport
+    from fundmatch._report import MatchReport, MatchSummary
 
 COLUMNS = (
     "municipality",
@@ -28,6 +28,23 @@ COLUMNS = (
     "failed_rules",
     "missing",
     "next_step",
+)
+
+
+#: The columns of a summary row: what ``detail="summary"`` keeps, and what ``fundmatch screen`` writes.
+SUMMARY_COLUMNS = (
+    "municipality",
+    "country",
+    "nuts",
+    "rank",
+    "fund",
+    "status",
+    "score",
+    "rate",
+    "rate_max",
+    "eu_amount_eur",
+    "failed_rules",
+    "missing",
 )
 
 
@@ -76,3 +93,31 @@ def frame(reports: Iterable[MatchReport]) -> pd.DataFrame:
     pandas = _pandas()
     rows = [row for report in reports for row in report_rows(report)]
     return pandas.DataFrame(rows, columns=list(COLUMNS))
+
+
+def summary_rows(summary: MatchSummary) -> list[dict[str, Any]]:
+    """One plain row per fund of a summary, in ranking order (the columns of `SUMMARY_COLUMNS`)."""
+    return [
+        {
+            "municipality": summary.municipality,
+            "country": summary.country,
+            "nuts": summary.nuts,
+            "rank": rank,
+            "fund": item.fund.value,
+            "status": item.status.value,
+            "score": item.score,
+            "rate": item.rate,
+            "rate_max": item.rate_max if item.rate_max is not None else item.rate,
+            "eu_amount_eur": item.amount_eur,
+            "failed_rules": ", ".join(item.failed),
+            "missing": ", ".join(item.missing),
+        }
+        for rank, item in enumerate(summary.ranking, start=1)
+    ]
+
+
+def summary_frame(summaries: Iterable[MatchSummary]) -> pd.DataFrame:
+    """A DataFrame with one row per summary × fund."""
+    pandas = _pandas()
+    rows = [row for summary in summaries for row in summary_rows(summary)]
+    return pandas.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

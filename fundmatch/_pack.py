@@ -23,6 +23,7 @@ from fundmatch._report import (
     InferredTerm,
     MatchReport,
     MatchReports,
+    MatchSummaries,
     MatchSummary,
 )
 
@@ -123,7 +124,7 @@ class RulePack:
         *,
         detail: Literal["summary"],
         progress: bool | ProgressCallback = False,
-    ) -> list[MatchSummary]: ...
+    ) -> MatchSummaries: ...
 
     def match_many(
         self,
@@ -133,7 +134,7 @@ class RulePack:
         *,
         detail: Literal["full", "summary"] = "full",
         progress: bool | ProgressCallback = False,
-    ) -> MatchReports | list[MatchSummary]:
+    ) -> MatchReports | MatchSummaries:
         """One result per municipality for the same idea, identical to calling `match` one by one.
 
         What depends only on the idea or the pack is done once: the text is read once, and each rule's answer
@@ -142,7 +143,7 @@ class RulePack:
         """
         results = self.iter_match(profiles, idea, funds, detail=detail, progress=progress)
         if detail == "summary":
-            return list(results)  # type: ignore[arg-type]
+            return MatchSummaries(results)  # type: ignore[arg-type]
         return MatchReports(results)  # type: ignore[arg-type]
 
     def iter_match(

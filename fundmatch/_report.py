@@ -153,6 +153,12 @@ class MatchSummary(_Output):
                 return item
         raise KeyError(fund)
 
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One plain dict per fund, in ranking order: for CSV files, DataFrames, Dask bags or Spark."""
+        from fundmatch._frames import summary_rows
+
+        return summary_rows(self)
+
 
 class MatchReport(_Output):
     """Funds ranked for one municipality and one idea: eligible first, then unknown, then ineligible."""
@@ -209,3 +215,13 @@ class MatchReports(list[MatchReport]):
         from fundmatch._frames import frame
 
         return frame(self)
+
+
+class MatchSummaries(list[MatchSummary]):
+    """The summaries of `RulePack.match_many` with ``detail="summary"``: a plain list, plus `to_frame`."""
+
+    def to_frame(self) -> Any:
+        """A pandas DataFrame with one row per municipality × fund (needs ``fundmatch[pandas]``)."""
+        from fundmatch._frames import summary_frame
+
+        return summary_frame(self)

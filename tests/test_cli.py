@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from fundmatch._cli import main
+from fundmatch._frames import SUMMARY_COLUMNS
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 PROFILE = str(EXAMPLES / "profiles" / "bressanone.yaml")
@@ -90,7 +91,9 @@ def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
     )
     assert code == 0
     with out.open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == SUMMARY_COLUMNS
     assert len(rows) == 13 * 5
     linkoping = {r["fund"]: r for r in rows if r["municipality"] == "Linköping"}
     assert linkoping["EAFRD"]["status"] == "ineligible" and "leader_area" in linkoping["EAFRD"]["failed_rules"]

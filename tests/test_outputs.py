@@ -58,6 +58,23 @@ def test_match_many_frame_one_row_per_municipality_and_fund() -> None:
     assert ineligible["status"].item() == "ineligible" and "leader_area" in ineligible["failed_rules"].item()
 
 
+def test_summary_rows_and_frame_carry_every_fund() -> None:
+    from fundmatch._frames import SUMMARY_COLUMNS
+
+    summaries = fundmatch.load_rules().match_many(
+        [profile(), profile(name="Other", leader_lag=False)], idea(), detail="summary"
+    )
+    rows = summaries[1].to_rows()
+    assert [tuple(r) for r in rows] == [SUMMARY_COLUMNS] * len(summaries[1].ranking)
+    assert [r["fund"] for r in rows] == [s.fund.value for s in summaries[1].ranking]
+    eafrd = next(r for r in rows if r["fund"] == "EAFRD")
+    assert eafrd["status"] == "ineligible" and "leader_area" in eafrd["failed_rules"]
+    pytest.importorskip("pandas", reason="pandas is the optional extra fundmatch[pandas]")
+    df = summaries.to_frame()
+    assert list(df.columns) == list(SUMMARY_COLUMNS)
+    assert df.groupby("municipality").size().to_dict() == {"Other": 5, "Tarvisio": 5}
+
+
 def test_frame_without_pandas_says_how_to_install(
     report: fundmatch.MatchReport, monkeypatch: pytest.MonkeyPatch
 ) -> None:
