@@ -1,7 +1,8 @@
-"""The Dask scale-out example: same rows as one process, and the pack loaded once per worker process."""
+"""The Dask scale-out example: same rows as one process, the pack loaded once per worker, bad rows located."""
 
 from __future__ import annotations
 
+import csv
 import importlib
 import os
 import sys
@@ -9,13 +10,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 import fundmatch
+from fundmatch._cli import main as cli
 
 from .conftest import REPO
 
+pytest.importorskip("dask", reason="dask comes with the test extra; see pyproject.toml")
+
 EXAMPLES = REPO / "examples"
+TABLE = str(EXAMPLES / "municipalities_ostergotland.csv")
+IDEA = str(EXAMPLES / "ideas" / "sprakcafe.yaml")
 
 
 def _example() -> Any:
@@ -26,57 +31,61 @@ def _example() -> Any:
     return importlib.import_module("scale_out_dask")
 
 
-def _loads_in_this_process(rows: list[dict], idea: dict, period: str) -> list[tuple[int, int, int]]:
+def _loads_in_this_process(part: tuple, idea: dict, out_dir: str, period: str) -> tuple[int, int, int]:
     # Runs in a Dask worker: screens the partition, then says how often this process built the pack.
     from fundmatch import _shipped
 
-    screened = _example().screen_partition(rows, idea, period)
-    return [(os.getpid(), _shipped.cache_info().misses, len(screened))]
+    result = _example().screen_partition(part, idea, out_dir, period)
+    return os.getpid(), _shipped.cache_info().misses, result["municipalities"]
 
 
-def test_dask_partitions_give_the_same_rows_as_one_process() -> None:
-    pytest.importorskip("dask", reason="dask comes with the test extra; see pyproject.toml")
-    example = _example()
-    rows = example.read_municipalities(EXAMPLES / "municipalities_ostergotland.csv")
-    idea = fundmatch.ProjectIdea.model_validate(
-        yaml.safe_load((EXAMPLES / "ideas" / "sprakcafe.yaml").read_text(encoding="utf-8"))
-    )
-    expected = [r for s in fundmatch.load_rules().iter_match(rows, idea, detail="summary") for r in s.to_rows()]
-    assert example.screen_with_dask(rows, idea.model_dump(mode="json"), partitions=5, workers=2) == expected
+def _rows(path: str | Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
 
 
-def test_pack_is_loaded_once_per_worker_process() -> None:
-    pytest.importorskip("dask", reason="dask comes with the test extra; see pyproject.toml")
+def test_part_files_together_are_the_screen_of_the_whole_table(tmp_path: Path) -> None:
+    results = _example().screen_with_dask([TABLE], _example_idea(), tmp_path / "parts", rows_per_partition=4, workers=2)
+    assert [r["municipalities"] for r in results] == [4, 4, 4, 1]
+    assert cli(["screen", TABLE, IDEA, "-o", str(tmp_path / "one.csv"), "--no-progress"]) == 0
+    assert [row for r in results for row in _rows(r["file"])] == _rows(tmp_path / "one.csv")
+    eafrd = {status: sum(r["counts"]["EAFRD"].get(status, 0) for r in results) for status in ("ineligible",)}
+    one = [row for row in _rows(tmp_path / "one.csv") if row["fund"] == "EAFRD" and row["status"] == "ineligible"]
+    assert eafrd["ineligible"] == len(one) > 0
+
+
+def test_pack_is_loaded_once_per_worker_process(tmp_path: Path) -> None:
     import dask.bag as db
 
-    rows = _example().read_municipalities(EXAMPLES / "municipalities_ostergotland.csv") * 4
-    idea = {"title": "Språkcafé", "themes": ["language_learning"], "target_groups": ["refugees"]}
-    bag = db.from_sequence(rows, npartitions=13).map_partitions(_loads_in_this_process, idea, "2021-2027")
-    found = bag.compute(scheduler="processes", num_workers=2)
-    assert sum(n for _, _, n in found) == len(rows) * len(fundmatch.load_rules().funds)
-    # More partitions than workers, yet each worker process compiled the pack exactly once.
-    assert len(found) == 13 and len({pid for pid, _, _ in found}) <= 2
+    parts = _example().partitions([TABLE], 1)
+    bag = db.from_sequence(parts, npartitions=len(parts))
+    found = bag.map(_loads_in_this_process, _example_idea(), str(tmp_path), "2021-2027").compute(
+        scheduler="processes", num_workers=2
+    )
+    assert sum(n for _, _, n in found) == 13
+    # 13 partitions on at most two processes, yet each process compiled the pack exactly once.
+    assert len({pid for pid, _, _ in found}) <= 2
     assert {misses for _, misses, _ in found} == {1}
 
 
-def test_example_script_writes_the_screen_columns(tmp_path: Path) -> None:
-    pytest.importorskip("dask", reason="dask comes with the test extra; see pyproject.toml")
-    from fundmatch._frames import SUMMARY_COLUMNS
+def test_bad_row_is_named_by_file_and_row(tmp_path: Path) -> None:
+    table = tmp_path / "m.csv"
+    table.write_text("name,country,population\nA,SE,100\nB,SE,many\n", encoding="utf-8")
+    with pytest.raises(fundmatch.ProfileError, match=r"m\.csv, data row 2: population"):
+        _example().screen_with_dask([str(table)], _example_idea(), tmp_path / "out", workers=1)
 
-    out = tmp_path / "screened.csv"
-    code = _example().main(
-        [
-            str(EXAMPLES / "municipalities_ostergotland.csv"),
-            str(EXAMPLES / "ideas" / "sprakcafe.yaml"),
-            "--partitions",
-            "3",
-            "--workers",
-            "2",
-            "-o",
-            str(out),
-        ]
-    )
-    assert code == 0
-    header, *lines = out.read_text(encoding="utf-8").splitlines()
-    assert tuple(header.split(",")) == SUMMARY_COLUMNS
-    assert len(lines) == 13 * 5
+
+def test_script_prints_counts_per_fund(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "screened"
+    assert _example().main([IDEA, TABLE, "--out", str(out), "--rows-per-partition", "5", "--workers", "2"]) == 0
+    printed = capsys.readouterr().out
+    assert "13 municipalities screened in 3 partitions" in printed
+    assert len(list(out.glob("*.csv"))) == 3
+    for fund in fundmatch.load_rules().funds:
+        assert f"  {fund}" in printed
+
+
+def _example_idea() -> dict[str, Any]:
+    import yaml
+
+    return yaml.safe_load(Path(IDEA).read_text(encoding="utf-8"))
