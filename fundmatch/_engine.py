@@ -16,8 +16,8 @@ from typing import Any
 
 from fundmatch._codes import Fund, Outcome, RuleKind, Status
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, key_getter, render
-from fundmatch._facts import FACTS, Facts
+from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
+from fundmatch._facts import FACTS, Facts, question_for
 from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
 
@@ -32,6 +32,15 @@ class CompiledRule:
     condition: Condition
     citation: Citation
     line: int
+    # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
+    # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
+    _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        texts = (self.spec.pass_, self.spec.fail, self.spec.unknown)
+        shown = {name for text in texts if text for name in check_template(text)}
+        object.__setattr__(self, "_shown", tuple(sorted(shown)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,8 +101,7 @@ _SUMMARY_LIMIT = 65_536
 def _question(fact: str) -> tuple[str, str]:
     """The input to ask for when ``fact`` is missing, and the question."""
     asks = FACTS[fact].asks
-    question = FACTS[asks].question if asks in FACTS else FACTS[fact].question
-    return asks, question
+    return asks, question_for(asks)
 
 
 def _missing_text(names: list[str]) -> str:
@@ -112,7 +120,21 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     return (Outcome.PASS if passed else Outcome.FAIL), []
 
 
-def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: dict[str, Any]) -> RuleHit:
+_HIT_LIMIT = 1024
+
+
+def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
+    frozen = facts.frozen
+    key = (outcome, *missing, None, *[frozen[name] for name in rule._shown])
+    hit = rule._hits.get(key)
+    if hit is None:
+        hit = _new_hit(rule, outcome, missing, facts)
+        if len(rule._hits) < _HIT_LIMIT:
+            rule._hits[key] = hit
+    return hit
+
+
+def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
     spec = rule.spec
     if outcome is Outcome.UNKNOWN:
         text = (
@@ -266,12 +288,7 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
             waiting.setdefault(name, []).append(hit.rule_id)
     for fact in rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    missing = [
-        MissingInfo(
-            field=name, question=FACTS[name].question if name in FACTS else _question_for_input(name), rule_ids=ids
-        )
-        for name, ids in waiting.items()
-    ]
+    missing = [MissingInfo(field=name, question=question_for(name), rule_ids=ids) for name, ids in waiting.items()]
 
     steps = []
     for step in fund.next_steps:
@@ -298,8 +315,3 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
         co_financing=co_financing,
         next_steps=steps,
     )
-
-
-def _question_for_input(name: str) -> str:
-    # Inputs that are read only through derived facts (``partners``) take the first such fact's question.
-    return next(f.question for f in FACTS.values() if f.asks == name)

@@ -97,6 +97,17 @@ FACTS.update({fact.name: fact for fact in _DERIVED})
 # "name" (municipality) and "title" are there for explanations; partners are read through the derived facts.
 
 
+def question_for(name: str) -> str:
+    """The question to ask for an input (a model field) or a fact."""
+    if name in FACTS:
+        return FACTS[name].question
+    # Inputs rules read only through derived facts (``partners``): the field's own description.
+    for model in (Municipality, ProjectIdea):
+        if name in model.model_fields and model.model_fields[name].description:
+            return str(model.model_fields[name].description)
+    return f"What is the {name.replace('_', ' ')}?"
+
+
 def _plain(value: Any) -> Any:
     """A value as rule-engine wants it: enums as str, lists as sets, dates as UTC datetimes."""
     if isinstance(value, Enum):

@@ -205,5 +205,19 @@ class RulePack:
             ranking=results,
         )
 
+    def _forget_answers(self) -> None:
+        """Drop every remembered answer, hit and summary (for cold-start benchmarks and memo tests)."""
+        for fund in self._funds.values():
+            fund._summaries.clear()
+            for rule in fund.rules:
+                rule.condition._answers.clear()
+                rule._hits.clear()
+            for rate in fund.rates:
+                if rate.condition is not None:
+                    rate.condition._answers.clear()
+            for step in fund.next_steps:
+                if step.condition is not None:
+                    step.condition._answers.clear()
+
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"

@@ -17,6 +17,7 @@ import fundmatch
 from fundmatch._engine import evaluate_fund
 from fundmatch._expressions import Thresholds, compile_condition
 from fundmatch._facts import Facts, IdeaFacts
+from fundmatch.testing import municipalities, project_ideas
 
 from .conftest import idea, profile
 
@@ -87,3 +88,14 @@ def test_fund_summaries_around_the_lag_population_limit() -> None:
     outcome = {h.rule_id: h.outcome for h in in_band.hits}, {h.rule_id: h.outcome for h in above.hits}
     assert outcome[0]["lag_population_band"] is fundmatch.Outcome.PASS
     assert outcome[1]["lag_population_band"] is fundmatch.Outcome.FAIL
+
+
+@given(st.lists(municipalities(), min_size=1, max_size=4), project_ideas())
+def test_remembered_answers_never_change_a_report(profiles: list, one_idea: fundmatch.ProjectIdea) -> None:
+    pack = fundmatch.load_rules()
+    warm = [pack.match(p, one_idea).model_dump_json() for p in profiles]
+    cold = []
+    for p in profiles:
+        pack._forget_answers()
+        cold.append(pack.match(p, one_idea).model_dump_json())
+    assert warm == cold
