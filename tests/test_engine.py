@@ -122,10 +122,18 @@ def test_region_not_in_table_is_reported(pack: fundmatch.RulePack) -> None:
 
 
 def test_doubtful_region_is_flagged(pack: fundmatch.RulePack) -> None:
-    # BE22 is marked DOUBTFUL in the table (within 5 points of a threshold).
-    report = pack.match(profile(country="BE", nuts="BE221"), idea(), funds=["ERDF"])
+    # SE22 is marked DOUBTFUL in the table (within 5 points of a threshold, no source found).
+    report = pack.match(profile(country="SE", nuts="SE224"), idea(), funds=["ERDF"])
     assert any(d.doubtful for d in report.derived if d.field == "region_category")
     assert "doubtful" in report["ERDF"].co_financing.note
+
+
+def test_confirmed_region_is_not_doubtful(pack: fundmatch.RulePack) -> None:
+    # BE22 was doubtful until a managing-authority source confirmed it; its source now says so.
+    report = pack.match(profile(country="BE", nuts="BE221"), idea(), funds=["ERDF"])
+    (category,) = [d for d in report.derived if d.field == "region_category"]
+    assert category.value == "transition" and not category.doubtful and "vlaio.be" in category.source
+    assert "doubtful" not in report["ERDF"].co_financing.note
 
 
 def test_outermost_region_is_derived(pack: fundmatch.RulePack) -> None:
