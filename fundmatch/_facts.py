@@ -279,16 +279,6 @@ class IdeaFacts:
         return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]
 
 
-def build_facts(
-    municipality: Municipality,
-    idea: ProjectIdea,
-    regions: RegionTable | None,
-    areas: InterregAreas | None = None,
-) -> tuple[Facts, list[DerivedValue]]:
-    """The facts for one profile and idea, and the values derived on the way with their sources."""
-    return IdeaFacts(idea).with_municipality(municipality, regions, areas)
-
-
 def format_value(value: Any) -> str:
     """A fact as an officer reads it in an explanation."""
     if value is None:
