@@ -7,6 +7,7 @@ size (rule hits folded and capped), and every piece of user text escaped.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
 from fundmatch._codes import Outcome, Status
@@ -67,29 +68,29 @@ def _folded(summary: str, items: str) -> str:
     return f"<details><summary>{summary}</summary><ul>{items}</ul></details>"
 
 
+def _folded_list(title: str, count: int, items: Iterable[str]) -> str:
+    return f"<details><summary>{title} ({count})</summary><ul>{''.join(items)}</ul></details>"
+
+
 def render_html(report: MatchReport) -> str:
     """A ranked table, each fund's rule hits folded in a ``<details>`` section."""
     m = report.municipality
     where = f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), population {m.population:,}"
     notes = []
     if report.inferred:
-        items = "".join(
+        items = (
             f"<li>{escape(t.field)}: <b>{escape(t.id)}</b> from “{escape(t.matched)}” "
             f"(term “{escape(t.term)}”, {escape(t.language)}, {t.similarity:.0f}%)</li>"
             for t in report.inferred[:_MAX_ITEMS]
         )
-        notes.append(
-            f"<details><summary>Read from the description ({len(report.inferred)})</summary><ul>{items}</ul></details>"
-        )
+        notes.append(_folded_list("Read from the description", len(report.inferred), items))
     if report.derived:
-        items = "".join(
+        items = (
             f"<li>{escape(d.field)} = <b>{escape(str(d.value))}</b>{' (doubtful)' if d.doubtful else ''}: "
             f"{escape(d.source)}</li>"
             for d in report.derived[:_MAX_ITEMS]
         )
-        notes.append(
-            f"<details><summary>Worked out by fundmatch ({len(report.derived)})</summary><ul>{items}</ul></details>"
-        )
+        notes.append(_folded_list("Worked out by fundmatch", len(report.derived), items))
     head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Fund", "Status", "Fit", "EU co-financing", "Why"))
     return (
         '<div class="fundmatch-report">'

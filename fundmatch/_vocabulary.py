@@ -53,6 +53,7 @@ import itertools
 import pathlib
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,6 +146,14 @@ class _Match:
     score: float
 
 
+def _refuse_unknown(key: str, known: Collection[str], what: str, path: pathlib.Path, line: int | None) -> None:
+    """Raise a located error, with a did-you-mean, for a key that is not one of ``known``."""
+    if key not in known:
+        raise RulePackError(
+            f"unknown {what} '{key}'", path=path, line=line, field=key, suggestion=did_you_mean(key, known)
+        )
+
+
 class Vocabulary:
     """The multilingual vocabulary of one rule-pack period, ready to infer ids from free text.
 
@@ -193,14 +202,7 @@ class Vocabulary:
         if not isinstance(data, LineDict):
             raise RulePackError("a vocabulary file must be a mapping with 'version', 'themes', ...", path=path)
         for key in data:
-            if key not in _TOP_LEVEL:
-                raise RulePackError(
-                    f"unknown field '{key}'",
-                    path=path,
-                    line=data.line_of(key),
-                    field=key,
-                    suggestion=did_you_mean(key, _TOP_LEVEL),
-                )
+            _refuse_unknown(key, _TOP_LEVEL, "field", path, data.line_of(key))
         for key in _TOP_LEVEL:
             if key not in data:
                 raise RulePackError(f"missing field '{key}'", path=path, line=data.line or None, field=key)
@@ -217,14 +219,7 @@ class Vocabulary:
         if not isinstance(section, LineDict):
             raise RulePackError(f"'{field}' must be a mapping of ids to terms", path=path, line=data.line_of(field))
         for key in section:
-            if key not in ids:
-                raise RulePackError(
-                    f"unknown {field} id '{key}'",
-                    path=path,
-                    line=section.line_of(key),
-                    field=key,
-                    suggestion=did_you_mean(key, ids),
-                )
+            _refuse_unknown(key, ids, f"{field} id", path, section.line_of(key))
         for id_ in ids:
             if id_ not in section:
                 raise RulePackError(
@@ -255,14 +250,7 @@ class Vocabulary:
             )
         for kind, by_lang in section.items():
             line = section.line_of(kind)
-            if kind not in _NEGATION_KINDS:
-                raise RulePackError(
-                    f"unknown negation kind '{kind}'",
-                    path=path,
-                    line=line,
-                    field=kind,
-                    suggestion=did_you_mean(kind, _NEGATION_KINDS),
-                )
+            _refuse_unknown(kind, _NEGATION_KINDS, "negation kind", path, line)
             if not isinstance(by_lang, LineDict):
                 raise RulePackError(
                     f"negation.{kind} must be a mapping of language codes to cue lists", path=path, line=line
