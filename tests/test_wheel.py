@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 import venv
 from pathlib import Path
 
@@ -20,10 +21,15 @@ def test_wheel_installs_and_finds_its_rules(tmp_path: Path) -> None:
     assert built.returncode == 0, built.stdout[-2000:] + built.stderr[-2000:]
     (wheel,) = dist.glob("fundmatch-*.whl")
     env_dir = tmp_path / "venv"
-    # System site-packages give the venv the dependencies without a download; fundmatch itself comes
-    # only from the wheel, because the venv's own site-packages come first.
-    venv.EnvBuilder(with_pip=True, system_site_packages=True).create(env_dir)
+    venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"
+    # The dependencies come from the interpreter running the tests, without a download. Not through
+    # `system_site_packages`: inside a venv that reaches the base interpreter, not the venv the tests run in.
+    # Plain path lines in a .pth are appended after the new venv's own site-packages, so fundmatch itself
+    # still comes only from the wheel.
+    (site_packages,) = (env_dir / "lib").glob("python*/site-packages")
+    outer = dict.fromkeys(sysconfig.get_path(name) for name in ("purelib", "platlib"))
+    (site_packages / "_outer_dependencies.pth").write_text("".join(f"{path}\n" for path in outer))
     subprocess.run(
         [str(python), "-m", "pip", "install", "--no-deps", "--force-reinstall", "-q", str(wheel)], check=True
     )
