@@ -37,7 +37,11 @@ import yaml
 
 REPO = Path(__file__).resolve().parent.parent
 DEVSET = REPO / "tests" / "data" / "devset"
-LAU = REPO.parent / "shared" / "domain" / "lau-2019.csv.gz"
+# The shared folder sits beside the checkout (or beside a folder holding several checkouts).
+LAU = next(
+    (p / "shared" / "domain" / "lau-2019.csv.gz" for p in REPO.parents if (p / "shared" / "domain").is_dir()),
+    REPO.parent / "shared" / "domain" / "lau-2019.csv.gz",
+)
 FUNDS = ("AMIF", "ESF+", "ERDF", "EAFRD", "INTERREG")
 MODES = ("text", "themes")
 
