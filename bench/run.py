@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fundmatch._codes import EU_MEMBER_STATES  # noqa: E402
+from fundmatch._ids import EU_MEMBER_STATES  # noqa: E402
 
 EU = sorted(EU_MEMBER_STATES)
 TCN = {"third_country_nationals", "refugees", "asylum_seekers", "unaccompanied_minors"}

@@ -24,28 +24,16 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from fundmatch._codes import (
-    Activity,
-    Fund,
-    OrganisationType,
-    Outcome,
-    RegionCategory,
-    RuleKind,
-    Status,
-    TargetGroup,
-    Theme,
-)
+from fundmatch._ids import Activity, Fund, OrganisationType, Outcome, RegionCategory, RuleKind, Status, TargetGroup, Theme
 from fundmatch._errors import FundmatchError, PlacesError, ProfileError, RulePackError
-from fundmatch._models import Municipality, Partner, ProjectIdea
+from fundmatch._inputs import Municipality, Partner, ProjectIdea
 from fundmatch._pack import RulePack
 from fundmatch._places import Place, find_place
+from fundmatch._evidence import Citation, DerivedValue, InferredTerm
 from fundmatch._report import (
-    Citation,
     CoFinancing,
-    DerivedValue,
     FundMatch,
     FundSummary,
-    InferredTerm,
     MatchReport,
     MatchReports,
     MatchSummaries,

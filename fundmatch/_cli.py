@@ -51,7 +51,7 @@ def _pack(args: argparse.Namespace) -> RulePack:
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    from fundmatch._models import Municipality, ProjectIdea
+    from fundmatch._inputs import Municipality, ProjectIdea
 
     inputs = {}
     for path, model in ((args.profile, Municipality), (args.idea, ProjectIdea)):
@@ -99,7 +99,7 @@ def _read_municipalities(path: str) -> list[dict[str, Any]]:
     """Rows of a municipalities CSV as profile dicts; every bad row is reported, none is dropped silently."""
     import csv
 
-    from fundmatch._models import Municipality
+    from fundmatch._inputs import Municipality
 
     file = Path(path)
     if not file.is_file():
@@ -130,7 +130,7 @@ def _read_municipalities(path: str) -> list[dict[str, Any]]:
 def _cmd_screen(args: argparse.Namespace) -> int:
     import csv
 
-    from fundmatch._models import ProjectIdea
+    from fundmatch._inputs import ProjectIdea
 
     profiles = _read_municipalities(args.municipalities)
     data = _read(args.idea)

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fundmatch._codes import Fund, Outcome, RuleKind, Status
+from fundmatch._ids import Fund, Outcome, RuleKind, Status
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
 from fundmatch._facts import FACTS, Facts, question_for
-from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
+from fundmatch._evidence import Citation
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"

@@ -17,11 +17,11 @@ from typing import Any
 from pydantic import BaseModel
 from rule_engine import DataType
 
-from fundmatch._codes import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
+from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
 from fundmatch._interreg_areas import InterregAreas, derive_border_region
-from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._regions import RegionTable
-from fundmatch._report import DerivedValue
+from fundmatch._evidence import DerivedValue
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
-from fundmatch._codes import Outcome, Status
-from fundmatch._report import Citation, FundMatch, MatchReport
+from fundmatch._ids import Outcome, Status
+from fundmatch._evidence import Citation
+
+if TYPE_CHECKING:  # pragma: no cover
+    # The report imports its renderers when asked to render; at run time they need none of its names.
+    from fundmatch._report import FundMatch, MatchReport
 
 _COLOUR = {Status.ELIGIBLE: "#1a7f37", Status.UNKNOWN: "#9a6700", Status.INELIGIBLE: "#cf222e"}
 _MARK = {Outcome.PASS: ("✓", "#1a7f37"), Outcome.FAIL: ("✗", "#cf222e"), Outcome.UNKNOWN: ("?", "#9a6700")}

@@ -159,7 +159,7 @@ def derive_border_region(
     Positive evidence only: a region found in a cross-border (strand A) programme area is a border region;
     a region not found stays unknown (None), never False. A value the user gave wins.
     """
-    from fundmatch._report import DerivedValue
+    from fundmatch._evidence import DerivedValue
 
     if areas is None or not nuts:
         return given, []

@@ -17,7 +17,7 @@ from fundmatch._engine import CompiledFund, CompiledRate, CompiledRule, Compiled
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._expressions import ExpressionProblem, check_template, compile_condition, located
 from fundmatch._regions import RegionTable
-from fundmatch._report import Citation
+from fundmatch._evidence import Citation
 from fundmatch._schema import ActsFile, ActSpec, CitationSpec, PackFile, PeriodFile
 from fundmatch._yaml import LineDict, load_yaml
 

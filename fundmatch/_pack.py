@@ -8,24 +8,16 @@ from typing import Any, Literal, overload
 
 from pydantic import BaseModel
 
-from fundmatch._codes import Fund, Status
+from fundmatch._ids import Fund, Status
 from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
-from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._progress import ProgressCallback, with_progress
-from fundmatch._report import (
-    DerivedValue,
-    FundMatch,
-    FundSummary,
-    InferredTerm,
-    MatchReport,
-    MatchReports,
-    MatchSummaries,
-    MatchSummary,
-)
+from fundmatch._evidence import DerivedValue, InferredTerm
+from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")

@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process, utils
 
 from fundmatch._errors import PlacesError
-from fundmatch._report import DerivedValue
+from fundmatch._evidence import DerivedValue
 
 __all__ = [
     "EUROSTAT_LAU_FILES",

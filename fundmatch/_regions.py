@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fundmatch._codes import RegionCategory
+from fundmatch._ids import RegionCategory
 from fundmatch._errors import RulePackError
 
 _COLUMNS = ("nuts2_code", "name", "category_2021_2027", "category_2014_2020", "outermost", "source")

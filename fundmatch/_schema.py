@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fundmatch._codes import Fund, RuleKind, Status
+from fundmatch._ids import Fund, RuleKind, Status
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from fundmatch._codes import Outcome, RuleKind
-from fundmatch._report import FundMatch, MatchReport
+from fundmatch._ids import Outcome, RuleKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    # The report imports its renderers when asked to render; at run time they need none of its names.
+    from fundmatch._report import FundMatch, MatchReport
 
 _MARK = {Outcome.PASS: "+", Outcome.FAIL: "x", Outcome.UNKNOWN: "?"}
 

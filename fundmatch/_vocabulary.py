@@ -60,9 +60,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
-from fundmatch._codes import Activity, TargetGroup, Theme
+from fundmatch._ids import Activity, TargetGroup, Theme
 from fundmatch._errors import RulePackError, did_you_mean
-from fundmatch._report import InferredTerm
+from fundmatch._evidence import InferredTerm
 from fundmatch._yaml import LineDict, load_yaml
 
 __all__ = ["Vocabulary"]

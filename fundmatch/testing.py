@@ -29,17 +29,9 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("fundmatch.testing needs hypothesis: pip install 'fundmatch[test]'") from exc
 
-from fundmatch._codes import (
-    EU_MEMBER_STATES,
-    ISO_COUNTRIES,
-    NUTS_PREFIX,
-    Activity,
-    OrganisationType,
-    RegionCategory,
-    TargetGroup,
-    Theme,
-)
-from fundmatch._models import Municipality, Partner, ProjectIdea
+from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, NUTS_PREFIX
+from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
+from fundmatch._inputs import Municipality, Partner, ProjectIdea
 
 __all__ = ("countries", "member_states", "municipalities", "nuts_codes", "partners", "project_ideas")
 

@@ -12,15 +12,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from fundmatch._codes import (
-    ISO_COUNTRIES,
-    NUTS_PREFIX,
-    Activity,
-    OrganisationType,
-    RegionCategory,
-    TargetGroup,
-    Theme,
-)
+from fundmatch._countries import ISO_COUNTRIES, NUTS_PREFIX
+from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,3}$")
 
