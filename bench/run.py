@@ -26,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fundmatch._ids import EU_MEMBER_STATES  # noqa: E402
+from fundmatch._countries import EU_MEMBER_STATES, to_eurostat  # noqa: E402
+from fundmatch._pack import forget_answers  # noqa: E402
 
 EU = sorted(EU_MEMBER_STATES)
 TCN = {"third_country_nationals", "refugees", "asylum_seekers", "unaccompanied_minors"}
@@ -67,7 +68,7 @@ def synthetic(n: int, seed: int = 2027) -> list[dict]:
     rows = []
     for i in range(n):
         country = rng.choice(EU)
-        prefix = {"GR": "EL"}.get(country, country)
+        prefix = to_eurostat(country)
         nuts = rng.choice(by_country[prefix]) + rng.choice("123456789") if rng.random() < 0.9 else None
         row = {
             "name": f"Municipality {i}",
@@ -404,7 +405,7 @@ def main() -> None:
     )
     cold = []
     for m in models[:300]:
-        pack._forget_answers()
+        forget_answers(pack)
         cold.append(_clock(pack.match, m, idea))
     print(f"single match, cold (no memo)              {statistics.median(cold) * 1000:8.3f} ms (median of 300)")
 

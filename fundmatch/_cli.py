@@ -17,6 +17,7 @@ from pydantic import ValidationError
 from fundmatch._errors import FundmatchError
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._pack import RulePack
+from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
 
@@ -183,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def pack_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--period", default="2021-2027", help="programming period of the shipped packs (default: %(default)s)"
+            "--period", default=DEFAULT_PERIOD, help="programming period of the shipped packs (default: %(default)s)"
         )
         p.add_argument("--rules", metavar="DIR", help="use your own rule-pack folder instead of the shipped one")
 
@@ -205,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "check",
         help="validate a rule-pack folder: schema, expressions, citations, and its YAML test cases",
-        description="Validate a rule-pack folder (e.g. rules/2021-2027). Exit code 1 when anything is wrong.",
+        description=f"Validate a rule-pack folder (e.g. rules/{DEFAULT_PERIOD}). Exit code 1 when anything is wrong.",
     )
     c.add_argument("folder", metavar="RULES_DIR", help="a period folder holding period.yaml, acts.yaml and the packs")
     c.set_defaults(run=_cmd_check)

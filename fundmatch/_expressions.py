@@ -172,6 +172,10 @@ class Condition:
                 self._answers[key] = answer
         return answer
 
+    def forget(self) -> None:
+        """Drop the remembered answers (cold-start benchmarks and memo tests)."""
+        self._answers.clear()
+
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
             return bool(self.rule.matches(facts))

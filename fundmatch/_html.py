@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from html import escape
 from typing import TYPE_CHECKING
 
-from fundmatch._ids import Outcome, Status
 from fundmatch._evidence import Citation
+from fundmatch._ids import Outcome, Status
 
 if TYPE_CHECKING:  # pragma: no cover
     # The report imports its renderers when asked to render; at run time they need none of its names.
@@ -56,7 +56,7 @@ def _fund_row(item: FundMatch) -> str:
     score = max(0.0, min(100.0, item.score))
     return (
         "<tr>"
-        f'<td style="{_CELL}"><b>{escape(item.fund.value)}</b><br><small>{escape(item.name)}</small></td>'
+        f'<td style="{_CELL}"><b>{escape(str(item.fund))}</b><br><small>{escape(item.name)}</small></td>'
         f'<td style="{_CELL}"><span style="{_BADGE}background:{colour}">{escape(item.status.value)}</span></td>'
         f'<td style="{_CELL}"><div style="background:#8883;width:80px;height:8px;border-radius:4px">'
         f'<div style="background:{colour};width:{score * 0.8:.0f}px;height:8px;border-radius:4px"></div></div>'

@@ -6,7 +6,11 @@ evaluated every value is turned back into its plain ``str`` (rule-engine compare
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, Field
 
 
 class _Id(StrEnum):
@@ -103,7 +107,7 @@ class RegionCategory(_Id):
 
 
 class Fund(_Id):
-    """The funds fundmatch knows."""
+    """The funds fundmatch ships (a period's ``period.yaml`` and packs may declare others)."""
 
     AMIF = "AMIF"
     ESF_PLUS = "ESF+"
@@ -134,3 +138,19 @@ class RuleKind(_Id):
     REQUIREMENT = "requirement"
     EXCLUSION = "exclusion"
     PREFERENCE = "preference"
+
+
+#: What a fund id looks like: upper case, as ``period.yaml`` and the packs write it (``ESF+``, ``INTERREG``).
+FUND_ID = re.compile(r"^[A-Z][A-Z0-9+_-]*$")
+
+
+def _shipped_fund(value: Any) -> Any:
+    # A shipped fund comes back as its `Fund` member, so `.value` and comparisons with `Fund` keep working; a
+    # fund that a user's folder declares stays a plain str.
+    if isinstance(value, str) and not isinstance(value, Fund) and value in Fund._value2member_map_:
+        return Fund(value)
+    return value
+
+
+#: A fund id declared by a period's data.
+FundId = Annotated[str, Field(pattern=FUND_ID.pattern), AfterValidator(_shipped_fund)]

@@ -37,8 +37,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process, utils
 
+from fundmatch._countries import NUTS_CODE, to_eurostat, to_iso
+from fundmatch._derive import cross_border_programmes
 from fundmatch._errors import PlacesError
 from fundmatch._evidence import DerivedValue
+from fundmatch._interreg_areas import shipped_areas
 
 __all__ = [
     "EUROSTAT_LAU_FILES",
@@ -256,7 +259,6 @@ def _int_or_none(text: str) -> int | None:
         return None
 
 
-_NUTS3 = re.compile(r"^[A-Z]{2}[0-9A-Z]{3}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -319,7 +321,7 @@ def _rows_from_table(
             population_year=_int_or_none(get("population_year")),
             # DEGURBA 9 means "not classified": unknown, not a fourth class.
             degurba=degurba if degurba in (1, 2, 3) else None,
-            nuts3=nuts3 if _NUTS3.match(nuts3) else "",
+            nuts3=nuts3 if len(nuts3) == 5 and NUTS_CODE.match(nuts3) else "",
             coastal={"yes": True, "y": True, "no": False, "n": False}.get(coastal),
         )
         yield row, get("nuts_version"), get("source")
@@ -625,12 +627,12 @@ class PlacesRegister:
 
     def get(self, country: str, lau: str) -> Place | None:
         """The place with this LAU code, or None."""
-        i = self._by_lau.get((_eurostat_country(country), lau.strip()))
+        i = self._by_lau.get((to_eurostat(country), lau.strip()))
         return None if i is None else self._place(i)
 
     def find(self, name: str, country: str | None = None, *, limit: int = 10, cutoff: float = 75.0) -> list[Place]:
         """Candidates for a name, best first (see `find_place`)."""
-        code = _eurostat_country(country) if country else None
+        code = to_eurostat(country) if country else None
         query = _search_key(name, code or "")
         if not query or limit < 1 or (code is not None and code not in self._keys):
             return []
@@ -661,11 +663,6 @@ class PlacesRegister:
         # Ties (many "Neustadt") go to the larger place first: it is the likelier meaning, not a choice.
         ranked = sorted(best.items(), key=lambda item: (-item[1], -(self._rows[item[0]][4] or 0), item[0]))
         return [self._place(i, score) for i, score in ranked[:limit]]
-
-
-def _eurostat_country(code: str) -> str:
-    code = code.strip().upper()
-    return {"GR": "EL", "GB": "UK"}.get(code, code)
 
 
 _LOADED: dict[str, tuple[float, PlacesRegister]] = {}
@@ -755,7 +752,7 @@ def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: i
         if code and tail.lower() in _ARTICLES and not tail.isupper():
             code = None
         # Only a code the register knows counts as a country: "Altena, Stadt" is a name, not a country.
-        if code and _eurostat_country(code) in register.countries:
+        if code and to_eurostat(code) in register.countries:
             found = register.find(m.group("name"), code, limit=limit)
             if found:
                 return found
@@ -777,7 +774,7 @@ def profile_from_place(
     Args:
         place: a candidate from `find_place` the officer has chosen.
         regions: a `RegionTable`; when given, a NUTS-2 code the table does not know is flagged.
-        areas: `InterregAreas` (default: the shipped 2021–2027 programme areas); a NUTS-3 region found in
+        areas: `InterregAreas` (default: the programme areas of the default period); a NUTS-3 region found in
             a cross-border (strand A) programme area gives ``border_region=True``. Not found is unknown:
             ``border_region`` is then left out, never set to False.
         **overrides: Municipality fields the officer gives; they win and are not reported as derived.
@@ -799,7 +796,7 @@ def profile_from_place(
             fields[field] = value
         derived.append(DerivedValue(field=field, value=value, source=source, doubtful=doubtful))
 
-    iso = {"EL": "GR", "UK": "GB"}.get(place.country, place.country)
+    iso = to_iso(place.country)
     parish = f"; {sub_municipal}" if sub_municipal else ""
     put("name", place.name, f"official name of LAU {place.lau} — {src}{parish}", doubtful=bool(sub_municipal))
     put("country", iso, f"country of LAU {place.country} {place.lau} — {src}")
@@ -830,10 +827,8 @@ def profile_from_place(
 
     if place.nuts3 and "border_region" not in overrides:
         if areas is None:
-            from fundmatch._interreg_areas import shipped_areas
-
             areas = shipped_areas()
-        cross_border = [p for p in areas.programmes_for(place.nuts3) if p.strand == "A"]
+        cross_border = cross_border_programmes(areas, place.nuts3)
         if cross_border:
             names = "; ".join(f"{p.name} ({p.source})" for p in cross_border)
             why = _nuts_caveat(place.nuts3, place.nuts_version)

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _Output
-from fundmatch._ids import Fund, Outcome, RuleKind, Status
+from fundmatch._ids import FundId, Outcome, RuleKind, Status
 from fundmatch._inputs import Municipality, ProjectIdea
 
 #: Version of the report's JSON layout; bumped on any incompatible change.
@@ -75,7 +75,7 @@ class CoFinancing(_Output):
 class FundMatch(_Output):
     """How one fund stands for the idea: status, fit, the rule hits behind it, money and next steps."""
 
-    fund: Fund
+    fund: FundId
     name: str = Field(description="Full name of the fund.")
     status: Status
     score: float = Field(ge=0, le=100, description="Fit, 0–100, from the weighted preferences.")
@@ -93,7 +93,7 @@ class FundMatch(_Output):
 class FundSummary(_Output):
     """A fund's result without the explained trace: what a large batch keeps per municipality."""
 
-    fund: Fund
+    fund: FundId
     status: Status
     score: float
     rate: float | None
@@ -114,7 +114,7 @@ class MatchSummary(_Output):
     def __getitem__(self, fund: str) -> FundSummary:
         """The summary for one fund, by id."""
         for item in self.ranking:
-            if item.fund.value == fund:
+            if item.fund == fund:
                 return item
         raise KeyError(fund)
 
@@ -147,7 +147,7 @@ class MatchReport(_Output):
     def __getitem__(self, fund: str) -> FundMatch:
         """The result for one fund, by id (``report["AMIF"]``)."""
         for item in self.ranking:
-            if item.fund.value == fund:
+            if item.fund == fund:
                 return item
         raise KeyError(fund)
 

@@ -21,7 +21,7 @@ def _wrap(text: str, indent: str) -> str:
 def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
     """Lines for one fund of a report."""
     lines = [
-        f"{rank}. {item.fund.value} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
+        f"{rank}. {item.fund} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
         f"EU co-financing {item.co_financing.describe()}",
         _wrap(item.reason, "   "),
     ]

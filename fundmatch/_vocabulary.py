@@ -60,9 +60,9 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
-from fundmatch._ids import Activity, TargetGroup, Theme
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._evidence import InferredTerm
+from fundmatch._ids import Activity, TargetGroup, Theme
 from fundmatch._yaml import LineDict, load_yaml
 
 __all__ = ["Vocabulary"]
@@ -158,7 +158,7 @@ class Vocabulary:
     """The multilingual vocabulary of one rule-pack period, ready to infer ids from free text.
 
     Example:
-        >>> vocab = Vocabulary.load("rules/2021-2027/vocabulary.yaml")  # doctest: +SKIP
+        >>> vocab = Vocabulary.load("rules/<period>/vocabulary.yaml")  # doctest: +SKIP
         >>> [(t.field, t.id) for t in vocab.infer("Deutschkurse für Geflüchtete")]  # doctest: +SKIP
         [('activities', 'language_courses'), ('target_groups', 'refugees'), ('themes', 'language_learning'),
          ('themes', 'migrant_integration')]

@@ -67,7 +67,7 @@ def test_rules_on_rarely_known_inputs_only_ask(stem: str, rule: RuleSpec) -> Non
 @pytest.mark.parametrize("stem", list(FUNDS))
 def test_pack_is_for_its_fund_and_keeps_referenced_ids(stem: str) -> None:
     pack = PACKS[stem]
-    assert pack.fund.value == FUNDS[stem] and pack.period == "2021-2027"
+    assert pack.fund == FUNDS[stem] and pack.period == "2021-2027"
     ids = [r.id for r in pack.rules]
     assert len(ids) == len(set(ids))
     assert KEPT_IDS[stem] <= set(ids)
