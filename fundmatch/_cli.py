@@ -10,15 +10,20 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from fundmatch._errors import FundmatchError
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._pack import RulePack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fundmatch._inputs import Municipality
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 class _InputFileError(Exception):
@@ -35,6 +40,16 @@ def _read(path: str) -> Any:
         except (ValueError, OSError) as exc:
             raise _InputFileError(f"{path}: not valid JSON ({exc})") from None
     return load_yaml(file)
+
+
+def _read_model(path: str, model: type[_M]) -> _M:
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise _InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise _InputFileError(_one_line(exc, path)) from None
 
 
 def _one_line(exc: ValidationError, path: str) -> str:
@@ -54,17 +69,10 @@ def _pack(args: argparse.Namespace) -> RulePack:
 def _cmd_match(args: argparse.Namespace) -> int:
     from fundmatch._inputs import Municipality, ProjectIdea
 
-    inputs = {}
-    for path, model in ((args.profile, Municipality), (args.idea, ProjectIdea)):
-        data = _read(path)
-        if not isinstance(data, dict):
-            raise _InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
-        try:
-            inputs[model] = model.model_validate(dict(data))
-        except ValidationError as exc:
-            raise _InputFileError(_one_line(exc, path)) from None
+    profile = _read_model(args.profile, Municipality)
+    idea = _read_model(args.idea, ProjectIdea)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
-    report = _pack(args).match(inputs[Municipality], inputs[ProjectIdea], funds=funds)
+    report = _pack(args).match(profile, idea, funds=funds)
     if args.html:
         Path(args.html).write_text(report._repr_html_(), encoding="utf-8")
     if args.json:
@@ -96,7 +104,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
 _TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
 
 
-def _read_municipalities(path: str) -> list[dict[str, Any]]:
+def _read_municipalities(path: str) -> list[Municipality]:
     """Rows of a municipalities CSV as profile dicts; every bad row is reported, none is dropped silently."""
     import csv
 
@@ -134,13 +142,7 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     from fundmatch._inputs import ProjectIdea
 
     profiles = _read_municipalities(args.municipalities)
-    data = _read(args.idea)
-    if not isinstance(data, dict):
-        raise _InputFileError(f"{args.idea}: expected a mapping of ProjectIdea fields")
-    try:
-        idea = ProjectIdea.model_validate(dict(data))
-    except ValidationError as exc:
-        raise _InputFileError(_one_line(exc, args.idea)) from None
+    idea = _read_model(args.idea, ProjectIdea)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     results = _pack(args).iter_match(profiles, idea, funds, detail="summary", progress=progress)

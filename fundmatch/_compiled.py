@@ -101,6 +101,9 @@ class CompiledFund:
         for rule in self.rules:
             rule.condition.forget()
             rule._hits.clear()
-        for item in (*self.rates, *self.next_steps):
-            if item.condition is not None:
-                item.condition.forget()
+        for rate in self.rates:
+            if rate.condition is not None:
+                rate.condition.forget()
+        for step in self.next_steps:
+            if step.condition is not None:
+                step.condition.forget()

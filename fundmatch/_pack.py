@@ -157,6 +157,39 @@ class RulePack:
             return MatchSummaries(results)  # type: ignore[arg-type]
         return MatchReports(results)  # type: ignore[arg-type]
 
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchReport]: ...
+
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["summary"],
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchSummary]: ...
+
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full", "summary"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchReport | MatchSummary]: ...
+
     def iter_match(
         self,
         profiles: Iterable[Municipality | Mapping[str, Any]],

@@ -332,7 +332,7 @@ def _rows_from_table(
 def _read_csv(path: Path) -> Iterator[tuple[_Row, str, str]]:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
     try:
-        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(4096)
             handle.seek(0)
             try:
