@@ -101,7 +101,9 @@ def test_a_users_folder_adds_a_sixth_fund_and_it_is_ranked_with_the_rest(pack_co
 def test_a_fund_id_in_period_yaml_must_match_its_pack(pack_copy: Path) -> None:
     text = (pack_copy / "period.yaml").read_text(encoding="utf-8")
     (pack_copy / "period.yaml").write_text(text.replace("ERDF: erdf", "EFRE: erdf"), encoding="utf-8")
-    with pytest.raises(fundmatch.RulePackError, match="pack is for fund 'ERDF' but period.yaml declares it as 'EFRE'"):
+    with pytest.raises(
+        fundmatch.RulePackError, match=re.escape("pack is for fund 'ERDF' but period.yaml declares it as 'EFRE'")
+    ):
         fundmatch.load_rules(path=pack_copy)
 
 
