@@ -62,6 +62,7 @@ from rapidfuzz.distance import OSA, Indel
 
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._evidence import InferredTerm
+from fundmatch._fold import fold
 from fundmatch._ids import Activity, TargetGroup, Theme
 from fundmatch._yaml import LineDict, load_yaml
 
@@ -107,15 +108,12 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _TERM_WORD_RE = re.compile(r"\*?[^\W_]+\*?")
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
-_SPELL_OUT = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ð": "d", "þ": "th", "ı": "i"})
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 
 
-def _fold(text: str) -> str:
-    """Case-fold and strip accents: the form in which the text and the vocabulary are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELL_OUT))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+# The text and the vocabulary are compared in the one folded form (see fundmatch._fold).
+_fold = fold
 
 
 @dataclass(frozen=True)

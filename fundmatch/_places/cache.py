@@ -24,7 +24,8 @@ from fundmatch._places.lau_files import _read_lau_file, _vintage_from_name
 from fundmatch._places.names import _search_key
 
 #: Schema of the cache file; a cache written by another schema is refused with a request to re-import.
-CACHE_SCHEMA = "1"
+# 2: names folded by fundmatch._fold (case-folded first, so Greek final sigma matches capitals).
+CACHE_SCHEMA = "2"
 
 
 CACHE_NAME = "places.sqlite"

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from rapidfuzz import utils
 
-_FOLD = str.maketrans(
-    {"ß": "ss", "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ł": "l", "Ł": "L",
-     "đ": "d", "Đ": "D", "ð": "d", "þ": "th", "Þ": "Th", "ı": "i", "ħ": "h", "Ħ": "H"}
-)  # fmt: skip
-
+from fundmatch._fold import fold
 
 # Spanish, Catalan, Galician and Balearic names put the article last ("Ejido, El"); people say "El Ejido".
 _ARTICLES = frozenset(
@@ -24,9 +19,7 @@ _DESIGNATION = re.compile(r"stadt|gemeinde|flecken|markt|kurort|^(st|m|gkst|krst
 
 def _fold(text: str) -> str:
     """Lower case, no accents, punctuation as spaces: what names are compared on."""
-    text = unicodedata.normalize("NFKD", text.translate(_FOLD))
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return str(utils.default_process(text))
+    return str(utils.default_process(fold(text)))
 
 
 def _search_key(name: str, country: str) -> str:
