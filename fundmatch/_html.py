@@ -69,10 +69,6 @@ def _fund_row(item: FundMatch) -> str:
     )
 
 
-def _folded(summary: str, items: str) -> str:
-    return f"<details><summary>{summary}</summary><ul>{items}</ul></details>"
-
-
 def _folded_list(title: str, count: int, items: Iterable[str]) -> str:
     return f"<details><summary>{title} ({count})</summary><ul>{''.join(items)}</ul></details>"
 

@@ -12,6 +12,7 @@ regions, which cover every NUTS-3 region beneath them.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -139,6 +140,10 @@ class InterregAreas:
 
     def __len__(self) -> int:
         return sum(len(rows) for rows in self._rows.values())
+
+    def __iter__(self) -> Iterator[Programme]:
+        """Every row of the table: one programme and one region."""
+        return (programme for rows in self._rows.values() for programme in rows)
 
 
 @lru_cache(maxsize=4)
