@@ -17,6 +17,7 @@ from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
 from fundmatch._inputs import Municipality, ProjectIdea
+from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._places import Place, profile_from_place
 from fundmatch._progress import ProgressCallback, with_progress
@@ -93,7 +94,9 @@ class RulePack:
         Population, degree of urbanisation, NUTS code and, where the pack's programme areas know it,
         ``border_region`` are filled in, each with its source, which the match report lists.
         """
-        fields, derived = profile_from_place(place, regions=self._regions, areas=self._areas, **overrides)
+        # A pack without programme areas knows no border region: an empty table, not the default period's.
+        areas = self._areas if self._areas is not None else InterregAreas({})
+        fields, derived = profile_from_place(place, regions=self._regions, areas=areas, **overrides)
         profile = Municipality.model_validate(fields)
         profile._provenance = tuple(derived)
         return profile

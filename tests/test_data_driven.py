@@ -276,3 +276,19 @@ def test_add_a_fund_is_the_pack_the_period_file_the_acts_file_and_its_cases(pack
 def test_add_a_period_is_data_only() -> None:
     # test_a_whole_period_is_data_only builds one from files alone; the README says so.
     assert "add a period = data only" in _contributing()
+
+
+def test_a_place_profile_uses_the_tables_of_the_pack_it_is_matched_with(pack_copy: Path, tmp_path: Path) -> None:
+    # Was: profiles from places always used the default period's tables, whichever pack matched them.
+    from fundmatch._places import find_place, import_register
+
+    register = import_register(REPO / "tests" / "data" / "lau_fixture.csv", data_dir=tmp_path / "register")
+    (place, *_) = find_place("Tarvisio", "IT", register=register)
+    shipped = fundmatch.load_rules().profile_from_place(place)
+    assert shipped.border_region is True
+    areas = pack_copy / "interreg_areas.csv"
+    header = areas.read_text(encoding="utf-8").splitlines()[0]
+    areas.write_text(header + "\n", encoding="utf-8")  # this period's programme areas know no region
+    own = fundmatch.load_rules(path=pack_copy).profile_from_place(place)
+    assert own.border_region is None and "border_region" not in {d.field for d in own.provenance}
+    assert fundmatch.Municipality.from_place(place).border_region is True  # the default period's shortcut
