@@ -292,3 +292,11 @@ def test_a_place_profile_uses_the_tables_of_the_pack_it_is_matched_with(pack_cop
     own = fundmatch.load_rules(path=pack_copy).profile_from_place(place)
     assert own.border_region is None and "border_region" not in {d.field for d in own.provenance}
     assert fundmatch.Municipality.from_place(place).border_region is True  # the default period's shortcut
+
+
+def test_period_yaml_may_list_pack_files_and_let_each_pack_name_its_fund(pack_copy: Path) -> None:
+    text = (pack_copy / "period.yaml").read_text(encoding="utf-8")
+    start, end = text.index("funds:\n"), text.index("# Other names")
+    listed = text[:start] + "funds: [amif, esf_plus, erdf, eafrd, interreg]\n" + text[end:]
+    (pack_copy / "period.yaml").write_text(listed, encoding="utf-8")
+    assert fundmatch.load_rules(path=pack_copy).funds == fundmatch.load_rules().funds
