@@ -14,50 +14,39 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._errors import FundmatchError
+from fundmatch._batch import one_line, read_municipalities
+from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._pack import RulePack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
-    from fundmatch._inputs import Municipality
+    pass
 
 _M = TypeVar("_M", bound=BaseModel)
-
-
-class _InputFileError(Exception):
-    pass
 
 
 def _read(path: str) -> Any:
     file = Path(path)
     if not file.is_file():
-        raise _InputFileError(f"{path}: no such file")
+        raise InputFileError(f"{path}: no such file")
     if file.suffix.lower() == ".json":
         try:
             return json.loads(file.read_text(encoding="utf-8"))
         except (ValueError, OSError) as exc:
-            raise _InputFileError(f"{path}: not valid JSON ({exc})") from None
+            raise InputFileError(f"{path}: not valid JSON ({exc})") from None
     return load_yaml(file)
 
 
 def _read_model(path: str, model: type[_M]) -> _M:
     data = _read(path)
     if not isinstance(data, dict):
-        raise _InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
+        raise InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
     try:
         return model.model_validate(dict(data))
     except ValidationError as exc:
-        raise _InputFileError(_one_line(exc, path)) from None
-
-
-def _one_line(exc: ValidationError, path: str) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{path}: {where}: {first['msg']}{more}"
+        raise InputFileError(one_line(exc, path)) from None
 
 
 def _pack(args: argparse.Namespace) -> RulePack:
@@ -101,47 +90,12 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
-
-
-def _read_municipalities(path: str) -> list[Municipality]:
-    """Rows of a municipalities CSV as profile dicts; every bad row is reported, none is dropped silently."""
-    import csv
-
-    from fundmatch._inputs import Municipality
-
-    file = Path(path)
-    if not file.is_file():
-        raise _InputFileError(f"{path}: no such file")
-    booleans = {n for n, f in Municipality.model_fields.items() if f.annotation in (bool, bool | None)}
-    rows, problems = [], []
-    with file.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        unknown = [c for c in reader.fieldnames or [] if c not in Municipality.model_fields]
-        if unknown:
-            raise _InputFileError(f"{path}:1: unknown column(s) {', '.join(unknown)}")
-        for line, row in enumerate(reader, start=2):
-            # Empty cells are unknown, not false or zero.
-            data: dict[str, Any] = {k: v.strip() for k, v in row.items() if k and v is not None and v.strip()}
-            for key in booleans & data.keys():
-                word = data[key].lower()
-                data[key] = True if word in _TRUE else False if word in _FALSE else data[key]
-            try:
-                rows.append(Municipality.model_validate(data))
-            except ValidationError as exc:
-                problems.append(_one_line(exc, f"{path}:{line}"))
-    if problems:
-        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
-        raise _InputFileError(problems[0] + more)
-    return rows
-
-
 def _cmd_screen(args: argparse.Namespace) -> int:
     import csv
 
     from fundmatch._inputs import ProjectIdea
 
-    profiles = _read_municipalities(args.municipalities)
+    profiles = read_municipalities(args.municipalities)
     idea = _read_model(args.idea, ProjectIdea)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     progress = sys.stderr.isatty() if args.progress is None else args.progress
@@ -253,7 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (_InputFileError, FundmatchError) as exc:
+    except FundmatchError as exc:
         print(f"fundmatch: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

@@ -10,6 +10,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
+from fundmatch._batch import ProgressCallback, with_progress
 from fundmatch._compiled import CompiledFund
 from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
@@ -20,7 +21,6 @@ from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._places import Place, profile_from_place
-from fundmatch._progress import ProgressCallback, with_progress
 from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
 from fundmatch._resources import period_folder
 
