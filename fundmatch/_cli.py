@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from fundmatch._batch import one_line, read_municipalities
 from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._frames import SUMMARY_COLUMNS
-from fundmatch._pack import RulePack
+from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
@@ -50,9 +50,8 @@ def _read_model(path: str, model: type[_M]) -> _M:
 
 
 def _pack(args: argparse.Namespace) -> RulePack:
-    from fundmatch import load_rules
-
-    return load_rules(args.period, path=args.rules)
+    # As fundmatch.load_rules does: a folder is read anew, a shipped period once per process.
+    return RulePack(args.rules) if args.rules is not None else shipped_pack(args.period)
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
@@ -116,11 +115,17 @@ _SCHEMAS = {"municipality": "Municipality", "idea": "ProjectIdea", "partner": "P
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    import fundmatch
-    from fundmatch._report import SCHEMA_VERSION
+    from fundmatch._inputs import Municipality, Partner, ProjectIdea
+    from fundmatch._report import SCHEMA_VERSION, MatchReport
 
+    models: dict[str, type[BaseModel]] = {
+        "Municipality": Municipality,
+        "ProjectIdea": ProjectIdea,
+        "Partner": Partner,
+        "MatchReport": MatchReport,
+    }
     names = list(_SCHEMAS) if args.model == "all" else [args.model]
-    schemas = {name: getattr(fundmatch, _SCHEMAS[name]).model_json_schema() for name in names}
+    schemas = {name: models[_SCHEMAS[name]].model_json_schema() for name in names}
     document = schemas[names[0]] if len(names) == 1 else {"schema_version": SCHEMA_VERSION, "schemas": schemas}
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return 0
