@@ -93,8 +93,8 @@ def _validation_error(exc: ValidationError, model: type[BaseModel], raw: Any, pa
     return RulePackError(problem, path=path, line=line, rule_id=rule_id, field=key, suggestion=suggestion)
 
 
-def _validate(model: type[_M], path: Path) -> tuple[_M, Any]:
-    raw = load_yaml(path)
+def _validate(model: type[_M], path: Path, raw: Any = None) -> tuple[_M, Any]:
+    raw = load_yaml(path) if raw is None else raw
     if not isinstance(raw, dict):
         raise RulePackError("the file must hold a mapping (key: value pairs) at the top", path=path, line=1)
     try:
@@ -152,7 +152,8 @@ def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str
 def _compile_pack(
     path: Path, period: str, acts: dict[str, ActSpec], shared: list[CompiledRule] | None = None
 ) -> CompiledFund:
-    pack, raw = _validate(PackFile, path)
+    raw, places = _common_places(load_yaml(path))
+    pack, raw = _validate(PackFile, path, raw)
     if pack.period != period:
         raise RulePackError(
             f"pack says period '{pack.period}' but lies in the folder of '{period}'",
@@ -170,8 +171,8 @@ def _compile_pack(
             )
         seen[spec.id] = line
         rules.append(_compile_rule(spec, raw_rule, path, acts))
-    # The law several funds share comes after the fund's own rules, in the order of common.yaml.
-    for rule in shared or []:
+    by_id = {rule.spec.id: rule for rule in shared or []}
+    for rule in by_id.values():
         if rule.spec.id in seen:
             raise RulePackError(
                 f"rule id '{rule.spec.id}' of common.yaml is also a rule of {path.name} (line {seen[rule.spec.id]})",
@@ -180,7 +181,20 @@ def _compile_pack(
                 rule_id=rule.spec.id,
                 field="id",
             )
-        rules.append(rule)
+    # The law several funds share goes where the pack says (``- common: <id>``), else after the fund's own
+    # rules in the order of common.yaml: the order in which hits are listed and the first reason is chosen.
+    for position, rule_id, line in places:
+        if rule_id not in by_id:
+            raise RulePackError(
+                f"'common: {rule_id}' names no rule that common.yaml gives fund {pack.fund} (or names it twice)",
+                path=path,
+                line=line,
+                rule_id=rule_id,
+                field="common",
+                suggestion=did_you_mean(rule_id, list(by_id)),
+            )
+        rules.insert(position, by_id.pop(rule_id))
+    rules.extend(by_id.values())
     rates = []
     for rate_spec, raw_rate in zip(pack.co_financing.rates, raw["co_financing"]["rates"], strict=True):
         rule_id = f"co_financing.{rate_spec.id}"
@@ -206,6 +220,29 @@ def _compile_pack(
         basis=pack.co_financing.basis,
         next_steps=tuple(steps),
     )
+
+
+def _common_places(raw: Any) -> tuple[Any, list[tuple[int, str, int | None]]]:
+    """A pack without its ``- common: <id>`` entries, and where each stood among the pack's own rules.
+
+    The entries are taken out before validation, so the pack's own rules keep their located errors.
+    """
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    if not isinstance(rules, list):
+        return raw, []
+    own: list[Any] = []
+    places: list[tuple[int, str, int | None]] = []
+    for item in rules:
+        if isinstance(item, dict) and list(item) == ["common"]:
+            places.append((len(own) + len(places), str(item["common"]), getattr(item, "line", None)))
+        else:
+            own.append(item)
+    if not places:
+        return raw, []
+    copy = LineDict(raw)
+    copy.line, copy.key_lines = raw.line, raw.key_lines
+    copy["rules"] = own
+    return copy, places
 
 
 def _common_rules(

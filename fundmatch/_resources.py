@@ -21,9 +21,10 @@ class PeriodLayout:
     """The files of one period folder.
 
     ``period.yaml`` names the period, its version and its funds (each fund's pack file); ``acts.yaml`` the acts
-    cited; ``common.yaml`` (optional) the rules several funds share, each naming its funds; one ``<file>.yaml``
-    per fund; the optional tables ``region_categories.csv`` and ``interreg_areas.csv`` and the optional
-    ``vocabulary.yaml``; and ``tests/*.yaml``, the YAML test cases.
+    cited; ``common.yaml`` (optional) the rules several funds share, each naming its funds (a pack may place one
+    among its own rules with ``- common: <id>``); one ``<file>.yaml`` per fund; the optional tables
+    ``region_categories.csv`` and ``interreg_areas.csv`` and the optional ``vocabulary.yaml``; and
+    ``tests/*.yaml``, the YAML test cases.
     """
 
     folder: Path

@@ -300,3 +300,36 @@ def test_period_yaml_may_list_pack_files_and_let_each_pack_name_its_fund(pack_co
     listed = text[:start] + "funds: [amif, esf_plus, erdf, eafrd, interreg]\n" + text[end:]
     (pack_copy / "period.yaml").write_text(listed, encoding="utf-8")
     assert fundmatch.load_rules(path=pack_copy).funds == fundmatch.load_rules().funds
+
+
+def test_a_pack_places_a_common_rule_among_its_own(pack_copy: Path) -> None:
+    # Moving a rule from the packs into common.yaml need not move it in the reports: `- common: <id>` keeps its
+    # place; a fund whose pack does not place it gets it after its own rules.
+    (pack_copy / "common.yaml").write_text(COMMON.format(period=DEFAULT_PERIOD), encoding="utf-8")
+    pack_file = pack_copy / "interreg.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    pack_file.write_text(text.replace("rules:\n", "rules:\n  - common: shared_partner_abroad\n", 1), encoding="utf-8")
+    funds = compiled_funds(fundmatch.load_rules(path=pack_copy))
+    assert [r.spec.id for r in funds["INTERREG"].rules][:2] == ["shared_partner_abroad", "two_countries"]
+    assert funds["ERDF"].rules[-1].spec.id == "shared_partner_abroad"
+    # The pack's own rules keep their located errors with the entry taken out.
+    pack_file.write_text(
+        pack_file.read_text(encoding="utf-8").replace("    when: country_count >= 2\n", "    whne: x\n")
+    )
+    with pytest.raises(fundmatch.RulePackError) as caught:
+        fundmatch.load_rules(path=pack_copy)
+    lines = pack_file.read_text(encoding="utf-8").splitlines()
+    assert caught.value.rule_id == "two_countries" and caught.value.line == lines.index("    whne: x") + 1
+
+
+def test_a_pack_cannot_place_a_common_rule_it_is_not_given(pack_copy: Path) -> None:
+    (pack_copy / "common.yaml").write_text(COMMON.format(period=DEFAULT_PERIOD), encoding="utf-8")
+    pack_file = pack_copy / "amif.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    pack_file.write_text(text.replace("rules:\n", "rules:\n  - common: shared_partner_abroad\n", 1), encoding="utf-8")
+    with pytest.raises(
+        fundmatch.RulePackError, match=re.escape("names no rule that common.yaml gives fund AMIF")
+    ) as caught:
+        fundmatch.load_rules(path=pack_copy)
+    lines = pack_file.read_text(encoding="utf-8").splitlines()
+    assert caught.value.line == lines.index("  - common: shared_partner_abroad") + 1
