@@ -19,10 +19,11 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder  # noqa: E402
 from fundmatch._vocabulary import Vocabulary  # noqa: E402
 from fundmatch._yaml import load_yaml  # noqa: E402
 
-VOCABULARY = ROOT / "rules" / "2021-2027" / "vocabulary.yaml"
+VOCABULARY = PeriodLayout(period_folder(DEFAULT_PERIOD)).vocabulary
 EVAL_SET = ROOT / "tests" / "data" / "inference_eval.yaml"
 FIELDS = ("themes", "target_groups", "activities")
 

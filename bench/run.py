@@ -3,15 +3,16 @@
 Run from the repository root: ``python bench/run.py [--n 100000]``. Plain Python, no test framework; it
 prints figures and asserts nothing about time (speed is judged here, never in the test suite).
 
-The baseline is the same screening written by hand as plain Python: the shipped 2021-2027 rules' statuses,
+The baseline is the same screening written by hand as plain Python: the shipped default period's statuses,
 fit scores and co-financing rates, with no rule engine, no explanations and no models. It is the practical
-limit for this work in CPython; the script checks that it agrees with fundmatch before timing it.
+limit for this work in CPython. It is a second copy of the rules, so it must never drift from the packs:
+``agreement`` compares it with fundmatch, the script stops with exit code 1 before timing anything when they
+disagree, and ``tests/test_bench_baseline.py`` runs the same check in the test suite.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import gc
 import random
 import statistics
@@ -26,7 +27,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from fundmatch._codes import EU_MEMBER_STATES  # noqa: E402
+from fundmatch._countries import EU_MEMBER_STATES, to_eurostat  # noqa: E402
+from fundmatch._interreg_areas import InterregAreas  # noqa: E402
+from fundmatch._pack import forget_answers  # noqa: E402
+from fundmatch._regions import RegionTable  # noqa: E402
+from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder  # noqa: E402
+
+LAYOUT = PeriodLayout(period_folder(DEFAULT_PERIOD))
 
 EU = sorted(EU_MEMBER_STATES)
 TCN = {"third_country_nationals", "refugees", "asylum_seekers", "unaccompanied_minors"}
@@ -43,16 +50,12 @@ IDEA = {
 
 
 def _regions() -> dict[str, tuple[str, bool]]:
-    table = {}
-    with (ROOT / "rules" / "2021-2027" / "region_categories.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            table[row["nuts2_code"]] = (row["category_2021_2027"].replace(" ", "_"), row["outermost"] == "yes")
-    return table
+    # The tables are read by their one reader each; the baseline only hard-codes the rules.
+    return {r.nuts2: (r.category.value, r.outermost) for r in RegionTable.load(LAYOUT.regions)}
 
 
 def _cross_border_regions() -> set[str]:
-    with (ROOT / "rules" / "2021-2027" / "interreg_areas.csv").open(encoding="utf-8") as handle:
-        return {row["nuts3_code"] for row in csv.DictReader(handle) if row["strand"] == "A"}
+    return {p.region for p in InterregAreas.load(LAYOUT.areas) if p.cross_border}
 
 
 CROSS_BORDER = _cross_border_regions()
@@ -67,7 +70,7 @@ def synthetic(n: int, seed: int = 2027) -> list[dict]:
     rows = []
     for i in range(n):
         country = rng.choice(EU)
-        prefix = {"GR": "EL"}.get(country, country)
+        prefix = to_eurostat(country)
         nuts = rng.choice(by_country[prefix]) + rng.choice("123456789") if rng.random() < 0.9 else None
         row = {
             "name": f"Municipality {i}",
@@ -362,6 +365,23 @@ def baseline(
     return results
 
 
+def agreement(n: int = 3000) -> list[str]:
+    """Where the hand-written baseline and fundmatch disagree on ``n`` synthetic municipalities (empty: none)."""
+    import fundmatch
+
+    pack = fundmatch.load_rules()
+    regions = _regions()
+    profiles = synthetic(n)
+    idea = fundmatch.ProjectIdea.model_validate(IDEA)
+    problems = []
+    for profile, summary in zip(profiles, pack.match_many(profiles, idea, detail="summary"), strict=True):
+        mine = [(str(r.fund), r.status.value, r.score, r.rate) for r in summary.ranking]
+        theirs = baseline(profile, IDEA, regions)
+        if mine != theirs:
+            problems.append(f"{profile}: fundmatch {mine} but the baseline {theirs}")
+    return problems
+
+
 # ------------------------------------------------------------------------------------------------- timing
 def _clock(fn, *args) -> float:  # type: ignore[no-untyped-def]
     start = time.perf_counter()
@@ -383,13 +403,21 @@ def main() -> None:
     imported = full - bare
     import fundmatch
     from fundmatch._pack import RulePack
-    from fundmatch._resources import period_folder
 
-    folder = period_folder("2021-2027")
+    # Agreement first: a baseline that disagrees with the packs would time the wrong rules.
+    problems = agreement()
+    if problems:
+        print(f"baseline disagrees with fundmatch for {len(problems):,}/3,000 municipalities, e.g.:", file=sys.stderr)
+        print(f"  {problems[0]}", file=sys.stderr)
+        print("update baseline() in bench/run.py to the packs before timing", file=sys.stderr)
+        raise SystemExit(1)
+    print("baseline agrees with fundmatch            3,000/3,000 municipalities")
+
+    folder = period_folder(DEFAULT_PERIOD)
     loads = [_clock(RulePack, folder) for _ in range(5)]
     print(f"import fundmatch (incl. rule-engine)      {imported * 1000:8.1f} ms (once per process)")
     print(
-        f"load + compile 2021-2027 packs            {statistics.median(loads) * 1000:8.1f} ms (median of 5; target < 200 ms)"
+        f"load + compile {DEFAULT_PERIOD} packs            {statistics.median(loads) * 1000:8.1f} ms (median of 5; target < 200 ms)"
     )
 
     pack = fundmatch.load_rules()
@@ -404,18 +432,9 @@ def main() -> None:
     )
     cold = []
     for m in models[:300]:
-        pack._forget_answers()
+        forget_answers(pack)
         cold.append(_clock(pack.match, m, idea))
     print(f"single match, cold (no memo)              {statistics.median(cold) * 1000:8.3f} ms (median of 300)")
-
-    # Agreement first: the baseline must give the same answers as fundmatch.
-    sample = pack.match_many(profiles[:3000], idea, detail="summary")
-    disagree = 0
-    for profile, summary in zip(profiles[:3000], sample, strict=True):
-        mine = [(r.fund.value, r.status.value, r.score, r.rate) for r in summary.ranking]
-        if mine != baseline(profile, IDEA, regions):
-            disagree += 1
-    print(f"baseline agrees with fundmatch            {3000 - disagree:,}/3,000 municipalities")
 
     gc.collect()
     start = time.perf_counter()
@@ -443,7 +462,7 @@ def main() -> None:
 
     # Memory: statuses only, streamed, versus every full trace held.
     tracemalloc.start()
-    counts = Counter(r.ranking[0].fund.value for r in pack.iter_match(profiles, idea, detail="summary"))
+    counts = Counter(str(r.ranking[0].fund) for r in pack.iter_match(profiles, idea, detail="summary"))
     stream_peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.reset_peak()
     held = pack.match_many(profiles, idea, detail="summary")

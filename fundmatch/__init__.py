@@ -19,12 +19,13 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from fundmatch._codes import (
+from fundmatch._errors import FundmatchError, PlacesError, ProfileError, RulePackError
+from fundmatch._evidence import Citation, DerivedValue, InferredTerm
+from fundmatch._ids import (
     Activity,
     Fund,
     OrganisationType,
@@ -35,17 +36,14 @@ from fundmatch._codes import (
     TargetGroup,
     Theme,
 )
-from fundmatch._errors import FundmatchError, PlacesError, ProfileError, RulePackError
-from fundmatch._models import Municipality, Partner, ProjectIdea
+from fundmatch._inputs import Municipality, Partner, ProjectIdea
 from fundmatch._pack import RulePack
+from fundmatch._pack import shipped_pack as _shipped_pack
 from fundmatch._places import Place, find_place
 from fundmatch._report import (
-    Citation,
     CoFinancing,
-    DerivedValue,
     FundMatch,
     FundSummary,
-    InferredTerm,
     MatchReport,
     MatchReports,
     MatchSummaries,
@@ -53,7 +51,7 @@ from fundmatch._report import (
     MissingInfo,
     RuleHit,
 )
-from fundmatch._resources import period_folder as _period_folder
+from fundmatch._resources import DEFAULT_PERIOD
 
 __all__ = (
     "Activity",
@@ -92,14 +90,6 @@ __all__ = (
     "match",
 )
 
-#: The programming period used when none is given.
-DEFAULT_PERIOD = "2021-2027"
-
-
-@lru_cache(maxsize=8)
-def _shipped(period: str) -> RulePack:
-    return RulePack(_period_folder(period))
-
 
 def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) -> RulePack:
     """Load and compile a rule pack: a shipped period, or your own folder with ``path``.
@@ -109,7 +99,7 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
     """
     if path is not None:
         return RulePack(path)
-    return _shipped(period)
+    return _shipped_pack(period)
 
 
 def match(
@@ -129,14 +119,17 @@ def match(
     import``), each value with its source; ``profile`` may then be None or a dict of values that win. A name
     that matches several places equally well raises `ProfileError` listing them, never a silent guess.
     """
+    pack = load_rules(period)
     if place is not None:
-        profile = _profile_from_place_text(place, profile)
+        profile = _profile_from_place_text(pack, place, profile)
     if profile is None:
         raise ProfileError("give a profile, or a place to build one from")
-    return load_rules(period).match(profile, idea, funds=funds)
+    return pack.match(profile, idea, funds=funds)
 
 
-def _profile_from_place_text(text: str, overrides: Municipality | Mapping[str, Any] | None) -> Municipality:
+def _profile_from_place_text(
+    pack: RulePack, text: str, overrides: Municipality | Mapping[str, Any] | None
+) -> Municipality:
     from fundmatch._places import resolve_place
 
     given = overrides.model_dump(exclude_unset=True) if isinstance(overrides, Municipality) else dict(overrides or {})
@@ -147,7 +140,8 @@ def _profile_from_place_text(text: str, overrides: Municipality | Mapping[str, A
     if len(best) > 1:
         listed = "; ".join(c.label for c in best[:8])
         raise ProfileError(f"{text!r} matches several places equally well: {listed}. Add the country or choose one.")
-    return Municipality.from_place(best[0], **given)
+    # The profile is derived from the tables of the period being matched, not always the default one.
+    return pack.profile_from_place(best[0], **given)
 
 
 def __getattr__(name: str) -> str:

@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from fundmatch._pack import RulePack
+from fundmatch._pack import RulePack, compiled_funds
 
 
 def render_audit(pack: RulePack, *, citations: bool = True) -> str:
     """A reviewer's overview of a loaded pack."""
     lines = [f"Rule pack {pack.period}, version {pack.version} ({pack.status}), folder {pack.folder}"]
     total = verified = 0
-    for fund in pack._funds.values():
+    for fund in compiled_funds(pack).values():
         n = len(fund.rules)
         ok = sum(r.spec.verified for r in fund.rules)
         total, verified = total + n, verified + ok
         kinds = {k: sum(r.spec.kind.value == k for r in fund.rules) for k in ("requirement", "exclusion", "preference")}
         lines.append("")
         lines.append(
-            f"{fund.fund.value} — {fund.name}: {n} rules ({kinds['requirement']} requirements, "
+            f"{fund.fund} — {fund.name}: {n} rules ({kinds['requirement']} requirements, "
             f"{kinds['exclusion']} exclusions, {kinds['preference']} preferences), {ok} verified, "
             f"{len(fund.rates)} co-financing rates — {fund.path.name}"
         )

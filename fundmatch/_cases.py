@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from fundmatch._codes import Status
 from fundmatch._errors import RulePackError
+from fundmatch._ids import Status
 from fundmatch._pack import RulePack
 from fundmatch._yaml import load_yaml
 

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from fundmatch._cases import check_case, load_cases
 from fundmatch._errors import FundmatchError
-from fundmatch._pack import RulePack
+from fundmatch._pack import RulePack, compiled_funds
+from fundmatch._resources import PeriodLayout
 
 
 @dataclass
@@ -47,15 +48,18 @@ def check_folder(folder: str | Path) -> CheckResult:
     except FundmatchError as exc:
         result.problems.append(str(exc))
         return result
-    for fund in pack._funds.values():
+    for fund in compiled_funds(pack).values():
         for rule in fund.rules:
             result.rules += 1
             result.unverified += not rule.spec.verified
             if not rule.spec.citation.article:
-                result.problems.append(f"{fund.path}:{rule.line}: rule '{rule.spec.id}': citation names no article")
-    files = sorted((result.folder / "tests").glob("*.yaml"))
+                result.problems.append(
+                    f"{rule.path or fund.path}:{rule.line}: rule '{rule.spec.id}': citation names no article"
+                )
+    layout = PeriodLayout(result.folder)
+    files = layout.case_files()
     if not files:
-        result.problems.append(f"{result.folder / 'tests'}: no YAML test cases (add profile + idea → expected status)")
+        result.problems.append(f"{layout.tests}: no YAML test cases (add profile + idea → expected status)")
     for file in files:
         try:
             cases = load_cases(file)

@@ -10,60 +10,57 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from fundmatch._errors import FundmatchError
+from fundmatch._batch import one_line, read_municipalities
+from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._frames import SUMMARY_COLUMNS
-from fundmatch._pack import RulePack
+from fundmatch._pack import RulePack, shipped_pack
+from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
-
-class _InputFileError(Exception):
+if TYPE_CHECKING:  # pragma: no cover
     pass
+
+_M = TypeVar("_M", bound=BaseModel)
 
 
 def _read(path: str) -> Any:
     file = Path(path)
     if not file.is_file():
-        raise _InputFileError(f"{path}: no such file")
+        raise InputFileError(f"{path}: no such file")
     if file.suffix.lower() == ".json":
         try:
             return json.loads(file.read_text(encoding="utf-8"))
         except (ValueError, OSError) as exc:
-            raise _InputFileError(f"{path}: not valid JSON ({exc})") from None
+            raise InputFileError(f"{path}: not valid JSON ({exc})") from None
     return load_yaml(file)
 
 
-def _one_line(exc: ValidationError, path: str) -> str:
-    errors = exc.errors()
-    first = errors[0]
-    where = ".".join(str(p) for p in first["loc"]) or "(top level)"
-    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-    return f"{path}: {where}: {first['msg']}{more}"
+def _read_model(path: str, model: type[_M]) -> _M:
+    data = _read(path)
+    if not isinstance(data, dict):
+        raise InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        raise InputFileError(one_line(exc, path)) from None
 
 
 def _pack(args: argparse.Namespace) -> RulePack:
-    from fundmatch import load_rules
-
-    return load_rules(args.period, path=args.rules)
+    # As fundmatch.load_rules does: a folder is read anew, a shipped period once per process.
+    return RulePack(args.rules) if args.rules is not None else shipped_pack(args.period)
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    from fundmatch._models import Municipality, ProjectIdea
+    from fundmatch._inputs import Municipality, ProjectIdea
 
-    inputs = {}
-    for path, model in ((args.profile, Municipality), (args.idea, ProjectIdea)):
-        data = _read(path)
-        if not isinstance(data, dict):
-            raise _InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
-        try:
-            inputs[model] = model.model_validate(dict(data))
-        except ValidationError as exc:
-            raise _InputFileError(_one_line(exc, path)) from None
+    profile = _read_model(args.profile, Municipality)
+    idea = _read_model(args.idea, ProjectIdea)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
-    report = _pack(args).match(inputs[Municipality], inputs[ProjectIdea], funds=funds)
+    report = _pack(args).match(profile, idea, funds=funds)
     if args.html:
         Path(args.html).write_text(report._repr_html_(), encoding="utf-8")
     if args.json:
@@ -92,54 +89,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
-_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
-
-
-def _read_municipalities(path: str) -> list[dict[str, Any]]:
-    """Rows of a municipalities CSV as profile dicts; every bad row is reported, none is dropped silently."""
-    import csv
-
-    from fundmatch._models import Municipality
-
-    file = Path(path)
-    if not file.is_file():
-        raise _InputFileError(f"{path}: no such file")
-    booleans = {n for n, f in Municipality.model_fields.items() if f.annotation in (bool, bool | None)}
-    rows, problems = [], []
-    with file.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        unknown = [c for c in reader.fieldnames or [] if c not in Municipality.model_fields]
-        if unknown:
-            raise _InputFileError(f"{path}:1: unknown column(s) {', '.join(unknown)}")
-        for line, row in enumerate(reader, start=2):
-            # Empty cells are unknown, not false or zero.
-            data: dict[str, Any] = {k: v.strip() for k, v in row.items() if k and v is not None and v.strip()}
-            for key in booleans & data.keys():
-                word = data[key].lower()
-                data[key] = True if word in _TRUE else False if word in _FALSE else data[key]
-            try:
-                rows.append(Municipality.model_validate(data))
-            except ValidationError as exc:
-                problems.append(_one_line(exc, f"{path}:{line}"))
-    if problems:
-        more = f" (and {len(problems) - 1} more rows)" if len(problems) > 1 else ""
-        raise _InputFileError(problems[0] + more)
-    return rows
-
-
 def _cmd_screen(args: argparse.Namespace) -> int:
     import csv
 
-    from fundmatch._models import ProjectIdea
+    from fundmatch._inputs import ProjectIdea
 
-    profiles = _read_municipalities(args.municipalities)
-    data = _read(args.idea)
-    if not isinstance(data, dict):
-        raise _InputFileError(f"{args.idea}: expected a mapping of ProjectIdea fields")
-    try:
-        idea = ProjectIdea.model_validate(dict(data))
-    except ValidationError as exc:
-        raise _InputFileError(_one_line(exc, args.idea)) from None
+    profiles = read_municipalities(args.municipalities)
+    idea = _read_model(args.idea, ProjectIdea)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     results = _pack(args).iter_match(profiles, idea, funds, detail="summary", progress=progress)
@@ -159,11 +115,17 @@ _SCHEMAS = {"municipality": "Municipality", "idea": "ProjectIdea", "partner": "P
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    import fundmatch
-    from fundmatch._report import SCHEMA_VERSION
+    from fundmatch._inputs import Municipality, Partner, ProjectIdea
+    from fundmatch._report import SCHEMA_VERSION, MatchReport
 
+    models: dict[str, type[BaseModel]] = {
+        "Municipality": Municipality,
+        "ProjectIdea": ProjectIdea,
+        "Partner": Partner,
+        "MatchReport": MatchReport,
+    }
     names = list(_SCHEMAS) if args.model == "all" else [args.model]
-    schemas = {name: getattr(fundmatch, _SCHEMAS[name]).model_json_schema() for name in names}
+    schemas = {name: models[_SCHEMAS[name]].model_json_schema() for name in names}
     document = schemas[names[0]] if len(names) == 1 else {"schema_version": SCHEMA_VERSION, "schemas": schemas}
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     return 0
@@ -183,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def pack_options(p: argparse.ArgumentParser) -> None:
         p.add_argument(
-            "--period", default="2021-2027", help="programming period of the shipped packs (default: %(default)s)"
+            "--period", default=DEFAULT_PERIOD, help="programming period of the shipped packs (default: %(default)s)"
         )
         p.add_argument("--rules", metavar="DIR", help="use your own rule-pack folder instead of the shipped one")
 
@@ -205,7 +167,7 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser(
         "check",
         help="validate a rule-pack folder: schema, expressions, citations, and its YAML test cases",
-        description="Validate a rule-pack folder (e.g. rules/2021-2027). Exit code 1 when anything is wrong.",
+        description=f"Validate a rule-pack folder (e.g. rules/{DEFAULT_PERIOD}). Exit code 1 when anything is wrong.",
     )
     c.add_argument("folder", metavar="RULES_DIR", help="a period folder holding period.yaml, acts.yaml and the packs")
     c.set_defaults(run=_cmd_check)
@@ -250,7 +212,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         return int(args.run(args))
-    except (_InputFileError, FundmatchError) as exc:
+    except FundmatchError as exc:
         print(f"fundmatch: error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

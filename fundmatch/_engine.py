@@ -7,92 +7,14 @@ missing information neither rewards nor punishes).
 
 from __future__ import annotations
 
-import dataclasses
-import functools
-import operator
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
-
-from fundmatch._codes import Fund, Outcome, RuleKind, Status
+from fundmatch._compiled import CompiledFund, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
+from fundmatch._expressions import ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, question_for
-from fundmatch._report import Citation, CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
-from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
+from fundmatch._ids import Outcome, RuleKind, Status
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRule:
-    """A rule with its condition compiled and its citation resolved."""
-
-    spec: RuleSpec
-    condition: Condition
-    citation: Citation
-    line: int
-    # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
-    # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
-    _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        texts = (self.spec.pass_, self.spec.fail, self.spec.unknown)
-        shown = {name for text in texts if text for name in check_template(text)}
-        object.__setattr__(self, "_shown", tuple(sorted(shown)))
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledRate:
-    """A co-financing rate with its condition compiled."""
-
-    spec: RateSpec
-    condition: Condition | None
-    citation: Citation
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledStep:
-    """A next step with its condition compiled."""
-
-    spec: NextStepSpec
-    condition: Condition | None
-
-
-@dataclass(frozen=True, slots=True)
-class CompiledFund:
-    """One fund's pack, ready to evaluate."""
-
-    fund: Fund
-    name: str
-    management: str
-    summary: str
-    path: Path
-    legal_basis: tuple[Citation, ...]
-    rules: tuple[CompiledRule, ...]
-    rates: tuple[CompiledRate, ...]
-    basis: str
-    next_steps: tuple[CompiledStep, ...]
-    # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
-    # most municipalities share those values, so whole summaries are remembered by them (numbers that are
-    # only compared with constants by the interval they fall in).
-    _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        conditions = [r.condition for r in self.rules]
-        conditions += [r.condition for r in self.rates if r.condition is not None]
-        names = {n for c in conditions for n in c.reads}
-        thresholds: dict[str, Thresholds] = {}
-        for name in names:
-            readers = [c for c in conditions if name in c.reads]
-            if all(name in c.thresholds for c in readers):
-                thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
-        # The amount of money is budget × rate: the budget itself is part of the summary.
-        names.add("budget_eur")
-        thresholds.pop("budget_eur", None)
-        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
 
 
 _SUMMARY_LIMIT = 65_536
@@ -113,7 +35,7 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     try:
         holds = rule.condition.decide(facts)
     except ExpressionProblem as exc:
-        raise RulePackError(exc.problem, path=fund.path, line=rule.line, rule_id=rule.spec.id) from None
+        raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
     if isinstance(holds, list):
         return Outcome.UNKNOWN, holds
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds

@@ -5,7 +5,8 @@
     FundmatchError                 base of everything fundmatch raises on purpose
     ├── RulePackError (ValueError) a rule file or rule folder is wrong: file, line, rule id, field, suggestion
     ├── ProfileError (ValueError)  an argument to match() is wrong in a way pydantic cannot name
-    └── PlacesError (ValueError)   the places register is missing, or a LAU file cannot be read
+    ├── PlacesError (ValueError)   the places register is missing, or a LAU file cannot be read
+    └── InputFileError (ValueError) an input file of the command line cannot be read: file, line, what
 
 Bad input models raise pydantic's own ``ValidationError`` (also a ``ValueError``), which names the field.
 """
@@ -75,3 +76,7 @@ class ProfileError(FundmatchError, ValueError):
 
 class PlacesError(FundmatchError, ValueError):
     """The places register is missing, or a LAU file cannot be read (says which file and what)."""
+
+
+class InputFileError(FundmatchError, ValueError):
+    """A profile, idea or municipalities file cannot be read or holds a bad value (says file, line and what)."""

@@ -126,7 +126,9 @@ def _analyse(expression: Any) -> tuple[tuple[str, ...], dict[str, Thresholds]]:
     return reads, thresholds
 
 
-def key_getter(reads: tuple[str, ...], thresholds: Mapping[str, Thresholds]) -> Callable[[dict[str, Any]], tuple]:
+def key_getter(
+    reads: tuple[str, ...], thresholds: Mapping[str, Thresholds]
+) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
     """A function of the hashable facts giving the memo key of something that reads ``reads``."""
     if not reads:
         return lambda values: ()
@@ -135,7 +137,7 @@ def key_getter(reads: tuple[str, ...], thresholds: Mapping[str, Thresholds]) -> 
     if not intervals:
         return raw
 
-    def key(values: dict[str, Any]) -> tuple:
+    def key(values: dict[str, Any]) -> tuple[Any, ...]:
         found = list(raw(values))
         for i, interval in intervals:
             found[i] = interval(found[i])
@@ -171,6 +173,10 @@ class Condition:
             if len(self._answers) < _CACHE_LIMIT:
                 self._answers[key] = answer
         return answer
+
+    def forget(self) -> None:
+        """Drop the remembered answers (cold-start benchmarks and memo tests)."""
+        self._answers.clear()
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:

@@ -1,8 +1,9 @@
 """The facts rules are written over: one flat, typed namespace built from a profile and an idea.
 
 Most facts are the input models' own fields, typed from their annotations, so adding a field to a model
-makes it usable in rules. The rest are derived here once (partner countries, category of region, …) so that
-rule expressions stay one plain condition each. Every fact knows which input to ask for when it is missing.
+makes it usable in rules. The rest are derived once (partner countries here; category of region, outermost and
+border region and the planned end in `fundmatch._derive`, each with its source) so that rule expressions stay
+one plain condition each. Every fact knows which input to ask for when it is missing.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from typing import Any
 from pydantic import BaseModel
 from rule_engine import DataType
 
-from fundmatch._codes import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
-from fundmatch._interreg_areas import InterregAreas, derive_border_region
-from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._countries import EU_MEMBER_STATES
+from fundmatch._derive import derive_border_region, derive_region, planned_end
+from fundmatch._evidence import DerivedValue
+from fundmatch._inputs import Municipality, ProjectIdea
+from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
-from fundmatch._report import DerivedValue
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,18 +160,6 @@ _MUNICIPALITY_FIELDS = _field_reader(Municipality)
 _IDEA_FIELDS = _field_reader(ProjectIdea)
 
 
-def _add_months(day: _dt.date, months: int) -> _dt.date:
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    # Clamp to the month's last day (31 January + 1 month is 28/29 February).
-    for last in (day.day, 30, 29, 28):
-        try:
-            return _dt.date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 class IdeaFacts:
     """The facts of one idea, built once and shared by every municipality matched with it.
 
@@ -187,10 +177,7 @@ class IdeaFacts:
         values["partner_count"] = len(partners)
         values["partner_countries"] = set(self._partner_countries)
         values["partner_types"] = {p.type.value for p in partners}
-        end = idea.end_date
-        if end is None and idea.start_date is not None and idea.duration_months is not None:
-            end = _add_months(idea.start_date, idea.duration_months)
-        values["planned_end"] = _plain(end)
+        values["planned_end"] = _plain(planned_end(idea))
         self._values = values
         self._frozen = dict.fromkeys(FACTS)
         self._frozen.update(_hashable(values))
@@ -206,55 +193,14 @@ class IdeaFacts:
         """The facts of this idea for ``municipality``, and (if ``explain``) the values derived, with sources."""
         fields = municipality.__dict__
         own = {name: _plain(fields[name]) if convert else fields[name] for name, convert in _MUNICIPALITY_FIELDS}
-        derived: list[DerivedValue] = []
 
         country = municipality.country
         nuts = municipality.nuts
         own["member_state"] = country in EU_MEMBER_STATES
         own["nuts2"] = nuts[:4] if nuts else None
 
-        region = regions.lookup(nuts) if (regions is not None and nuts) else None
-        own["region_category_doubtful"] = None
-        if municipality.region_category is not None:
-            own["region_category_doubtful"] = False
-        elif region is not None:
-            own["region_category"] = region.category.value
-            own["region_category_doubtful"] = region.doubtful
-            if explain:
-                derived.append(
-                    DerivedValue(
-                        field="region_category",
-                        value=region.category.value,
-                        source=f"{region.nuts2} {region.name} in the shipped table of Decision (EU) 2021/1130:"
-                        f" {region.source}",
-                        doubtful=region.doubtful,
-                    )
-                )
-        elif nuts is not None and explain:
-            derived.append(
-                DerivedValue(
-                    field="region_category",
-                    value=None,
-                    source=f"NUTS-2 region {nuts[:4]} is not in the shipped table (it uses NUTS 2016 codes)",
-                    doubtful=True,
-                )
-            )
-
-        if municipality.outermost_region is None:
-            # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).
-            if country not in COUNTRIES_WITH_OUTERMOST_REGIONS:
-                own["outermost_region"] = False
-            elif region is not None:
-                own["outermost_region"] = region.outermost
-                if explain:
-                    derived.append(
-                        DerivedValue(
-                            field="outermost_region",
-                            value=region.outermost,
-                            source=f"{region.nuts2} in the shipped table",
-                        )
-                    )
-
+        region_facts, derived = derive_region(municipality, regions, explain=explain)
+        own.update(region_facts)
         own["border_region"], from_areas = derive_border_region(
             areas, nuts, municipality.border_region, explain=explain
         )

@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
-from fundmatch._codes import Outcome, Status
-from fundmatch._report import Citation, FundMatch, MatchReport
+from fundmatch._evidence import Citation
+from fundmatch._ids import Outcome, Status
+
+if TYPE_CHECKING:  # pragma: no cover
+    # The report imports its renderers when asked to render; at run time they need none of its names.
+    from fundmatch._report import FundMatch, MatchReport
 
 _COLOUR = {Status.ELIGIBLE: "#1a7f37", Status.UNKNOWN: "#9a6700", Status.INELIGIBLE: "#cf222e"}
 _MARK = {Outcome.PASS: ("✓", "#1a7f37"), Outcome.FAIL: ("✗", "#cf222e"), Outcome.UNKNOWN: ("?", "#9a6700")}
@@ -51,7 +56,7 @@ def _fund_row(item: FundMatch) -> str:
     score = max(0.0, min(100.0, item.score))
     return (
         "<tr>"
-        f'<td style="{_CELL}"><b>{escape(item.fund.value)}</b><br><small>{escape(item.name)}</small></td>'
+        f'<td style="{_CELL}"><b>{escape(str(item.fund))}</b><br><small>{escape(item.name)}</small></td>'
         f'<td style="{_CELL}"><span style="{_BADGE}background:{colour}">{escape(item.status.value)}</span></td>'
         f'<td style="{_CELL}"><div style="background:#8883;width:80px;height:8px;border-radius:4px">'
         f'<div style="background:{colour};width:{score * 0.8:.0f}px;height:8px;border-radius:4px"></div></div>'
@@ -62,10 +67,6 @@ def _fund_row(item: FundMatch) -> str:
         f"<ul style='margin:0'>{''.join(hits)}</ul>{rate_note}{extra}</details></td>"
         "</tr>"
     )
-
-
-def _folded(summary: str, items: str) -> str:
-    return f"<details><summary>{summary}</summary><ul>{items}</ul></details>"
 
 
 def _folded_list(title: str, count: int, items: Iterable[str]) -> str:

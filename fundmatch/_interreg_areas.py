@@ -1,6 +1,6 @@
 """Interreg programme areas 2021–2027: which programmes cover a NUTS region, read from a shipped table.
 
-The areas are data, not code (``rules/2021-2027/interreg_areas.csv``, one row per programme and region, each
+The areas are data, not code (``rules/<period>/interreg_areas.csv``, one row per programme and region, each
 with its source), so adding a programme is adding rows. The table is partial: a region found in it lies in
 that programme's area (positive evidence, with the source); a region not found is *unknown*, never "not
 covered", because most programmes are not transcribed yet. Callers get an empty list and must say "unknown".
@@ -12,21 +12,18 @@ regions, which cover every NUTS-3 region beneath them.
 from __future__ import annotations
 
 import csv
-import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from fundmatch._countries import NUTS_CODE
 from fundmatch._errors import RulePackError, did_you_mean
-from fundmatch._resources import period_folder
-
-__all__ = ["InterregAreas", "Programme", "shipped_areas"]
+from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 
 _COLUMNS = ("programme_code", "programme_name", "strand", "nuts3_code", "nuts_version", "source")
 # Interreg Regulation (EU) 2021/1059 Art. 3: A cross-border, B transnational, C interregional, D outermost.
 _STRANDS = frozenset({"A", "B", "C", "D"})
-# NUTS-2 (4 characters) or NUTS-3 (5): two letters, then digits or letters.
-_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,3}$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +82,7 @@ class InterregAreas:
                         raise RulePackError(
                             f"unknown strand '{row['strand']}' (A, B, C or D)", path=path, line=line, field="strand"
                         )
-                    if not _NUTS.match(region):
+                    if not NUTS_CODE.match(region):
                         raise RulePackError(
                             f"'{row['nuts3_code']}' is not a NUTS-2 or NUTS-3 code",
                             path=path,
@@ -129,7 +126,7 @@ class InterregAreas:
             ['Interreg VI-A Italia-Österreich (Italy-Austria)']
         """
         code = nuts.strip().upper()
-        if not _NUTS.match(code):
+        if not NUTS_CODE.match(code):
             return []
         found = list(self._rows.get(code, []))
         if len(code) == 5:
@@ -144,40 +141,12 @@ class InterregAreas:
     def __len__(self) -> int:
         return sum(len(rows) for rows in self._rows.values())
 
+    def __iter__(self) -> Iterator[Programme]:
+        """Every row of the table: one programme and one region."""
+        return (programme for rows in self._rows.values() for programme in rows)
+
 
 @lru_cache(maxsize=4)
-def shipped_areas(period: str = "2021-2027") -> InterregAreas:
+def shipped_areas(period: str = DEFAULT_PERIOD) -> InterregAreas:
     """The programme areas shipped with the rule packs of ``period``, read once."""
-    return InterregAreas.load(period_folder(period) / "interreg_areas.csv")
-
-
-def derive_border_region(
-    areas: InterregAreas | None, nuts: str | None, given: bool | None, *, explain: bool = True
-) -> tuple[bool | None, list]:
-    """``border_region`` from the programme areas, and (if ``explain``) what was derived, with sources.
-
-    Positive evidence only: a region found in a cross-border (strand A) programme area is a border region;
-    a region not found stays unknown (None), never False. A value the user gave wins.
-    """
-    from fundmatch._report import DerivedValue
-
-    if areas is None or not nuts:
-        return given, []
-    programmes = areas.programmes_for(nuts)
-    if not programmes:
-        return given, []
-    if not explain:
-        return (True if given is None and any(p.strand == "A" for p in programmes) else given), []
-    derived = [
-        DerivedValue(
-            field="interreg_programmes",
-            value=[p.name for p in programmes],
-            source="; ".join(f"{p.name}, strand {p.strand}: {p.source}" for p in programmes),
-        )
-    ]
-    cross_border = [p for p in programmes if p.strand == "A"]
-    if given is None and cross_border:
-        names = ", ".join(p.name for p in cross_border)
-        derived.append(DerivedValue(field="border_region", value=True, source=f"{nuts} is in the area of {names}"))
-        return True, derived
-    return given, derived
+    return InterregAreas.load(PeriodLayout(period_folder(period)).areas)

@@ -1,25 +1,32 @@
-"""Reading a period's rule folder into compiled fund packs, with errors that point at file, line and rule.
+"""Reading a period's rule folder into a typed `Period`, with errors that point at file, line and rule.
 
-A folder holds ``period.yaml`` (version and the list of pack files), ``acts.yaml`` (the legal acts cited),
-one ``<fund>.yaml`` per fund, and optionally ``region_categories.csv`` and ``vocabulary.yaml``.
+What the folder holds is `PeriodLayout`'s to say (``period.yaml``, ``acts.yaml``, the fund packs, the optional
+``common.yaml``, tables and vocabulary); this module reads each file strictly and compiles the rules. Funds are
+data: ``period.yaml`` declares them, so a user's folder can add one without a change of code.
 """
 
 from __future__ import annotations
 
 import types
 import typing
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._engine import CompiledFund, CompiledRate, CompiledRule, CompiledStep
+from fundmatch._compiled import CompiledFund, CompiledRate, CompiledRule, CompiledStep
 from fundmatch._errors import RulePackError, did_you_mean
-from fundmatch._expressions import ExpressionProblem, check_template, compile_condition, located
+from fundmatch._evidence import Citation
+from fundmatch._expressions import Condition, ExpressionProblem, check_template, compile_condition, located
+from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
-from fundmatch._report import Citation
-from fundmatch._schema import ActsFile, ActSpec, CitationSpec, PackFile, PeriodFile
+from fundmatch._resources import PeriodLayout
+from fundmatch._schema import ActsFile, ActSpec, CitationSpec, CommonFile, PackFile, PeriodFile, RuleSpec
 from fundmatch._yaml import LineDict, load_yaml
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fundmatch._vocabulary import Vocabulary
 
 _M = typing.TypeVar("_M", bound=BaseModel)
 
@@ -54,7 +61,9 @@ def _validation_error(exc: ValidationError, model: type[BaseModel], raw: Any, pa
     errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
     error = errors[0]
     loc = error["loc"]
-    node, line, current, parent_model = raw, getattr(raw, "line", None), model, model
+    node, line = raw, getattr(raw, "line", None)
+    current: type[BaseModel] | None = model
+    parent_model: type[BaseModel] | None = model
     for step in loc:
         parent_model = current
         if isinstance(node, LineDict) and isinstance(step, str):
@@ -84,8 +93,8 @@ def _validation_error(exc: ValidationError, model: type[BaseModel], raw: Any, pa
     return RulePackError(problem, path=path, line=line, rule_id=rule_id, field=key, suggestion=suggestion)
 
 
-def _validate(model: type[_M], path: Path) -> tuple[_M, Any]:
-    raw = load_yaml(path)
+def _validate(model: type[_M], path: Path, raw: Any = None) -> tuple[_M, Any]:
+    raw = load_yaml(path) if raw is None else raw
     if not isinstance(raw, dict):
         raise RulePackError("the file must hold a mapping (key: value pairs) at the top", path=path, line=1)
     try:
@@ -116,7 +125,7 @@ def _citation(spec: CitationSpec, acts: dict[str, ActSpec], path: Path, line: in
     return Citation(act=act.title, article=_article(spec.article), link=spec.link or act.link)
 
 
-def _condition(text: str, path: Path, line: int, rule_id: str | None, key: str = "when"):  # type: ignore[no-untyped-def]
+def _condition(text: str, path: Path, line: int, rule_id: str | None, key: str = "when") -> Condition:
     try:
         return compile_condition(text)
     except ExpressionProblem as exc:
@@ -133,8 +142,18 @@ def _templates(texts: dict[str, str | None], path: Path, raw: LineDict, rule_id:
             raise located(exc, path, raw.line_of(key), rule_id, key) from None
 
 
-def _compile_pack(path: Path, period: str, acts: dict[str, ActSpec]) -> CompiledFund:
-    pack, raw = _validate(PackFile, path)
+def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str, ActSpec]) -> CompiledRule:
+    condition = _condition(spec.when, path, raw_rule.line_of("when"), spec.id)
+    _templates({"pass": spec.pass_, "fail": spec.fail, "unknown": spec.unknown}, path, raw_rule, spec.id)
+    citation = _citation(spec.citation, acts, path, raw_rule.line_of("citation"), spec.id)
+    return CompiledRule(spec, condition, citation, raw_rule.line, path)
+
+
+def _compile_pack(
+    path: Path, period: str, acts: dict[str, ActSpec], shared: list[CompiledRule] | None = None
+) -> CompiledFund:
+    raw, places = _common_places(load_yaml(path))
+    pack, raw = _validate(PackFile, path, raw)
     if pack.period != period:
         raise RulePackError(
             f"pack says period '{pack.period}' but lies in the folder of '{period}'",
@@ -151,21 +170,43 @@ def _compile_pack(path: Path, period: str, acts: dict[str, ActSpec]) -> Compiled
                 f"duplicate rule id (first on line {seen[spec.id]})", path=path, line=line, rule_id=spec.id, field="id"
             )
         seen[spec.id] = line
-        condition = _condition(spec.when, path, raw_rule.line_of("when"), spec.id)
-        _templates({"pass": spec.pass_, "fail": spec.fail, "unknown": spec.unknown}, path, raw_rule, spec.id)
-        citation = _citation(spec.citation, acts, path, raw_rule.line_of("citation"), spec.id)
-        rules.append(CompiledRule(spec, condition, citation, line))
+        rules.append(_compile_rule(spec, raw_rule, path, acts))
+    by_id = {rule.spec.id: rule for rule in shared or []}
+    for rule in by_id.values():
+        if rule.spec.id in seen:
+            raise RulePackError(
+                f"rule id '{rule.spec.id}' of common.yaml is also a rule of {path.name} (line {seen[rule.spec.id]})",
+                path=rule.path,
+                line=rule.line,
+                rule_id=rule.spec.id,
+                field="id",
+            )
+    # The law several funds share goes where the pack says (``- common: <id>``), else after the fund's own
+    # rules in the order of common.yaml: the order in which hits are listed and the first reason is chosen.
+    for position, rule_id, line in places:
+        if rule_id not in by_id:
+            raise RulePackError(
+                f"'common: {rule_id}' names no rule that common.yaml gives fund {pack.fund} (or names it twice)",
+                path=path,
+                line=line,
+                rule_id=rule_id,
+                field="common",
+                suggestion=did_you_mean(rule_id, list(by_id)),
+            )
+        rules.insert(position, by_id.pop(rule_id))
+    rules.extend(by_id.values())
     rates = []
-    for spec, raw_rate in zip(pack.co_financing.rates, raw["co_financing"]["rates"], strict=True):
-        rule_id = f"co_financing.{spec.id}"
-        condition = _condition(spec.when, path, raw_rate.line_of("when"), rule_id) if spec.when else None
-        _templates({"note": spec.note}, path, raw_rate, rule_id)
-        rates.append(CompiledRate(spec, condition, _citation(spec.citation, acts, path, raw_rate.line, rule_id)))
+    for rate_spec, raw_rate in zip(pack.co_financing.rates, raw["co_financing"]["rates"], strict=True):
+        rule_id = f"co_financing.{rate_spec.id}"
+        condition = _condition(rate_spec.when, path, raw_rate.line_of("when"), rule_id) if rate_spec.when else None
+        _templates({"note": rate_spec.note}, path, raw_rate, rule_id)
+        citation = _citation(rate_spec.citation, acts, path, raw_rate.line, rule_id)
+        rates.append(CompiledRate(rate_spec, condition, citation))
     steps = []
-    for spec, raw_step in zip(pack.next_steps, raw.get("next_steps") or [], strict=True):
-        condition = _condition(spec.when, path, raw_step.line_of("when"), "next_steps") if spec.when else None
-        _templates({"text": spec.text}, path, raw_step, "next_steps")
-        steps.append(CompiledStep(spec, condition))
+    for step_spec, raw_step in zip(pack.next_steps, raw.get("next_steps") or [], strict=True):
+        condition = _condition(step_spec.when, path, raw_step.line_of("when"), "next_steps") if step_spec.when else None
+        _templates({"text": step_spec.text}, path, raw_step, "next_steps")
+        steps.append(CompiledStep(step_spec, condition))
     legal_basis = tuple(_citation(c, acts, path, raw.line_of("legal_basis"), None) for c in pack.legal_basis)
     return CompiledFund(
         fund=pack.fund,
@@ -181,35 +222,144 @@ def _compile_pack(path: Path, period: str, acts: dict[str, ActSpec]) -> Compiled
     )
 
 
-def load_folder(folder: Path) -> tuple[PeriodFile, dict[str, CompiledFund], RegionTable | None, Any]:
-    """Load and compile every pack of a period folder (see the module docstring for its layout)."""
+def _common_places(raw: Any) -> tuple[Any, list[tuple[int, str, int | None]]]:
+    """A pack without its ``- common: <id>`` entries, and where each stood among the pack's own rules.
+
+    The entries are taken out before validation, so the pack's own rules keep their located errors.
+    """
+    rules = raw.get("rules") if isinstance(raw, dict) else None
+    if not isinstance(rules, list):
+        return raw, []
+    own: list[Any] = []
+    places: list[tuple[int, str, int | None]] = []
+    for item in rules:
+        if isinstance(item, dict) and list(item) == ["common"]:
+            places.append((len(own) + len(places), str(item["common"]), getattr(item, "line", None)))
+        else:
+            own.append(item)
+    if not places:
+        return raw, []
+    copy = LineDict(raw)
+    copy.line, copy.key_lines = raw.line, raw.key_lines
+    copy["rules"] = own
+    return copy, places
+
+
+def _common_rules(
+    layout: PeriodLayout, period: str, acts: dict[str, ActSpec], fund_ids: list[str]
+) -> dict[str, list[CompiledRule]]:
+    """The rules of ``common.yaml`` (if the folder has one), compiled once and listed under each fund they name."""
+    path = layout.common
+    shared: dict[str, list[CompiledRule]] = {fund: [] for fund in fund_ids}
+    if not path.is_file():
+        return shared
+    common, raw = _validate(CommonFile, path)
+    if common.period != period:
+        raise RulePackError(
+            f"common.yaml is for period '{common.period}', not '{period}'", path=path, line=raw.line_of("period")
+        )
+    seen: dict[str, int] = {}
+    for spec, raw_rule in zip(common.rules, raw.get("rules") or [], strict=True):
+        if spec.id in seen:
+            raise RulePackError(
+                f"duplicate rule id (first on line {seen[spec.id]})",
+                path=path,
+                line=raw_rule.line,
+                rule_id=spec.id,
+                field="id",
+            )
+        seen[spec.id] = raw_rule.line
+        for fund in spec.funds:
+            if fund not in shared:
+                raise RulePackError(
+                    f"rule names fund '{fund}', which period.yaml does not declare",
+                    path=path,
+                    line=raw_rule.line_of("funds"),
+                    rule_id=spec.id,
+                    field="funds",
+                    suggestion=did_you_mean(fund, fund_ids),
+                )
+        # One compiled rule shared by its funds: its answers are the same whichever fund asks.
+        compiled = _compile_rule(spec, raw_rule, path, acts)
+        for fund in dict.fromkeys(spec.funds):
+            shared[fund].append(compiled)
+    return shared
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A period folder read and compiled: its metadata, funds (in ``period.yaml`` order), tables and vocabulary."""
+
+    meta: PeriodFile
+    funds: dict[str, CompiledFund]
+    regions: RegionTable | None
+    areas: InterregAreas | None
+    vocabulary: Vocabulary | None
+
+
+def load_folder(folder: Path) -> Period:
+    """Load and compile every pack of a period folder (see `PeriodLayout` for its files)."""
     if not folder.is_dir():
         raise RulePackError("not a rule-pack folder (no such directory)", path=folder)
-    period, raw_period = _validate(PeriodFile, folder / "period.yaml")
-    acts_file, _ = _validate(ActsFile, folder / "acts.yaml")
+    layout = PeriodLayout(folder)
+    period, raw_period = _validate(PeriodFile, layout.period_file)
+    acts_file, _ = _validate(ActsFile, layout.acts)
     if acts_file.period != period.period:
-        raise RulePackError(
-            f"acts.yaml is for period '{acts_file.period}', not '{period.period}'", path=folder / "acts.yaml"
-        )
-    funds: dict[str, CompiledFund] = {}
-    for name in period.funds:
-        path = folder / f"{name}.yaml"
+        raise RulePackError(f"acts.yaml is for period '{acts_file.period}', not '{period.period}'", path=layout.acts)
+    funds_line = raw_period.line_of("funds")
+    # A mapping declares the fund ids; a list names only pack files, and each pack says its fund.
+    entries: list[tuple[str | None, str]] = (
+        list(period.funds.items()) if isinstance(period.funds, dict) else [(None, name) for name in period.funds]
+    )
+    packs: list[tuple[str | None, Path]] = []
+    for known, name in entries:
+        path = layout.pack(name)
         if not path.is_file():
             raise RulePackError(
                 f"period.yaml lists pack '{name}' but {path.name} does not exist",
-                path=folder / "period.yaml",
-                line=raw_period.line_of("funds"),
+                path=layout.period_file,
+                line=funds_line,
             )
-        compiled = _compile_pack(path, period.period, acts_file.acts)
-        if compiled.fund.value in funds:
-            raise RulePackError(f"a second pack for fund {compiled.fund.value}", path=path, field="fund")
-        funds[compiled.fund.value] = compiled
-    regions_path = folder / "region_categories.csv"
-    regions = RegionTable.load(regions_path) if regions_path.is_file() else None
+        packs.append((known, path))
+    # Fund ids are known before the packs are compiled, so common.yaml can be checked against them.
+    fund_ids = [known if known is not None else _declared_fund(path) for known, path in packs]
+    shared = _common_rules(layout, period.period, acts_file.acts, fund_ids)
+    funds: dict[str, CompiledFund] = {}
+    for fund_id, (known, path) in zip(fund_ids, packs, strict=True):
+        compiled = _compile_pack(path, period.period, acts_file.acts, shared.get(fund_id))
+        if known is not None and compiled.fund != known:
+            raise RulePackError(
+                f"pack is for fund '{compiled.fund}' but period.yaml declares it as '{known}'",
+                path=path,
+                field="fund",
+            )
+        if compiled.fund in funds:
+            raise RulePackError(f"a second pack for fund {compiled.fund}", path=path, field="fund")
+        funds[compiled.fund] = compiled
+    for alias, target in period.aliases.items():
+        if target not in funds:
+            raise RulePackError(
+                f"alias '{alias}' names fund '{target}', which period.yaml does not declare",
+                path=layout.period_file,
+                line=raw_period.line_of("aliases"),
+                field="aliases",
+                suggestion=did_you_mean(target, list(funds)),
+            )
+    tables = period.tables
+    regions = None
+    if layout.regions.is_file():
+        regions = RegionTable.load(layout.regions, act=tables.regions.act, nuts_version=tables.regions.nuts_version)
+    areas = InterregAreas.load(layout.areas) if layout.areas.is_file() else None
     vocabulary = None
-    vocabulary_path = folder / "vocabulary.yaml"
-    if vocabulary_path.is_file():
+    if layout.vocabulary.is_file():
         from fundmatch._vocabulary import Vocabulary
 
-        vocabulary = Vocabulary.load(vocabulary_path)
-    return period, funds, regions, vocabulary
+        vocabulary = Vocabulary.load(layout.vocabulary)
+    return Period(period, funds, regions, areas, vocabulary)
+
+
+def _declared_fund(path: Path) -> str:
+    """The fund a pack file names, read before compiling it (a malformed pack fails later, fully located)."""
+    raw = load_yaml(path)
+    fund = raw.get("fund") if isinstance(raw, dict) else None
+    return str(fund) if fund is not None else f"?{path.stem}"

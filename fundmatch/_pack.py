@@ -3,35 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Literal, overload
+from types import MappingProxyType
+from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
-from fundmatch._codes import Fund, Status
-from fundmatch._engine import CompiledFund, evaluate_fund, summarize_fund
+from fundmatch._batch import ProgressCallback, with_progress
+from fundmatch._compiled import CompiledFund
+from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
+from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._facts import Facts, IdeaFacts
+from fundmatch._ids import Status
+from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
-from fundmatch._models import Municipality, ProjectIdea
-from fundmatch._progress import ProgressCallback, with_progress
-from fundmatch._report import (
-    DerivedValue,
-    FundMatch,
-    FundSummary,
-    InferredTerm,
-    MatchReport,
-    MatchReports,
-    MatchSummaries,
-    MatchSummary,
-)
+from fundmatch._places import Place, profile_from_place
+from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
+from fundmatch._resources import period_folder
 
 _STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 
 
-def _as_model(value: Any, model: type[BaseModel], what: str) -> Any:
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _as_model(value: Any, model: type[_M], what: str) -> _M:
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
@@ -47,16 +47,17 @@ class RulePack:
 
     def __init__(self, folder: str | Path) -> None:
         self.folder = Path(folder)
-        meta, funds, regions, vocabulary = load_folder(self.folder)
+        loaded = load_folder(self.folder)
+        meta = loaded.meta
         self.period: str = meta.period
         self.version: str = meta.version
         self.status: str = meta.status
-        self._funds: dict[str, CompiledFund] = funds
-        self._regions = regions
-        self._vocabulary = vocabulary
-        areas_path = self.folder / "interreg_areas.csv"
-        self._areas = InterregAreas.load(areas_path) if areas_path.is_file() else None
-        self._order = {name: i for i, name in enumerate(funds)}
+        self._funds: dict[str, CompiledFund] = loaded.funds
+        self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
+        self._regions = loaded.regions
+        self._areas = loaded.areas
+        self._vocabulary = loaded.vocabulary
+        self._order = {name: i for i, name in enumerate(loaded.funds)}
 
     @property
     def funds(self) -> list[str]:
@@ -70,8 +71,8 @@ class RulePack:
             funds = [funds]
         chosen = []
         for name in funds:
-            key = name.value if isinstance(name, Fund) else str(name).upper()
-            key = {"ESF": "ESF+", "ESFPLUS": "ESF+", "LEADER": "EAFRD"}.get(key, key)
+            key = str(name).upper()
+            key = self._aliases.get(key, key)
             if key not in self._funds:
                 raise ProfileError(f"unknown fund '{name}'; this pack has {', '.join(self._funds)}")
             chosen.append(self._funds[key])
@@ -79,13 +80,26 @@ class RulePack:
 
     def infer(self, idea: ProjectIdea | Mapping[str, Any]) -> tuple[ProjectIdea, list[InferredTerm]]:
         """The idea with empty themes, target groups and activities read from its text, and the evidence."""
-        idea = _as_model(idea, ProjectIdea, "idea")
-        empty = [f for f in _INFERRED_FIELDS if not getattr(idea, f)]
+        model = _as_model(idea, ProjectIdea, "idea")
+        empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
         if not empty or self._vocabulary is None:
-            return idea, []
-        found = [t for t in self._vocabulary.infer(f"{idea.title}\n{idea.description}") if t.field in empty]
+            return model, []
+        found = [t for t in self._vocabulary.infer(f"{model.title}\n{model.description}") if t.field in empty]
         update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
-        return idea.model_validate({**idea.model_dump(), **update}), found
+        return model.model_validate({**model.model_dump(), **update}), found
+
+    def profile_from_place(self, place: Place, **overrides: Any) -> Municipality:
+        """A profile from a place of the register, derived from THIS pack's tables; ``overrides`` win.
+
+        Population, degree of urbanisation, NUTS code and, where the pack's programme areas know it,
+        ``border_region`` are filled in, each with its source, which the match report lists.
+        """
+        # A pack without programme areas knows no border region: an empty table, not the default period's.
+        areas = self._areas if self._areas is not None else InterregAreas({})
+        fields, derived = profile_from_place(place, regions=self._regions, areas=areas, **overrides)
+        profile = Municipality.model_validate(fields)
+        profile._provenance = tuple(derived)
+        return profile
 
     def match(
         self,
@@ -146,6 +160,39 @@ class RulePack:
             return MatchSummaries(results)  # type: ignore[arg-type]
         return MatchReports(results)  # type: ignore[arg-type]
 
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchReport]: ...
+
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["summary"],
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchSummary]: ...
+
+    @overload
+    def iter_match(
+        self,
+        profiles: Iterable[Municipality | Mapping[str, Any]],
+        idea: ProjectIdea | Mapping[str, Any],
+        funds: Sequence[str] | None = None,
+        *,
+        detail: Literal["full", "summary"] = "full",
+        progress: bool | ProgressCallback = False,
+    ) -> Iterator[MatchReport | MatchSummary]: ...
+
     def iter_match(
         self,
         profiles: Iterable[Municipality | Mapping[str, Any]],
@@ -176,7 +223,7 @@ class RulePack:
 
     def _rank(self, result: FundMatch | FundSummary) -> tuple[int, float, int]:
         # The spec's ranking: eligible > unknown > ineligible, then fit, then pack order for ties.
-        return _STATUS_ORDER[result.status], -result.score, self._order[result.fund.value]
+        return _STATUS_ORDER[result.status], -result.score, self._order[result.fund]
 
     def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
         facts, _ = self._facts(profile, idea_facts, explain=False)
@@ -205,19 +252,26 @@ class RulePack:
             ranking=results,
         )
 
-    def _forget_answers(self) -> None:
-        """Drop every remembered answer, hit and summary (for cold-start benchmarks and memo tests)."""
-        for fund in self._funds.values():
-            fund._summaries.clear()
-            for rule in fund.rules:
-                rule.condition._answers.clear()
-                rule._hits.clear()
-            for rate in fund.rates:
-                if rate.condition is not None:
-                    rate.condition._answers.clear()
-            for step in fund.next_steps:
-                if step.condition is not None:
-                    step.condition._answers.clear()
-
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
+
+
+# The read-only internal view of a pack, for the tools and tests that look at its compiled rules (``fundmatch
+# rules``, ``fundmatch check``, benchmarks). Kept out of `RulePack`'s public face on purpose.
+
+
+def compiled_funds(pack: RulePack) -> Mapping[str, CompiledFund]:
+    """The compiled funds of a pack by id, in pack order (read-only)."""
+    return MappingProxyType(pack._funds)
+
+
+def forget_answers(pack: RulePack) -> None:
+    """Drop every remembered answer, hit and summary of a pack (for cold-start benchmarks and memo tests)."""
+    for fund in pack._funds.values():
+        fund.forget()
+
+
+@lru_cache(maxsize=8)
+def shipped_pack(period: str) -> RulePack:
+    """The shipped pack of ``period``, loaded once per process and shared."""
+    return RulePack(period_folder(period))

@@ -7,12 +7,14 @@ derived close to a threshold are flagged as doubtful rather than passed off as c
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from fundmatch._codes import RegionCategory
 from fundmatch._errors import RulePackError
+from fundmatch._ids import RegionCategory
+from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 
 _COLUMNS = ("nuts2_code", "name", "category_2021_2027", "category_2014_2020", "outermost", "source")
 
@@ -36,12 +38,23 @@ class Region:
 class RegionTable:
     """NUTS-2 code → category of region, with the source of each row."""
 
-    def __init__(self, regions: dict[str, Region], path: Path | None = None) -> None:
+    def __init__(
+        self,
+        regions: dict[str, Region],
+        path: Path | None = None,
+        *,
+        act: str | None = None,
+        nuts_version: str | None = None,
+    ) -> None:
         self._regions = regions
         self.path = path
+        # What the table transcribes and which NUTS codes it uses (period.yaml ``tables:``), for the sentences
+        # that cite it.
+        self.act = act
+        self.nuts_version = nuts_version
 
     @classmethod
-    def load(cls, path: str | Path) -> RegionTable:
+    def load(cls, path: str | Path, *, act: str | None = None, nuts_version: str | None = None) -> RegionTable:
         """Read a table with the columns of ``region_categories.csv``; a bad row raises `RulePackError`."""
         path = Path(path)
         regions: dict[str, Region] = {}
@@ -76,7 +89,7 @@ class RegionTable:
                     )
         except OSError as exc:
             raise RulePackError(f"cannot read region table: {exc}", path=path) from None
-        return cls(regions, path)
+        return cls(regions, path, act=act, nuts_version=nuts_version)
 
     def lookup(self, nuts: str) -> Region | None:
         """The NUTS-2 region of a level-2 or level-3 code, or None when the table does not have it."""
@@ -85,14 +98,16 @@ class RegionTable:
     def __len__(self) -> int:
         return len(self._regions)
 
+    def __iter__(self) -> Iterator[Region]:
+        """The regions in the table's order."""
+        return iter(self._regions.values())
 
-def shipped_regions(period: str = "2021-2027") -> RegionTable:
+
+def shipped_regions(period: str = DEFAULT_PERIOD) -> RegionTable:
     """The table of regions shipped with the packs of ``period`` (read once)."""
     return _shipped_regions(period)
 
 
 @lru_cache(maxsize=4)
 def _shipped_regions(period: str) -> RegionTable:
-    from fundmatch._resources import period_folder
-
-    return RegionTable.load(period_folder(period) / "region_categories.csv")
+    return RegionTable.load(PeriodLayout(period_folder(period)).regions)

@@ -8,29 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from fundmatch._codes import Fund, Outcome, RuleKind, Status
-from fundmatch._models import Municipality, ProjectIdea
+from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _Output
+from fundmatch._ids import FundId, Outcome, RuleKind, Status
+from fundmatch._inputs import Municipality, ProjectIdea
 
 #: Version of the report's JSON layout; bumped on any incompatible change.
 SCHEMA_VERSION = "1.0"
-
-
-class _Output(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-
-class Citation(_Output):
-    """Where a rule comes from: the legal act, the article, and a link."""
-
-    act: str = Field(description="The legal act, e.g. 'Regulation (EU) 2021/1059 (Interreg)'.")
-    article: str | None = Field(default=None, description="Article and paragraph, e.g. 'Art. 23(1)'.")
-    link: str | None = Field(default=None, description="Where to read the act.")
-
-    def __str__(self) -> str:
-        text = self.act + (f", {self.article}" if self.article else "")
-        return text + (f" <{self.link}>" if self.link else "")
 
 
 class RuleHit(_Output):
@@ -87,30 +72,10 @@ class CoFinancing(_Output):
         return text
 
 
-class DerivedValue(_Output):
-    """A profile value fundmatch worked out itself, with where it comes from."""
-
-    field: str
-    value: Any
-    source: str
-    doubtful: bool = False
-
-
-class InferredTerm(_Output):
-    """One theme, target group or activity read from the free text, with its evidence."""
-
-    field: str = Field(description="'themes', 'target_groups' or 'activities'.")
-    id: str = Field(description="The vocabulary id inferred.")
-    matched: str = Field(description="The words of the text that matched.")
-    term: str = Field(description="The vocabulary term they matched.")
-    language: str = Field(description="Language of that term (ISO 639-1).")
-    similarity: float = Field(description="rapidfuzz similarity, 0–100.")
-
-
 class FundMatch(_Output):
     """How one fund stands for the idea: status, fit, the rule hits behind it, money and next steps."""
 
-    fund: Fund
+    fund: FundId
     name: str = Field(description="Full name of the fund.")
     status: Status
     score: float = Field(ge=0, le=100, description="Fit, 0–100, from the weighted preferences.")
@@ -128,7 +93,7 @@ class FundMatch(_Output):
 class FundSummary(_Output):
     """A fund's result without the explained trace: what a large batch keeps per municipality."""
 
-    fund: Fund
+    fund: FundId
     status: Status
     score: float
     rate: float | None
@@ -149,7 +114,7 @@ class MatchSummary(_Output):
     def __getitem__(self, fund: str) -> FundSummary:
         """The summary for one fund, by id."""
         for item in self.ranking:
-            if item.fund.value == fund:
+            if item.fund == fund:
                 return item
         raise KeyError(fund)
 
@@ -182,7 +147,7 @@ class MatchReport(_Output):
     def __getitem__(self, fund: str) -> FundMatch:
         """The result for one fund, by id (``report["AMIF"]``)."""
         for item in self.ranking:
-            if item.fund.value == fund:
+            if item.fund == fund:
                 return item
         raise KeyError(fund)
 

@@ -1,11 +1,69 @@
-"""Where the shipped rule packs are: inside the installed package, or in a source checkout's ``rules/``."""
+"""Where the rule packs are, and what a period folder holds: the one place that knows its layout.
+
+The shipped packs sit inside the installed package or in a source checkout's ``rules/``; a user's own folder
+has the same layout. Every other module asks a `PeriodLayout` for a file instead of spelling its name.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
 from fundmatch._errors import RulePackError
+
+#: The programming period used when none is given (the only place the code names a period).
+DEFAULT_PERIOD = "2021-2027"
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLayout:
+    """The files of one period folder.
+
+    ``period.yaml`` names the period, its version and its funds (each fund's pack file); ``acts.yaml`` the acts
+    cited; ``common.yaml`` (optional) the rules several funds share, each naming its funds (a pack may place one
+    among its own rules with ``- common: <id>``); one ``<file>.yaml`` per fund; the optional tables
+    ``region_categories.csv`` and ``interreg_areas.csv`` and the optional ``vocabulary.yaml``; and
+    ``tests/*.yaml``, the YAML test cases.
+    """
+
+    folder: Path
+
+    @property
+    def period_file(self) -> Path:
+        return self.folder / "period.yaml"
+
+    @property
+    def acts(self) -> Path:
+        return self.folder / "acts.yaml"
+
+    @property
+    def common(self) -> Path:
+        return self.folder / "common.yaml"
+
+    def pack(self, stem: str) -> Path:
+        """The pack file of one fund, by the name ``period.yaml`` gives it (without ``.yaml``)."""
+        return self.folder / f"{stem}.yaml"
+
+    @property
+    def regions(self) -> Path:
+        return self.folder / "region_categories.csv"
+
+    @property
+    def areas(self) -> Path:
+        return self.folder / "interreg_areas.csv"
+
+    @property
+    def vocabulary(self) -> Path:
+        return self.folder / "vocabulary.yaml"
+
+    @property
+    def tests(self) -> Path:
+        return self.folder / "tests"
+
+    def case_files(self) -> list[Path]:
+        """The YAML test-case files, sorted."""
+        return sorted(self.tests.glob("*.yaml"))
 
 
 def rules_root() -> Path:
@@ -22,12 +80,12 @@ def rules_root() -> Path:
 
 def periods() -> list[str]:
     """The periods shipped, oldest first."""
-    return sorted(p.name for p in rules_root().iterdir() if (p / "period.yaml").is_file())
+    return sorted(p.name for p in rules_root().iterdir() if PeriodLayout(p).period_file.is_file())
 
 
-def period_folder(period: str) -> Path:
+def period_folder(period: str = DEFAULT_PERIOD) -> Path:
     """The folder of one shipped period; an unknown period raises `RulePackError`."""
     folder = rules_root() / period
-    if not (folder / "period.yaml").is_file():
+    if not PeriodLayout(folder).period_file.is_file():
         raise RulePackError(f"no rule packs for period '{period}' (shipped: {', '.join(periods())})")
     return folder

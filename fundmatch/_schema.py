@@ -1,6 +1,6 @@
 """The schema of a rule pack file, as pydantic models (unknown keys are errors).
 
-A pack is one YAML file per fund and period (``rules/2021-2027/interreg.yaml``). The acts it cites are
+A pack is one YAML file per fund and period (``rules/<period>/interreg.yaml``). The acts it cites are
 declared once per period in ``acts.yaml`` and referred to by key, so a citation is short in the rule and full
 in the report.
 """
@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from fundmatch._codes import Fund, RuleKind, Status
+from fundmatch._ids import FUND_ID, RuleKind, Status
 
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -37,14 +37,44 @@ class ActsFile(_Strict):
     acts: dict[str, ActSpec]
 
 
+class TableSpec(_Strict):
+    """What a period's data table is, for the sentences that cite it."""
+
+    act: str | None = Field(default=None, description="The act the table transcribes, e.g. 'Decision (EU) 2021/1130'.")
+    nuts_version: str | None = Field(default=None, description="The NUTS version of its codes, e.g. '2016'.")
+
+
+class TablesSpec(_Strict):
+    """The period's tables that fundmatch derives profile values from."""
+
+    regions: TableSpec = Field(default_factory=TableSpec, description="region_categories.csv")
+    areas: TableSpec = Field(default_factory=TableSpec, description="interreg_areas.csv")
+
+
 class PeriodFile(_Strict):
     """``period.yaml``: what a period's packs share."""
 
     period: str
-    version: str = Field(description="Version of the period's rule packs, e.g. '2021-2027.1'.")
+    version: str = Field(description="Version of the period's rule packs, e.g. '<period>.1'.")
     status: Literal["adopted", "proposal"] = "adopted"
     description: str = ""
-    funds: list[str] = Field(min_length=1, description="The pack files of the period, without '.yaml'.")
+    funds: list[str] | dict[str, str] = Field(
+        min_length=1,
+        description="The funds of the period: fund id → its pack file without '.yaml' (or a list of pack files,"
+        " each pack naming its fund).",
+    )
+    aliases: dict[str, str] = Field(
+        default_factory=dict, description="Other names users may give a fund (upper case), e.g. LEADER: EAFRD."
+    )
+    tables: TablesSpec = Field(default_factory=TablesSpec)
+
+    @field_validator("funds")
+    @classmethod
+    def _fund_ids(cls, value: list[str] | dict[str, str]) -> list[str] | dict[str, str]:
+        for fund in value if isinstance(value, dict) else ():
+            if not FUND_ID.match(fund):
+                raise ValueError(f"fund id '{fund}' must be upper case (A-Z, 0-9, +, _, -), e.g. 'ESF+'")
+        return value
 
 
 class CitationSpec(_Strict):
@@ -129,7 +159,7 @@ class NextStepSpec(_Strict):
 class PackFile(_Strict):
     """One fund's rule pack for one period."""
 
-    fund: Fund
+    fund: str = Field(pattern=FUND_ID.pattern, description="The fund's id, as period.yaml declares it.")
     name: str = Field(min_length=1)
     period: str
     management: Literal["shared", "direct", "shared_and_direct"]
@@ -138,3 +168,16 @@ class PackFile(_Strict):
     co_financing: CoFinancingSpec
     rules: list[RuleSpec] = Field(min_length=1)
     next_steps: list[NextStepSpec] = Field(default_factory=list)
+
+
+class CommonRuleSpec(RuleSpec):
+    """A rule of law several funds share, written once in ``common.yaml``: the funds it applies to."""
+
+    funds: list[str] = Field(min_length=1, description="The ids of the funds the rule applies to.")
+
+
+class CommonFile(_Strict):
+    """``common.yaml``: the rules several funds of a period share (e.g. the CPR's), each naming its funds."""
+
+    period: str
+    rules: list[CommonRuleSpec] = Field(default_factory=list)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
-from fundmatch._codes import Outcome, RuleKind
-from fundmatch._report import FundMatch, MatchReport
+from fundmatch._ids import Outcome, RuleKind
+
+if TYPE_CHECKING:  # pragma: no cover
+    # The report imports its renderers when asked to render; at run time they need none of its names.
+    from fundmatch._report import FundMatch, MatchReport
 
 _MARK = {Outcome.PASS: "+", Outcome.FAIL: "x", Outcome.UNKNOWN: "?"}
 
@@ -17,7 +21,7 @@ def _wrap(text: str, indent: str) -> str:
 def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
     """Lines for one fund of a report."""
     lines = [
-        f"{rank}. {item.fund.value} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
+        f"{rank}. {item.fund} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
         f"EU co-financing {item.co_financing.describe()}",
         _wrap(item.reason, "   "),
     ]

@@ -18,7 +18,7 @@ import yaml
 
 from fundmatch._errors import RulePackError
 
-_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # type: ignore[assignment]
+_Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _BOOL_TAG = "tag:yaml.org,2002:bool"
 
@@ -34,7 +34,7 @@ class LineDict(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
-class _StrictLoader(_Base):  # type: ignore[misc, valid-type]
+class _StrictLoader(_Base):  # type: ignore[misc]
     pass
 
 

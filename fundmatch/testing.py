@@ -9,7 +9,7 @@ check that your own rule pack behaves on inputs nobody thought of::
     import fundmatch
     from fundmatch.testing import municipalities, project_ideas
 
-    pack = fundmatch.load_rules(path="my_rules/2021-2027")
+    pack = fundmatch.load_rules(path="my_rules/<period>")
 
     @given(municipalities(), project_ideas())
     def test_never_crashes(profile, idea):
@@ -29,17 +29,9 @@ try:
 except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("fundmatch.testing needs hypothesis: pip install 'fundmatch[test]'") from exc
 
-from fundmatch._codes import (
-    EU_MEMBER_STATES,
-    ISO_COUNTRIES,
-    NUTS_PREFIX,
-    Activity,
-    OrganisationType,
-    RegionCategory,
-    TargetGroup,
-    Theme,
-)
-from fundmatch._models import Municipality, Partner, ProjectIdea
+from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_eurostat
+from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
+from fundmatch._inputs import Municipality, Partner, ProjectIdea
 
 __all__ = ("countries", "member_states", "municipalities", "nuts_codes", "partners", "project_ideas")
 
@@ -50,14 +42,11 @@ _NUTS3_SUFFIX = "123456789ABC"
 
 @lru_cache(maxsize=1)
 def _regions_by_country() -> dict[str, list[str]]:
-    from fundmatch._resources import period_folder
+    from fundmatch._regions import shipped_regions
 
     codes: dict[str, list[str]] = {}
-    with (period_folder("2021-2027") / "region_categories.csv").open(encoding="utf-8") as handle:
-        next(handle)
-        for line in handle:
-            code = line.split(",", 1)[0]
-            codes.setdefault(code[:2], []).append(code)
+    for region in shipped_regions():
+        codes.setdefault(region.nuts2[:2], []).append(region.nuts2)
     return codes
 
 
@@ -73,7 +62,7 @@ def countries() -> st.SearchStrategy[str]:
 
 def nuts_codes(country: str) -> st.SearchStrategy[str | None]:
     """A NUTS-2 or NUTS-3 code of ``country`` from the shipped table (None where it has none)."""
-    known = _regions_by_country().get(NUTS_PREFIX.get(country, country), [])
+    known = _regions_by_country().get(to_eurostat(country), [])
     if not known:
         return st.none()
     nuts2 = st.sampled_from(known)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import fundmatch
 from fundmatch._cli import main
 from fundmatch._frames import SUMMARY_COLUMNS
 
@@ -70,7 +71,7 @@ def test_broken_rule_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
 def test_rules_audit(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "--period", "2021-2027"]) == 0
     out = capsys.readouterr().out
-    for fund in ("AMIF", "ESF+", "ERDF", "EAFRD", "INTERREG"):
+    for fund in fundmatch.Fund:
         assert f"\n{fund} — " in out
     assert "UNVERIFIED" in out and "verified" in out and "Total:" in out
 

@@ -10,9 +10,9 @@ import pathlib
 
 import pytest
 
-from fundmatch._codes import Activity, TargetGroup, Theme
 from fundmatch._errors import RulePackError
-from fundmatch._report import InferredTerm
+from fundmatch._evidence import InferredTerm
+from fundmatch._ids import Activity, TargetGroup, Theme
 from fundmatch._vocabulary import Vocabulary
 from fundmatch._yaml import load_yaml
 

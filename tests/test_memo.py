@@ -17,6 +17,7 @@ import fundmatch
 from fundmatch._engine import evaluate_fund
 from fundmatch._expressions import Thresholds, compile_condition
 from fundmatch._facts import Facts, IdeaFacts
+from fundmatch._pack import compiled_funds, forget_answers
 from fundmatch.testing import municipalities, project_ideas
 
 from .conftest import idea, profile
@@ -70,7 +71,7 @@ def test_memoised_answers_equal_fresh_evaluation(case: tuple[str, list[float]]) 
 
 def test_fund_summaries_around_the_lag_population_limit() -> None:
     pack = fundmatch.load_rules()
-    eafrd = pack._funds["EAFRD"]
+    eafrd = compiled_funds(pack)["EAFRD"]
     idea_model = fundmatch.ProjectIdea.model_validate(idea())
     populations = [149_999, 150_000, 150_001, 5, 10_000_000, 150_000, 149_999]
     profiles = [profile(population=n, leader_lag=None) for n in populations]
@@ -96,6 +97,6 @@ def test_remembered_answers_never_change_a_report(profiles: list, one_idea: fund
     warm = [pack.match(p, one_idea).model_dump_json() for p in profiles]
     cold = []
     for p in profiles:
-        pack._forget_answers()
+        forget_answers(pack)
         cold.append(pack.match(p, one_idea).model_dump_json())
     assert warm == cold

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from fundmatch._errors import FundmatchError, RulePackError
+from fundmatch._inputs import Municipality
 from fundmatch._interreg_areas import InterregAreas, shipped_areas
-from fundmatch._models import Municipality
 from fundmatch._places import (
     CACHE_NAME,
     Place,

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 import fundmatch
 from fundmatch import Outcome, RuleKind, Status
+from fundmatch._pack import compiled_funds
 from fundmatch.testing import member_states, municipalities, partners, project_ideas
 
 PACK = fundmatch.load_rules()
@@ -39,7 +40,7 @@ def test_every_rule_gives_exactly_one_explained_hit(
     report = PACK.match(profile, idea)
     assert sorted(r.fund.value for r in report.ranking) == sorted(PACK.funds)
     for result in report.ranking:
-        expected = [rule.spec.id for rule in PACK._funds[result.fund.value].rules]
+        expected = [rule.spec.id for rule in compiled_funds(PACK)[result.fund].rules]
         assert [h.rule_id for h in result.hits] == expected
         for hit in result.hits:
             assert hit.explanation.strip() and hit.citation.act.strip()
@@ -97,7 +98,7 @@ def test_co_financing_within_budget_and_from_the_pack(
 ) -> None:
     for result in PACK.match(profile, idea).ranking:
         cf = result.co_financing
-        rates = {(r.spec.rate, r.spec.rate_max or r.spec.rate) for r in PACK._funds[result.fund.value].rates}
+        rates = {(r.spec.rate, r.spec.rate_max or r.spec.rate) for r in compiled_funds(PACK)[result.fund].rates}
         if cf.rate is None:
             assert cf.amount_eur is None and cf.note
             continue

@@ -33,7 +33,7 @@ def _example() -> Any:
 
 def _loads_in_this_process(part: tuple, idea: dict, out_dir: str, period: str) -> tuple[int, int, int]:
     # Runs in a Dask worker: screens the partition, then says how often this process built the pack.
-    from fundmatch import _shipped
+    from fundmatch._pack import shipped_pack as _shipped
 
     result = _example().screen_partition(part, idea, out_dir, period)
     return os.getpid(), _shipped.cache_info().misses, result["municipalities"]

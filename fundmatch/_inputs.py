@@ -6,31 +6,20 @@ they are written for a municipal officer, not a programmer.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
-from fundmatch._codes import (
-    ISO_COUNTRIES,
-    NUTS_PREFIX,
-    Activity,
-    OrganisationType,
-    RegionCategory,
-    TargetGroup,
-    Theme,
-)
-
-_NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2,3}$")
+from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, to_eurostat, to_iso
+from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 
 def _country(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    code = value.strip().upper()
     # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB.
-    code = {"EL": "GR", "UK": "GB"}.get(code, code)
+    code = to_iso(value)
     if code not in ISO_COUNTRIES:
         raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
     return code
@@ -117,15 +106,15 @@ class Municipality(_Input):
         """A profile from a place of the register (see `fundmatch.find_place`); ``overrides`` win.
 
         Population, degree of urbanisation, NUTS code and, where the shipped programme areas know it,
-        ``border_region`` are filled in, each with its source, which the match report lists.
+        ``border_region`` are filled in, each with its source, which the match report lists. The tables are
+        the default period's; `RulePack.profile_from_place` uses a given pack's.
         """
-        from fundmatch._places import profile_from_place
-        from fundmatch._regions import shipped_regions
+        # The one import up the layers: a place's profile is derived from a period's tables, which the pack
+        # holds; `RulePack.profile_from_place` is the real home, this is the default period's shortcut.
+        from fundmatch._pack import shipped_pack
+        from fundmatch._resources import DEFAULT_PERIOD
 
-        fields, derived = profile_from_place(place, regions=shipped_regions(), **overrides)
-        profile = cls.model_validate(fields)
-        profile._provenance = tuple(derived)
-        return profile
+        return shipped_pack(DEFAULT_PERIOD).profile_from_place(place, **overrides)
 
     @field_validator("nuts", "lau", mode="before")
     @classmethod
@@ -136,12 +125,12 @@ class Municipality(_Input):
     def _nuts_matches_country(self) -> Municipality:
         if self.nuts is None:
             return self
-        if not _NUTS.match(self.nuts):
+        if not NUTS_CODE.match(self.nuts):
             raise ValueError(
                 f"nuts: '{self.nuts}' is not a NUTS level-2 or level-3 code"
                 " (two letters and 2–3 characters, e.g. 'ITH42')"
             )
-        prefix = NUTS_PREFIX.get(self.country, self.country)
+        prefix = to_eurostat(self.country)
         if self.nuts[:2] != prefix:
             raise ValueError(
                 f"nuts: '{self.nuts}' is not in country {self.country} (NUTS codes there start with '{prefix}')"

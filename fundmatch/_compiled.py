@@ -1,0 +1,109 @@
+"""A fund's rules compiled: plain data made by the loader and read by the evaluator.
+
+They live apart from the evaluator so that reading YAML does not import evaluation. Each carries the memos
+that make batches cheap (answers, hits, whole summaries), all keyed by the values of the facts they read, and
+one `forget` that drops them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import operator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fundmatch._evidence import Citation
+from fundmatch._expressions import Condition, Thresholds, check_template, key_getter
+from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
+
+if TYPE_CHECKING:  # pragma: no cover
+    # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
+    from fundmatch._report import FundSummary, RuleHit
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule with its condition compiled and its citation resolved."""
+
+    spec: RuleSpec
+    condition: Condition
+    citation: Citation
+    line: int
+    # The file the rule is written in: the fund's pack, or common.yaml for law several funds share.
+    path: Path | None = None
+    # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
+    # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
+    _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        texts = (self.spec.pass_, self.spec.fail, self.spec.unknown)
+        shown = {name for text in texts if text for name in check_template(text)}
+        object.__setattr__(self, "_shown", tuple(sorted(shown)))
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledRate:
+    """A co-financing rate with its condition compiled."""
+
+    spec: RateSpec
+    condition: Condition | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledStep:
+    """A next step with its condition compiled."""
+
+    spec: NextStepSpec
+    condition: Condition | None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledFund:
+    """One fund's pack, ready to evaluate."""
+
+    fund: str
+    name: str
+    management: str
+    summary: str
+    path: Path
+    legal_basis: tuple[Citation, ...]
+    rules: tuple[CompiledRule, ...]
+    rates: tuple[CompiledRate, ...]
+    basis: str
+    next_steps: tuple[CompiledStep, ...]
+    # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
+    # most municipalities share those values, so whole summaries are remembered by them (numbers that are
+    # only compared with constants by the interval they fall in).
+    _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        conditions = [r.condition for r in self.rules]
+        conditions += [r.condition for r in self.rates if r.condition is not None]
+        names = {n for c in conditions for n in c.reads}
+        thresholds: dict[str, Thresholds] = {}
+        for name in names:
+            readers = [c for c in conditions if name in c.reads]
+            if all(name in c.thresholds for c in readers):
+                thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
+        # The amount of money is budget × rate: the budget itself is part of the summary.
+        names.add("budget_eur")
+        thresholds.pop("budget_eur", None)
+        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
+
+    def forget(self) -> None:
+        """Drop every remembered answer, hit and summary of this fund (cold starts and memo tests)."""
+        self._summaries.clear()
+        for rule in self.rules:
+            rule.condition.forget()
+            rule._hits.clear()
+        for rate in self.rates:
+            if rate.condition is not None:
+                rate.condition.forget()
+        for step in self.next_steps:
+            if step.condition is not None:
+                step.condition.forget()

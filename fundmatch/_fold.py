@@ -1,0 +1,21 @@
+"""One text folding for everything fundmatch compares: place names and the vocabulary's words.
+
+Case-folded (so Greek final sigma and German ß compare like their other forms), accents stripped, and the
+letters that carry no accent to strip (``ł``, ``ø``, ``æ``, ``œ``, ``đ``, ``ð``, ``þ``, ``ı``, ``ħ``) spelt out,
+so that what an officer types without special letters meets what the data writes with them.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# Lower case only: `fold` case-folds first.
+_SPELL_OUT = str.maketrans(
+    {"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i", "ħ": "h"}
+)
+
+
+def fold(text: str) -> str:
+    """Case-fold, spell out, strip accents: the form in which texts are compared."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELL_OUT))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

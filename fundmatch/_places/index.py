@@ -1,0 +1,109 @@
+"""The in-memory search index of the register: names folded once, looked up with rapidfuzz."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from fundmatch._countries import to_eurostat
+from fundmatch._places.model import Place
+from fundmatch._places.names import _search_key
+
+
+class PlacesRegister:
+    """The loaded register: rows in memory, search keys normalised once, an index per country."""
+
+    def __init__(self, rows: list[tuple[Any, ...]], meta: dict[str, str], path: Path | None = None) -> None:
+        self.path = path
+        self.meta = meta
+        self.vintage: str = meta.get("vintage", "")
+        self.nuts_version: str | None = meta.get("nuts_version") or None
+        self.source: str = meta.get("source", "")
+        self._rows = rows
+        # One list of search keys per country, and one for all; Latin names are extra keys of the same row.
+        self._keys: dict[str | None, tuple[list[str], list[int]]] = {None: ([], [])}
+        # Word → rows whose name has that word: finds "Neustadt" in "Neustadt an der Weinstraße" without a
+        # slow partial scorer over every name.
+        self._words: dict[str, list[int]] = {}
+        self._by_lau: dict[tuple[str, str], int] = {}
+        all_keys, all_index = self._keys[None]
+        for i, row in enumerate(rows):
+            country, lau, key, key_latin = row[0], row[1], row[9], row[10]
+            self._by_lau[(country, lau)] = i
+            keys, index = self._keys.setdefault(country, ([], []))
+            for k in (key, key_latin) if key_latin else (key,):
+                keys.append(k)
+                index.append(i)
+                all_keys.append(k)
+                all_index.append(i)
+                for word in set(k.split()):
+                    rows_with = self._words.setdefault(word, [])
+                    if not rows_with or rows_with[-1] != i:
+                        rows_with.append(i)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @property
+    def countries(self) -> list[str]:
+        """The countries in the register."""
+        return sorted(c for c in self._keys if c is not None)
+
+    def _place(self, i: int, score: float = 100.0) -> Place:
+        c, lau, name, latin, pop, pop_year, degurba, nuts3, coastal = self._rows[i][:9]
+        return Place(
+            lau=lau,
+            name=name,
+            name_latin=latin or None,
+            country=c,
+            population=pop,
+            population_year=pop_year if pop is not None else None,
+            degurba=degurba,
+            nuts3=nuts3 or None,
+            coastal=None if coastal is None else bool(coastal),
+            vintage=self.vintage,
+            nuts_version=self.nuts_version,
+            source=self.source,
+            score=round(float(score), 1),
+        )
+
+    def get(self, country: str, lau: str) -> Place | None:
+        """The place with this LAU code, or None."""
+        i = self._by_lau.get((to_eurostat(country), lau.strip()))
+        return None if i is None else self._place(i)
+
+    def find(self, name: str, country: str | None = None, *, limit: int = 10, cutoff: float = 75.0) -> list[Place]:
+        """Candidates for a name, best first (see `find_place`)."""
+        code = to_eurostat(country) if country else None
+        query = _search_key(name, code or "")
+        if not query or limit < 1 or (code is not None and code not in self._keys):
+            return []
+        keys, index = self._keys[code]
+        best: dict[int, float] = {}
+        # Whole-name similarity (Indel ratio) tolerates typos, and is fast enough to run over every name. The
+        # keys went through rapidfuzz's default_process (after accent folding) once, at import: a processor here
+        # would redo that for 100,000 names on every query.
+        for _key, score, position in process.extract(
+            query, keys, scorer=fuzz.ratio, processor=None, limit=limit * 3 + 20, score_cutoff=cutoff
+        ):
+            row = index[position]
+            best[row] = max(best.get(row, 0.0), float(score))
+        # Names that hold every word of the query ("Neustadt" → "Neustadt an der Weinstraße") score 80–95 by
+        # how much of the name the query covers, so a short name inside a long query never wins.
+        words = query.split()
+        lists = sorted((self._words.get(w, []) for w in words), key=len)
+        if lists and lists[0]:
+            rows = set(lists[0]).intersection(*lists[1:])
+            for row in rows:
+                c, key, key_latin = self._rows[row][0], self._rows[row][9], self._rows[row][10]
+                if code is not None and c != code:
+                    continue
+                target = key if set(words) <= set(key.split()) else key_latin
+                score = 80.0 + 15.0 * len(query) / max(len(target), len(query))
+                if score > best.get(row, 0.0):
+                    best[row] = score
+        # Ties (many "Neustadt") go to the larger place first: it is the likelier meaning, not a choice.
+        ranked = sorted(best.items(), key=lambda item: (-item[1], -(self._rows[item[0]][4] or 0), item[0]))
+        return [self._place(i, score) for i, score in ranked[:limit]]
