@@ -1,4 +1,8 @@
-"""The benchmark's hand-written baseline is a second copy of the rules: it must agree with the packs."""
+"""The benchmark's hand-written baseline is a second copy of the rules: it must notice when it disagrees.
+
+Agreement itself is checked where the copy is used, by ``bench/run.py``, which stops with exit 1 before timing
+anything: a test of agreement would make every rule change a three-file change (pack, case and bench).
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,6 @@ def _bench() -> object:
     sys.modules["bench_run"] = module
     spec.loader.exec_module(module)
     return module
-
-
-def test_baseline_agrees_with_the_packs() -> None:
-    # A rule changed in a pack and not in bench/run.py fails here, not silently in a printed line.
-    problems = _bench().agreement(600)  # type: ignore[attr-defined]
-    assert not problems, f"{len(problems)} disagreements, e.g. {problems[0]}"
 
 
 def test_baseline_sees_a_disagreement() -> None:
