@@ -191,10 +191,10 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )
-    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     swagger = _swagger_folder()
-    if swagger is not None:
+    if swagger is not None:  # before /static, which would otherwise answer for it
         app.mount("/static/swagger", StaticFiles(directory=swagger), name="swagger")
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(name: str, status: int = 200, **context: Any) -> HTMLResponse:
         reg = register()
