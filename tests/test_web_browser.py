@@ -41,7 +41,8 @@ def _artefacts() -> Path:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    uvicorn = pytest.importorskip("uvicorn")
+    import uvicorn
+
     from fundmatch._web import create_app
 
     data = tmp_path_factory.mktemp("places")
@@ -102,6 +103,7 @@ def _screenshot(driver: Any, width: int, path: Path) -> None:
     driver.set_window_size(width, 900)
     height = driver.execute_script("return document.documentElement.scrollHeight")
     driver.set_window_size(width, min(int(height) + 100, 12000))
+    driver.execute_script("window.scrollTo(0, 0)")
     driver.save_screenshot(str(path))
 
 
@@ -140,7 +142,9 @@ def test_an_officer_finds_the_funds_for_a_town_and_a_german_idea(server: tuple[s
         fundmatch.Municipality.from_place(brixen),
         {"title": IDEA_DE.split(".")[0], "description": IDEA_DE, "partners": [{"country": "AT"}], "budget_eur": 80000},
     )
-    shown = [cell.text.split("\n")[0] for cell in result.find_elements(By.CSS_SELECTOR, ".report tbody tr td:first-child")]
+    shown = [
+        cell.text.split("\n")[0] for cell in result.find_elements(By.CSS_SELECTOR, ".report tbody tr td:first-child")
+    ]
     assert shown == [f.fund.value for f in expected.ranking]
     assert {t.language for t in expected.inferred} == {"de"}  # the idea was read in German
 

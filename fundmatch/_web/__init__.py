@@ -38,7 +38,9 @@ def add_command(sub: Any) -> None:
     )
     s.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s, this machine only)")
     s.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
-    s.add_argument("--period", default="2021-2027", help="programming period of the shipped packs (default: %(default)s)")
+    s.add_argument(
+        "--period", default="2021-2027", help="programming period of the shipped packs (default: %(default)s)"
+    )
     s.add_argument("--data-dir", metavar="DIR", help="folder of the places register (default: fundmatch's data folder)")
     s.set_defaults(run=_cmd_serve)
 

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import quote
 
 import anyio
@@ -109,7 +109,9 @@ class _TooLarge(HTTPException):
 def guard(app: ASGIApp, limits: Limits) -> ASGIApp:
     """Security headers on every response, a bounded body, and a time limit per request (outermost layer)."""
 
-    async def guarded(scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]) -> None:
+    async def guarded(
+        scope: Scope, receive: Callable[[], Awaitable[Any]], send: Callable[[Any], Awaitable[None]]
+    ) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
@@ -274,7 +276,9 @@ def create_app(
         html = templates.get_template("report_file.html").render(
             report=report, report_html=report._repr_html_(), version=fundmatch.__version__
         )
-        return _attachment(html.encode(), "text/html; charset=utf-8", f"fundmatch-{file_stem(report.municipality.name)}.html")
+        return _attachment(
+            html.encode(), "text/html; charset=utf-8", f"fundmatch-{file_stem(report.municipality.name)}.html"
+        )
 
     @app.post("/report.json", include_in_schema=False)
     async def download_json(request: Request) -> Response:
@@ -282,7 +286,9 @@ def create_app(
         if report is None:
             return _form_page(result, report)
         return _attachment(
-            report.model_dump_json().encode(), "application/json", f"fundmatch-{file_stem(report.municipality.name)}.json"
+            report.model_dump_json().encode(),
+            "application/json",
+            f"fundmatch-{file_stem(report.municipality.name)}.json",
         )
 
     @app.get("/screen", response_class=HTMLResponse, include_in_schema=False)
@@ -291,7 +297,7 @@ def create_app(
 
     @app.post("/screen", include_in_schema=False)
     async def screen_upload(
-        municipalities: UploadFile = File(...),
+        municipalities: Annotated[UploadFile, File()],
         title: str = Form(""),
         description: str = Form(""),
         partners: str = Form(""),
@@ -377,8 +383,8 @@ def create_app(
         tags=["match"],
     )
     async def api_screen(
-        municipalities: UploadFile = File(..., description="CSV; columns are Municipality fields, empty = unknown."),
-        idea: str = Form(..., description="The ProjectIdea as JSON, or a plain sentence in any language."),
+        municipalities: Annotated[UploadFile, File(description="CSV; columns are Municipality fields, empty = unknown.")],
+        idea: Annotated[str, Form(description="The ProjectIdea as JSON, or a plain sentence in any language.")],
         funds: str = Form("", description="Only these funds, comma-separated."),
         period: str = Form(fundmatch.DEFAULT_PERIOD),
     ) -> Response:

@@ -7,14 +7,14 @@ namespace.
 
 from __future__ import annotations
 
+# Who may apply: the EU-27 codes, for the country choice of the officer's page.
+from fundmatch._codes import EU_MEMBER_STATES
+
 # The library's own did-you-mean, so that the API suggests what the rule-pack loader would.
 from fundmatch._errors import did_you_mean
 
 # The columns `fundmatch screen` writes, so that the web's results CSV is the CLI's.
 from fundmatch._frames import SUMMARY_COLUMNS
-
-# Who may apply: the EU-27 codes, for the country choice of the officer's page.
-from fundmatch._codes import EU_MEMBER_STATES
 
 # The register loaded once per process (cached by file and mtime), and the "Name, CC" lookup `match(place=)` uses.
 from fundmatch._places import PlacesRegister, load_register, resolve_place

@@ -102,11 +102,12 @@ def problems_from(
         elif kind in ("enum", "literal_error") and isinstance(error.get("input"), str):
             expected = _QUOTED.findall(str((error.get("ctx") or {}).get("expected", "")))
             suggestion = did_you_mean(error["input"], expected)
-        elif kind == "value_error" and not error["loc"]:
+        elif kind == "value_error":
             # Model-level checks name their field in the message ("nuts: 'X' is not in country IT …").
             m = _FIELD_IN_MESSAGE.match(message)
-            if m:
-                loc, message = [*prefix, m.group("field")], m.group("message")
+            holder = _model_at(model, error["loc"])
+            if m and holder is not None and m.group("field") in holder.model_fields:
+                loc, message = [*loc, m.group("field")], m.group("message")
         problems.append(
             Problem(".".join(str(p) for p in loc), message, suggestion, error.get("input") if loc else None)
         )
@@ -254,7 +255,12 @@ def check_funds(pack: RulePack, funds: Sequence[str] | None) -> list[str] | None
             chosen.append(key)
         else:
             problems.append(
-                Problem(f"funds.{i}", f"unknown fund; this pack has {', '.join(pack.funds)}", did_you_mean(key, pack.funds), name)
+                Problem(
+                    f"funds.{i}",
+                    f"unknown fund; this pack has {', '.join(pack.funds)}",
+                    did_you_mean(key, pack.funds),
+                    name,
+                )
             )
     if problems:
         raise InputError(problems)
