@@ -383,7 +383,7 @@ def create_app(
         tags=["match"],
     )
     async def api_screen(
-        municipalities: Annotated[UploadFile, File(description="CSV; columns are Municipality fields, empty = unknown.")],
+        municipalities: Annotated[UploadFile, File(description="CSV: Municipality fields as columns, empty unknown.")],
         idea: Annotated[str, Form(description="The ProjectIdea as JSON, or a plain sentence in any language.")],
         funds: str = Form("", description="Only these funds, comma-separated."),
         period: str = Form(fundmatch.DEFAULT_PERIOD),
