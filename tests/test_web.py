@@ -608,3 +608,20 @@ def test_the_wheel_ships_the_templates_and_static_files(tmp_path: Path) -> None:
         assert f"fundmatch/_web/templates/{name}" in names
     for name in ("app.css", "suggest.js", "docs.js", "favicon.svg"):
         assert f"fundmatch/_web/static/{name}" in names
+
+
+def test_api_screen_takes_the_idea_as_json_or_as_text(client: TestClient) -> None:
+    table = "name,country,population\nA,IT,4100\n"
+    as_text = client.post("/api/screen", files=_upload(table), data={"idea": "2024"})
+    assert as_text.status_code == 200 and as_text.text.count("\r\n") == 6  # header + five funds
+    broken = client.post("/api/screen", files=_upload(table), data={"idea": '{"title": '})
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["field"] == "idea" and "not valid JSON" in broken.json()["detail"]
+
+
+def test_the_screen_page_names_bad_idea_fields(client: TestClient) -> None:
+    r = client.post("/screen", files=_upload("name,country,population\nA,IT,1\n"), data={"partners": "AT, XX"})
+    errors = visible_errors(r.text)
+    assert r.status_code == 422
+    assert errors["partners"].startswith("partner 2: 'XX' is not an ISO 3166-1")
+    assert "title" in errors

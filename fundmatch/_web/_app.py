@@ -23,11 +23,12 @@ from fastapi import FastAPI, File, Form, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 import fundmatch
-from fundmatch import MatchReport, Municipality, OrganisationType, Partner, ProjectIdea
+from fundmatch import MatchReport, Municipality, OrganisationType, Partner, Place, ProjectIdea
 from fundmatch._web._core import EU_MEMBER_STATES, PlacesRegister, load_register
 from fundmatch._web._inputs import (
     COUNTRY_NAMES,
@@ -41,6 +42,7 @@ from fundmatch._web._inputs import (
     errors_csv,
     file_stem,
     find_candidates,
+    form_errors,
     idea_from_form,
     idea_from_text,
     pack_for,
@@ -247,6 +249,7 @@ def create_app(
             result = await run_in_threadpool(read_form, form, register())
         report = None
         if not result.problems:
+            assert result.profile is not None and result.idea is not None  # no problems: both were built
             report = await run_in_threadpool(pack.match, result.profile, result.idea)
         return result, report
 
@@ -317,7 +320,7 @@ def create_app(
             idea = validate(ProjectIdea, idea_from_form(values))
         except InputError as exc:
             idea = None
-            errors.update({p.field.split(".")[0]: str(p).split(": ", 1)[-1] for p in exc.problems})
+            errors.update(form_errors(exc.problems))
         try:
             text = decode_csv(await municipalities.read(limits.upload_bytes + 1), name)
             profiles, bad_rows = await run_in_threadpool(read_municipalities, text, limits.rows)
@@ -389,11 +392,15 @@ def create_app(
         period: str = Form(fundmatch.DEFAULT_PERIOD),
     ) -> Response:
         """Every municipality of the table screened for one idea, as ``fundmatch screen`` does."""
-        try:
-            data = json.loads(idea)
-        except ValueError:
+        # A JSON object is the ProjectIdea; anything else is the idea as text.
+        if idea.lstrip().startswith("{"):
+            try:
+                data = json.loads(idea)
+            except ValueError as exc:
+                raise InputError([Problem("idea", f"not valid JSON ({exc})")]) from None
+        else:
             data = idea_from_text(idea)
-        the_idea = validate(ProjectIdea, data if not isinstance(data, str) else idea_from_text(data), ("idea",))
+        the_idea = validate(ProjectIdea, data, ("idea",))
         the_pack = pack_for(period)
         chosen = check_funds(the_pack, [f for f in funds.split(",") if f.strip()])
         name = municipalities.filename or "municipalities.csv"
@@ -429,7 +436,12 @@ def create_app(
     @app.get("/api/schema", summary="JSON Schema of the inputs and the report", tags=["schema"])
     async def api_schema() -> dict[str, Any]:
         """What ``fundmatch schema`` prints: the JSON Schema of Municipality, ProjectIdea, Partner, MatchReport."""
-        models = {"municipality": Municipality, "idea": ProjectIdea, "partner": Partner, "report": MatchReport}
+        models: dict[str, type[BaseModel]] = {
+            "municipality": Municipality,
+            "idea": ProjectIdea,
+            "partner": Partner,
+            "report": MatchReport,
+        }
         return {
             "schema_version": MatchReport.model_fields["schema_version"].default,
             "schemas": {name: model.model_json_schema() for name, model in models.items()},
@@ -438,7 +450,7 @@ def create_app(
     return guard(app, limits)
 
 
-def _place_json(place: Any) -> dict[str, Any]:
+def _place_json(place: Place) -> dict[str, Any]:
     return place.model_dump(mode="json") | {"label": place.label, "nuts2": place.nuts2, "notes": place.notes}
 
 

@@ -184,7 +184,7 @@ ProfileValues = create_model(  # type: ignore[call-overload]
     __config__=ConfigDict(extra="forbid", str_strip_whitespace=True),
     __doc__="Municipality fields that win over the places register's values (all optional).",
     **{
-        name: (info.annotation | None, Field(default=None, description=info.description))
+        name: (info.annotation | None, Field(default=None, description=info.description))  # type: ignore[operator]
         for name, info in Municipality.model_fields.items()
     },
 )
@@ -274,7 +274,7 @@ def run_match(request: MatchRequest, register: PlacesRegister | None) -> fundmat
     if request.place is not None:
         if register is None:
             raise InputError([Problem("place", "no places register on this server: give a profile instead")])
-        values = request.values.model_dump(exclude_none=True) if request.values is not None else {}
+        values: dict[str, Any] = request.values.model_dump(exclude_none=True) if request.values is not None else {}
         profile = profile_for_place(choose_place(request.place, register), values, prefix="values")
     else:
         assert request.profile is not None  # checked by the model
@@ -328,10 +328,23 @@ def _tristate(text: str) -> bool | None:
 def partner_countries(text: str) -> list[dict[str, str]]:
     """Partners' countries written as codes or English names, separated by commas, semicolons or spaces."""
     parts = [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
-    words = []
+    words: list[str] = []
     for part in parts:
         words.extend([part] if part.lower() in _CODE_BY_NAME else part.split())
     return [{"country": _CODE_BY_NAME.get(w.lower(), w)} for w in words]
+
+
+def form_errors(problems: Sequence[Problem]) -> dict[str, str]:
+    """One message per form field (the first problem of each), e.g. ``{"population": "Field required"}``."""
+    by_field: dict[str, str] = {}
+    for p in problems:
+        head, _, rest = p.field.partition(".")
+        name = _FORM_NAME.get(head, head) or "place"
+        # "partners.1.country" → "partner 2: …": the form has one field for every partner.
+        where = f"partner {int(rest.split('.')[0]) + 1}: " if head == "partners" and rest[:1].isdigit() else ""
+        hint = f" (did you mean '{p.suggestion}'?)" if p.suggestion else ""
+        by_field.setdefault(name, f"{where}{p.message}{hint}")
+    return by_field
 
 
 @dataclass
@@ -347,15 +360,7 @@ class FormResult:
 
     def errors_by_field(self) -> dict[str, str]:
         """One message per form field (the first problem of each), e.g. ``{"population": "Field required"}``."""
-        by_field: dict[str, str] = {}
-        for p in self.problems:
-            head, _, rest = p.field.partition(".")
-            name = _FORM_NAME.get(head, head) or "place"
-            # "partners.1.country" → "partner 2: …": the form has one field for every partner.
-            where = f"partner {int(rest.split('.')[0]) + 1}: " if head == "partners" and rest[:1].isdigit() else ""
-            hint = f" (did you mean '{p.suggestion}'?)" if p.suggestion else ""
-            by_field.setdefault(name, f"{where}{p.message}{hint}")
-        return by_field
+        return form_errors(self.problems)
 
 
 def form_values(form: Mapping[str, Any]) -> dict[str, str]:
@@ -468,7 +473,7 @@ def read_municipalities(text: str, max_rows: int) -> tuple[list[Municipality], l
         errors.append({"line": 1, "column": "", "value": "", "problem": "no header row: the file is empty"})
     if errors:
         return [], errors
-    rows = []
+    rows: list[Municipality] = []
     for line, row in enumerate(reader, start=2):
         if len(rows) + len(errors) >= max_rows:
             errors.append({"line": line, "column": "", "value": "", "problem": f"more than {max_rows:,} rows"})
