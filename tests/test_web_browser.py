@@ -160,7 +160,8 @@ def test_an_officer_finds_the_funds_for_a_town_and_a_german_idea(server: tuple[s
     artefacts = _artefacts()
     _screenshot(browser, 1200, artefacts / "web-1200.png")
     _screenshot(browser, 400, artefacts / "web-400.png")
-    # At phone width nothing is wider than the screen.
+    # At phone width nothing is wider than the screen, on either page.
+    assert browser.execute_script("return window.innerWidth") == 400
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
 
     # The JSON download is the report the library writes for the same input.
@@ -176,6 +177,11 @@ def test_an_officer_finds_the_funds_for_a_town_and_a_german_idea(server: tuple[s
     assert [f["fund"] for f in report["ranking"]] == shown
     assert report["municipality"]["lau"] == "021011"
     assert report == json.loads(expected.model_dump_json())
+
+    # The screening page fits the phone width too.
+    browser.set_window_size(400, 900)
+    browser.get(url + "/screen")
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
 
     # No script error and no content-security-policy violation on the way.
     problems = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
