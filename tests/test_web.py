@@ -186,11 +186,13 @@ def test_an_ambiguous_name_asks_which_place_without_javascript(client: TestClien
     assert r.status_code == 422
     assert "matches 2 places equally well" in visible_errors(r.text)["place"]
     labels = [
-        html.unescape(v) for v in re.findall(r'type="radio" name="place" id="candidate-\d" value="([^"]+)"', r.text)
+        html.unescape(v)
+        for v in re.findall(r'type="radio" name="place_choice" id="candidate-\d" value="([^"]+)"', r.text)
     ]
     assert sorted(labels) == sorted([place(data_dir, "Altena", "NL").label, place(data_dir, "Altena", "DE").label])
     german = next(label for label in labels if "(DE," in label)
-    chosen = client.post("/", data=form(place=german))
+    # The browser sends the name as typed and the place chosen; the choice wins.
+    chosen = client.post("/", data=form(place="Altena", place_choice=german))
     assert chosen.status_code == 200
     assert "Altena, Stadt (DE, DEA58), population 16,922" in chosen.text
 

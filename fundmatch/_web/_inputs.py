@@ -391,6 +391,10 @@ def idea_from_form(values: Mapping[str, str]) -> dict[str, Any]:
 def read_form(form: Mapping[str, Any], register: PlacesRegister | None) -> FormResult:
     """The officer's form as a profile and an idea; every problem named by its form field."""
     values = form_values(form)
+    # A place picked from the list of equally good candidates replaces the name typed.
+    choice = form.get("place_choice")
+    if isinstance(choice, str) and choice.strip():
+        values["place"] = choice.strip()[:500]
     result = FormResult(values)
     given: dict[str, Any] = {}
     if values.get("population"):
