@@ -5,7 +5,8 @@ Run from the repository root with the web extra installed: ``python bench/web_lo
 places register built in a temporary folder from the test fixture (or ``--register``, e.g. the full EU list);
 each client sends a bounded number of requests, mixing ``POST /api/match`` with a place and a German idea,
 ``POST /api/match`` with a typed-in profile, and ``GET /api/places``. Every request has a timeout, and the
-run stops by itself. Prints throughput and p50/p95 latency per kind of request.
+run stops by itself. Prints throughput and p50/p95 latency per kind of request; an answer under load that differs from the same
+request's answer before the load counts as failed.
 """
 
 from __future__ import annotations
@@ -72,6 +73,11 @@ def main(argv: list[str]) -> int:
                         return 1
                     time.sleep(0.2)
             latencies: dict[str, list[float]] = {name: [] for name, *_ in REQUESTS}
+            # Each kind of request is answered once before the load, so that every answer under load can be
+            # checked against it: concurrency must not change a report.
+            reference = {
+                name: httpx.request(m, base + path, json=body, timeout=10).content for name, m, path, body in REQUESTS
+            }
             failures: list[str] = []
             lock = threading.Lock()
 
@@ -82,7 +88,7 @@ def main(argv: list[str]) -> int:
                         start = time.perf_counter()
                         try:
                             r = http.request(method, path, json=body)
-                            ok = r.status_code == 200
+                            ok = r.status_code == 200 and r.content == reference[name]
                         except httpx.HTTPError as exc:
                             ok, r = False, exc
                         took = time.perf_counter() - start
