@@ -627,3 +627,39 @@ def test_the_screen_page_names_bad_idea_fields(client: TestClient) -> None:
     assert r.status_code == 422
     assert errors["partners"].startswith("partner 2: 'XX' is not an ISO 3166-1")
     assert "title" in errors
+
+
+def test_overlong_input_is_refused_not_cut(client: TestClient) -> None:
+    r = client.post("/", data=form(place="Altena " * 40, description="x" * 20_001))
+    errors = visible_errors(r.text)
+    assert r.status_code == 422
+    assert errors["place"] == "a name of at most 200 characters, please"
+    assert errors["description"] == "String should have at most 20000 characters"
+
+
+def test_the_pack_and_the_register_are_loaded_once_per_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fundmatch import _pack, _places
+
+    loads = {"pack": 0, "register": 0}
+
+    def counting(cls: type, key: str) -> None:
+        original = cls.__init__
+
+        def init(self: Any, *args: Any, **kwargs: Any) -> None:
+            loads[key] += 1
+            original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", init)
+
+    counting(_pack.RulePack, "pack")
+    counting(_places.PlacesRegister, "register")
+    import_register(FIXTURE, data_dir=tmp_path)  # builds a register of its own; the server must load it anew
+    loads["register"] = 0
+    _places._LOADED.clear()
+    fundmatch._shipped.cache_clear()
+    with TestClient(create_app(data_dir=tmp_path)) as c:
+        for _ in range(3):
+            assert c.post("/", data=form()).status_code == 200
+            assert c.post("/api/match", json={"place": "Kranj, SI", "idea": IDEA_DE}).status_code == 200
+            assert c.get("/api/places", params={"q": "Lienz"}).status_code == 200
+    assert loads == {"pack": 1, "register": 1}

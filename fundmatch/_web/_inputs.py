@@ -294,6 +294,9 @@ FORM_FIELDS = (
     "title", "description", "partners", "budget_eur", "duration_months", "applicant_type",
 )  # fmt: skip
 
+#: The longest name the page looks up (the API's `place` has the same bound).
+_MAX_NAME = 200
+
 #: Municipality fields the form names differently.
 _FORM_NAME = {"name": "place"}
 
@@ -365,7 +368,7 @@ class FormResult:
 
 def form_values(form: Mapping[str, Any]) -> dict[str, str]:
     """The form's known fields as trimmed strings (unknown fields ignored, files never)."""
-    return {k: str(form.get(k) or "").strip()[:20_000] for k in FORM_FIELDS if isinstance(form.get(k) or "", str)}
+    return {k: str(form.get(k) or "").strip() for k in FORM_FIELDS if isinstance(form.get(k) or "", str)}
 
 
 def idea_from_form(values: Mapping[str, str]) -> dict[str, Any]:
@@ -394,7 +397,7 @@ def read_form(form: Mapping[str, Any], register: PlacesRegister | None) -> FormR
     # A place picked from the list of equally good candidates replaces the name typed.
     choice = form.get("place_choice")
     if isinstance(choice, str) and choice.strip():
-        values["place"] = choice.strip()[:500]
+        values["place"] = choice.strip()
     result = FormResult(values)
     given: dict[str, Any] = {}
     if values.get("population"):
@@ -412,6 +415,9 @@ def read_form(form: Mapping[str, Any], register: PlacesRegister | None) -> FormR
     try:
         if not name:
             raise InputError([Problem("place", "give the municipality's name")])
+        if len(name) > _MAX_NAME:
+            # Names are short; a long text would only make the fuzzy search slow.
+            raise InputError([Problem("place", f"a name of at most {_MAX_NAME} characters, please")])
         if register is not None:
             try:
                 result.place = choose_place(name, register, country)
