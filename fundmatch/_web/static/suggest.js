@@ -108,6 +108,9 @@
   }
 
   input.addEventListener("input", function () {
+    // The register's values shown as placeholders belong to the place picked, not to a name being edited.
+    hint("population", null);
+    hint("nuts", null);
     clearTimeout(timer);
     timer = setTimeout(ask, 150);
   });
