@@ -1,8 +1,8 @@
 """The officer's page end to end, in a real headless Chromium (Debian's chromium and chromedriver).
 
 One browser session: type a town's name, pick a suggestion with the keyboard, write the idea in German,
-submit, check the ranking against the library, open a fund's fold, download the JSON, and save screenshots
-at 1200 px and 400 px (in ``build/test-artefacts/``, or ``$FUNDMATCH_TEST_ARTEFACTS``).
+submit, check the ranking against the library, open a fund's fold, check WCAG 2 AA with axe-core, download
+the JSON, and save screenshots at 1200 px and 400 px (in ``build/test-artefacts/``, or ``$FUNDMATCH_TEST_ARTEFACTS``).
 
 `.ci/run` installs the browser, so a missing one fails here; only ``FUNDMATCH_NO_BROWSER=1`` skips.
 """
@@ -98,6 +98,21 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
+def _accessibility_problems(driver: Any) -> list[str]:
+    """What axe-core (shipped inside the axe-selenium-python package) finds against WCAG 2 A and AA."""
+    import axe_selenium_python
+
+    source = Path(axe_selenium_python.__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    driver.execute_script(source.read_text(encoding="utf-8"))
+    found = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}})"
+        ".then(r => done(r.violations.map(v => v.id + ': ' + v.nodes.map(n => n.html).join(' | '))))"
+        ".catch(e => done(['axe failed: ' + e]));"
+    )
+    return list(found)
+
+
 def _screenshot(driver: Any, width: int, path: Path) -> None:
     """The whole page at ``width`` px: the window is made as tall as the page first."""
     driver.set_window_size(width, 900)
@@ -117,6 +132,7 @@ def test_an_officer_finds_the_funds_for_a_town_and_a_german_idea(server: tuple[s
     wait = WebDriverWait(browser, 15)
     browser.get(url + "/")
     assert "fundmatch" in browser.title
+    assert _accessibility_problems(browser) == []
 
     # The German name of an Italian town, as the officer knows it; a suggestion picked with the keyboard.
     place = browser.find_element(By.ID, "place")
@@ -157,12 +173,17 @@ def test_an_officer_finds_the_funds_for_a_town_and_a_german_idea(server: tuple[s
     assert first_rule.is_displayed()
     assert " — " in first_rule.text  # each rule is followed by its citation
 
+    # WCAG 2 AA (contrast included) with every fold of the report open, at both widths.
+    browser.execute_script("document.querySelectorAll('.report details').forEach(d => { d.open = true; })")
+    assert _accessibility_problems(browser) == []
+
     artefacts = _artefacts()
     _screenshot(browser, 1200, artefacts / "web-1200.png")
     _screenshot(browser, 400, artefacts / "web-400.png")
     # At phone width nothing is wider than the screen, on either page.
     assert browser.execute_script("return window.innerWidth") == 400
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 400
+    assert _accessibility_problems(browser) == []
 
     # The JSON download is the report the library writes for the same input.
     browser.set_window_size(1200, 900)
