@@ -145,7 +145,9 @@ def inputs(case: Mapping[str, Any], lau: LauIndex, mode: str) -> tuple[dict[str,
         "title": first[:120],
         "description": sentences,
         "applicant_type": case.get("applicant_type") or "municipality",
-        "partners": [{"country": p["country"], "type": p.get("type") or "other_public_body"} for p in case.get("partners") or []],
+        "partners": [
+            {"country": p["country"], "type": p.get("type") or "other_public_body"} for p in case.get("partners") or []
+        ],
     }
     for key in ("budget_eur", "duration_months", "start_date", "end_date", "completed_before_application"):
         if case.get(key) is not None:
@@ -176,7 +178,9 @@ def run(cases: Iterable[Mapping[str, Any]], lau: LauIndex, mode: str) -> list[Ou
             outcomes.append(Outcome(case, [], {}, error=f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}"))
             continue
         ranking = [str(getattr(m.fund, "value", m.fund)) for m in report.ranking]
-        statuses = {str(getattr(m.fund, "value", m.fund)): str(getattr(m.status, "value", m.status)) for m in report.ranking}
+        statuses = {
+            str(getattr(m.fund, "value", m.fund)): str(getattr(m.status, "value", m.status)) for m in report.ranking
+        }
         outcomes.append(Outcome(case, ranking, statuses))
     return outcomes
 
@@ -247,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     halves = ("tuning", "check") if args.half == "both" else (args.half,)
     modes = MODES if args.mode == "both" else (args.mode,)
     counts = Counter(half_of(c["id"]) for c in cases)
-    print(f"# fundmatch on the development set: {len(cases)} cases ({counts['tuning']} tuning, {counts['check']} check)")
+    print(
+        f"# fundmatch on the development set: {len(cases)} cases ({counts['tuning']} tuning, {counts['check']} check)"
+    )
     for half in halves:
         chosen = [c for c in cases if half_of(c["id"]) == half]
         for mode in modes:

@@ -197,6 +197,11 @@ def _parser() -> argparse.ArgumentParser:
 
     add_commands(sub)
 
+    # `fundmatch serve`: argparse only here; the web stack is imported when the command runs.
+    from fundmatch._web import add_command as add_serve_command
+
+    add_serve_command(sub)
+
     s = sub.add_parser(
         "schema",
         help="print the JSON Schema of the inputs and of the report, for apps",

@@ -1,0 +1,29 @@
+"""Every private fundmatch name the web application uses, imported here and nowhere else in ``fundmatch._web``.
+
+The package's internal modules are being reorganised; keeping the private imports in one file means a move
+of one of them touches one line here, not the routes. Everything else comes from the public ``fundmatch``
+namespace.
+"""
+
+from __future__ import annotations
+
+# Who may apply: the EU-27 codes, for the country choice of the officer's page.
+from fundmatch._countries import EU_MEMBER_STATES
+
+# The library's own did-you-mean, so that the API suggests what the rule-pack loader would.
+from fundmatch._errors import did_you_mean
+
+# The columns `fundmatch screen` writes, so that the web's results CSV is the CLI's.
+from fundmatch._frames import SUMMARY_COLUMNS
+
+# The register loaded once per process (cached by file and mtime), and the "Name, CC" lookup `match(place=)` uses.
+from fundmatch._places import PlacesRegister, load_register, resolve_place
+
+__all__ = [
+    "EU_MEMBER_STATES",
+    "SUMMARY_COLUMNS",
+    "PlacesRegister",
+    "did_you_mean",
+    "load_register",
+    "resolve_place",
+]
