@@ -16,11 +16,19 @@ from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter
-from fundmatch._schema import NextStepSpec, RateSpec, RuleSpec
+from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RuleSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
     from fundmatch._report import FundSummary, RuleHit
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledPrior:
+    """A rule's chance of passing when its inputs are missing, with its case compiled."""
+
+    spec: PriorSpec
+    condition: Condition | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +41,7 @@ class CompiledRule:
     line: int
     # The file the rule is written in: the fund's pack, or common.yaml for law several funds share.
     path: Path | None = None
+    priors: tuple[CompiledPrior, ...] = ()
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
@@ -84,11 +93,15 @@ class CompiledFund:
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
         conditions += [r.condition for r in self.rates if r.condition is not None]
+        conditions += [p.condition for r in self.rules for p in r.priors if p.condition is not None]
         names = {n for c in conditions for n in c.reads}
+        # A chance given per country reads the applicant's country.
+        if any(p.spec.by_country for r in self.rules for p in r.priors):
+            names.add("country")
         thresholds: dict[str, Thresholds] = {}
         for name in names:
             readers = [c for c in conditions if name in c.reads]
-            if all(name in c.thresholds for c in readers):
+            if readers and all(name in c.thresholds for c in readers):
                 thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
         # The amount of money is budget × rate: the budget itself is part of the summary.
         names.add("budget_eur")
@@ -101,6 +114,9 @@ class CompiledFund:
         for rule in self.rules:
             rule.condition.forget()
             rule._hits.clear()
+            for prior in rule.priors:
+                if prior.condition is not None:
+                    prior.condition.forget()
         for rate in self.rates:
             if rate.condition is not None:
                 rate.condition.forget()

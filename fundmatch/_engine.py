@@ -1,8 +1,10 @@
 """Evaluation of one compiled fund pack against the facts of one profile and idea.
 
 Three-valued: a rule whose facts are missing is ``unknown`` and never counts as failed. Requirements and
-exclusions decide the status; preferences only add to the fit score (an unknown preference counts half, so
-missing information neither rewards nor punishes).
+exclusions decide the status. Preferences give the fit: each pass adds its fit points, on one scale for all
+funds, so that funds can be ranked against each other. A rule left unknown counts by how likely it is to pass
+(its ``prior``, with a stated source; even odds where no figure is known): for a preference that is its share
+of the points, for a requirement the fund's likelihood.
 """
 
 from __future__ import annotations
@@ -45,18 +47,44 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
 _HIT_LIMIT = 1024
 
 
-def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
+#: Where no figure says how likely a missing answer is to pass, it counts as even odds.
+_EVEN_ODDS = (0.5, "No figure is known for how often this passes: counted as even odds.")
+
+
+def _chance(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[float, str]:
+    """How likely ``rule`` is to pass while its inputs are missing, and the source of that figure."""
+    for prior in rule.priors:
+        if prior.condition is not None:
+            try:
+                holds = prior.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(
+                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+                ) from None
+            if holds is not True:
+                continue
+        spec = prior.spec
+        return spec.by_country.get(str(facts.get("country")), spec.value), spec.source
+    return _EVEN_ODDS
+
+
+def _hit(
+    rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, chance: tuple[float, str] | None
+) -> RuleHit:
     frozen = facts.frozen
-    key = (outcome, *missing, None, *[frozen[name] for name in rule._shown])
+    # None separates the facts missed from the values the texts show; the chance depends on other facts.
+    key = (outcome, *missing, None, *[frozen[name] for name in rule._shown], chance)
     hit = rule._hits.get(key)
     if hit is None:
-        hit = _new_hit(rule, outcome, missing, facts)
+        hit = _new_hit(rule, outcome, missing, facts, chance)
         if len(rule._hits) < _HIT_LIMIT:
             rule._hits[key] = hit
     return hit
 
 
-def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
+def _new_hit(
+    rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, chance: tuple[float, str] | None
+) -> RuleHit:
     spec = rule.spec
     if outcome is Outcome.UNKNOWN:
         text = (
@@ -79,6 +107,8 @@ def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Fa
         weight=spec.weight or 0.0,
         missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
         affects_status=_holds_status(rule),
+        likelihood=chance[0] if chance else None,
+        likelihood_source=chance[1] if chance else None,
     )
 
 
@@ -133,6 +163,11 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
 
 
+def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[tuple[float, str] | None]:
+    """Per rule, how likely it is to pass where its outcome is unknown (None where it is decided)."""
+    return [_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None for rule, outcome, _ in found]
+
+
 def _status(found: _Found) -> Status:
     deciding = [(rule, outcome) for rule, outcome, _ in found if rule.spec.kind is not RuleKind.PREFERENCE]
     if any(outcome is Outcome.FAIL for _, outcome in deciding):
@@ -142,16 +177,29 @@ def _status(found: _Found) -> Status:
     return Status.ELIGIBLE
 
 
-def _score(found: _Found) -> float:
-    preferences = [
-        (rule.spec.weight or 0.0, outcome) for rule, outcome, _ in found if rule.spec.kind is RuleKind.PREFERENCE
-    ]
-    total = sum(weight for weight, _ in preferences)
-    if not total:
-        return 0.0
-    got = sum(weight for weight, outcome in preferences if outcome is Outcome.PASS)
-    got += 0.5 * sum(weight for weight, outcome in preferences if outcome is Outcome.UNKNOWN)
-    return round(100.0 * got / total, 1)
+def _score(found: _Found, chances: list[tuple[float, str] | None]) -> float:
+    """The fit: the points of the preferences that pass, an unknown one by its chance, within 0–100."""
+    points = 0.0
+    for (rule, outcome, _), chance in zip(found, chances, strict=True):
+        if rule.spec.kind is not RuleKind.PREFERENCE:
+            continue
+        weight = rule.spec.weight or 0.0
+        if outcome is Outcome.PASS:
+            points += weight
+        elif chance is not None:
+            points += weight * chance[0]
+    return round(min(100.0, max(0.0, points)), 1)
+
+
+def _likelihood(status: Status, found: _Found, chances: list[tuple[float, str] | None]) -> float:
+    """How likely the open requirements are to pass: 1 when eligible, 0 when ineligible, else their product."""
+    if status is not Status.UNKNOWN:
+        return 1.0 if status is Status.ELIGIBLE else 0.0
+    likelihood = 1.0
+    for (rule, outcome, _), chance in zip(found, chances, strict=True):
+        if outcome is Outcome.UNKNOWN and _holds_status(rule) and chance is not None:
+            likelihood *= chance[0]
+    return round(likelihood, 3)
 
 
 def _reason(status: Status, hits: list[RuleHit]) -> str:
@@ -179,12 +227,14 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
 
 def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+    chances = _chances(fund, found, facts)
     status = _status(found)
     co_financing, _ = _co_financing(fund, facts)
     return FundSummary(
         fund=fund.fund,
         status=status,
-        score=_score(found),
+        score=_score(found, chances),
+        likelihood=_likelihood(status, found, chances),
         rate=co_financing.rate,
         rate_max=co_financing.rate_max,
         amount_eur=co_financing.amount_eur,
@@ -200,7 +250,11 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
     """Apply every rule of ``fund`` to ``facts`` and explain the result."""
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    hits = [_hit(rule, outcome, missing, facts) for rule, outcome, missing in found]
+    chances = _chances(fund, found, facts)
+    hits = [
+        _hit(rule, outcome, missing, facts, chance)
+        for (rule, outcome, missing), chance in zip(found, chances, strict=True)
+    ]
     status = _status(found)
     co_financing, rate_missing = _co_financing(fund, facts)
 
@@ -230,7 +284,8 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
         fund=fund.fund,
         name=fund.name,
         status=status,
-        score=_score(found),
+        score=_score(found, chances),
+        likelihood=_likelihood(status, found, chances),
         reason=_reason(status, hits),
         hits=hits,
         missing=missing,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from fundmatch._evidence import Citation
 from fundmatch._ids import Outcome, Status
+from fundmatch._inputs import describe_place
 
 if TYPE_CHECKING:  # pragma: no cover
     # The report imports its renderers when asked to render; at run time they need none of its names.
@@ -60,7 +61,9 @@ def _fund_row(item: FundMatch) -> str:
         f'<td style="{_CELL}"><span style="{_BADGE}background:{colour}">{escape(item.status.value)}</span></td>'
         f'<td style="{_CELL}"><div style="background:#8883;width:80px;height:8px;border-radius:4px">'
         f'<div style="background:{colour};width:{score * 0.8:.0f}px;height:8px;border-radius:4px"></div></div>'
-        f"<small>{score:.0f}/100</small></td>"
+        f"<small>{score:.0f}/100"
+        + (f", likely {item.likelihood:.0%}" if item.status is Status.UNKNOWN else "")
+        + "</small></td>"
         f'<td style="{_CELL}">{escape(item.co_financing.describe())}</td>'
         f'<td style="{_CELL}">{escape(item.reason)}'
         f"<details><summary>{len(item.hits)} rules, {len(item.missing)} open questions</summary>"
@@ -76,7 +79,7 @@ def _folded_list(title: str, count: int, items: Iterable[str]) -> str:
 def render_html(report: MatchReport) -> str:
     """A ranked table, each fund's rule hits folded in a ``<details>`` section."""
     m = report.municipality
-    where = f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), population {m.population:,}"
+    where = describe_place(m)
     notes = []
     if report.inferred:
         items = (
@@ -97,7 +100,8 @@ def render_html(report: MatchReport) -> str:
         '<div class="fundmatch-report">'
         f"<p><b>{escape(report.idea.title)}</b> — {escape(where)}<br>"
         f"<small>fundmatch rules {escape(report.period)} v{escape(report.pack_version)}</small></p>"
-        f"{''.join(notes)}"
+        + (f"<p><b>Why this order:</b> {escape(report.comparison)}</p>" if report.comparison else "")
+        + f"{''.join(notes)}"
         f'<table style="border-collapse:collapse"><thead><tr>{head}</tr></thead>'
         f"<tbody>{''.join(_fund_row(item) for item in report.ranking)}</tbody></table></div>"
     )

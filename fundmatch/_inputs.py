@@ -61,7 +61,12 @@ class Municipality(_Input):
     lau: str | None = Field(
         default=None, description="What is the municipality's LAU (local administrative unit) code?"
     )
-    population: int = Field(ge=0, le=50_000_000, description="How many inhabitants does the municipality have?")
+    population: int | None = Field(
+        default=None,
+        ge=0,
+        le=50_000_000,
+        description="How many inhabitants does the municipality (or the area the applicant acts for) have?",
+    )
     degurba: int | None = Field(
         default=None,
         ge=1,
@@ -180,3 +185,10 @@ class ProjectIdea(_Input):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("end_date: the project cannot end before it starts")
         return self
+
+
+def describe_place(municipality: Municipality) -> str:
+    """'Tarvisio (IT, ITH42), population 4,100': the profile in one phrase, for the reports' heads."""
+    m = municipality
+    size = f"population {m.population:,}" if m.population is not None else "population not given"
+    return f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), {size}"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._compiled import CompiledFund, CompiledRate, CompiledRule, CompiledStep
+from fundmatch._compiled import CompiledFund, CompiledPrior, CompiledRate, CompiledRule, CompiledStep
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, ExpressionProblem, check_template, compile_condition, located
@@ -146,7 +146,14 @@ def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str
     condition = _condition(spec.when, path, raw_rule.line_of("when"), spec.id)
     _templates({"pass": spec.pass_, "fail": spec.fail, "unknown": spec.unknown}, path, raw_rule, spec.id)
     citation = _citation(spec.citation, acts, path, raw_rule.line_of("citation"), spec.id)
-    return CompiledRule(spec, condition, citation, raw_rule.line, path)
+    priors = tuple(
+        CompiledPrior(
+            prior,
+            _condition(prior.when, path, raw_rule.line_of("prior"), spec.id, "prior.when") if prior.when else None,
+        )
+        for prior in spec.prior
+    )
+    return CompiledRule(spec, condition, citation, raw_rule.line, path, priors)
 
 
 def _compile_pack(

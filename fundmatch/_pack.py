@@ -16,15 +16,14 @@ from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
 from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._facts import Facts, IdeaFacts
-from fundmatch._ids import Status
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._places import Place, profile_from_place
+from fundmatch._ranking import compare, rank_key
 from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
 from fundmatch._resources import period_folder
 
-_STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 
 
@@ -221,9 +220,8 @@ class RulePack:
     ) -> tuple[Facts, list[DerivedValue]]:
         return idea_facts.with_municipality(profile, self._regions, self._areas, explain=explain)
 
-    def _rank(self, result: FundMatch | FundSummary) -> tuple[int, float, int]:
-        # The spec's ranking: eligible > unknown > ineligible, then fit, then pack order for ties.
-        return _STATUS_ORDER[result.status], -result.score, self._order[result.fund]
+    def _rank(self, result: FundMatch | FundSummary) -> tuple[bool, float, int, int]:
+        return rank_key(result, self._order)
 
     def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
         facts, _ = self._facts(profile, idea_facts, explain=False)
@@ -250,6 +248,7 @@ class RulePack:
             inferred=inferred,
             derived=derived,
             ranking=results,
+            comparison=compare(results[0], results[1]) if len(results) > 1 else None,
         )
 
     def __repr__(self) -> str:

@@ -28,11 +28,17 @@ class RuleHit(_Output):
     explanation: str = Field(description="One sentence an officer understands.")
     citation: Citation
     verified: bool = Field(description="False when the legal basis could not be checked against the text of the act.")
-    weight: float = Field(default=0.0, description="The rule's part of the fit score (preferences only).")
+    weight: float = Field(
+        default=0.0, description="Fit points a pass adds, on the scale all funds share (preferences only)."
+    )
     missing: list[str] = Field(default_factory=list, description="Inputs the rule needed that were not given.")
     affects_status: bool = Field(
         default=True, description="False when an unknown outcome only raises a question and does not hold the status."
     )
+    likelihood: float | None = Field(
+        default=None, ge=0, le=1, description="For an unknown outcome: how likely the rule is to pass (0–1)."
+    )
+    likelihood_source: str | None = Field(default=None, description="Where that likelihood comes from.")
 
 
 class MissingInfo(_Output):
@@ -78,7 +84,15 @@ class FundMatch(_Output):
     fund: FundId
     name: str = Field(description="Full name of the fund.")
     status: Status
-    score: float = Field(ge=0, le=100, description="Fit, 0–100, from the weighted preferences.")
+    score: float = Field(
+        ge=0, le=100, description="Fit, 0–100, on one scale for all funds: the fit points of the preferences that pass."
+    )
+    likelihood: float = Field(
+        default=1.0,
+        ge=0,
+        le=1,
+        description="How likely the open requirements are to pass: 1 when eligible, 0 when ineligible.",
+    )
     reason: str = Field(description="The one-line reason for the status.")
     hits: list[RuleHit]
     missing: list[MissingInfo]
@@ -96,6 +110,7 @@ class FundSummary(_Output):
     fund: FundId
     status: Status
     score: float
+    likelihood: float = 1.0
     rate: float | None
     rate_max: float | None = None
     amount_eur: float | None = None
@@ -126,7 +141,7 @@ class MatchSummary(_Output):
 
 
 class MatchReport(_Output):
-    """Funds ranked for one municipality and one idea: eligible first, then unknown, then ineligible."""
+    """Funds ranked for one municipality and one idea: by fit × likelihood, every ineligible fund last."""
 
     schema_version: str = SCHEMA_VERSION
     period: str
@@ -136,6 +151,9 @@ class MatchReport(_Output):
     inferred: list[InferredTerm] = Field(default_factory=list)
     derived: list[DerivedValue] = Field(default_factory=list)
     ranking: list[FundMatch]
+    comparison: str | None = Field(
+        default=None, description="Why the first fund ranks ahead of the second, in one sentence."
+    )
 
     @property
     def best(self) -> FundMatch | None:

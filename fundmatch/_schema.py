@@ -85,6 +85,31 @@ class CitationSpec(_Strict):
     link: str | None = Field(default=None, description="A link to the article itself, overriding the act's link.")
 
 
+class PriorSpec(_Strict):
+    """How likely a rule is to pass when its inputs are missing, from a stated source.
+
+    A rule's priors are tried in order: the first whose ``when`` holds (or that has none) gives the chance,
+    ``by_country`` overriding ``value`` for the applicant's country.
+    """
+
+    when: str | None = Field(default=None, max_length=2000, description="When this chance applies.")
+    value: float = Field(ge=0, le=1, description="The chance that the rule passes (0–1).")
+    by_country: dict[str, float] = Field(
+        default_factory=dict, description="The chance per applicant country (ISO 3166-1 alpha-2), where known."
+    )
+    source: str = Field(min_length=1, max_length=600, description="Where the figure comes from, for the officer.")
+
+    @field_validator("by_country")
+    @classmethod
+    def _chances(cls, value: dict[str, float]) -> dict[str, float]:
+        for country, chance in value.items():
+            if not re.match(r"^[A-Z]{2}$", country):
+                raise ValueError(f"by_country: '{country}' is not an ISO 3166-1 alpha-2 code")
+            if not 0 <= chance <= 1:
+                raise ValueError(f"by_country: the chance for {country} must lie between 0 and 1, not {chance}")
+        return value
+
+
 class RuleSpec(_Strict):
     """One rule: a single condition, what it means when it passes or fails, and its legal basis."""
 
@@ -97,7 +122,18 @@ class RuleSpec(_Strict):
     unknown: str | None = Field(default=None, max_length=600, description="Text when inputs are missing.")
     citation: CitationSpec
     verified: bool
-    weight: float | None = Field(default=None, gt=0, le=100)
+    weight: float | None = Field(
+        default=None,
+        ge=-100,
+        le=100,
+        description="Fit points on the scale all funds share: what a pass adds (negative: evidence against).",
+    )
+    rationale: str | None = Field(
+        default=None, max_length=400, description="Why a pass says the fund fits: its intervention logic, one line."
+    )
+    prior: list[PriorSpec] = Field(
+        default_factory=list, max_length=20, description="How likely the rule is to pass when inputs are missing."
+    )
     unknown_effect: Literal["status", "question"] = Field(
         default="status",
         description="'status': a missing input holds the fund at unknown; 'question': it only adds a question.",
@@ -115,10 +151,12 @@ class RuleSpec(_Strict):
 
     @model_validator(mode="after")
     def _weight_for_preferences(self) -> RuleSpec:
-        if self.kind is RuleKind.PREFERENCE and self.weight is None:
-            raise ValueError("a preference needs a weight (its part of the fit score)")
-        if self.kind is not RuleKind.PREFERENCE and self.weight is not None:
-            raise ValueError(f"only preferences carry a weight; this rule is a {self.kind.value}")
+        if self.kind is RuleKind.PREFERENCE and not self.weight:
+            raise ValueError("a preference needs a non-zero weight (its fit points)")
+        if self.kind is RuleKind.PREFERENCE and not self.rationale:
+            raise ValueError("a preference needs a rationale: why a pass says the fund fits (one line)")
+        if self.kind is not RuleKind.PREFERENCE and (self.weight is not None or self.rationale is not None):
+            raise ValueError(f"only preferences carry a weight and a rationale; this rule is a {self.kind.value}")
         return self
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import textwrap
 from typing import TYPE_CHECKING
 
-from fundmatch._ids import Outcome, RuleKind
+from fundmatch._ids import Outcome, RuleKind, Status
+from fundmatch._inputs import describe_place
 
 if TYPE_CHECKING:  # pragma: no cover
     # The report imports its renderers when asked to render; at run time they need none of its names.
@@ -21,8 +22,9 @@ def _wrap(text: str, indent: str) -> str:
 def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
     """Lines for one fund of a report."""
     lines = [
-        f"{rank}. {item.fund} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100, "
-        f"EU co-financing {item.co_financing.describe()}",
+        f"{rank}. {item.fund} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100"
+        + (f", likely {item.likelihood:.0%}" if item.status is Status.UNKNOWN else "")
+        + f", EU co-financing {item.co_financing.describe()}",
         _wrap(item.reason, "   "),
     ]
     if item.co_financing.note:
@@ -49,8 +51,10 @@ def render_text(report: MatchReport, *, hits: bool = True) -> str:
     m = report.municipality
     head = [
         f"fundmatch {report.period} (rules v{report.pack_version}) — {report.idea.title}",
-        f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), population {m.population:,}",
+        describe_place(m),
     ]
+    if report.comparison:
+        head.append(_wrap(f"Why this order: {report.comparison}", ""))
     for value in report.derived:
         flag = " (doubtful)" if value.doubtful else ""
         head.append(_wrap(f"Derived {value.field} = {value.value}{flag}: {value.source}", ""))

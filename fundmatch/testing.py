@@ -86,7 +86,7 @@ def municipalities(draw: st.DrawFn, *, missing: bool = True) -> Municipality:
         name=draw(st.text(min_size=1, max_size=30).filter(lambda s: s.strip())),
         country=country,
         nuts=draw(_optional(nuts_codes(country), missing)),
-        population=draw(st.integers(50, 3_000_000)),
+        population=draw(_optional(st.integers(50, 3_000_000), missing)),
         degurba=draw(_optional(st.integers(1, 3), missing)),
         region_category=draw(st.one_of(st.none(), st.sampled_from(list(RegionCategory)))),
         border_region=draw(_optional(st.booleans(), missing)),

@@ -47,6 +47,7 @@ rules:
     citation: {{act: twinning, article: "3"}}
     verified: false
     weight: 10
+    rationale: Twinning exists to bring the people of partner towns together.
 """
 
 TWINNING_ACT = """\
@@ -232,6 +233,7 @@ RULE = """\
     citation: {act: interreg, article: "25"}
     verified: false
     weight: 1
+    rationale: Small exchanges are what small project funds are for.
 """
 
 RULE_CASE = """

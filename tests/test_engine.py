@@ -63,26 +63,94 @@ def test_unverified_rules_say_so(pack: fundmatch.RulePack) -> None:
     assert not hit.verified and "not verified" in hit.explanation
 
 
-def test_score_counts_preferences_and_half_for_unknown(pack: fundmatch.RulePack) -> None:
+def test_score_adds_the_fit_points_of_passing_preferences_and_unknown_ones_by_their_chance(
+    pack: fundmatch.RulePack,
+) -> None:
     full = pack.match(profile(), idea(), funds=["AMIF"])["AMIF"]
-    assert full.score == 100.0
-    # Without staff and share information those two preferences count half.
+    prefs = [h for h in full.hits if h.kind is fundmatch.RuleKind.PREFERENCE]
+    points = sum(h.weight for h in prefs if h.outcome is Outcome.PASS)
+    assert full.score == pytest.approx(min(100, max(0, points)), abs=0.05)
+    # Without staff and share information those preferences count by their chance (even odds: no figure known).
     partial = pack.match(profile(eu_project_staff_fte=None, third_country_national_share=None), idea(), funds=["AMIF"])[
         "AMIF"
     ]
-    prefs = [h for h in partial.hits if h.kind is fundmatch.RuleKind.PREFERENCE]
-    total = sum(h.weight for h in prefs)
-    unknown = sum(h.weight for h in prefs if h.outcome is Outcome.UNKNOWN)
-    assert unknown > 0 and partial.score == pytest.approx(100 * (total - unknown / 2) / total, abs=0.05)
+    unknown = [h for h in partial.hits if h.kind is fundmatch.RuleKind.PREFERENCE and h.outcome is Outcome.UNKNOWN]
+    assert unknown and all(h.likelihood == 0.5 and "even odds" in (h.likelihood_source or "") for h in unknown)
+    passed = sum(
+        h.weight for h in partial.hits if h.kind is fundmatch.RuleKind.PREFERENCE and h.outcome is Outcome.PASS
+    )
+    expected = passed + sum(h.weight * 0.5 for h in unknown)
+    assert partial.score == pytest.approx(min(100, max(0, expected)), abs=0.05)
 
 
-def test_ranking_puts_eligible_before_unknown_before_ineligible(pack: fundmatch.RulePack) -> None:
+def test_a_negative_weight_is_evidence_against(pack: fundmatch.RulePack) -> None:
+    soft = pack.match(profile(), idea(themes=["migrant_integration"]), funds=["AMIF"])["AMIF"]
+    jobs = pack.match(profile(), idea(themes=["migrant_integration", "employment"]), funds=["AMIF"])["AMIF"]
+    against = _hit(jobs, "labour_market_focus")
+    assert against.outcome is Outcome.PASS and against.weight < 0
+    assert jobs.score < soft.score
+
+
+def test_scores_are_on_one_scale_across_funds(pack: fundmatch.RulePack) -> None:
+    # The same idea cannot fit every fund at the top of its own scale: a fund's score is its fit points, not the
+    # share of its own preferences that pass.
+    report = pack.match(profile(), idea())
+    top = [r for r in report.ranking if r.score >= 90]
+    assert len(top) <= 2, [(r.fund, r.score) for r in report.ranking]
+
+
+def test_an_unknown_requirement_gives_a_likelihood_from_a_stated_source(pack: fundmatch.RulePack) -> None:
+    rural = pack.match(profile(country="SE", nuts=None, leader_lag=None, degurba=3), idea(), funds=["EAFRD"])["EAFRD"]
+    hit = _hit(rural, "leader_area")
+    assert rural.status is Status.UNKNOWN and hit.outcome is Outcome.UNKNOWN
+    assert rural.likelihood == hit.likelihood == 0.74 and "rural population" in (hit.likelihood_source or "")
+    city = pack.match(profile(country="SE", nuts=None, leader_lag=None, degurba=1), idea(), funds=["EAFRD"])["EAFRD"]
+    assert city.likelihood == 0.29 and "147 million" in (_hit(city, "leader_area").likelihood_source or "")
+    lag = pack.match(
+        profile(country="SE", nuts=None, leader_lag=None, degurba=1),
+        idea(applicant_type="local_action_group"),
+        funds=["EAFRD"],
+    )["EAFRD"]
+    assert lag.status is Status.UNKNOWN and lag.likelihood == 1.0
+
+
+def test_ranking_puts_ineligible_last_and_the_rest_by_fit_times_likelihood(pack: fundmatch.RulePack) -> None:
     report = pack.match(profile(leader_lag=None), idea(partners=[]))
-    order = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
-    keys = [(order[r.status], -r.score) for r in report.ranking]
+    order = [r.status is Status.INELIGIBLE for r in report.ranking]
+    assert order == sorted(order)
+    open_ = [r for r in report.ranking if r.status is not Status.INELIGIBLE]
+    keys = [-round(r.score * r.likelihood, 3) for r in open_]
     assert keys == sorted(keys)
-    assert {r.status for r in report.ranking} == {Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE}
+    assert {r.status for r in report.ranking} >= {Status.UNKNOWN, Status.INELIGIBLE}
     assert report.best is report.ranking[0]
+
+
+def test_an_unknown_fund_that_fits_well_can_rank_above_a_poorly_fitting_eligible_one(pack: fundmatch.RulePack) -> None:
+    # A village association's community project in rural Sweden, LAG membership not stated: the LAG comes first.
+    report = pack.match(
+        profile(name="Bygd", country="SE", nuts=None, population=2500, degurba=3, leader_lag=None),
+        idea(
+            title="Community house for the village",
+            themes=["culture_sport", "civic_participation", "rural_development"],
+            target_groups=["general_population"],
+            activities=["renovation"],
+            applicant_type="ngo",
+            partners=[],
+            budget_eur=80000,
+        ),
+    )
+    first = report.ranking[0]
+    assert first.fund == "EAFRD" and first.status is Status.UNKNOWN
+    assert any(r.status is Status.ELIGIBLE for r in report.ranking[1:])
+    assert report.comparison and report.comparison.startswith("EAFRD before ")
+
+
+def test_the_comparison_says_why_the_first_is_ahead(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(), idea())
+    first, second = report.ranking[0], report.ranking[1]
+    assert report.comparison is not None
+    assert report.comparison.startswith(f"{first.fund} before {second.fund}")
+    assert "(Legal basis not verified" not in report.comparison
 
 
 def test_best_is_none_when_everything_is_ineligible(pack: fundmatch.RulePack) -> None:

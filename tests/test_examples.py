@@ -12,12 +12,14 @@ from fundmatch._yaml import load_yaml
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 CASES = [
-    # A Swedish rural municipality in a LEADER area, a language café for newcomers with a local association.
+    # A Swedish rural municipality in a LEADER area, a language café for newcomers with a local association:
+    # the municipality's own integration measure for refugees (language, civic orientation, mentors) is AMIF's
+    # first (Art 3(2)(b), Annex III 3); the LAG is the second door.
     (
         "ydre.yaml",
         "sprakcafe.yaml",
         {"EAFRD": "eligible", "AMIF": "eligible", "ESF+": "eligible", "ERDF": "eligible", "INTERREG": "ineligible"},
-        "EAFRD",
+        "AMIF",
     ),
     # A South Tyrolean town on the Austrian border, a cross-border apprenticeship bridge for young refugees.
     (

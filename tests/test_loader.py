@@ -111,9 +111,26 @@ def test_duplicate_rule_id(pack_copy: Path) -> None:
 
 
 def test_preference_needs_weight(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "    weight: 40\n", "")
+    _break(pack_copy, "interreg.yaml", "    weight: 10\n", "")
     error = _load_error(pack_copy)
-    assert error.rule_id == "cross_border_area" and "needs a weight" in str(error)
+    assert error.rule_id == "cross_border_area" and "needs a non-zero weight" in str(error)
+
+
+def test_preference_needs_a_rationale(pack_copy: Path) -> None:
+    _break(
+        pack_copy,
+        "interreg.yaml",
+        "    rationale: >-\n      Cross-border cooperation (strand A)",
+        "    note2: >-\n      x",
+    )
+    error = _load_error(pack_copy)
+    assert error.rule_id == "cross_border_area"
+
+
+def test_prior_must_be_a_probability(pack_copy: Path) -> None:
+    _break(pack_copy, "interreg.yaml", "      - value: 0.48\n", "      - value: 1.48\n")
+    error = _load_error(pack_copy)
+    assert error.rule_id == "cross_border_area" and "prior" in str(error)
 
 
 def test_bad_kind_value(pack_copy: Path) -> None:

@@ -1,0 +1,76 @@
+"""How funds are ordered, and the one sentence that says why the first is ahead of the second.
+
+An adviser ranks funds by how likely each is to pay: a fund that cannot pay (``ineligible``) comes last
+whatever its fit; among the others, the fit (the same scale for every fund) counts as much as the chance that
+the open requirements pass. So a well-fitting fund that waits on one likely answer (is the town in a LAG area?)
+can rank above a poorly fitting one that is eligible, while its status stays truthfully ``unknown``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from fundmatch._ids import Outcome, RuleKind, Status
+from fundmatch._report import FundMatch, FundSummary, RuleHit
+
+_STATUS_ORDER = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
+
+
+def rank_key(result: FundMatch | FundSummary, order: Mapping[str, int]) -> tuple[bool, float, int, int]:
+    """Ineligible last; then fit × likelihood; ties by status, then by the period's order of funds."""
+    expected = round(result.score * result.likelihood, 3)
+    return result.status is Status.INELIGIBLE, -expected, _STATUS_ORDER[result.status], order[result.fund]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+def _sentence(text: str) -> str:
+    # The explanation's own caveat (an unverified basis) stays with the rule hit; the comparison cites the rule.
+    text = text.split(" (Legal basis not verified")[0]
+    return _lower_first(text.strip().rstrip("."))
+
+
+def _cited(hit: RuleHit) -> str:
+    article = hit.citation.article
+    return f" ({hit.citation.act}{', ' + article if article else ''})"
+
+
+def _strongest(result: FundMatch) -> RuleHit | None:
+    """The preference that adds the most fit points to ``result``."""
+    passed = [h for h in result.hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS and h.weight > 0]
+    return max(passed, key=lambda h: h.weight, default=None)
+
+
+def _open_question(result: FundMatch) -> RuleHit | None:
+    waiting = [
+        h
+        for h in result.hits
+        if h.outcome is Outcome.UNKNOWN and h.affects_status and h.kind is not RuleKind.PREFERENCE
+    ]
+    return min(waiting, key=lambda h: h.likelihood if h.likelihood is not None else 1.0, default=None)
+
+
+def compare(first: FundMatch, second: FundMatch) -> str:
+    """One sentence on why ``first`` ranks ahead of ``second``, from the rule hits behind both."""
+    lead = f"{first.fund} before {second.fund}"
+    if second.status is Status.INELIGIBLE:
+        return f"{lead}: {second.fund} cannot pay for it, because {_sentence(second.reason)}."
+    strongest = _strongest(first)
+    why_first = f"{_sentence(strongest.explanation)}{_cited(strongest)}" if strongest else "it fits as well"
+    fit = f"fit {first.score:.0f} against {second.score:.0f}"
+    if first.status is Status.UNKNOWN and first.score > second.score:
+        question = _open_question(first)
+        chance = f"; likely to be answered yes ({first.likelihood:.0%})" if question else ""
+        return f"{lead} ({fit}): {why_first}{chance}, but {first.fund} still waits on an answer."
+    if second.status is Status.UNKNOWN and first.score * first.likelihood >= second.score * second.likelihood:
+        question = _open_question(second)
+        if question is not None and second.score >= first.score:
+            return (
+                f"{lead}: {second.fund} would fit as well or better ({second.score:.0f} against {first.score:.0f})"
+                f" but waits on an open question, likely {second.likelihood:.0%}: {_sentence(question.explanation)}."
+            )
+    rival = _strongest(second)
+    why_second = f"; {second.fund} would fund it mainly because {_sentence(rival.explanation)}" if rival else ""
+    return f"{lead} ({fit}): {why_first}{why_second}."
