@@ -27,6 +27,7 @@ NEW_LANGUAGES = ("bg", "cs", "da", "et", "fi", "ga", "hr", "hu", "lt", "lv", "mt
 EU_LANGUAGES = (*LANGUAGES, *NEW_LANGUAGES)
 #: Ids every official EU language must cover (migrant integration, employment, education, housing, rural and
 #: cross-border cooperation, the new ids, and the groups most rules read).
+# fmt: off
 CORE_IDS = {
     "themes": (
         "migrant_integration", "language_learning", "employment", "skills_training", "education", "housing",
@@ -41,6 +42,7 @@ CORE_IDS = {
         "networking", "exchange_of_practice", "events",
     ),
 }
+# fmt: on
 VALID = {
     "themes": {t.value for t in Theme},
     "target_groups": {t.value for t in TargetGroup},
