@@ -460,3 +460,17 @@ def test_not_only_widens_in_new_languages(vocab: Vocabulary) -> None:
 )
 def test_new_terms_do_not_collide_across_languages(vocab: Vocabulary, text: str, wrong: str) -> None:
     assert wrong not in ids(vocab, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Contrast words end a negation's scope in every language: Hungarian "de" (but) and Romanian "ci" must
+        # not be contrast words, or French "Pas de travaux" and Italian "non ci sono lavori" lose their negation.
+        "Pas de travaux de construction, seulement la rénovation de la salle.",
+        "Non ci sono lavori edili, solo la ristrutturazione della sala.",
+    ],
+)
+def test_contrast_words_of_new_languages_do_not_end_other_negations(vocab: Vocabulary, text: str) -> None:
+    got = ids(vocab, text)
+    assert "activities.construction" not in got and "activities.renovation" in got
