@@ -22,27 +22,9 @@ EVAL_SET = ROOT / "tests" / "data" / "inference_eval.yaml"
 FIELDS = ("themes", "target_groups", "activities")
 #: The ten languages of the first vocabulary: every id has terms in each, and the eval set has 12+ cases each.
 LANGUAGES = ("en", "de", "fr", "it", "es", "pl", "nl", "sv", "pt", "el")
-#: The other official EU languages (added 2026-12): terms for at least the core ids, 6+ eval cases each.
+#: The other official EU languages (added 2026-12): terms for every id too, 6+ eval cases each.
 NEW_LANGUAGES = ("bg", "cs", "da", "et", "fi", "ga", "hr", "hu", "lt", "lv", "mt", "ro", "sk", "sl")
 EU_LANGUAGES = (*LANGUAGES, *NEW_LANGUAGES)
-#: Ids every official EU language must cover (migrant integration, employment, education, housing, rural and
-#: cross-border cooperation, the new ids, and the groups most rules read).
-# fmt: off
-CORE_IDS = {
-    "themes": (
-        "migrant_integration", "language_learning", "employment", "skills_training", "education", "housing",
-        "rural_development", "social_inclusion", "environment_nature",
-    ),
-    "target_groups": (
-        "third_country_nationals", "refugees", "asylum_seekers", "long_term_unemployed", "children",
-        "young_people", "families", "volunteers", "public_staff",
-    ),
-    "activities": (
-        "training", "language_courses", "counselling", "job_placement", "construction", "renovation",
-        "networking", "exchange_of_practice", "events",
-    ),
-}
-# fmt: on
 VALID = {
     "themes": {t.value for t in Theme},
     "target_groups": {t.value for t in TargetGroup},
@@ -101,16 +83,28 @@ def test_eval_set_micro_precision_and_recall(vocab: Vocabulary) -> None:
     assert recall >= 0.80, f"recall {recall:.3f} (tp={tp}, fn={fn})"
 
 
+def test_eval_set_precision_and_recall_in_every_language(vocab: Vocabulary) -> None:
+    # A floor per language, so that a language with few cases cannot hide behind the micro average.
+    counts: dict[str, list[int]] = {}
+    for case in eval_cases():
+        got = {(t.field, t.id) for t in vocab.infer(case["text"])}
+        want = {(field, id_) for field in FIELDS for id_ in case[field]}
+        c = counts.setdefault(case["lang"], [0, 0, 0])
+        c[0] += len(got & want)
+        c[1] += len(got - want)
+        c[2] += len(want - got)
+    for lang, (tp, fp, fn) in counts.items():
+        assert tp / (tp + fp) >= 0.85, f"{lang}: precision {tp / (tp + fp):.3f}"
+        assert tp / (tp + fn) >= 0.75, f"{lang}: recall {tp / (tp + fn):.3f}"
+
+
 # ---------------------------------------------------------------------------------------------- vocabulary
-def test_vocabulary_has_terms_for_every_id_in_ten_languages_and_core_ids_in_all_24(vocab: Vocabulary) -> None:
+def test_vocabulary_has_terms_for_every_id_in_all_24_languages(vocab: Vocabulary) -> None:
+    # Every id, not only the core ones (migrant integration, employment, education, housing, rural,
+    # cross-border cooperation): a missing language would silently infer nothing for that id.
     assert vocab.version == "2021-2027.2"
     for field, valid in VALID.items():
         for id_ in valid:
-            terms = vocab.terms(field, id_)
-            missing = [lang for lang in LANGUAGES if not terms.get(lang)]
-            assert not missing, f"{field}.{id_} has no terms in {missing}"
-    for field, core in CORE_IDS.items():
-        for id_ in core:
             terms = vocab.terms(field, id_)
             missing = [lang for lang in EU_LANGUAGES if not terms.get(lang)]
             assert not missing, f"{field}.{id_} has no terms in {missing}"
