@@ -450,6 +450,17 @@ def test_not_only_widens_in_new_languages(vocab: Vocabulary) -> None:
         ("A practical guide for the target group", "activities.events"),
         ("Un réseau de chaleur alimenté par la biomasse", "themes.agriculture_food"),
         ("Renovación de la casa de cultura: plazas de aparcamiento", "target_groups.children"),
+        # ... found by bench/collisions.py on word lists, and narrowed:
+        ("Wir erstellen ein Konzept für die Gemeinde", "activities.events"),
+        ("Il faut remonter les besoins des habitants", "activities.renovation"),
+        ("Una nuova fermata vicino alla stazione", "activities.job_placement"),
+        ("Le projet promet de créer des emplois", "themes.transport"),
+        ("Le risorse messe a disposizione dal comune", "activities.events"),
+        ("De kosten komen ten laste van de gemeente", "target_groups.children"),
+        ("Partidas presupuestarias del proyecto", "themes.agriculture_food"),
+        ("Rénovation du toit de la mairie", "themes.agriculture_food"),
+        ("Strains on the budget of the town", "target_groups.third_country_nationals"),
+        ("A constructive dialogue with the residents", "activities.construction"),
     ],
 )
 def test_new_terms_do_not_collide_across_languages(vocab: Vocabulary, text: str, wrong: str) -> None:
