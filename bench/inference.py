@@ -4,6 +4,7 @@ Run from the repository root::
 
     python bench/inference.py            # figures
     python bench/inference.py --errors   # also every false positive and false negative of the eval set
+    python bench/inference.py --last 28  # also the figures of the last 28 cases alone (a holdout block)
 
 Quality is micro-averaged precision / recall / F1 over all (field, id) pairs of the labelled evaluation set
 ``tests/data/inference_eval.yaml``, per language and overall. No test framework, no assertions: it prints.
@@ -102,6 +103,12 @@ def main() -> None:
         n = len(cases) if lang == "all" else sum(1 for c in cases if c["lang"] == lang)
         p, r, f = prf(tp, fp, fn)
         print(f"{lang:<9} {n:>5} {tp:>4} {fp:>4} {fn:>4} {p:>9.3f} {r:>7.3f} {f:>6.3f}")
+
+    if "--last" in sys.argv:
+        n = int(sys.argv[sys.argv.index("--last") + 1])
+        tp, fp, fn = evaluate(vocab, cases[-n:])["all"]
+        p, r, f = prf(tp, fp, fn)
+        print(f"\nlast {n} cases: tp={tp} fp={fp} fn={fn} precision {p:.3f} recall {r:.3f} F1 {f:.3f}")
 
     if "--errors" in sys.argv:
         print("\nerrors (FP = inferred but not tagged, FN = tagged but not inferred):")

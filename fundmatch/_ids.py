@@ -42,6 +42,7 @@ class Theme(_Id):
     CAPACITY_BUILDING = "capacity_building"
     CIVIC_PARTICIPATION = "civic_participation"
     CHILDCARE = "childcare"
+    ENVIRONMENT_NATURE = "environment_nature"  # nature, biodiversity, environmental protection, green spaces
 
 
 class TargetGroup(_Id):
@@ -61,6 +62,10 @@ class TargetGroup(_Id):
     FARMERS = "farmers"
     SMES = "smes"
     GENERAL_POPULATION = "general_population"
+    YOUNG_PEOPLE = "young_people"  # youth in general; NEETs are young_neet
+    FAMILIES = "families"  # families, parents, households
+    VOLUNTEERS = "volunteers"  # volunteers who take part in or run the project
+    PUBLIC_STAFF = "public_staff"  # staff of public administrations (municipal, regional, state)
 
 
 class Activity(_Id):
@@ -80,6 +85,7 @@ class Activity(_Id):
     EXCHANGE_OF_PRACTICE = "exchange_of_practice"
     PILOT_ACTION = "pilot_action"
     MENTORING = "mentoring"
+    EVENTS = "events"  # festivals, fairs, open days, concerts, public celebrations
 
 
 class OrganisationType(_Id):
