@@ -21,7 +21,8 @@ from fundmatch._regions import RegionTable
 def derive_region(
     municipality: Municipality, regions: RegionTable | None, *, explain: bool = True
 ) -> tuple[dict[str, Any], list[DerivedValue]]:
-    """``region_category`` (and whether its row is doubtful) and ``outermost_region`` from the table of regions.
+    """``region_category`` (and whether its row is doubtful), its 2014–2020 category and ``outermost_region`` from
+    the table of regions.
 
     Returns the facts to set and (if ``explain``) the values derived, with sources.
     """
@@ -56,6 +57,23 @@ def derive_region(
                 doubtful=True,
             )
         )
+
+    # The 2014–2020 category is an explicit 'unknown' where the table has none, not a missing fact: the rates
+    # that need it are then not chosen, and the range of the category's rates is shown instead.
+    own["region_category_2014_2020"] = "unknown"
+    own["region_category_2014_2020_inferred"] = False
+    if region is not None and region.category_2014_2020 is not None:
+        own["region_category_2014_2020"] = region.category_2014_2020.value
+        own["region_category_2014_2020_inferred"] = region.inferred_2014_2020
+        if explain:
+            derived.append(
+                DerivedValue(
+                    field="region_category_2014_2020",
+                    value=region.category_2014_2020.value,
+                    source=f"{region.nuts2} {region.name} in the shipped table: {region.source_2014_2020}",
+                    doubtful=region.inferred_2014_2020,
+                )
+            )
 
     if municipality.outermost_region is None:
         # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).

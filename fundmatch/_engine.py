@@ -7,12 +7,12 @@ missing information neither rewards nor punishes).
 
 from __future__ import annotations
 
-from fundmatch._compiled import CompiledFund, CompiledRule
+from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import ExpressionProblem, render
+from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, question_for
-from fundmatch._ids import Outcome, RuleKind, Status
-from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
+from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
 
@@ -30,35 +30,49 @@ def _missing_text(names: list[str]) -> str:
     return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
 
 
-def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]]:
-    """What one rule finds, and the facts it missed."""
+def _decide(condition: Condition, facts: Facts, fund: CompiledFund, rule: CompiledRule) -> bool | list[str]:
     try:
-        holds = rule.condition.decide(facts)
+        return condition.decide(facts)
     except ExpressionProblem as exc:
         raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
+
+
+def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]]:
+    """What one rule finds, and the facts it missed.
+
+    An ``unknown`` with no fact missed is an undecided outcome: the inputs are known, and the law leaves the
+    answer to the programme (`undecided_when`), so the rule's question is for the managing authority.
+    """
+    holds = _decide(rule.condition, facts, fund, rule)
     if isinstance(holds, list):
         return Outcome.UNKNOWN, holds
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
-    return (Outcome.PASS if passed else Outcome.FAIL), []
+    outcome = Outcome.PASS if passed else Outcome.FAIL
+    if rule.undecided is not None and outcome.value == rule.spec.undecided_on:
+        if _decide(rule.undecided, facts, fund, rule) is True:
+            return Outcome.UNKNOWN, []
+    return outcome, []
 
 
 _HIT_LIMIT = 1024
 
 
-def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
+def _hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None = None) -> RuleHit:
     frozen = facts.frozen
-    key = (outcome, *missing, None, *[frozen[name] for name in rule._shown])
+    key = (outcome, *missing, None, route, *[frozen[name] for name in rule._shown])
     hit = rule._hits.get(key)
     if hit is None:
-        hit = _new_hit(rule, outcome, missing, facts)
+        hit = _new_hit(rule, outcome, missing, facts, route)
         if len(rule._hits) < _HIT_LIMIT:
             rule._hits[key] = hit
     return hit
 
 
-def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts) -> RuleHit:
+def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None) -> RuleHit:
     spec = rule.spec
-    if outcome is Outcome.UNKNOWN:
+    if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
+        text = render(spec.undecided, facts)
+    elif outcome is Outcome.UNKNOWN:
         text = (
             render(spec.unknown, facts)
             if spec.unknown
@@ -78,12 +92,19 @@ def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Fa
         verified=spec.verified,
         weight=spec.weight or 0.0,
         missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
-        affects_status=_holds_status(rule),
+        affects_status=_holds_status(rule, missing) and route is None,
+        route=route,
     )
 
 
-def _holds_status(rule: CompiledRule) -> bool:
-    return rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.unknown_effect == "status"
+def _holds_status(rule: CompiledRule, missing: list[str] | None = None) -> bool:
+    """Whether an unknown outcome of the rule holds the fund at unknown.
+
+    An undecided outcome (no input missing) always does: the answer is known to be open, not merely not asked.
+    """
+    if rule.spec.kind is RuleKind.PREFERENCE:
+        return False
+    return rule.spec.unknown_effect == "status" or (missing == [] and rule.undecided is not None)
 
 
 def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[str]]:
@@ -110,6 +131,15 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
                 " The category of region comes from a doubtful row of the shipped table:"
                 " confirm it with your managing authority."
             )
+        if (
+            rate.condition is not None
+            and "region_category_2014_2020" in rate.condition.reads
+            and facts.get("region_category_2014_2020_inferred")
+        ):
+            note += (
+                " The 2014–2020 category is inferred from a programme that covers several regions, not read in"
+                " Decision 2014/99/EU: confirm it with your managing authority."
+            )
         if not spec.verified:
             note += " Rate not verified against the act's text."
         rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
@@ -131,15 +161,56 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
 
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
+_WORSE = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
+_ROUTE_STATUS = {RouteStatus.OPEN: Status.ELIGIBLE, RouteStatus.MAYBE: Status.UNKNOWN, RouteStatus.CLOSED: Status.INELIGIBLE}
 
 
-def _status(found: _Found) -> Status:
-    deciding = [(rule, outcome) for rule, outcome, _ in found if rule.spec.kind is not RuleKind.PREFERENCE]
-    if any(outcome is Outcome.FAIL for _, outcome in deciding):
+def _rules_status(fund: CompiledFund, found: _Found) -> Status:
+    """The status the fund's own rules give (a route's rules decide only their route)."""
+    deciding = [
+        (rule, outcome, missing)
+        for rule, outcome, missing in found
+        if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in fund.route_rules
+    ]
+    if any(outcome is Outcome.FAIL for _, outcome, _ in deciding):
         return Status.INELIGIBLE
-    if any(outcome is Outcome.UNKNOWN and _holds_status(rule) for rule, outcome in deciding):
+    if any(outcome is Outcome.UNKNOWN and _holds_status(rule, missing) for rule, outcome, missing in deciding):
         return Status.UNKNOWN
     return Status.ELIGIBLE
+
+
+def _route_status(
+    fund: CompiledFund, route: CompiledRoute, found: dict[str, tuple[Outcome, list[str]]], facts: Facts
+) -> tuple[RouteStatus, list[str]]:
+    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`)."""
+    holds: bool | list[str] = True
+    if route.condition is not None:
+        try:
+            holds = route.condition.decide(facts)
+        except ExpressionProblem as exc:
+            raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+    if holds is False:
+        return RouteStatus.CLOSED, []
+    failed = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.FAIL]
+    if failed:
+        return RouteStatus.CLOSED, failed
+    open_rules = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.UNKNOWN]
+    if isinstance(holds, list) or open_rules:
+        return RouteStatus.MAYBE, [*(holds if isinstance(holds, list) else []), *open_rules]
+    if route.spec.ask:
+        return RouteStatus.MAYBE, []
+    return RouteStatus.OPEN, []
+
+
+def _status(fund: CompiledFund, found: _Found, facts: Facts) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
+    """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
+    status = _rules_status(fund, found)
+    by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
+    routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
+    if fund.route_rules and routes:
+        best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
+        status = max(status, best, key=_WORSE.__getitem__)
+    return status, routes
 
 
 def _score(found: _Found) -> float:
@@ -154,20 +225,71 @@ def _score(found: _Found) -> float:
     return round(100.0 * got / total, 1)
 
 
-def _reason(status: Status, hits: list[RuleHit]) -> str:
+def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
     deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
+    own = [h for h in deciding if h.route is None]
     if status is Status.INELIGIBLE:
-        return next(h.explanation for h in deciding if h.outcome is Outcome.FAIL)
+        failed = next((h.explanation for h in own if h.outcome is Outcome.FAIL), None)
+        if failed is not None:
+            return failed
+        closed = "; ".join(f"{r.name}: {r.missing[0] if r.missing else 'closed'}" for r in routes)
+        return f"No way into this fund is open here. {closed}"
     if status is Status.UNKNOWN:
-        return next(h.explanation for h in deciding if h.outcome is Outcome.UNKNOWN and h.affects_status)
+        unknown = next((h.explanation for h in own if h.outcome is Outcome.UNKNOWN and h.affects_status), None)
+        if unknown is not None:
+            return unknown
+        maybe = next(r for r in routes if r.status is RouteStatus.MAYBE)
+        return f"{maybe.name} may be the way in: {' '.join(maybe.missing) or 'not decided yet.'}"
     best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
     best.sort(key=lambda h: -h.weight)
     lead = f"All {len(deciding)} requirements and exclusions are met"
     return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
 
 
+def _routes(
+    fund: CompiledFund,
+    states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
+    hits: list[RuleHit],
+    facts: Facts,
+) -> list[Route]:
+    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
+    by_id = {h.rule_id: h for h in hits}
+    routes = []
+    for route, state, open_items in states:
+        spec = route.spec
+        missing: list[str] = []
+        for item in open_items:
+            if item in by_id:
+                missing.append(by_id[item].explanation)
+            else:
+                missing.append(_question(item)[1])
+        if state is RouteStatus.CLOSED and not open_items:
+            missing.append(render(spec.closed, facts) if spec.closed else "Its condition does not hold for this case.")
+        if state is RouteStatus.MAYBE and spec.ask:
+            missing.append(render(spec.ask, facts))
+        routes.append(
+            Route(
+                id=spec.id,
+                name=spec.name,
+                status=state,
+                needs=[render(need, facts) for need in spec.needs],
+                missing=list(dict.fromkeys(missing)),
+                citation=route.citation,
+                verified=spec.verified,
+            )
+        )
+    return routes
+
+
+def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
+    if rule.spec.id not in fund.route_rules:
+        return None
+    return next(route.spec.id for route in fund.routes if rule.spec.id in route.spec.requires)
+
+
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    facts = facts.for_fund(fund.fund)
     key = fund._key(facts.frozen)
     summary = fund._summaries.get(key)
     if summary is None:
@@ -179,8 +301,9 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
 
 def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    status = _status(found)
+    status, _ = _status(fund, found, facts)
     co_financing, _ = _co_financing(fund, facts)
+    asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
     return FundSummary(
         fund=fund.fund,
         status=status,
@@ -193,24 +316,35 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
             for rule, outcome, _ in found
             if outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
         ],
-        missing=sorted({_question(n)[0] for _, _, missing in found for n in missing}),
+        missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
     """Apply every rule of ``fund`` to ``facts`` and explain the result."""
+    facts = facts.for_fund(fund.fund)
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    hits = [_hit(rule, outcome, missing, facts) for rule, outcome, missing in found]
-    status = _status(found)
+    hits = [_hit(rule, outcome, missing, facts, _route_of(fund, rule)) for rule, outcome, missing in found]
+    status, states = _status(fund, found, facts)
+    routes = _routes(fund, states, hits, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
 
     waiting: dict[str, list[str]] = {}
-    for hit in hits:
+    questions: dict[str, str] = {}
+    for (rule, outcome, missed), hit in zip(found, hits, strict=True):
         for name in hit.missing:
             waiting.setdefault(name, []).append(hit.rule_id)
+        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
+            # An undecided rule's question is for the managing authority: its own field, so reports merge it.
+            field = f"ask:{rule.spec.id}"
+            waiting.setdefault(field, []).append(hit.rule_id)
+            questions[field] = hit.explanation
     for fact in rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    missing = [MissingInfo(field=name, question=question_for(name), rule_ids=ids) for name, ids in waiting.items()]
+    missing = [
+        MissingInfo(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        for name, ids in waiting.items()
+    ]
 
     steps = []
     for step in fund.next_steps:
@@ -231,9 +365,10 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
         name=fund.name,
         status=status,
         score=_score(found),
-        reason=_reason(status, hits),
+        reason=_reason(status, hits, routes),
         hits=hits,
         missing=missing,
         co_financing=co_financing,
         next_steps=steps,
+        routes=routes,
     )

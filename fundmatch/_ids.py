@@ -42,6 +42,7 @@ class Theme(_Id):
     CAPACITY_BUILDING = "capacity_building"
     CIVIC_PARTICIPATION = "civic_participation"
     CHILDCARE = "childcare"
+    MATERIAL_DEPRIVATION = "material_deprivation"
 
 
 class TargetGroup(_Id):
@@ -95,6 +96,7 @@ class OrganisationType(_Id):
     BUSINESS = "business"
     LOCAL_ACTION_GROUP = "local_action_group"
     EGTC = "egtc"
+    CROSS_BORDER_BODY = "cross_border_body"
     OTHER_PUBLIC_BODY = "other_public_body"
 
 
@@ -154,3 +156,11 @@ def _shipped_fund(value: Any) -> Any:
 
 #: A fund id declared by a period's data.
 FundId = Annotated[str, Field(pattern=FUND_ID.pattern), AfterValidator(_shipped_fund)]
+
+
+class RouteStatus(_Id):
+    """How a way into a fund stands: open, not decided yet, or closed for this case."""
+
+    OPEN = "open"
+    MAYBE = "maybe"
+    CLOSED = "closed"

@@ -168,6 +168,18 @@ class ProjectIdea(_Input):
     completed_before_application: bool | None = Field(
         default=None, description="Has the project already been completed before applying for funding?"
     )
+    programme_confirmed: list[str] | None = Field(
+        default=None,
+        max_length=50,
+        description="For which funds has your managing authority confirmed that its programme has a priority and"
+        " an open call for this operation (e.g. ESF+, ERDF)? Leave empty until you have asked.",
+    )
+
+    @field_validator("programme_confirmed")
+    @classmethod
+    def _fund_ids(cls, value: list[str] | None) -> list[str] | None:
+        # Fund ids as the packs write them (upper case); the pack's aliases are not known here.
+        return None if value is None else list(dict.fromkeys(v.strip().upper() for v in value))
 
     @field_validator("themes", "target_groups", "activities")
     @classmethod
