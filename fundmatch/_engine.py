@@ -48,9 +48,9 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
         return Outcome.UNKNOWN, holds
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
-    if rule.undecided is not None and outcome.value == rule.spec.undecided_on:
-        if _decide(rule.undecided, facts, fund, rule) is True:
-            return Outcome.UNKNOWN, []
+    undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
+    if undecided and rule.undecided is not None and _decide(rule.undecided, facts, fund, rule) is True:
+        return Outcome.UNKNOWN, []
     return outcome, []
 
 
@@ -162,7 +162,11 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
 _WORSE = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
-_ROUTE_STATUS = {RouteStatus.OPEN: Status.ELIGIBLE, RouteStatus.MAYBE: Status.UNKNOWN, RouteStatus.CLOSED: Status.INELIGIBLE}
+_ROUTE_STATUS = {
+    RouteStatus.OPEN: Status.ELIGIBLE,
+    RouteStatus.MAYBE: Status.UNKNOWN,
+    RouteStatus.CLOSED: Status.INELIGIBLE,
+}
 
 
 def _rules_status(fund: CompiledFund, found: _Found) -> Status:
@@ -202,7 +206,9 @@ def _route_status(
     return RouteStatus.OPEN, []
 
 
-def _status(fund: CompiledFund, found: _Found, facts: Facts) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
+def _status(
+    fund: CompiledFund, found: _Found, facts: Facts
+) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
     """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
     status = _rules_status(fund, found)
     by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}

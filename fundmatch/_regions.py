@@ -107,7 +107,8 @@ class RegionTable:
                         outermost=row["outermost"].strip().lower() == "yes",
                         source=row["source"].strip(),
                         category_2014_2020=old,
-                        inferred_2014_2020=old is not None and "(inferred)" in row["source"].partition(" | 2014-2020 ")[2],
+                        inferred_2014_2020=old is not None
+                        and "(inferred)" in row["source"].partition(" | 2014-2020 ")[2],
                     )
         except OSError as exc:
             raise RulePackError(f"cannot read region table: {exc}", path=path) from None

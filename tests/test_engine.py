@@ -19,12 +19,15 @@ def _hit(result: fundmatch.FundMatch, rule_id: str) -> fundmatch.RuleHit:
 def test_pass_and_fail_explanations_carry_actual_values(pack: fundmatch.RulePack) -> None:
     ok = pack.match(profile(), idea(), funds=["INTERREG"])["INTERREG"]
     assert _hit(ok, "two_countries").outcome is Outcome.PASS
-    assert _hit(ok, "two_countries").explanation == "Partners come from 2 countries (AT, IT)."
+    assert _hit(ok, "two_countries").explanation.startswith("Partners come from AT, IT (2):")
     bad = pack.match(profile(), idea(partners=[{"country": "IT"}]), funds=["INTERREG"])["INTERREG"]
     hit = _hit(bad, "two_countries")
     assert hit.outcome is Outcome.FAIL
-    assert hit.explanation == "Partners come from 1 country (IT); Interreg needs at least 2."
-    assert hit.citation.act.startswith("Regulation (EU) 2021/1059") and hit.citation.article == "Art. 23(1)"
+    assert hit.explanation == (
+        "Partners come from 1 country (IT); Interreg needs at least 2, unless an EGTC or cross-border legal body"
+        " with members from at least 2 countries is the sole partner (Art. 23(6))."
+    )
+    assert hit.citation.act.startswith("Regulation (EU) 2021/1059") and hit.citation.article == "Art. 23(1) and 23(6)"
     assert hit.citation.link and hit.citation.link.startswith("http")
     assert bad.status is Status.INELIGIBLE and bad.failed() == [hit]
 
