@@ -171,8 +171,9 @@ class ProjectIdea(_Input):
     programme_confirmed: list[str] | None = Field(
         default=None,
         max_length=50,
-        description="For which funds has your managing authority confirmed that its programme has a priority and"
-        " an open call for this operation (e.g. ESF+, ERDF)? Leave empty until you have asked.",
+        description="Ask your managing authority: does its programme have a priority and an open call for this"
+        " operation? fundmatch cannot see the programmes (CPR Art. 73(2)(a) and (g)). List the funds whose"
+        " authority confirmed it (e.g. ESF+, ERDF).",
     )
 
     @field_validator("programme_confirmed")
