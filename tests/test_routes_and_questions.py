@@ -100,7 +100,12 @@ def test_routes_do_not_change_the_status_of_a_fund_without_route_rules(pack: fun
         "territorial_strategy",
         "sustainable_urban_development",
         "urban_or_local_clld",
+        "fast_care_priority",
     }
+    # Refugees are among the target groups: a FAST-CARE priority may be there (CPR Art. 112(7)).
+    assert _route(report["ESF+"], "fast_care_priority").status is RouteStatus.MAYBE
+    eu_citizens = pack.match(profile(), idea(target_groups=["long_term_unemployed"]), funds=["ESF+"])["ESF+"]
+    assert _route(eu_citizens, "fast_care_priority").status is RouteStatus.CLOSED
     # Needs are rendered with the case's facts.
     assert "IT's AMIF programme" in _route(amif, "national_programme").needs[0]
 
