@@ -13,6 +13,7 @@ from typing import Any
 
 from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS
 from fundmatch._evidence import DerivedValue
+from fundmatch._ids import RegionCategory
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas, Programme
 from fundmatch._regions import RegionTable
@@ -74,6 +75,16 @@ def derive_region(
                     doubtful=region.inferred_2014_2020,
                 )
             )
+    elif region is not None and region.category is not RegionCategory.LESS_DEVELOPED and explain:
+        # Said where it decides a rate (CPR Art. 112(3)(b)-(d)): why a range is shown.
+        derived.append(
+            DerivedValue(
+                field="region_category_2014_2020",
+                value="unknown",
+                source=f"{region.nuts2} {region.name}: the shipped table has no 2014–2020 category for it, so the"
+                " co-financing rates that depend on it are shown as a range",
+            )
+        )
 
     if municipality.outermost_region is None:
         # Only France, Spain and Portugal have outermost regions (TFEU Art. 349).

@@ -82,7 +82,14 @@ _OPTIONAL_PROFILE = [
     "eu_project_staff_fte",
     "third_country_national_share",
 ]
-_OPTIONAL_IDEA = ["budget_eur", "duration_months", "start_date", "end_date", "completed_before_application"]
+_OPTIONAL_IDEA = [
+    "budget_eur",
+    "duration_months",
+    "start_date",
+    "end_date",
+    "completed_before_application",
+    "programme_confirmed",
+]
 
 
 @given(municipalities(missing=False), project_ideas(missing=False), st.data())

@@ -184,6 +184,9 @@ def test_the_2014_2020_category_decides_the_tiers_of_cpr_112_3(pack: fundmatch.R
     # AT11 transition without a 2014–2020 entry: the range survives.
     at = esf("AT111")
     assert (at.co_financing.rate, at.co_financing.rate_max) == (0.60, 0.70)
+    at_report = pack.match(profile(country="AT", nuts="AT111", region_category=None), idea(), funds=["ESF+"])
+    (unknown,) = [d for d in at_report.derived if d.field == "region_category_2014_2020"]
+    assert unknown.value == "unknown" and "range" in unknown.source
     # BE22 transition, 2014–2020 more developed inferred from a multi-region programme: 60 %, said to be doubtful.
     be = esf("BE221")
     assert be.co_financing.rate == 0.60 and "inferred" in be.co_financing.note
