@@ -249,7 +249,10 @@ def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
     best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
     best.sort(key=lambda h: -h.weight)
     lead = f"All {len(deciding)} requirements and exclusions are met"
-    return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    text = lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    # The first open route, in the pack's order (the usual way in first), names where to apply.
+    way_in = next((r for r in routes if r.status is RouteStatus.OPEN), None)
+    return text + (f" Way in: {way_in.name}." if way_in is not None else "")
 
 
 def _routes(

@@ -62,6 +62,7 @@ def test_erdf_scope_soft_measures_with_only_an_exchange_are_undecided(pack: fund
 def test_eafrd_follows_its_best_route(pack: fundmatch.RulePack) -> None:
     in_lag = pack.match(profile(leader_lag=True), idea(), funds=["EAFRD"])["EAFRD"]
     assert in_lag.status is Status.ELIGIBLE and _route(in_lag, "leader").status is RouteStatus.OPEN
+    assert in_lag.reason.endswith("Way in: LEADER through your local action group.")
 
     rural = pack.match(profile(leader_lag=False, degurba=3), idea(), funds=["EAFRD"])["EAFRD"]
     leader, cap = _route(rural, "leader"), _route(rural, "cap_investments")
