@@ -44,7 +44,7 @@ def derive_region(
                 DerivedValue(
                     field="region_category",
                     value=region.category.value,
-                    source=f"{region.nuts2} {region.name} in the shipped table{of_act}: {region.source}",
+                    source=f"{region.nuts2} {region.name} in the shipped table{of_act}: {region.source_2021_2027}",
                     doubtful=region.doubtful,
                 )
             )

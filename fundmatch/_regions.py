@@ -34,6 +34,11 @@ class Region:
     inferred_2014_2020: bool = False
 
     @property
+    def source_2021_2027(self) -> str:
+        """The part of the source that gives the 2021–2027 category (before " | 2014-2020 ")."""
+        return self.source.partition(" | 2014-2020 ")[0]
+
+    @property
     def source_2014_2020(self) -> str:
         """The part of the source that gives the 2014–2020 category (after " | 2014-2020 ")."""
         _, _, tail = self.source.partition(" | 2014-2020 ")
