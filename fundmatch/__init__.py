@@ -31,6 +31,7 @@ from fundmatch._ids import (
     OrganisationType,
     Outcome,
     RegionCategory,
+    RouteStatus,
     RuleKind,
     Status,
     TargetGroup,
@@ -49,6 +50,9 @@ from fundmatch._report import (
     MatchSummaries,
     MatchSummary,
     MissingInfo,
+    ReportQuestion,
+    ReportWarning,
+    Route,
     RuleHit,
 )
 from fundmatch._resources import DEFAULT_PERIOD
@@ -78,6 +82,10 @@ __all__ = (
     "ProfileError",
     "ProjectIdea",
     "RegionCategory",
+    "ReportQuestion",
+    "ReportWarning",
+    "Route",
+    "RouteStatus",
     "RuleHit",
     "RuleKind",
     "RulePack",

@@ -1,4 +1,5 @@
-"""The rule-pack audit: per fund, how many rules, how many verified, and what each cites."""
+"""The rule-pack audit: per fund, how many rules, how many verified, what each cites, the routes into the fund,
+and for each unverified rule or route what would verify it."""
 
 from __future__ import annotations
 
@@ -20,6 +21,21 @@ def render_audit(pack: RulePack, *, citations: bool = True) -> str:
             f"{kinds['exclusion']} exclusions, {kinds['preference']} preferences), {ok} verified, "
             f"{len(fund.rates)} co-financing rates — {fund.path.name}"
         )
+        if fund.routes:
+            lines.append("  Routes:")
+            for route in fund.routes:
+                mark = "verified  " if route.spec.verified else "UNVERIFIED"
+                cite = route.citation.act + (f", {route.citation.article}" if route.citation.article else "")
+                decides = f" (decides: {', '.join(route.spec.requires)})" if route.spec.requires else ""
+                lines.append(f"  {mark} route       {route.spec.name}{decides} — {cite}")
+        unverified = [(r.spec.id, r.spec.to_verify or r.spec.note) for r in fund.rules if not r.spec.verified]
+        unverified += [
+            (f"route {r.spec.id}", r.spec.to_verify or r.spec.note) for r in fund.routes if not r.spec.verified
+        ]
+        if unverified:
+            lines.append("  Unverified, and what would verify them:")
+            for what, how in unverified:
+                lines.append(f"    {what}: {how or 'no note says'}")
         if citations:
             for rule in fund.rules:
                 mark = "verified  " if rule.spec.verified else "UNVERIFIED"

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter
-from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RuleSpec
+from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
@@ -41,6 +41,8 @@ class CompiledRule:
     line: int
     # The file the rule is written in: the fund's pack, or common.yaml for law several funds share.
     path: Path | None = None
+    # `undecided_when` compiled: a known case the law leaves to the managing authority (e.g. a 2030 end date).
+    undecided: Condition | None = None
     priors: tuple[CompiledPrior, ...] = ()
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
@@ -48,7 +50,7 @@ class CompiledRule:
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        texts = (self.spec.pass_, self.spec.fail, self.spec.unknown)
+        texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
         shown = {name for text in texts if text for name in check_template(text)}
         object.__setattr__(self, "_shown", tuple(sorted(shown)))
 
@@ -71,6 +73,24 @@ class CompiledStep:
 
 
 @dataclass(frozen=True, slots=True)
+class CompiledRoute:
+    """A way into a fund with its condition compiled and its citation resolved."""
+
+    spec: RouteSpec
+    condition: Condition | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledWarning:
+    """A report warning of ``common.yaml`` with its condition compiled."""
+
+    spec: WarningSpec
+    condition: Condition | None
+    citation: Citation
+
+
+@dataclass(frozen=True, slots=True)
 class CompiledFund:
     """One fund's pack, ready to evaluate."""
 
@@ -84,16 +104,21 @@ class CompiledFund:
     rates: tuple[CompiledRate, ...]
     basis: str
     next_steps: tuple[CompiledStep, ...]
+    routes: tuple[CompiledRoute, ...] = ()
     # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
     # most municipalities share those values, so whole summaries are remembered by them (numbers that are
     # only compared with constants by the interval they fall in).
     _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
+    route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
+        conditions += [r.undecided for r in self.rules if r.undecided is not None]
         conditions += [r.condition for r in self.rates if r.condition is not None]
         conditions += [p.condition for r in self.rules for p in r.priors if p.condition is not None]
+        conditions += [r.condition for r in self.routes if r.condition is not None]
         names = {n for c in conditions for n in c.reads}
         # A chance given per country reads the applicant's country.
         if any(p.spec.by_country for r in self.rules for p in r.priors):
@@ -107,16 +132,23 @@ class CompiledFund:
         names.add("budget_eur")
         thresholds.pop("budget_eur", None)
         object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
+        route_rules = frozenset(rule_id for route in self.routes for rule_id in route.spec.requires)
+        object.__setattr__(self, "route_rules", route_rules)
 
     def forget(self) -> None:
         """Drop every remembered answer, hit and summary of this fund (cold starts and memo tests)."""
         self._summaries.clear()
         for rule in self.rules:
             rule.condition.forget()
+            if rule.undecided is not None:
+                rule.undecided.forget()
             rule._hits.clear()
             for prior in rule.priors:
                 if prior.condition is not None:
                     prior.condition.forget()
+        for route in self.routes:
+            if route.condition is not None:
+                route.condition.forget()
         for rate in self.rates:
             if rate.condition is not None:
                 rate.condition.forget()

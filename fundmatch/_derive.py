@@ -13,6 +13,7 @@ from typing import Any
 
 from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS
 from fundmatch._evidence import DerivedValue
+from fundmatch._ids import RegionCategory
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas, Programme
 from fundmatch._regions import RegionTable
@@ -21,7 +22,8 @@ from fundmatch._regions import RegionTable
 def derive_region(
     municipality: Municipality, regions: RegionTable | None, *, explain: bool = True
 ) -> tuple[dict[str, Any], list[DerivedValue]]:
-    """``region_category`` (and whether its row is doubtful) and ``outermost_region`` from the table of regions.
+    """``region_category`` (and whether its row is doubtful), its 2014–2020 category and ``outermost_region`` from
+    the table of regions.
 
     Returns the facts to set and (if ``explain``) the values derived, with sources.
     """
@@ -42,7 +44,7 @@ def derive_region(
                 DerivedValue(
                     field="region_category",
                     value=region.category.value,
-                    source=f"{region.nuts2} {region.name} in the shipped table{of_act}: {region.source}",
+                    source=f"{region.nuts2} {region.name} in the shipped table{of_act}: {region.source_2021_2027}",
                     doubtful=region.doubtful,
                 )
             )
@@ -54,6 +56,33 @@ def derive_region(
                 value=None,
                 source=f"NUTS-2 region {nuts[:4]} is not in the shipped table{uses}",
                 doubtful=True,
+            )
+        )
+
+    # The 2014–2020 category is an explicit 'unknown' where the table has none, not a missing fact: the rates
+    # that need it are then not chosen, and the range of the category's rates is shown instead.
+    own["region_category_2014_2020"] = "unknown"
+    own["region_category_2014_2020_inferred"] = False
+    if region is not None and region.category_2014_2020 is not None:
+        own["region_category_2014_2020"] = region.category_2014_2020.value
+        own["region_category_2014_2020_inferred"] = region.inferred_2014_2020
+        if explain:
+            derived.append(
+                DerivedValue(
+                    field="region_category_2014_2020",
+                    value=region.category_2014_2020.value,
+                    source=f"{region.nuts2} {region.name} in the shipped table: {region.source_2014_2020}",
+                    doubtful=region.inferred_2014_2020,
+                )
+            )
+    elif region is not None and region.category is not RegionCategory.LESS_DEVELOPED and explain:
+        # Said where it decides a rate (CPR Art. 112(3)(b)-(d)): why a range is shown.
+        derived.append(
+            DerivedValue(
+                field="region_category_2014_2020",
+                value="unknown",
+                source=f"{region.nuts2} {region.name}: the shipped table has no 2014–2020 category for it, so the"
+                " co-financing rates that depend on it are shown as a range",
             )
         )
 

@@ -1,20 +1,20 @@
 """Evaluation of one compiled fund pack against the facts of one profile and idea.
 
 Three-valued: a rule whose facts are missing is ``unknown`` and never counts as failed. Requirements and
-exclusions decide the status. Preferences give the fit: each pass adds its fit points, on one scale for all
-funds, so that funds can be ranked against each other. A rule left unknown counts by how likely it is to pass
-(its ``prior``, with a stated source; even odds where no figure is known): for a preference that is its share
-of the points, for a requirement the fund's likelihood.
+exclusions decide the status (a fund with routes is as good as its best route). Preferences give the fit: each
+pass adds its fit points, on one scale for all funds, so that funds can be ranked against each other. A rule
+left unknown counts by how likely it is to pass (its ``prior``, with a stated source; even odds where no figure
+is known): for a preference that is its share of the points, for a requirement the fund's likelihood.
 """
 
 from __future__ import annotations
 
-from fundmatch._compiled import CompiledFund, CompiledRule
+from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import ExpressionProblem, render
+from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, question_for
-from fundmatch._ids import Outcome, RuleKind, Status
-from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
+from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
 
@@ -32,16 +32,28 @@ def _missing_text(names: list[str]) -> str:
     return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
 
 
-def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]]:
-    """What one rule finds, and the facts it missed."""
+def _decide(condition: Condition, facts: Facts, fund: CompiledFund, rule: CompiledRule) -> bool | list[str]:
     try:
-        holds = rule.condition.decide(facts)
+        return condition.decide(facts)
     except ExpressionProblem as exc:
         raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
+
+
+def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]]:
+    """What one rule finds, and the facts it missed.
+
+    An ``unknown`` with no fact missed is an undecided outcome: the inputs are known, and the law leaves the
+    answer to the programme (`undecided_when`), so the rule's question is for the managing authority.
+    """
+    holds = _decide(rule.condition, facts, fund, rule)
     if isinstance(holds, list):
         return Outcome.UNKNOWN, holds
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
-    return (Outcome.PASS if passed else Outcome.FAIL), []
+    outcome = Outcome.PASS if passed else Outcome.FAIL
+    undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
+    if undecided and rule.undecided is not None and _decide(rule.undecided, facts, fund, rule) is True:
+        return Outcome.UNKNOWN, []
+    return outcome, []
 
 
 _HIT_LIMIT = 1024
@@ -49,44 +61,45 @@ _HIT_LIMIT = 1024
 
 #: Where no figure says how likely a missing answer is to pass, it counts as even odds.
 _EVEN_ODDS = (0.5, "No figure is known for how often this passes: counted as even odds.")
+_Chance = tuple[float, str]
 
 
-def _chance(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[float, str]:
-    """How likely ``rule`` is to pass while its inputs are missing, and the source of that figure."""
+def _chance(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> _Chance:
+    """How likely ``rule`` is to pass while its outcome is unknown, and the source of that figure."""
     for prior in rule.priors:
-        if prior.condition is not None:
-            try:
-                holds = prior.condition.decide(facts)
-            except ExpressionProblem as exc:
-                raise RulePackError(
-                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
-                ) from None
-            if holds is not True:
-                continue
+        if prior.condition is not None and _decide(prior.condition, facts, fund, rule) is not True:
+            continue
         spec = prior.spec
         return spec.by_country.get(str(facts.get("country")), spec.value), spec.source
     return _EVEN_ODDS
 
 
 def _hit(
-    rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, chance: tuple[float, str] | None
+    rule: CompiledRule,
+    outcome: Outcome,
+    missing: list[str],
+    facts: Facts,
+    route: str | None = None,
+    chance: _Chance | None = None,
 ) -> RuleHit:
     frozen = facts.frozen
     # None separates the facts missed from the values the texts show; the chance depends on other facts.
-    key = (outcome, *missing, None, *[frozen[name] for name in rule._shown], chance)
+    key = (outcome, *missing, None, route, chance, *[frozen[name] for name in rule._shown])
     hit = rule._hits.get(key)
     if hit is None:
-        hit = _new_hit(rule, outcome, missing, facts, chance)
+        hit = _new_hit(rule, outcome, missing, facts, route, chance)
         if len(rule._hits) < _HIT_LIMIT:
             rule._hits[key] = hit
     return hit
 
 
 def _new_hit(
-    rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, chance: tuple[float, str] | None
+    rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
     spec = rule.spec
-    if outcome is Outcome.UNKNOWN:
+    if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
+        text = render(spec.undecided, facts)
+    elif outcome is Outcome.UNKNOWN:
         text = (
             render(spec.unknown, facts)
             if spec.unknown
@@ -106,14 +119,21 @@ def _new_hit(
         verified=spec.verified,
         weight=spec.weight or 0.0,
         missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
-        affects_status=_holds_status(rule),
+        affects_status=_holds_status(rule, missing) and route is None,
+        route=route,
         likelihood=chance[0] if chance else None,
         likelihood_source=chance[1] if chance else None,
     )
 
 
-def _holds_status(rule: CompiledRule) -> bool:
-    return rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.unknown_effect == "status"
+def _holds_status(rule: CompiledRule, missing: list[str] | None = None) -> bool:
+    """Whether an unknown outcome of the rule holds the fund at unknown.
+
+    An undecided outcome (no input missing) always does: the answer is known to be open, not merely not asked.
+    """
+    if rule.spec.kind is RuleKind.PREFERENCE:
+        return False
+    return rule.spec.unknown_effect == "status" or (missing == [] and rule.undecided is not None)
 
 
 def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[str]]:
@@ -140,6 +160,15 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
                 " The category of region comes from a doubtful row of the shipped table:"
                 " confirm it with your managing authority."
             )
+        if (
+            rate.condition is not None
+            and "region_category_2014_2020" in rate.condition.reads
+            and facts.get("region_category_2014_2020_inferred")
+        ):
+            note += (
+                " The 2014–2020 category is inferred from a programme that covers several regions, not read in"
+                " Decision 2014/99/EU: confirm it with your managing authority."
+            )
         if not spec.verified:
             note += " Rate not verified against the act's text."
         rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
@@ -161,23 +190,70 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
 
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
+_WORSE = {Status.ELIGIBLE: 0, Status.UNKNOWN: 1, Status.INELIGIBLE: 2}
+_ROUTE_STATUS = {
+    RouteStatus.OPEN: Status.ELIGIBLE,
+    RouteStatus.MAYBE: Status.UNKNOWN,
+    RouteStatus.CLOSED: Status.INELIGIBLE,
+}
 
 
-def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[tuple[float, str] | None]:
-    """Per rule, how likely it is to pass where its outcome is unknown (None where it is decided)."""
-    return [_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None for rule, outcome, _ in found]
-
-
-def _status(found: _Found) -> Status:
-    deciding = [(rule, outcome) for rule, outcome, _ in found if rule.spec.kind is not RuleKind.PREFERENCE]
-    if any(outcome is Outcome.FAIL for _, outcome in deciding):
+def _rules_status(fund: CompiledFund, found: _Found) -> Status:
+    """The status the fund's own rules give (a route's rules decide only their route)."""
+    deciding = [
+        (rule, outcome, missing)
+        for rule, outcome, missing in found
+        if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in fund.route_rules
+    ]
+    if any(outcome is Outcome.FAIL for _, outcome, _ in deciding):
         return Status.INELIGIBLE
-    if any(outcome is Outcome.UNKNOWN and _holds_status(rule) for rule, outcome in deciding):
+    if any(outcome is Outcome.UNKNOWN and _holds_status(rule, missing) for rule, outcome, missing in deciding):
         return Status.UNKNOWN
     return Status.ELIGIBLE
 
 
-def _score(found: _Found, chances: list[tuple[float, str] | None]) -> float:
+def _route_status(
+    fund: CompiledFund, route: CompiledRoute, found: dict[str, tuple[Outcome, list[str]]], facts: Facts
+) -> tuple[RouteStatus, list[str]]:
+    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`)."""
+    holds: bool | list[str] = True
+    if route.condition is not None:
+        try:
+            holds = route.condition.decide(facts)
+        except ExpressionProblem as exc:
+            raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+    if holds is False:
+        return RouteStatus.CLOSED, []
+    failed = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.FAIL]
+    if failed:
+        return RouteStatus.CLOSED, failed
+    open_rules = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.UNKNOWN]
+    if isinstance(holds, list) or open_rules:
+        return RouteStatus.MAYBE, [*(holds if isinstance(holds, list) else []), *open_rules]
+    if route.spec.ask:
+        return RouteStatus.MAYBE, []
+    return RouteStatus.OPEN, []
+
+
+def _status(
+    fund: CompiledFund, found: _Found, facts: Facts
+) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
+    """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
+    status = _rules_status(fund, found)
+    by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
+    routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
+    if fund.route_rules and routes:
+        best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
+        status = max(status, best, key=_WORSE.__getitem__)
+    return status, routes
+
+
+def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[_Chance | None]:
+    """Per rule, how likely it is to pass where its outcome is unknown (None where it is decided)."""
+    return [_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None for rule, outcome, _ in found]
+
+
+def _score(found: _Found, chances: list[_Chance | None]) -> float:
     """The fit: the points of the preferences that pass, an unknown one by its chance, within 0–100."""
     points = 0.0
     for (rule, outcome, _), chance in zip(found, chances, strict=True):
@@ -191,31 +267,115 @@ def _score(found: _Found, chances: list[tuple[float, str] | None]) -> float:
     return round(min(100.0, max(0.0, points)), 1)
 
 
-def _likelihood(status: Status, found: _Found, chances: list[tuple[float, str] | None]) -> float:
-    """How likely the open requirements are to pass: 1 when eligible, 0 when ineligible, else their product."""
+def _likelihood(
+    fund: CompiledFund,
+    status: Status,
+    found: _Found,
+    chances: list[_Chance | None],
+    states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
+) -> float:
+    """How likely the fund is to be open: 1 when eligible, 0 when ineligible, else from the open rules' chances.
+
+    The fund's own open requirements must all pass (their chances multiply); where routes decide, one open route
+    is enough (the chance that at least one is open, each route's open rules multiplying, an open question of
+    the route itself counted as even odds).
+    """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
+    chance_of = {rule.spec.id: chance[0] for (rule, _, _), chance in zip(found, chances, strict=True) if chance}
     likelihood = 1.0
-    for (rule, outcome, _), chance in zip(found, chances, strict=True):
-        if outcome is Outcome.UNKNOWN and _holds_status(rule) and chance is not None:
+    for (rule, outcome, missing), chance in zip(found, chances, strict=True):
+        if (
+            outcome is Outcome.UNKNOWN
+            and chance
+            and rule.spec.id not in fund.route_rules
+            and _holds_status(rule, missing)
+        ):
             likelihood *= chance[0]
+    if fund.route_rules and states:
+        closed = 1.0
+        for route, state, _ in states:
+            if state is RouteStatus.OPEN:
+                closed = 0.0
+            elif state is RouteStatus.MAYBE:
+                p = 1.0
+                for rule_id in route.spec.requires:
+                    p *= chance_of.get(rule_id, 1.0)
+                if route.spec.ask or not route.spec.requires:
+                    p *= _EVEN_ODDS[0]
+                closed *= 1.0 - p
+        likelihood *= 1.0 - closed
     return round(likelihood, 3)
 
 
-def _reason(status: Status, hits: list[RuleHit]) -> str:
+def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
     deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
+    own = [h for h in deciding if h.route is None]
     if status is Status.INELIGIBLE:
-        return next(h.explanation for h in deciding if h.outcome is Outcome.FAIL)
+        failed = next((h.explanation for h in own if h.outcome is Outcome.FAIL), None)
+        if failed is not None:
+            return failed
+        closed = "; ".join(f"{r.name}: {r.missing[0] if r.missing else 'closed'}" for r in routes)
+        return f"No way into this fund is open here. {closed}"
     if status is Status.UNKNOWN:
-        return next(h.explanation for h in deciding if h.outcome is Outcome.UNKNOWN and h.affects_status)
+        unknown = next((h.explanation for h in own if h.outcome is Outcome.UNKNOWN and h.affects_status), None)
+        if unknown is not None:
+            return unknown
+        maybe = next(r for r in routes if r.status is RouteStatus.MAYBE)
+        return f"{maybe.name} may be the way in: {' '.join(maybe.missing) or 'not decided yet.'}"
     best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
     best.sort(key=lambda h: -h.weight)
     lead = f"All {len(deciding)} requirements and exclusions are met"
-    return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    text = lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    # The first open route, in the pack's order (the usual way in first), names where to apply.
+    way_in = next((r for r in routes if r.status is RouteStatus.OPEN), None)
+    return text + (f" Way in: {way_in.name}." if way_in is not None else "")
+
+
+def _routes(
+    fund: CompiledFund,
+    states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
+    hits: list[RuleHit],
+    facts: Facts,
+) -> list[Route]:
+    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
+    by_id = {h.rule_id: h for h in hits}
+    routes = []
+    for route, state, open_items in states:
+        spec = route.spec
+        missing: list[str] = []
+        for item in open_items:
+            if item in by_id:
+                missing.append(by_id[item].explanation)
+            else:
+                missing.append(_question(item)[1])
+        if state is RouteStatus.CLOSED and not open_items:
+            missing.append(render(spec.closed, facts) if spec.closed else "Its condition does not hold for this case.")
+        if state is RouteStatus.MAYBE and spec.ask:
+            missing.append(render(spec.ask, facts))
+        routes.append(
+            Route(
+                id=spec.id,
+                name=spec.name,
+                status=state,
+                needs=[render(need, facts) for need in spec.needs],
+                missing=list(dict.fromkeys(missing)),
+                citation=route.citation,
+                verified=spec.verified,
+            )
+        )
+    return routes
+
+
+def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
+    if rule.spec.id not in fund.route_rules:
+        return None
+    return next(route.spec.id for route in fund.routes if rule.spec.id in route.spec.requires)
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    facts = facts.for_fund(fund.fund)
     key = fund._key(facts.frozen)
     summary = fund._summaries.get(key)
     if summary is None:
@@ -228,13 +388,14 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
 def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     chances = _chances(fund, found, facts)
-    status = _status(found)
+    status, states = _status(fund, found, facts)
     co_financing, _ = _co_financing(fund, facts)
+    asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
     return FundSummary(
         fund=fund.fund,
         status=status,
         score=_score(found, chances),
-        likelihood=_likelihood(status, found, chances),
+        likelihood=_likelihood(fund, status, found, chances, states),
         rate=co_financing.rate,
         rate_max=co_financing.rate_max,
         amount_eur=co_financing.amount_eur,
@@ -243,28 +404,39 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
             for rule, outcome, _ in found
             if outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
         ],
-        missing=sorted({_question(n)[0] for _, _, missing in found for n in missing}),
+        missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
     """Apply every rule of ``fund`` to ``facts`` and explain the result."""
+    facts = facts.for_fund(fund.fund)
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     chances = _chances(fund, found, facts)
     hits = [
-        _hit(rule, outcome, missing, facts, chance)
+        _hit(rule, outcome, missing, facts, _route_of(fund, rule), chance)
         for (rule, outcome, missing), chance in zip(found, chances, strict=True)
     ]
-    status = _status(found)
+    status, states = _status(fund, found, facts)
+    routes = _routes(fund, states, hits, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
 
     waiting: dict[str, list[str]] = {}
-    for hit in hits:
+    questions: dict[str, str] = {}
+    for (rule, outcome, missed), hit in zip(found, hits, strict=True):
         for name in hit.missing:
             waiting.setdefault(name, []).append(hit.rule_id)
+        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
+            # An undecided rule's question is for the managing authority: its own field, so reports merge it.
+            field = f"ask:{rule.spec.id}"
+            waiting.setdefault(field, []).append(hit.rule_id)
+            questions[field] = hit.explanation
     for fact in rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    missing = [MissingInfo(field=name, question=question_for(name), rule_ids=ids) for name, ids in waiting.items()]
+    missing = [
+        MissingInfo(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        for name, ids in waiting.items()
+    ]
 
     steps = []
     for step in fund.next_steps:
@@ -285,10 +457,11 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
         name=fund.name,
         status=status,
         score=_score(found, chances),
-        likelihood=_likelihood(status, found, chances),
-        reason=_reason(status, hits),
+        likelihood=_likelihood(fund, status, found, chances, states),
+        reason=_reason(status, hits, routes),
         hits=hits,
         missing=missing,
         co_financing=co_financing,
         next_steps=steps,
+        routes=routes,
     )

@@ -91,6 +91,21 @@ _DERIVED: tuple[Fact, ...] = (
         "foreign_country_count", _NUMBER, "partners", "How many partner countries other than the applicant's are there?"
     ),
     Fact("planned_end", DataType.DATETIME, "end_date", "When will the project end (last expenditure)?"),
+    # The fund being evaluated: set per fund, so one rule of common.yaml can ask about "this fund".
+    Fact("fund", _TEXT, "fund", "Which fund is evaluated?"),
+    Fact(
+        "region_category_2014_2020",
+        _TEXT,
+        "region_category_2014_2020",
+        "Which category of region was the municipality's region in 2014–2020 (less developed, transition, more"
+        " developed)?",
+    ),
+    Fact(
+        "region_category_2014_2020_inferred",
+        _BOOL,
+        "region_category_2014_2020",
+        "Which category of region was the municipality's region in 2014–2020? (the shipped table infers it)",
+    ),
 )
 
 #: Every symbol a rule may read, by name.
@@ -140,6 +155,16 @@ class Facts(dict[str, Any]):
             frozen = dict.fromkeys(FACTS)
             frozen.update(_hashable(values))
         self.frozen = frozen
+
+    def for_fund(self, fund: str) -> Facts:
+        """The same facts with ``fund`` set to the fund being evaluated."""
+        if self.get("fund") == fund:
+            return self
+        values = dict(self)
+        values["fund"] = fund
+        frozen = self.frozen.copy()
+        frozen["fund"] = fund
+        return Facts(values, frozen)
 
 
 def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:

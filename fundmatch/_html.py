@@ -47,6 +47,14 @@ def _fund_row(item: FundMatch) -> str:
     if len(item.hits) > _MAX_HITS:
         hits.append(f"<li>… and {len(item.hits) - _MAX_HITS} more rules</li>")
     extra = ""
+    if item.routes:
+        routes = "".join(
+            f"<li><b>{escape(r.status.value)}</b>: {escape(r.name)}"
+            + (f" — {escape(' '.join(r.missing))}" if r.missing else "")
+            + f" <small>({_cite(r.citation)})</small></li>"
+            for r in item.routes[:_MAX_ITEMS]
+        )
+        extra += f"<p style='margin:4px 0'><b>Routes</b></p><ul style='margin:0'>{routes}</ul>"
     if item.missing:
         questions = "".join(f"<li>{escape(m.question)}</li>" for m in item.missing[:_MAX_ITEMS])
         extra += f"<p style='margin:4px 0'><b>To find out</b></p><ul style='margin:0'>{questions}</ul>"
@@ -95,6 +103,19 @@ def render_html(report: MatchReport) -> str:
             for d in report.derived[:_MAX_ITEMS]
         )
         notes.append(_folded_list("Worked out by fundmatch", len(report.derived), items))
+    if report.questions:
+        items = (
+            f"<li>{escape(q.question)} <small>[{escape(', '.join(str(f) for f in q.funds))}]</small></li>"
+            for q in report.questions[:_MAX_ITEMS]
+        )
+        notes.append(_folded_list("To find out (once for all funds)", len(report.questions), items))
+    if report.warnings:
+        items = (
+            f"<li>{escape(w.text)} <small>[{escape(', '.join(str(f) for f in w.funds))}] — "
+            f"{_cite(w.citation)}</small></li>"
+            for w in report.warnings[:_MAX_ITEMS]
+        )
+        notes.append(_folded_list("Warnings", len(report.warnings), items))
     head = "".join(f'<th style="{_CELL}">{h}</th>' for h in ("Fund", "Status", "Fit", "EU co-financing", "Why"))
     return (
         '<div class="fundmatch-report">'

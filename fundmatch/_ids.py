@@ -43,6 +43,7 @@ class Theme(_Id):
     CIVIC_PARTICIPATION = "civic_participation"
     CHILDCARE = "childcare"
     ENVIRONMENT_NATURE = "environment_nature"  # nature, biodiversity, environmental protection, green spaces
+    MATERIAL_DEPRIVATION = "material_deprivation"
 
 
 class TargetGroup(_Id):
@@ -101,6 +102,7 @@ class OrganisationType(_Id):
     BUSINESS = "business"
     LOCAL_ACTION_GROUP = "local_action_group"
     EGTC = "egtc"
+    CROSS_BORDER_BODY = "cross_border_body"
     OTHER_PUBLIC_BODY = "other_public_body"
 
 
@@ -160,3 +162,11 @@ def _shipped_fund(value: Any) -> Any:
 
 #: A fund id declared by a period's data.
 FundId = Annotated[str, Field(pattern=FUND_ID.pattern), AfterValidator(_shipped_fund)]
+
+
+class RouteStatus(_Id):
+    """How a way into a fund stands: open, not decided yet, or closed for this case."""
+
+    OPEN = "open"
+    MAYBE = "maybe"
+    CLOSED = "closed"

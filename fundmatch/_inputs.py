@@ -173,6 +173,19 @@ class ProjectIdea(_Input):
     completed_before_application: bool | None = Field(
         default=None, description="Has the project already been completed before applying for funding?"
     )
+    programme_confirmed: list[str] | None = Field(
+        default=None,
+        max_length=50,
+        description="Ask your managing authority: does its programme have a priority and an open call for this"
+        " operation? fundmatch cannot see the programmes (CPR Art. 73(2)(a) and (g)). List the funds whose"
+        " authority confirmed it (e.g. ESF+, ERDF).",
+    )
+
+    @field_validator("programme_confirmed")
+    @classmethod
+    def _fund_ids(cls, value: list[str] | None) -> list[str] | None:
+        # Fund ids as the packs write them (upper case); the pack's aliases are not known here.
+        return None if value is None else list(dict.fromkeys(v.strip().upper() for v in value))
 
     @field_validator("themes", "target_groups", "activities")
     @classmethod

@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._compiled import CompiledFund, CompiledPrior, CompiledRate, CompiledRule, CompiledStep
+from fundmatch._compiled import (
+    CompiledFund,
+    CompiledPrior,
+    CompiledRate,
+    CompiledRoute,
+    CompiledRule,
+    CompiledStep,
+    CompiledWarning,
+)
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, ExpressionProblem, check_template, compile_condition, located
@@ -144,7 +152,11 @@ def _templates(texts: dict[str, str | None], path: Path, raw: LineDict, rule_id:
 
 def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str, ActSpec]) -> CompiledRule:
     condition = _condition(spec.when, path, raw_rule.line_of("when"), spec.id)
-    _templates({"pass": spec.pass_, "fail": spec.fail, "unknown": spec.unknown}, path, raw_rule, spec.id)
+    undecided = None
+    if spec.undecided_when is not None:
+        undecided = _condition(spec.undecided_when, path, raw_rule.line_of("undecided_when"), spec.id, "undecided_when")
+    texts = {"pass": spec.pass_, "fail": spec.fail, "unknown": spec.unknown, "undecided": spec.undecided}
+    _templates(texts, path, raw_rule, spec.id)
     citation = _citation(spec.citation, acts, path, raw_rule.line_of("citation"), spec.id)
     priors = tuple(
         CompiledPrior(
@@ -153,7 +165,36 @@ def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str
         )
         for prior in spec.prior
     )
-    return CompiledRule(spec, condition, citation, raw_rule.line, path, priors)
+    return CompiledRule(spec, condition, citation, raw_rule.line, path, undecided, priors)
+
+
+def _compile_routes(
+    pack: PackFile, raw: Any, path: Path, acts: dict[str, ActSpec], rule_ids: list[str]
+) -> tuple[CompiledRoute, ...]:
+    routes = []
+    seen: set[str] = set()
+    for spec, raw_route in zip(pack.routes, raw.get("routes") or [], strict=True):
+        where = f"routes.{spec.id}"
+        if spec.id in seen:
+            raise RulePackError("duplicate route id", path=path, line=raw_route.line, rule_id=where, field="id")
+        seen.add(spec.id)
+        for rule_id in spec.requires:
+            if rule_id not in rule_ids:
+                raise RulePackError(
+                    f"route requires rule '{rule_id}', which is not a rule of fund {pack.fund}",
+                    path=path,
+                    line=raw_route.line_of("requires"),
+                    rule_id=where,
+                    field="requires",
+                    suggestion=did_you_mean(rule_id, rule_ids),
+                )
+        condition = _condition(spec.when, path, raw_route.line_of("when"), where) if spec.when else None
+        for need in spec.needs:
+            _templates({"needs": need}, path, raw_route, where)
+        _templates({"ask": spec.ask, "closed": spec.closed}, path, raw_route, where)
+        citation = _citation(spec.citation, acts, path, raw_route.line_of("citation"), where)
+        routes.append(CompiledRoute(spec, condition, citation))
+    return tuple(routes)
 
 
 def _compile_pack(
@@ -215,6 +256,7 @@ def _compile_pack(
         _templates({"text": step_spec.text}, path, raw_step, "next_steps")
         steps.append(CompiledStep(step_spec, condition))
     legal_basis = tuple(_citation(c, acts, path, raw.line_of("legal_basis"), None) for c in pack.legal_basis)
+    routes = _compile_routes(pack, raw, path, acts, [rule.spec.id for rule in rules])
     return CompiledFund(
         fund=pack.fund,
         name=pack.name,
@@ -226,6 +268,7 @@ def _compile_pack(
         rates=tuple(rates),
         basis=pack.co_financing.basis,
         next_steps=tuple(steps),
+        routes=routes,
     )
 
 
@@ -254,28 +297,34 @@ def _common_places(raw: Any) -> tuple[Any, list[tuple[int, str, int | None]]]:
 
 def _common_rules(
     layout: PeriodLayout, period: str, acts: dict[str, ActSpec], fund_ids: list[str]
-) -> dict[str, list[CompiledRule]]:
-    """The rules of ``common.yaml`` (if the folder has one), compiled once and listed under each fund they name."""
+) -> tuple[dict[str, list[CompiledRule]], tuple[CompiledWarning, ...]]:
+    """The rules of ``common.yaml`` (if the folder has one), compiled once and listed under each fund they name,
+    and its report warnings.
+
+    Two rules may share an id when their funds do not overlap: one rule of law in two versions (e.g. the end of
+    eligibility, which the 2025 mid-term review moved for some funds only), each written once.
+    """
     path = layout.common
     shared: dict[str, list[CompiledRule]] = {fund: [] for fund in fund_ids}
     if not path.is_file():
-        return shared
+        return shared, ()
     common, raw = _validate(CommonFile, path)
     if common.period != period:
         raise RulePackError(
             f"common.yaml is for period '{common.period}', not '{period}'", path=path, line=raw.line_of("period")
         )
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for spec, raw_rule in zip(common.rules, raw.get("rules") or [], strict=True):
-        if spec.id in seen:
-            raise RulePackError(
-                f"duplicate rule id (first on line {seen[spec.id]})",
-                path=path,
-                line=raw_rule.line,
-                rule_id=spec.id,
-                field="id",
-            )
-        seen[spec.id] = raw_rule.line
+        for fund in spec.funds:
+            if (spec.id, fund) in seen:
+                raise RulePackError(
+                    f"duplicate rule id for fund {fund} (first on line {seen[spec.id, fund]})",
+                    path=path,
+                    line=raw_rule.line,
+                    rule_id=spec.id,
+                    field="id",
+                )
+            seen[spec.id, fund] = raw_rule.line
         for fund in spec.funds:
             if fund not in shared:
                 raise RulePackError(
@@ -290,7 +339,29 @@ def _common_rules(
         compiled = _compile_rule(spec, raw_rule, path, acts)
         for fund in dict.fromkeys(spec.funds):
             shared[fund].append(compiled)
-    return shared
+    warnings = []
+    names: set[str] = set()
+    for warning, raw_warning in zip(common.warnings, raw.get("warnings") or [], strict=True):
+        where = f"warnings.{warning.id}"
+        if warning.id in names:
+            raise RulePackError("duplicate warning id", path=path, line=raw_warning.line, rule_id=where, field="id")
+        names.add(warning.id)
+        named = [*warning.funds, *(warning.with_funds.all + warning.with_funds.any if warning.with_funds else [])]
+        for fund in named:
+            if fund not in shared:
+                raise RulePackError(
+                    f"warning names fund '{fund}', which period.yaml does not declare",
+                    path=path,
+                    line=raw_warning.line_of("funds"),
+                    rule_id=where,
+                    field="funds",
+                    suggestion=did_you_mean(fund, fund_ids),
+                )
+        condition = _condition(warning.when, path, raw_warning.line_of("when"), where) if warning.when else None
+        _templates({"text": warning.text}, path, raw_warning, where)
+        citation = _citation(warning.citation, acts, path, raw_warning.line_of("citation"), where)
+        warnings.append(CompiledWarning(warning, condition, citation))
+    return shared, tuple(warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,6 +373,8 @@ class Period:
     regions: RegionTable | None
     areas: InterregAreas | None
     vocabulary: Vocabulary | None
+    # Report warnings of common.yaml, each shown once per report with the funds it concerns.
+    warnings: tuple[CompiledWarning, ...] = ()
 
 
 def load_folder(folder: Path) -> Period:
@@ -330,7 +403,7 @@ def load_folder(folder: Path) -> Period:
         packs.append((known, path))
     # Fund ids are known before the packs are compiled, so common.yaml can be checked against them.
     fund_ids = [known if known is not None else _declared_fund(path) for known, path in packs]
-    shared = _common_rules(layout, period.period, acts_file.acts, fund_ids)
+    shared, warnings = _common_rules(layout, period.period, acts_file.acts, fund_ids)
     funds: dict[str, CompiledFund] = {}
     for fund_id, (known, path) in zip(fund_ids, packs, strict=True):
         compiled = _compile_pack(path, period.period, acts_file.acts, shared.get(fund_id))
@@ -362,7 +435,7 @@ def load_folder(folder: Path) -> Period:
         from fundmatch._vocabulary import Vocabulary
 
         vocabulary = Vocabulary.load(layout.vocabulary)
-    return Period(period, funds, regions, areas, vocabulary)
+    return Period(period, funds, regions, areas, vocabulary, warnings)
 
 
 def _declared_fund(path: Path) -> str:

@@ -11,17 +11,28 @@ from typing import Any, Literal, TypeVar, overload
 from pydantic import BaseModel
 
 from fundmatch._batch import ProgressCallback, with_progress
-from fundmatch._compiled import CompiledFund
+from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._engine import evaluate_fund, summarize_fund
-from fundmatch._errors import ProfileError
+from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm
+from fundmatch._expressions import ExpressionProblem, render
 from fundmatch._facts import Facts, IdeaFacts
+from fundmatch._ids import Status
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._places import Place, profile_from_place
 from fundmatch._ranking import compare, rank_key
-from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
+from fundmatch._report import (
+    FundMatch,
+    FundSummary,
+    MatchReport,
+    MatchReports,
+    MatchSummaries,
+    MatchSummary,
+    ReportQuestion,
+    ReportWarning,
+)
 from fundmatch._resources import period_folder
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
@@ -56,6 +67,7 @@ class RulePack:
         self._regions = loaded.regions
         self._areas = loaded.areas
         self._vocabulary = loaded.vocabulary
+        self._warnings = loaded.warnings
         self._order = {name: i for i, name in enumerate(loaded.funds)}
 
     @property
@@ -249,10 +261,60 @@ class RulePack:
             derived=derived,
             ranking=results,
             comparison=compare(results[0], results[1]) if len(results) > 1 else None,
+            questions=_questions(results),
+            warnings=_warnings(self._warnings, results, facts),
         )
 
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
+
+
+def _questions(results: list[FundMatch]) -> list[ReportQuestion]:
+    """Every fund's open questions merged on what they ask for, so a report asks each once."""
+    merged: dict[str, tuple[str, list[str], list[str]]] = {}
+    for result in results:
+        for missing in result.missing:
+            _, funds, rule_ids = merged.setdefault(missing.field, (missing.question, [], []))
+            funds.append(result.fund)
+            rule_ids.extend(r for r in missing.rule_ids if r not in rule_ids)
+    return [
+        ReportQuestion(field=field, question=question, funds=funds, rule_ids=rule_ids)
+        for field, (question, funds, rule_ids) in merged.items()
+    ]
+
+
+def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], facts: Facts) -> list[ReportWarning]:
+    """The warnings whose condition holds, with the funds they concern that are not ineligible."""
+    alive = {r.fund for r in results if r.status is not Status.INELIGIBLE}
+    shown = []
+    for warning in warnings:
+        spec = warning.spec
+        funds = [f for f in spec.funds if f in alive]
+        if not funds:
+            continue
+        if spec.with_funds is not None:
+            if not all(f in alive for f in spec.with_funds.all):
+                continue
+            if spec.with_funds.any and not any(f in alive for f in spec.with_funds.any):
+                continue
+        if warning.condition is not None:
+            try:
+                holds = warning.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, rule_id=f"warnings.{spec.id}") from None
+            # A warning whose condition cannot be decided yet is not shown.
+            if holds is not True:
+                continue
+        shown.append(
+            ReportWarning(
+                id=spec.id,
+                text=render(spec.text, facts),
+                funds=funds,
+                citation=warning.citation,
+                verified=spec.verified,
+            )
+        )
+    return shown
 
 
 # The read-only internal view of a pack, for the tools and tests that look at its compiled rules (``fundmatch

@@ -28,6 +28,21 @@ class Region:
     category: RegionCategory
     outermost: bool
     source: str
+    # The category of 2014–2020 (Decision 2014/99/EU), which decides CPR Art. 112(3)(b) and (d); None where the
+    # table has none. `inferred_2014_2020`: the row's source infers it from a programme covering several regions.
+    category_2014_2020: RegionCategory | None = None
+    inferred_2014_2020: bool = False
+
+    @property
+    def source_2021_2027(self) -> str:
+        """The part of the source that gives the 2021–2027 category (before " | 2014-2020 ")."""
+        return self.source.partition(" | 2014-2020 ")[0]
+
+    @property
+    def source_2014_2020(self) -> str:
+        """The part of the source that gives the 2014–2020 category (after " | 2014-2020 ")."""
+        _, _, tail = self.source.partition(" | 2014-2020 ")
+        return f"2014-2020 {tail}" if tail else ""
 
     @property
     def doubtful(self) -> bool:
@@ -76,6 +91,16 @@ class RegionTable:
                             line=line,
                             field="category_2021_2027",
                         ) from None
+                    raw_old = (row["category_2014_2020"] or "").strip().replace(" ", "_")
+                    try:
+                        old = RegionCategory(raw_old) if raw_old else None
+                    except ValueError:
+                        raise RulePackError(
+                            f"unknown 2014–2020 category '{row['category_2014_2020']}'",
+                            path=path,
+                            line=line,
+                            field="category_2014_2020",
+                        ) from None
                     if len(code) != 4 or code in regions:
                         raise RulePackError(
                             f"bad or repeated NUTS-2 code '{code}'", path=path, line=line, field="nuts2_code"
@@ -86,6 +111,9 @@ class RegionTable:
                         category=category,
                         outermost=row["outermost"].strip().lower() == "yes",
                         source=row["source"].strip(),
+                        category_2014_2020=old,
+                        inferred_2014_2020=old is not None
+                        and "(inferred)" in row["source"].partition(" | 2014-2020 ")[2],
                     )
         except OSError as exc:
             raise RulePackError(f"cannot read region table: {exc}", path=path) from None

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import Field
 
 from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _Output
-from fundmatch._ids import FundId, Outcome, RuleKind, Status
+from fundmatch._ids import FundId, Outcome, RouteStatus, RuleKind, Status
 from fundmatch._inputs import Municipality, ProjectIdea
 
 #: Version of the report's JSON layout; bumped on any incompatible change.
@@ -39,6 +39,42 @@ class RuleHit(_Output):
         default=None, ge=0, le=1, description="For an unknown outcome: how likely the rule is to pass (0–1)."
     )
     likelihood_source: str | None = Field(default=None, description="Where that likelihood comes from.")
+    route: str | None = Field(
+        default=None, description="The route this rule decides (not the fund by itself), e.g. 'leader'."
+    )
+
+
+class Route(_Output):
+    """One way into a fund (a national call, LEADER through the LAG, a territorial strategy …) for this case."""
+
+    id: str
+    name: str
+    status: RouteStatus = Field(description="'open', 'maybe' (not decided yet) or 'closed' for this case.")
+    needs: list[str] = Field(description="What the route needs, one line each.")
+    missing: list[str] = Field(
+        default_factory=list, description="Why it is closed, or what must still be found out before it is open."
+    )
+    citation: Citation
+    verified: bool = True
+
+
+class ReportQuestion(_Output):
+    """An open question of the report, asked once, with the funds whose answers depend on it."""
+
+    field: str
+    question: str
+    funds: list[FundId]
+    rule_ids: list[str]
+
+
+class ReportWarning(_Output):
+    """A caution shown once per report (double funding, VAT, State aid …), with the funds it concerns."""
+
+    id: str
+    text: str
+    funds: list[FundId]
+    citation: Citation
+    verified: bool = True
 
 
 class MissingInfo(_Output):
@@ -98,6 +134,7 @@ class FundMatch(_Output):
     missing: list[MissingInfo]
     co_financing: CoFinancing
     next_steps: list[str]
+    routes: list[Route] = Field(default_factory=list, description="The ways into this fund, each with its status.")
 
     def failed(self) -> list[RuleHit]:
         """The requirements and exclusions that made the fund ineligible."""
@@ -154,6 +191,10 @@ class MatchReport(_Output):
     comparison: str | None = Field(
         default=None, description="Why the first fund ranks ahead of the second, in one sentence."
     )
+    questions: list[ReportQuestion] = Field(
+        default_factory=list, description="The open questions of all funds, each once, with the funds it concerns."
+    )
+    warnings: list[ReportWarning] = Field(default_factory=list, description="Cautions, each shown once.")
 
     @property
     def best(self) -> FundMatch | None:

@@ -139,6 +139,19 @@ class RuleSpec(_Strict):
         description="'status': a missing input holds the fund at unknown; 'question': it only adds a question.",
     )
     note: str | None = Field(default=None, description="For reviewers: the source and its confidence.")
+    undecided_when: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="A second condition, read only when the rule would fail (or pass, see `undecided_on`): if it"
+        " holds, the rule is unknown for a reason other than a missing input, and `undecided` says what to ask.",
+    )
+    undecided: str | None = Field(default=None, max_length=800, description="The question of an undecided outcome.")
+    undecided_on: Literal["fail", "pass"] = Field(
+        default="fail", description="Which outcome `undecided_when` can turn into unknown."
+    )
+    to_verify: str | None = Field(
+        default=None, max_length=600, description="For an unverified rule: what would verify it (the text to read)."
+    )
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -157,6 +170,8 @@ class RuleSpec(_Strict):
             raise ValueError("a preference needs a rationale: why a pass says the fund fits (one line)")
         if self.kind is not RuleKind.PREFERENCE and (self.weight is not None or self.rationale is not None):
             raise ValueError(f"only preferences carry a weight and a rationale; this rule is a {self.kind.value}")
+        if (self.undecided_when is None) != (self.undecided is None):
+            raise ValueError("undecided_when and undecided go together: the condition and the question it raises")
         return self
 
 
@@ -194,6 +209,52 @@ class NextStepSpec(_Strict):
     status: list[Status] = Field(default_factory=lambda: [Status.ELIGIBLE, Status.UNKNOWN])
 
 
+class RouteSpec(_Strict):
+    """A way into a fund (a national call, LEADER through the LAG, a territorial strategy …) and what it needs."""
+
+    id: str = Field(pattern=_ID.pattern)
+    name: str = Field(min_length=1, max_length=200, description="Shown to the officer.")
+    needs: list[str] = Field(min_length=1, description="What the route needs, one line each (may use {fact}).")
+    when: str | None = Field(default=None, description="Condition over the facts; none means always open.")
+    requires: list[str] = Field(
+        default_factory=list,
+        description="Rules of the pack that concern this route only: they decide the route, not the fund, and the"
+        " fund is then as good as its best route.",
+    )
+    ask: str | None = Field(
+        default=None,
+        max_length=600,
+        description="What must be confirmed before the route is open (it stays 'maybe' until then).",
+    )
+    closed: str | None = Field(
+        default=None, max_length=600, description="Why the route is closed when `when` does not hold."
+    )
+    citation: CitationSpec
+    verified: bool
+    note: str = ""
+    to_verify: str | None = Field(default=None, max_length=600, description="For an unverified route.")
+
+
+class WithFundsSpec(_Strict):
+    """Funds a cross-fund warning needs: every one of ``all`` and one of ``any`` eligible or unknown."""
+
+    all: list[str] = Field(default_factory=list)
+    any: list[str] = Field(default_factory=list)
+
+
+class WarningSpec(_Strict):
+    """A warning shown once per report, with the funds it concerns, whatever their status is not ineligible."""
+
+    id: str = Field(pattern=_ID.pattern)
+    funds: list[str] = Field(min_length=1)
+    when: str | None = None
+    with_funds: WithFundsSpec | None = None
+    text: str = Field(min_length=1, max_length=800)
+    citation: CitationSpec
+    verified: bool
+    note: str = ""
+
+
 class PackFile(_Strict):
     """One fund's rule pack for one period."""
 
@@ -205,6 +266,7 @@ class PackFile(_Strict):
     legal_basis: list[CitationSpec] = Field(min_length=1)
     co_financing: CoFinancingSpec
     rules: list[RuleSpec] = Field(min_length=1)
+    routes: list[RouteSpec] = Field(default_factory=list, description="The ways into the fund.")
     next_steps: list[NextStepSpec] = Field(default_factory=list)
 
 
@@ -219,3 +281,4 @@ class CommonFile(_Strict):
 
     period: str
     rules: list[CommonRuleSpec] = Field(default_factory=list)
+    warnings: list[WarningSpec] = Field(default_factory=list, description="Report warnings, each shown once.")

@@ -19,8 +19,8 @@ def _wrap(text: str, indent: str) -> str:
     return textwrap.fill(text, width=100, initial_indent=indent, subsequent_indent=indent + "  ")
 
 
-def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
-    """Lines for one fund of a report."""
+def render_fund(rank: int, item: FundMatch, *, hits: bool = True, asked: dict[str, int] | None = None) -> list[str]:
+    """Lines for one fund of a report; ``asked`` numbers the report's questions, which are then only referred to."""
     lines = [
         f"{rank}. {item.fund} — {item.name}: {item.status.value.upper()}, fit {item.score:.0f}/100"
         + (f", likely {item.likelihood:.0%}" if item.status is Status.UNKNOWN else "")
@@ -39,8 +39,16 @@ def render_fund(rank: int, item: FundMatch, *, hits: bool = True) -> list[str]:
                     "     ",
                 )
             )
-    for missing in item.missing:
-        lines.append(_wrap(f"To find out: {missing.question}", "   "))
+    for route in item.routes:
+        why = f" — {' '.join(route.missing)}" if route.missing else ""
+        lines.append(_wrap(f"Route ({route.status.value}): {route.name}{why}", "   "))
+    if asked is not None:
+        numbers = sorted({asked[m.field] for m in item.missing if m.field in asked})
+        if numbers:
+            lines.append(_wrap(f"Open questions: {', '.join(f'Q{n}' for n in numbers)} (above)", "   "))
+    else:
+        for missing in item.missing:
+            lines.append(_wrap(f"To find out: {missing.question}", "   "))
     for step in item.next_steps:
         lines.append(_wrap(f"Next: {step}", "   "))
     return lines
@@ -61,8 +69,23 @@ def render_text(report: MatchReport, *, hits: bool = True) -> str:
     if report.inferred:
         read = ", ".join(f"'{t.matched}' as {t.id}" for t in report.inferred)
         head.append(_wrap(f"Read from the description: {read}", ""))
+    # The questions every fund waits for are asked once, above the funds, which refer to them by number.
+    asked = {q.field: n for n, q in enumerate(report.questions, start=1)}
+    if report.questions:
+        head.append("")
+        head.append("To find out (once for all funds):")
+        for n, question in enumerate(report.questions, start=1):
+            funds = ", ".join(str(f) for f in question.funds)
+            head.append(_wrap(f"Q{n}. {question.question} [{funds}]", "  "))
+    if report.warnings:
+        head.append("")
+        head.append("Warnings:")
+        for warning in report.warnings:
+            funds = ", ".join(str(f) for f in warning.funds)
+            cite = warning.citation.act + (f", {warning.citation.article}" if warning.citation.article else "")
+            head.append(_wrap(f"! {warning.text} [{funds}] — {cite}", "  "))
     body: list[str] = []
     for rank, item in enumerate(report.ranking, start=1):
         body.append("")
-        body.extend(render_fund(rank, item, hits=hits))
+        body.extend(render_fund(rank, item, hits=hits, asked=asked))
     return "\n".join(head + body) + "\n"

@@ -30,7 +30,7 @@ except ImportError as exc:  # pragma: no cover - depends on the environment
     raise ImportError("fundmatch.testing needs hypothesis: pip install 'fundmatch[test]'") from exc
 
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_eurostat
-from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
+from fundmatch._ids import Activity, Fund, OrganisationType, RegionCategory, TargetGroup, Theme
 from fundmatch._inputs import Municipality, Partner, ProjectIdea
 
 __all__ = ("countries", "member_states", "municipalities", "nuts_codes", "partners", "project_ideas")
@@ -123,4 +123,6 @@ def project_ideas(draw: st.DrawFn, *, missing: bool = True, max_partners: int = 
         start_date=start,
         end_date=end,
         completed_before_application=draw(st.one_of(st.none(), st.booleans())) if missing else False,
+        # The funds whose managing authority confirmed a priority and a call (the programme question).
+        programme_confirmed=draw(st.one_of(st.none(), st.lists(st.sampled_from([f.value for f in Fund]), max_size=3))),
     )

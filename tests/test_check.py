@@ -33,14 +33,14 @@ def test_wrong_expectation_is_located(pack_copy: Path, capsys: pytest.CaptureFix
 
 
 def test_broken_pack_is_located(pack_copy: Path) -> None:
-    path = pack_copy / "erdf.yaml"
+    path = pack_copy / "eafrd.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("when: member_state", "when: member_sate", 1), encoding="utf-8"
     )
     result = check_folder(pack_copy)
     assert not result.ok
     assert (
-        "erdf.yaml:" in result.problems[0]
+        "eafrd.yaml:" in result.problems[0]
         and "member_sate" in result.problems[0]
         and "did you mean 'member_state'" in result.problems[0]
     )

@@ -20,7 +20,7 @@ def test_match_prints_a_ranked_explained_table(capsys: pytest.CaptureFixture[str
     assert main(["match", PROFILE, IDEA]) == 0
     out = capsys.readouterr().out
     assert out.index("INTERREG") < out.index("EAFRD")
-    assert "Partners come from 2 countries (AT, IT)." in out and "Art. 23(1)" in out
+    assert "Partners come from AT, IT (2)" in out and "Art. 23(1)" in out
 
 
 def test_match_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -101,9 +101,10 @@ def test_a_users_folder_adds_a_sixth_fund_and_it_is_ranked_with_the_rest(pack_co
 
 def test_a_fund_id_in_period_yaml_must_match_its_pack(pack_copy: Path) -> None:
     text = (pack_copy / "period.yaml").read_text(encoding="utf-8")
-    (pack_copy / "period.yaml").write_text(text.replace("ERDF: erdf", "EFRE: erdf"), encoding="utf-8")
+    # EAFRD: a fund common.yaml does not name, so the pack's own mismatch is what the loader finds.
+    (pack_copy / "period.yaml").write_text(text.replace("EAFRD: eafrd", "ELER: eafrd"), encoding="utf-8")
     with pytest.raises(
-        fundmatch.RulePackError, match=re.escape("pack is for fund 'ERDF' but period.yaml declares it as 'EFRE'")
+        fundmatch.RulePackError, match=re.escape("pack is for fund 'EAFRD' but period.yaml declares it as 'ELER'")
     ):
         fundmatch.load_rules(path=pack_copy)
 
@@ -136,8 +137,15 @@ rules:
 """
 
 
+def _add_common(pack_copy: Path, text: str) -> None:
+    """The shipped common.yaml with the rules of ``text`` (a common.yaml of its own) added first."""
+    path = pack_copy / "common.yaml"
+    added = text.partition("rules:\n")[2]
+    path.write_text(path.read_text(encoding="utf-8").replace("rules:\n", "rules:\n" + added, 1), encoding="utf-8")
+
+
 def test_common_yaml_rules_apply_to_the_funds_they_name(pack_copy: Path) -> None:
-    (pack_copy / "common.yaml").write_text(COMMON.format(period=DEFAULT_PERIOD), encoding="utf-8")
+    _add_common(pack_copy, COMMON.format(period=DEFAULT_PERIOD))
     pack = fundmatch.load_rules(path=pack_copy)
     funds = compiled_funds(pack)
     has = {fund: any(r.spec.id == "shared_partner_abroad" for r in compiled.rules) for fund, compiled in funds.items()}
@@ -166,8 +174,7 @@ def test_common_yaml_rules_apply_to_the_funds_they_name(pack_copy: Path) -> None
     ],
 )
 def test_common_yaml_mistakes_are_located(pack_copy: Path, change: tuple[str, str], message: str) -> None:
-    text = COMMON.format(period=DEFAULT_PERIOD).replace(*change)
-    (pack_copy / "common.yaml").write_text(text, encoding="utf-8")
+    _add_common(pack_copy, COMMON.format(period=DEFAULT_PERIOD).replace(*change))
     with pytest.raises(fundmatch.RulePackError, match=re.escape(message)) as caught:
         fundmatch.load_rules(path=pack_copy)
     assert caught.value.path is not None and caught.value.path.name in ("common.yaml", "interreg.yaml")
@@ -307,25 +314,26 @@ def test_period_yaml_may_list_pack_files_and_let_each_pack_name_its_fund(pack_co
 def test_a_pack_places_a_common_rule_among_its_own(pack_copy: Path) -> None:
     # Moving a rule from the packs into common.yaml need not move it in the reports: `- common: <id>` keeps its
     # place; a fund whose pack does not place it gets it after its own rules.
-    (pack_copy / "common.yaml").write_text(COMMON.format(period=DEFAULT_PERIOD), encoding="utf-8")
+    _add_common(pack_copy, COMMON.format(period=DEFAULT_PERIOD))
     pack_file = pack_copy / "interreg.yaml"
     text = pack_file.read_text(encoding="utf-8")
     pack_file.write_text(text.replace("rules:\n", "rules:\n  - common: shared_partner_abroad\n", 1), encoding="utf-8")
     funds = compiled_funds(fundmatch.load_rules(path=pack_copy))
     assert [r.spec.id for r in funds["INTERREG"].rules][:2] == ["shared_partner_abroad", "two_countries"]
-    assert funds["ERDF"].rules[-1].spec.id == "shared_partner_abroad"
+    erdf = [r.spec.id for r in funds["ERDF"].rules]
+    assert erdf.index("shared_partner_abroad") > erdf.index("staff_capacity")  # after the pack's own last rule
     # The pack's own rules keep their located errors with the entry taken out.
     pack_file.write_text(
-        pack_file.read_text(encoding="utf-8").replace("    when: country_count >= 2\n", "    whne: x\n")
+        pack_file.read_text(encoding="utf-8").replace("    when: member_state_count >= 1\n", "    whne: x\n")
     )
     with pytest.raises(fundmatch.RulePackError) as caught:
         fundmatch.load_rules(path=pack_copy)
     lines = pack_file.read_text(encoding="utf-8").splitlines()
-    assert caught.value.rule_id == "two_countries" and caught.value.line == lines.index("    whne: x") + 1
+    assert caught.value.rule_id == "member_state_beneficiary" and caught.value.line == lines.index("    whne: x") + 1
 
 
 def test_a_pack_cannot_place_a_common_rule_it_is_not_given(pack_copy: Path) -> None:
-    (pack_copy / "common.yaml").write_text(COMMON.format(period=DEFAULT_PERIOD), encoding="utf-8")
+    _add_common(pack_copy, COMMON.format(period=DEFAULT_PERIOD))
     pack_file = pack_copy / "amif.yaml"
     text = pack_file.read_text(encoding="utf-8")
     pack_file.write_text(text.replace("rules:\n", "rules:\n  - common: shared_partner_abroad\n", 1), encoding="utf-8")

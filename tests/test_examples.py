@@ -18,21 +18,23 @@ CASES = [
     (
         "ydre.yaml",
         "sprakcafe.yaml",
-        {"EAFRD": "eligible", "AMIF": "eligible", "ESF+": "eligible", "ERDF": "eligible", "INTERREG": "ineligible"},
+        # ERDF unknown: courses with only an accompanying exchange (is the exchange an ERDF operation of its own?).
+        {"EAFRD": "eligible", "AMIF": "eligible", "ESF+": "eligible", "ERDF": "unknown", "INTERREG": "ineligible"},
         "AMIF",
     ),
     # A South Tyrolean town on the Austrian border, a cross-border apprenticeship bridge for young refugees.
     (
         "bressanone.yaml",
         "ausbildungsbruecke.yaml",
-        {"INTERREG": "eligible", "AMIF": "eligible", "ESF+": "eligible", "ERDF": "eligible", "EAFRD": "ineligible"},
+        {"INTERREG": "eligible", "AMIF": "eligible", "ESF+": "eligible", "ERDF": "unknown", "EAFRD": "ineligible"},
         None,
     ),
     # A German city of 118,000, a welcome centre for refugees: AMIF at 90 % for a local authority.
     (
         "goettingen.yaml",
         "welcome_centre.yaml",
-        {"AMIF": "eligible", "ESF+": "eligible", "ERDF": "eligible", "EAFRD": "ineligible", "INTERREG": "ineligible"},
+        # ERDF ineligible: running services and courses is not investment (ERDF Art. 5(1)).
+        {"AMIF": "eligible", "ESF+": "eligible", "ERDF": "ineligible", "EAFRD": "ineligible", "INTERREG": "ineligible"},
         "AMIF",
     ),
 ]
@@ -61,4 +63,7 @@ def test_bressanone_interreg_partners_explained() -> None:
         load_yaml(EXAMPLES / "profiles" / "bressanone.yaml"), load_yaml(EXAMPLES / "ideas" / "ausbildungsbruecke.yaml")
     )
     hit = next(h for h in report["INTERREG"].hits if h.rule_id == "two_countries")
-    assert hit.explanation == "Partners come from 2 countries (AT, IT)."
+    assert hit.explanation == (
+        "Partners come from AT, IT (2): Interreg needs at least 2 countries, or an EGTC or cross-border legal body"
+        " with members from at least 2 as the sole partner (Art. 23(6))."
+    )

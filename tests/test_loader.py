@@ -41,51 +41,51 @@ def test_shipped_pack_loads(pack: fundmatch.RulePack) -> None:
 
 
 def test_unknown_field_names_file_line_rule_and_suggests(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "    when: country_count >= 2\n", "    whne: country_count >= 2\n")
+    _break(pack_copy, "interreg.yaml", "    when: member_state_count >= 1\n", "    whne: member_state_count >= 1\n")
     error = _load_error(pack_copy)
     assert error.path is not None and error.path.name == "interreg.yaml"
-    assert error.rule_id == "two_countries"
+    assert error.rule_id == "member_state_beneficiary"
     assert error.line == _line_of(pack_copy, "interreg.yaml", "whne:")
     text = str(error)
     assert "interreg.yaml:" in text and "unknown field 'whne'" in text and "did you mean 'when'" in text
 
 
 def test_missing_field_is_named(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "    title: Partners from at least two countries\n", "")
+    _break(pack_copy, "interreg.yaml", "    title: At least one partner from an EU Member State\n", "")
     error = _load_error(pack_copy)
-    assert error.rule_id == "two_countries" and "missing field 'title'" in str(error)
+    assert error.rule_id == "member_state_beneficiary" and "missing field 'title'" in str(error)
 
 
 def test_misspelt_symbol_suggests_the_fact(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: contry_count >= 2")
+    _break(pack_copy, "interreg.yaml", "when: member_state_count >= 1", "when: member_stat_count >= 2")
     error = _load_error(pack_copy)
-    assert error.rule_id == "two_countries"
-    assert error.field == "contry_count" and error.suggestion == "country_count"
-    assert "unknown symbol 'contry_count'" in str(error)
-    assert error.line == _line_of(pack_copy, "interreg.yaml", "contry_count")
+    assert error.rule_id == "member_state_beneficiary"
+    assert error.field == "member_stat_count" and error.suggestion == "member_state_count"
+    assert "unknown symbol 'member_stat_count'" in str(error)
+    assert error.line == _line_of(pack_copy, "interreg.yaml", "member_stat_count")
 
 
 def test_syntax_error_in_expression(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country_count >= ")
+    _break(pack_copy, "interreg.yaml", "when: member_state_count >= 1", "when: country_count >= ")
     error = _load_error(pack_copy)
-    assert error.rule_id == "two_countries" and "syntax error" in str(error)
+    assert error.rule_id == "member_state_beneficiary" and "syntax error" in str(error)
 
 
 def test_type_error_in_expression(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country < 3")
+    _break(pack_copy, "interreg.yaml", "when: member_state_count >= 1", "when: country < 3")
     error = _load_error(pack_copy)
-    assert error.rule_id == "two_countries" and "data type mismatch" in str(error)
+    assert error.rule_id == "member_state_beneficiary" and "data type mismatch" in str(error)
 
 
 def test_expression_must_be_a_condition(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "when: country_count >= 2", "when: country_count + 2")
+    _break(pack_copy, "interreg.yaml", "when: member_state_count >= 1", "when: country_count + 2")
     assert "not true/false" in str(_load_error(pack_copy))
 
 
 def test_template_with_unknown_fact(pack_copy: Path) -> None:
-    _break(pack_copy, "interreg.yaml", "({countries}); Interreg", "({countires}); Interreg")
+    _break(pack_copy, "interreg.yaml", "({countries}); at least", "({countires}); at least")
     error = _load_error(pack_copy)
-    assert error.rule_id == "two_countries" and "unknown fact 'countires'" in str(error)
+    assert error.rule_id == "member_state_beneficiary" and "unknown fact 'countires'" in str(error)
     assert error.suggestion == "countries"
 
 

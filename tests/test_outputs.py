@@ -50,7 +50,7 @@ def test_frame_one_row_per_fund(report: fundmatch.MatchReport) -> None:
 
 def test_match_many_frame_one_row_per_municipality_and_fund() -> None:
     pytest.importorskip("pandas", reason="pandas is the optional extra fundmatch[pandas]")
-    reports = fundmatch.load_rules().match_many([profile(), profile(name="Other", leader_lag=False)], idea())
+    reports = fundmatch.load_rules().match_many([profile(), profile(name="Other", leader_lag=False, degurba=1)], idea())
     df = reports.to_frame()
     assert len(df) == 2 * len(fundmatch.load_rules().funds)
     assert df.groupby("municipality").size().to_dict() == {"Other": 5, "Tarvisio": 5}
@@ -62,7 +62,7 @@ def test_summary_rows_and_frame_carry_every_fund() -> None:
     from fundmatch._frames import SUMMARY_COLUMNS
 
     summaries = fundmatch.load_rules().match_many(
-        [profile(), profile(name="Other", leader_lag=False)], idea(), detail="summary"
+        [profile(), profile(name="Other", leader_lag=False, degurba=1)], idea(), detail="summary"
     )
     rows = summaries[1].to_rows()
     assert [tuple(r) for r in rows] == [SUMMARY_COLUMNS] * len(summaries[1].ranking)

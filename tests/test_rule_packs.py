@@ -21,7 +21,15 @@ FOLDER = period_folder(DEFAULT_PERIOD)
 # Pack file → fund id, as period.yaml declares them.
 FUNDS = {stem: fund for fund, stem in dict(PeriodFile.model_validate(load_yaml(FOLDER / "period.yaml")).funds).items()}
 ACTS = ActsFile.model_validate(load_yaml(FOLDER / "acts.yaml")).acts
-PACKS = {stem: PackFile.model_validate(load_yaml(FOLDER / f"{stem}.yaml")) for stem in FUNDS}
+
+
+def _own(stem: str) -> PackFile:
+    """A pack with only its own rules: ``- common: <id>`` only places a rule of common.yaml (read below)."""
+    raw = load_yaml(FOLDER / f"{stem}.yaml")
+    return PackFile.model_validate({**raw, "rules": [r for r in raw["rules"] if list(r) != ["common"]]})
+
+
+PACKS = {stem: _own(stem) for stem in FUNDS}
 LABEL = re.compile(r"^\[(Q|S|R|U)\] \S")
 
 # Rule ids that examples, docs and the engine tests refer to.
@@ -119,12 +127,20 @@ def test_co_financing_tiers() -> None:
         return {r.id: (r.rate, r.rate_max) for r in PACKS[stem].co_financing.rates}
 
     for stem in ("esf_plus", "erdf"):
-        assert rates(stem) == {
+        # CPR Art. 112(3): the tiers that the 2014–2020 category decides come before the ranges they narrow.
+        assert {k: v for k, v in rates(stem).items() if k != "most_deprived_priority"} == {
             "outermost": (0.85, None),
             "less_developed": (0.85, None),
+            "transition_was_less_developed": (0.70, None),
+            "transition_otherwise": (0.60, None),
+            "more_developed_was_below": (0.50, None),
+            "more_developed_was_more_developed": (0.40, 0.50),
             "transition": (0.60, 0.70),
             "more_developed": (0.40, 0.50),
         }
+    # ESF+ Art. 10: a dedicated priority for the most deprived has 90 % in every category of region.
+    assert rates("esf_plus")["most_deprived_priority"] == (0.90, None)
+    assert "most_deprived_priority" not in rates("erdf")
     assert rates("interreg") == {"interreg_ceiling": (0.80, None)}
     assert rates("amif")["standard"] == (0.75, None) and rates("amif")["annex_iv_local_integration"] == (0.90, None)
     assert rates("eafrd")["leader"] == (0.80, None) and rates("eafrd")["other_regions"] == (0.43, None)
