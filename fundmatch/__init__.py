@@ -99,6 +99,8 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
     """
     if path is not None:
         return RulePack(path)
+    if not isinstance(period, str):
+        raise ProfileError(f"period must be a string like '{DEFAULT_PERIOD}', not {type(period).__name__}")
     return _shipped_pack(period)
 
 

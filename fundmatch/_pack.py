@@ -10,7 +10,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
-from fundmatch._batch import ProgressCallback, with_progress
+from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund
 from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError
@@ -69,6 +69,8 @@ class RulePack:
             return list(self._funds.values())
         if isinstance(funds, str):
             funds = [funds]
+        if not isinstance(funds, Iterable) or isinstance(funds, Mapping):
+            raise ProfileError(f"funds must be a list of fund ids (or one id), not {type(funds).__name__}")
         chosen = []
         for name in funds:
             key = str(name).upper()
@@ -209,7 +211,7 @@ class RulePack:
         idea, inferred = self.infer(idea)
         # Everything that depends only on the idea is turned into facts once for the whole batch.
         idea_facts = IdeaFacts(idea)
-        for profile in with_progress(profiles, progress):
+        for profile in with_progress(as_profiles(profiles), progress):
             municipality = _as_model(profile, Municipality, "profile")
             if detail == "summary":
                 yield self._summary(municipality, idea_facts, chosen)
