@@ -15,6 +15,7 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -108,7 +109,10 @@ def clean_stale(folder: Path) -> list[Path]:
         m = _TMP.match(entry.name)
         if m and not _alive(int(m.group("pid"))):
             with contextlib.suppress(OSError):
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
                 removed.append(Path(entry.path))
     return removed
 
@@ -123,6 +127,17 @@ def temporary_beside(target: Path) -> Path:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".fundmatch-tmp", dir=target.parent)
     os.close(fd)
     return Path(name)
+
+
+@contextlib.contextmanager
+def temporary_folder(target: Path) -> Iterator[Path]:
+    """A new folder beside ``target`` named like `temporary_beside`'s files, removed with its content after."""
+    clean_stale(target.parent)
+    path = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".fundmatch-tmp", dir=target.parent))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
 
 
 @contextlib.contextmanager

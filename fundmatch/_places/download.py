@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import http.client
 import os
-import tempfile
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 from typing import Any, BinaryIO
 
 from fundmatch._errors import PlacesError
-from fundmatch._places.cache import import_register
+from fundmatch._files import temporary_folder
+from fundmatch._places.cache import _folder, import_register
 from fundmatch._places.index import PlacesRegister
 from fundmatch._places.lau_files import EUROSTAT_LAU_FILES, _vintage_from_name
 
@@ -59,8 +58,15 @@ def download_register(
     if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
         raise PlacesError(f"{url[:200]}: only http and https addresses; for a local file use 'places import'")
     request = urllib.request.Request(url, headers={"User-Agent": "fundmatch (https://pypi.org/project/fundmatch)"})
-    with tempfile.TemporaryDirectory(prefix="fundmatch-") as tmp:
-        local = Path(tmp) / filename
+    folder = _folder(data_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PlacesError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+    # The download goes into the data folder under a name that carries our PID, not into the system's temp
+    # folder: a killed download leaves nothing there, and the next run removes what it left here.
+    with temporary_folder(folder / "download") as tmp:
+        local = tmp / filename
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response, local.open("wb") as out:
                 _copy(response, out, url, time.monotonic() + deadline, max_bytes)
