@@ -76,7 +76,8 @@ class RulePack:
             key = str(name).upper()
             key = self._aliases.get(key, key)
             if key not in self._funds:
-                raise ProfileError(f"unknown fund '{name}'; this pack has {', '.join(self._funds)}")
+                shown = str(name) if len(str(name)) <= 60 else str(name)[:60] + "…"
+                raise ProfileError(f"unknown fund '{shown}'; this pack has {', '.join(self._funds)}")
             chosen.append(self._funds[key])
         return chosen
 
