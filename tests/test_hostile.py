@@ -492,3 +492,19 @@ def test_a_dataframe_with_nan_screens_as_unknown() -> None:
     assert reports[1].municipality.degurba is None and reports[1].municipality.leader_lag is None
     df = reports.to_frame()
     assert df["eu_amount_eur"].dtype.kind == "f" and df["status"].cat.ordered
+
+
+def test_check_reports_every_problem_of_a_folder_in_one_run(
+    pack_copy: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    amif, erdf = pack_copy / "amif.yaml", pack_copy / "erdf.yaml"
+    amif.write_text(amif.read_text(encoding="utf-8").replace("    when: member_state\n", "    when: member_stat\n", 1))
+    erdf.write_text(erdf.read_text(encoding="utf-8").replace("kind: requirement", "kind: requirment", 1))
+    case = sorted((pack_copy / "tests").glob("*.yaml"))[0]
+    case.write_text(case.read_text(encoding="utf-8") + "x: [\n", encoding="utf-8")
+    assert main(["check", str(pack_copy)]) == 1
+    out = capsys.readouterr().out
+    assert "amif.yaml:" in out and "member_stat" in out
+    assert "erdf.yaml:" in out and "kind: Input should be" in out
+    assert f"{case.name}:" in out and "YAML error" in out
+    assert "3 problem(s)" in out
