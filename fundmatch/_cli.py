@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import re
 import sys
 import time
 from collections import deque
@@ -50,6 +51,9 @@ def _read(path: str) -> Any:
         except RecursionError:
             raise InputFileError(f"{path}: not valid JSON (nested too deeply)") from None
     return load_yaml(file)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _output(path: str, what: str = "output") -> Path:
@@ -92,7 +96,9 @@ def _cmd_match(args: argparse.Namespace) -> int:
     else:
         from fundmatch._text import render_text
 
-        sys.stdout.write(render_text(report, hits=not args.brief))
+        text = render_text(report, hits=not args.brief)
+        # Names and pack texts are data: an ESC sequence in them must not drive the officer's terminal.
+        sys.stdout.write(_CONTROL.sub("\ufffd", text))
     return 0
 
 

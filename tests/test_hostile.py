@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import http.server
+import json
 import os
 import resource
 import shutil
@@ -508,3 +509,21 @@ def test_check_reports_every_problem_of_a_folder_in_one_run(
     assert "erdf.yaml:" in out and "kind: Input should be" in out
     assert f"{case.name}:" in out and "YAML error" in out
     assert "3 problem(s)" in out
+
+
+@pytest.mark.parametrize("when", ["$now > $now", "$random(2) > 0", "$today == $today"])
+def test_rules_that_answer_differently_each_time_are_refused(when: str) -> None:
+    from fundmatch._expressions import ExpressionProblem, compile_condition
+
+    with pytest.raises(ExpressionProblem, match="same answer for the same facts"):
+        compile_condition(f"member_state and ({when})")
+
+
+def test_escape_sequences_in_a_profile_do_not_reach_the_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "p.json"
+    bad.write_text(json.dumps({"name": "X\x1b[2J\x9b31m", "country": "DE", "population": 100}), encoding="utf-8")
+    assert main(["match", str(bad), IDEA]) == 0
+    out = capsys.readouterr().out
+    assert "X\ufffd[2J\ufffd31m" in out and "\x1b" not in out and "\x9b" not in out
