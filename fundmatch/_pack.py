@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -207,7 +208,7 @@ class RulePack:
     ) -> Iterator[MatchReport | MatchSummary]:
         """Like `match_many`, but yields results one at a time, so nothing piles up in memory."""
         if detail not in ("full", "summary"):
-            raise ProfileError(f"detail must be 'full' or 'summary', not {detail!r}")
+            raise ProfileError(f"detail must be 'full' or 'summary', not {reprlib.repr(detail)}")
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
         # Everything that depends only on the idea is turned into facts once for the whole batch.

@@ -527,3 +527,14 @@ def test_escape_sequences_in_a_profile_do_not_reach_the_terminal(
     assert main(["match", str(bad), IDEA]) == 0
     out = capsys.readouterr().out
     assert "X\ufffd[2J\ufffd31m" in out and "\x1b" not in out and "\x9b" not in out
+
+
+def test_huge_user_values_are_cut_short_in_messages() -> None:
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError) as caught:
+        fundmatch.match(profile(country="Q" * 1_000_000), idea())
+    assert len(str(caught.value)) < 2_000
+    with pytest.raises(ProfileError) as unknown:
+        fundmatch.match(profile(), idea(), funds=["F" * 1_000_000])
+    assert len(str(unknown.value)) < 300

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import reprlib
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -182,11 +183,12 @@ def choose_place(text: str, register: PlacesRegister, country: str | None = None
     candidates = find_candidates(text, register, country)
     if not candidates:
         where = f" in {country}" if country else ""
-        raise InputError([Problem("place", f"no place like {text!r}{where} in the places register")])
+        raise InputError([Problem("place", f"no place like {reprlib.repr(text)}{where} in the places register")])
     best = [c for c in candidates if c.score == candidates[0].score]
     if len(best) > 1:
         raise InputError(
-            [Problem("place", f"{text!r} matches {len(best)} places equally well: choose one")], candidates=best
+            [Problem("place", f"{reprlib.repr(text)} matches {len(best)} places equally well: choose one")],
+            candidates=best,
         )
     return best[0]
 
