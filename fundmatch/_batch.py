@@ -35,13 +35,16 @@ ProgressCallback = Callable[[int, int | None], None]
 
 def _plain(total: int | None) -> ProgressCallback:
     last = [0.0]
+    start = time.monotonic()
 
     def report(done: int, _total: int | None) -> None:
         now = time.monotonic()
         if now - last[0] >= 0.5 or done == total:
             last[0] = now
             of = f"/{total:,}" if total else ""
-            sys.stderr.write(f"\rfundmatch: {done:,}{of} municipalities screened")
+            rate = done / max(now - start, 1e-9)
+            left = f", about {(total - done) / rate:,.0f} s left" if total and rate > 0 and done < total else ""
+            sys.stderr.write(f"\rfundmatch: {done:,}{of} municipalities screened, {rate:,.0f}/s{left}   ")
             if done == total:
                 sys.stderr.write("\n")
             sys.stderr.flush()

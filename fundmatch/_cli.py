@@ -365,6 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Outputs are renamed into place only once complete, so nothing half-written is left behind.
         print("fundmatch: interrupted; no output file was changed", file=sys.stderr)
         return 130
+    except MemoryError:
+        print(
+            "fundmatch: error: out of memory (is the input file far larger than a LAU list or a table?)",
+            file=sys.stderr,
+        )
+        return 2
     except OSError as exc:  # a full disk, a folder that vanished: one line, never a traceback
         where = f"{exc.filename}: " if exc.filename else ""
         print(f"fundmatch: error: {where}{exc.strerror or exc}", file=sys.stderr)
