@@ -291,15 +291,23 @@ class TextLines:
         if self._text is not None:
             yield from self._text
             return
-        first = True
+        # The bytes sniffed for a BOM may already hold a line break (a header "a\nb"): lines are split again.
+        pending = self._pending
         for raw in self._handle:
-            if first:
-                raw = self._pending + raw
-                first = False
             self.bytes_read += len(raw)
+            if pending:
+                raw, pending = pending + raw, b""
+                *lines, raw = raw.split(b"\n")
+                for line in lines:
+                    yield self._decode(line + b"\n")
+                if not raw:
+                    continue
             yield self._decode(raw)
-        if first and self._pending:
-            yield self._decode(self._pending)
+        if pending:
+            *lines, last = pending.split(b"\n")
+            yield from (self._decode(line + b"\n") for line in lines)
+            if last:
+                yield self._decode(last)
 
     def _decode(self, raw: bytes) -> str:
         if self.encoding == "utf-8":

@@ -104,3 +104,16 @@ def test_match_many_agrees_with_match_one_by_one(batch: list[dict[str, Any]], id
         except _CLEAN:
             return
         raise AssertionError("a batch with a bad profile was screened without an error")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(st.characters(codec="utf-8", exclude_characters="\r"), max_size=60), bom=st.booleans())
+def test_table_lines_give_back_the_text_line_by_line(text: str, bom: bool) -> None:
+    import io
+
+    from fundmatch._batch import TextLines
+
+    data = (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8")
+    lines = list(TextLines(io.BytesIO(data)))
+    assert "".join(lines) == text
+    assert all(line.endswith("\n") for line in lines[:-1]) and all("\n" not in line[:-1] for line in lines)
