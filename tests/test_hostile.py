@@ -538,3 +538,10 @@ def test_huge_user_values_are_cut_short_in_messages() -> None:
     with pytest.raises(ProfileError) as unknown:
         fundmatch.match(profile(), idea(), funds=["F" * 1_000_000])
     assert len(str(unknown.value)) < 300
+
+
+def test_places_find_with_a_huge_name_is_fast_and_short(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import_register(LAU, data_dir=tmp_path)
+    assert main(["places", "find", "an der " * 7000, "--data-dir", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("no place like 'an der an der") and len(out) < 200
