@@ -12,10 +12,12 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import re
 import shutil
+import socket
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,7 +28,12 @@ from typing import IO, Any
 MAX_DATA_FILE = 8 * 1024 * 1024
 
 # sqlite adds -journal (or -wal, -shm) to a database being written.
-_TMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[A-Za-z0-9_]+\.fundmatch-tmp(?:-journal|-wal|-shm)?$")
+_TMP = re.compile(
+    r"^\.(?P<name>.+)\.(?P<pid>\d+)-(?P<host>[0-9a-f]{8})\.[A-Za-z0-9_]+\.fundmatch-tmp(?:-journal|-wal|-shm)?$"
+)
+# A PID means something only on its own machine: a folder shared over the network may hold another host's
+# temporary files, which are never removed from here.
+_HOST = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
 
 
 class FileProblem(Exception):
@@ -107,7 +114,7 @@ def clean_stale(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _TMP.match(entry.name)
-        if m and not _alive(int(m.group("pid"))):
+        if m and m.group("host") == _HOST and not _alive(int(m.group("pid"))):
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path)
@@ -124,7 +131,9 @@ def temporary_beside(target: Path) -> Path:
             # Renaming over /dev/full or a FIFO would replace the device node itself.
             raise FileProblem("exists and is not a regular file")
     clean_stale(target.parent)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".fundmatch-tmp", dir=target.parent)
+    fd, name = tempfile.mkstemp(
+        prefix=f".{target.name}.{os.getpid()}-{_HOST}.", suffix=".fundmatch-tmp", dir=target.parent
+    )
     os.close(fd)
     return Path(name)
 
@@ -133,7 +142,9 @@ def temporary_beside(target: Path) -> Path:
 def temporary_folder(target: Path) -> Iterator[Path]:
     """A new folder beside ``target`` named like `temporary_beside`'s files, removed with its content after."""
     clean_stale(target.parent)
-    path = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".fundmatch-tmp", dir=target.parent))
+    path = Path(
+        tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-{_HOST}.", suffix=".fundmatch-tmp", dir=target.parent)
+    )
     try:
         yield path
     finally:

@@ -209,3 +209,18 @@ def test_a_killed_download_keeps_the_cache_and_leaves_no_litter(tmp_path: Path, 
         assert code == -signal.SIGKILL
     assert _finish(_fundmatch("places", "import", str(LAU), "--data-dir", str(dd)))[0] == 0
     assert _litter(dd) == []
+
+
+def test_only_a_dead_local_writer_s_temporary_files_are_removed(tmp_path: Path) -> None:
+    from fundmatch._files import _HOST, clean_stale, temporary_beside
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    pid = int(dead.stdout)  # a process of ours that has ended
+    mine = temporary_beside(tmp_path / "out.csv")  # this process: alive
+    stale = tmp_path / f".out.csv.{pid}-{_HOST}.abc.fundmatch-tmp"
+    elsewhere = tmp_path / f".out.csv.{pid}-{'0' * 8 if _HOST != '0' * 8 else '1' * 8}.abc.fundmatch-tmp"
+    journal = tmp_path / f".places.sqlite.{pid}-{_HOST}.x_1.fundmatch-tmp-journal"
+    for path in (stale, elsewhere, journal):
+        path.write_text("x", encoding="utf-8")
+    assert sorted(clean_stale(tmp_path)) == sorted([stale, journal])
+    assert mine.exists() and elsewhere.exists()
