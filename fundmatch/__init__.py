@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -107,6 +108,8 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
     """
     if path is not None:
         return RulePack(path)
+    if not isinstance(period, str):
+        raise ProfileError(f"period must be a string like '{DEFAULT_PERIOD}', not {type(period).__name__}")
     return _shipped_pack(period)
 
 
@@ -143,11 +146,13 @@ def _profile_from_place_text(
     given = overrides.model_dump(exclude_unset=True) if isinstance(overrides, Municipality) else dict(overrides or {})
     candidates = resolve_place(text)
     if not candidates:
-        raise ProfileError(f"no place matches {text!r} in the places register")
+        raise ProfileError(f"no place matches {reprlib.repr(text)} in the places register")
     best = [c for c in candidates if c.score == candidates[0].score]
     if len(best) > 1:
         listed = "; ".join(c.label for c in best[:8])
-        raise ProfileError(f"{text!r} matches several places equally well: {listed}. Add the country or choose one.")
+        raise ProfileError(
+            f"{reprlib.repr(text)} matches several places equally well: {listed}. Add the country or choose one."
+        )
     # The profile is derived from the tables of the period being matched, not always the default one.
     return pack.profile_from_place(best[0], **given)
 

@@ -47,6 +47,7 @@ def check_folder(folder: str | Path) -> CheckResult:
         pack = RulePack(folder)
     except FundmatchError as exc:
         result.problems.append(str(exc))
+        result.problems.extend(_other_problems(Path(folder), str(exc)))
         return result
     for fund in compiled_funds(pack).values():
         for rule in fund.rules:
@@ -77,3 +78,71 @@ def check_folder(folder: str | Path) -> CheckResult:
             else:
                 result.cases_passed += 1
     return result
+
+
+def _other_problems(folder: Path, first: str) -> list[str]:
+    """After the loader stopped at ``first``: every file checked on its own, so one run lists every problem.
+
+    Each YAML file is parsed, each fund pack compiled alone against period.yaml and acts.yaml (when those
+    load), each test-case file read; a problem the loader reported already is not repeated.
+    """
+    from fundmatch._loader import _common_rules, _compile_pack, _declared_fund, _validate
+    from fundmatch._schema import ActsFile, PeriodFile
+    from fundmatch._yaml import load_yaml
+
+    found: list[str] = []
+
+    def note(exc: FundmatchError) -> None:
+        text = str(exc)
+        if text != first and text not in found:
+            found.append(text)
+
+    if not folder.is_dir():
+        return found
+    layout = PeriodLayout(folder)
+    period = acts = None
+    try:
+        period, _ = _validate(PeriodFile, layout.period_file)
+    except FundmatchError as exc:
+        note(exc)
+    try:
+        acts, _ = _validate(ActsFile, layout.acts)
+    except FundmatchError as exc:
+        note(exc)
+    packs: list[Path] = []
+    if period is not None:
+        names = period.funds.values() if isinstance(period.funds, dict) else period.funds
+        for name in names:
+            try:
+                path = layout.pack(name)
+            except FundmatchError as exc:
+                note(exc)
+                continue
+            if path.is_file():
+                packs.append(path)
+    shared: dict[str, list[object]] = {}
+    if period is not None and acts is not None:
+        try:
+            shared, _ = _common_rules(layout, period.period, acts.acts, [_declared_fund(p) for p in packs])  # type: ignore[assignment]
+        except FundmatchError as exc:
+            note(exc)
+    for path in packs:
+        try:
+            if period is not None and acts is not None:
+                _compile_pack(path, period.period, acts.acts, shared.get(_declared_fund(path)))  # type: ignore[arg-type]
+            else:
+                load_yaml(path)
+        except FundmatchError as exc:
+            note(exc)
+    try:
+        others = [layout.vocabulary, *layout.case_files()]
+    except FundmatchError as exc:
+        note(exc)
+        others = []
+    for path in others:
+        if path.is_file():
+            try:
+                load_yaml(path)
+            except FundmatchError as exc:
+                note(exc)
+    return found

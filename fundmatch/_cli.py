@@ -1,21 +1,29 @@
 """The ``fundmatch`` command: screen an idea, audit the rule packs.
 
-Bad input files end with exit code 2 and one line naming the file and the problem, never a traceback.
+Bad input files end with exit code 2 and one line naming the file and the problem, never a traceback; Ctrl-C
+ends with exit code 130 and one line. Every output file is written to a temporary name and renamed once
+complete, so a failed or interrupted run leaves the previous one whole. ``screen`` exits 1 when some rows
+could not be screened (the good ones are, and the bad ones go to an errors file).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
+import re
 import sys
+import time
+from collections import deque
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._batch import one_line, read_municipalities
+from fundmatch._batch import ERROR_COLUMNS, BadRow, TextLines, one_line, output_columns, read_table, with_extra
 from fundmatch._errors import FundmatchError, InputFileError
+from fundmatch._files import MAX_DATA_FILE, FileProblem, atomic_text, check_output, decode_utf8, read_bytes
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
@@ -29,14 +37,32 @@ _M = TypeVar("_M", bound=BaseModel)
 
 def _read(path: str) -> Any:
     file = Path(path)
-    if not file.is_file():
+    if not file.exists():
         raise InputFileError(f"{path}: no such file")
     if file.suffix.lower() == ".json":
         try:
-            return json.loads(file.read_text(encoding="utf-8"))
-        except (ValueError, OSError) as exc:
-            raise InputFileError(f"{path}: not valid JSON ({exc})") from None
+            text = decode_utf8(read_bytes(file, MAX_DATA_FILE))
+        except FileProblem as exc:
+            raise InputFileError(f"{path}: {exc}") from None
+        try:
+            return json.loads(text)
+        except ValueError as exc:
+            raise InputFileError(f"{path}: not valid JSON ({str(exc)[:200]})") from None
+        except RecursionError:
+            raise InputFileError(f"{path}: not valid JSON (nested too deeply)") from None
     return load_yaml(file)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _output(path: str, what: str = "output") -> Path:
+    """The output file, checked before any work: a missing folder or a directory fails now, in one line."""
+    target = Path(path)
+    problem = check_output(target)
+    if problem is not None:
+        raise InputFileError(f"{path}: cannot write the {what} here ({problem})")
+    return target
 
 
 def _read_model(path: str, model: type[_M]) -> _M:
@@ -59,16 +85,20 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
     profile = _read_model(args.profile, Municipality)
     idea = _read_model(args.idea, ProjectIdea)
+    html = _output(args.html, "HTML report") if args.html else None
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     report = _pack(args).match(profile, idea, funds=funds)
-    if args.html:
-        Path(args.html).write_text(report._repr_html_(), encoding="utf-8")
+    if html is not None:
+        with atomic_text(html) as out:
+            out.write(report._repr_html_())
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
         from fundmatch._text import render_text
 
-        sys.stdout.write(render_text(report, hits=not args.brief))
+        text = render_text(report, hits=not args.brief)
+        # Names and pack texts are data: an ESC sequence in them must not drive the officer's terminal.
+        sys.stdout.write(_CONTROL.sub("\ufffd", text))
     return 0
 
 
@@ -90,25 +120,126 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_screen(args: argparse.Namespace) -> int:
-    import csv
-
     from fundmatch._inputs import ProjectIdea
 
-    profiles = read_municipalities(args.municipalities)
     idea = _read_model(args.idea, ProjectIdea)
+    source = Path(args.municipalities)
+    if not source.is_file():
+        raise InputFileError(f"{args.municipalities}: no such file")
+    output = _output(args.output) if args.output else None
+    if output is not None and output.exists() and output.samefile(source):
+        raise InputFileError(f"{args.output}: is the municipalities file itself; choose another output")
+    errors_path = Path(args.errors) if args.errors else (output.with_suffix(".errors.csv") if output else None)
+    if errors_path is not None:
+        _output(str(errors_path), "errors file")
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    results = _pack(args).iter_match(profiles, idea, funds, detail="summary", progress=progress)
-    out = open(args.output, "w", encoding="utf-8", newline="") if args.output else sys.stdout  # noqa: SIM115
+    pack = _pack(args)
+    pack._select(funds)  # an unknown fund fails now, before the table is read
+    show = sys.stderr.isatty() if args.progress is None else args.progress
     try:
-        writer = csv.DictWriter(out, fieldnames=SUMMARY_COLUMNS)
-        writer.writeheader()
-        for result in results:
-            writer.writerows(result.to_rows())
-    finally:
-        if out is not sys.stdout:
-            out.close()
+        handle = source.open("rb")
+    except OSError as exc:
+        raise InputFileError(f"{args.municipalities}: cannot read ({exc.strerror})") from None
+    with handle:
+        lines = TextLines(handle)
+        table = read_table(lines, args.municipalities)
+        bad: list[BadRow] = []
+        extras = table.extra_columns
+        progress = _ScreenProgress(lines, source.stat().st_size) if show else None
+        fieldnames = output_columns(SUMMARY_COLUMNS, extras)
+        screened = [0]
+
+        def profiles() -> Any:
+            for row in table.rows:
+                if isinstance(row, list):
+                    bad.extend(row)
+                    continue
+                screened[0] += 1
+                current.append(row.extra)
+                yield row.profile
+                if progress is not None:
+                    progress.update(screened[0])
+
+        current: deque[dict[str, str]] = deque()
+
+        def write(out: Any) -> None:
+            writer = csv.DictWriter(out, fieldnames=fieldnames)
+            writer.writeheader()
+            for result in pack.iter_match(profiles(), idea, funds, detail="summary"):
+                writer.writerows(with_extra(result.to_rows(), current.popleft(), SUMMARY_COLUMNS))
+
+        if output is None:
+            write(sys.stdout)
+        else:
+            with atomic_text(output, newline="") as out:
+                write(out)
+        if progress is not None:
+            progress.close(screened[0])
+    if screened[0] == 0 and not bad:
+        raise InputFileError(f"{args.municipalities}: no municipalities in the table (only a header?)")
+    if lines.encoding != "utf-8":
+        print(f"fundmatch: note: {args.municipalities} was read as {lines.encoding}", file=sys.stderr)
+    if errors_path is not None:
+        if bad:
+            with atomic_text(errors_path, newline="") as out:
+                writer = csv.DictWriter(out, fieldnames=ERROR_COLUMNS)
+                writer.writeheader()
+                writer.writerows(b.as_dict() for b in bad)
+        else:
+            errors_path.unlink(missing_ok=True)  # an errors file of an earlier run would mislead
+    if bad:
+        rows = len({b.line for b in bad})
+        where = f"; see {errors_path}" if errors_path is not None else ""
+        print(f"fundmatch: {rows:,} row(s) could not be screened, {screened[0]:,} were{where}", file=sys.stderr)
+        if errors_path is None:
+            for b in bad[:20]:
+                column = f" {b.column}:" if b.column else ""
+                print(f"{args.municipalities}:{b.line}:{column} {b.problem}", file=sys.stderr)
+            if len(bad) > 20:
+                print(f"… and {len(bad) - 20:,} more (use --errors FILE for all)", file=sys.stderr)
+        return 1
     return 0
+
+
+class _ScreenProgress:
+    """Progress while the table is still being read: rows done, rate, and time left from the bytes read."""
+
+    def __init__(self, lines: TextLines, size: int) -> None:
+        self._lines, self._size = lines, max(size, 1)
+        self._start = time.monotonic()
+        self._last = 0.0
+        self._bar: Any = None
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            return
+        self._bar = tqdm(total=self._size, unit="B", unit_scale=True, desc="fundmatch screen")
+
+    def update(self, done: int) -> None:
+        now = time.monotonic()
+        if now - self._last < 0.5:
+            return
+        self._last = now
+        if self._bar is not None:
+            self._bar.update(min(self._lines.bytes_read, self._size) - self._bar.n)
+            self._bar.set_postfix(municipalities=done, refresh=False)
+            return
+        elapsed = max(now - self._start, 1e-9)
+        fraction = min(self._lines.bytes_read / self._size, 1.0)
+        left = elapsed * (1 - fraction) / fraction if fraction > 0 else 0.0
+        sys.stderr.write(
+            f"\rfundmatch: {done:,} municipalities screened, {done / elapsed:,.0f}/s,"
+            f" {fraction:.0%} of the file, about {left:,.0f} s left   "
+        )
+        sys.stderr.flush()
+
+    def close(self, done: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._size - self._bar.n)
+            self._bar.close()
+            return
+        elapsed = max(time.monotonic() - self._start, 1e-9)
+        sys.stderr.write(f"\rfundmatch: {done:,} municipalities screened in {elapsed:,.1f} s{' ' * 30}\n")
 
 
 _SCHEMAS = {"municipality": "Municipality", "idea": "ProjectIdea", "partner": "Partner", "report": "MatchReport"}
@@ -177,12 +308,20 @@ def _parser() -> argparse.ArgumentParser:
         help="screen many municipalities (a CSV) for one idea; one CSV row per municipality and fund",
         description=(
             "Screen every municipality of a CSV (columns: the Municipality fields, e.g. name,country,nuts,population,"
-            "degurba,leader_lag; empty cells are unknown) for one idea, and write one row per municipality and fund."
+            "degurba,leader_lag, in any case; empty cells are unknown; other columns are copied to the output) for "
+            "one idea, and write one row per municipality and fund. Excel's CSV of any locale is read (';' or ',', "
+            "UTF-8, UTF-16 or cp1252). Rows that cannot be read go to an errors file with their line and reason, "
+            "and the exit code is then 1."
         ),
     )
     b.add_argument("municipalities", metavar="MUNICIPALITIES.csv")
     b.add_argument("idea", metavar="IDEA", help="project idea, YAML or JSON")
     b.add_argument("--output", "-o", metavar="FILE", help="write the CSV to FILE instead of standard output")
+    b.add_argument(
+        "--errors",
+        metavar="FILE",
+        help="write the rows that could not be screened to FILE (default: OUTPUT with .errors.csv; else stderr)",
+    )
     b.add_argument("--funds", metavar="LIST", help="only these funds, comma-separated")
     b.add_argument(
         "--progress",
@@ -222,3 +361,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:
+        # Outputs are renamed into place only once complete, so nothing half-written is left behind.
+        print("fundmatch: interrupted; no output file was changed", file=sys.stderr)
+        return 130
+    except MemoryError:
+        print(
+            "fundmatch: error: out of memory (is the input file far larger than a LAU list or a table?)",
+            file=sys.stderr,
+        )
+        return 2
+    except OSError as exc:  # a full disk, a folder that vanished: one line, never a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"fundmatch: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2

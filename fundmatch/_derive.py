@@ -149,6 +149,9 @@ def planned_end(idea: ProjectIdea) -> _dt.date | None:
 def _add_months(day: _dt.date, months: int) -> _dt.date:
     month0 = day.month - 1 + months
     year, month = day.year + month0 // 12, month0 % 12 + 1
+    if not _dt.MINYEAR <= year <= _dt.MAXYEAR:
+        # Past what a date can hold: the project ends after (or before) every date a rule can name.
+        return _dt.date.max if months > 0 else _dt.date.min
     # Clamp to the month's last day (31 January + 1 month is 28/29 February).
     for last in (day.day, 30, 29, 28):
         try:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import reprlib
 import string
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
@@ -182,9 +183,93 @@ class Condition:
         try:
             return bool(self.rule.matches(facts))
         except rule_engine.EngineError as exc:
-            raise ExpressionProblem(f"expression {self.text!r} failed: {getattr(exc, 'message', exc)}") from None
+            raise ExpressionProblem(
+                f"expression {reprlib.repr(self.text)} failed: {getattr(exc, 'message', exc)}"
+            ) from None
         except (ArithmeticError, TypeError, ValueError) as exc:
-            raise ExpressionProblem(f"expression {self.text!r} failed: {exc}") from None
+            raise ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}") from None
+
+
+_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
+#: A bounded repeat above this many counts as unbounded: ``.{0,5000}`` twice backtracks like ``.*`` twice.
+_LONG_REPEAT = 64
+
+
+def _regex_problem(pattern: str) -> str | None:
+    """Why a regular expression could backtrack catastrophically, or None when it cannot.
+
+    Python's ``re`` backtracks, and a rule is evaluated with no time limit, so a pack may only use patterns
+    whose matching time stays near linear: no quantifier or alternation inside a repeated group
+    (``(a+)+``, ``(.*a){12}``), at most one unbounded quantifier, no back-references.
+    """
+    import importlib
+
+    # The standard library's own parser (private, untyped): the exact structure re will run.
+    sre: Any = importlib.import_module("re._parser")
+
+    try:
+        parsed = sre.parse(pattern)
+    except Exception:  # re.error and friends; rule-engine reports an invalid pattern itself
+        return None
+    unbounded = 0
+
+    def walk(items: Any, inside_repeat: bool) -> str | None:
+        nonlocal unbounded
+        for op, av in items:
+            name = str(op)
+            if name.startswith("GROUPREF"):
+                return "a back-reference"
+            if name in _REPEATS:
+                _low, high, sub = av
+                if inside_repeat:
+                    return "a quantifier inside a repeated group"
+                if high > _LONG_REPEAT:
+                    unbounded += 1
+                    if unbounded > 1:
+                        return "more than one unbounded quantifier"
+                problem = walk(sub, high > 1)
+                if problem:
+                    return problem
+            elif name == "BRANCH":
+                if inside_repeat:
+                    return "an alternation inside a repeated group"
+                for sub in av[1]:
+                    if problem := walk(sub, inside_repeat):
+                        return problem
+            elif name == "SUBPATTERN":
+                if problem := walk(av[-1], inside_repeat):
+                    return problem
+            elif name in ("ASSERT", "ASSERT_NOT") and (problem := walk(av[1], inside_repeat)):
+                return problem
+        return None
+
+    return walk(parsed, False)
+
+
+#: Built-ins whose answer changes from call to call: a rule's answer is remembered for the facts it reads, so
+#: it must depend on nothing else (40 calls with $random gave one outcome).
+_UNSTABLE = ("now", "today", "random")
+
+
+def _check_regexes(expression: Any) -> None:
+    for node in _nodes(expression, set()):
+        if isinstance(node, _ast.SymbolExpression) and node.scope == "built-in" and node.name in _UNSTABLE:
+            raise ExpressionProblem(
+                f"${node.name} is not allowed: a rule must give the same answer for the same facts",
+                field=f"${node.name}",
+            )
+        if not isinstance(node, _ast.FuzzyComparisonExpression):
+            continue
+        if not isinstance(node.right, _ast.StringExpression):
+            raise ExpressionProblem(
+                "a regular expression (=~, !~) must be a literal string: a pattern taken from the input"
+                " could backtrack for hours"
+            )
+        problem = _regex_problem(node.right.value)
+        if problem:
+            raise ExpressionProblem(
+                f"regular expression {reprlib.repr(node.right.value)} could backtrack catastrophically ({problem})"
+            )
 
 
 def compile_condition(text: str) -> Condition:
@@ -197,15 +282,16 @@ def compile_condition(text: str) -> Condition:
         ) from None
     except rule_engine.RuleSyntaxError as exc:
         where = f" at character {exc.token.lexpos + 1}" if exc.token is not None else " at the end"
-        raise ExpressionProblem(f"syntax error in expression{where}: {text!r}") from None
+        raise ExpressionProblem(f"syntax error in expression{where}: {reprlib.repr(text)}") from None
     except rule_engine.EngineError as exc:
-        raise ExpressionProblem(f"invalid expression {text!r}: {getattr(exc, 'message', exc)}") from None
+        raise ExpressionProblem(f"invalid expression {reprlib.repr(text)}: {getattr(exc, 'message', exc)}") from None
     except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
-        raise ExpressionProblem(f"invalid expression {text!r}: {exc}") from None
+        raise ExpressionProblem(f"invalid expression {reprlib.repr(text)}: {exc}") from None
+    _check_regexes(rule.statement.expression)
     reads, thresholds = _analyse(rule.statement.expression)
     if rule.statement.expression.result_type not in (rule_engine.DataType.BOOLEAN, rule_engine.DataType.UNDEFINED):
         raise ExpressionProblem(
-            f"expression {text!r} gives a {rule.statement.expression.result_type.name}, not true/false"
+            f"expression {reprlib.repr(text)} gives a {rule.statement.expression.result_type.name}, not true/false"
         )
     return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds))
 
@@ -219,12 +305,14 @@ def check_template(text: str) -> tuple[str, ...]:
     try:
         parts = list(_FORMATTER.parse(text))
     except ValueError as exc:
-        raise ExpressionProblem(f"malformed text template {text!r}: {exc}") from None
+        raise ExpressionProblem(f"malformed text template {reprlib.repr(text)}: {exc}") from None
     for _literal, field, spec, conversion in parts:
         if field is None:
             continue
         if spec or conversion or not field.isidentifier():
-            raise ExpressionProblem(f"placeholder in text {text!r} must be a plain fact name like {{population}}")
+            raise ExpressionProblem(
+                f"placeholder in text {reprlib.repr(text)} must be a plain fact name like {{population}}"
+            )
         if field not in FACTS:
             raise ExpressionProblem(
                 f"unknown fact '{field}' in text", field=field, suggestion=did_you_mean(field, FACTS)

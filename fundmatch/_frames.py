@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from fundmatch._ids import Status
+
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
@@ -60,6 +62,21 @@ def _pandas() -> Any:
     return pandas
 
 
+#: Columns that hold money or a rate: float in a frame even when every value is unknown (NaN), never object.
+_NUMERIC = ("population", "score", "rate", "rate_max", "eu_amount_eur", "eu_amount_max_eur")
+
+
+def _typed(pandas: Any, df: Any) -> Any:
+    """Numeric money and rate columns, and ``status`` as an ordered category (eligible < unknown < ineligible
+    in ranking order), so that ``df.sort_values("status")`` and ``df[df.status <= "unknown"]`` work."""
+    for column in _NUMERIC:
+        if column in df.columns:
+            df[column] = pandas.to_numeric(df[column], errors="coerce").astype("float64")
+    if "status" in df.columns:
+        df["status"] = pandas.Categorical(df["status"], categories=[s.value for s in Status], ordered=True)
+    return df
+
+
 def report_rows(report: MatchReport) -> list[dict[str, Any]]:
     """One plain row per fund of a report, in ranking order."""
     m = report.municipality
@@ -95,7 +112,7 @@ def frame(reports: Iterable[MatchReport]) -> pd.DataFrame:
     """A DataFrame with one row per report × fund."""
     pandas = _pandas()
     rows = [row for report in reports for row in report_rows(report)]
-    return pandas.DataFrame(rows, columns=list(COLUMNS))
+    return _typed(pandas, pandas.DataFrame(rows, columns=list(COLUMNS)))
 
 
 def summary_rows(summary: MatchSummary) -> list[dict[str, Any]]:
@@ -124,4 +141,4 @@ def summary_frame(summaries: Iterable[MatchSummary]) -> pd.DataFrame:
     """A DataFrame with one row per summary × fund."""
     pandas = _pandas()
     rows = [row for summary in summaries for row in summary_rows(summary)]
-    return pandas.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    return _typed(pandas, pandas.DataFrame(rows, columns=list(SUMMARY_COLUMNS)))

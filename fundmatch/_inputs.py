@@ -21,7 +21,7 @@ def _country(value: Any) -> Any:
     # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB.
     code = to_iso(value)
     if code not in ISO_COUNTRIES:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
+        raise ValueError(f"'{str(value)[:40]}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
     return code
 
 

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from fundmatch._countries import NUTS_CODE
 from fundmatch._errors import RulePackError, did_you_mean
+from fundmatch._files import FileProblem, open_table
 from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 
 _COLUMNS = ("programme_code", "programme_name", "strand", "nuts3_code", "nuts_version", "source")
@@ -58,7 +59,7 @@ class InterregAreas:
         seen: dict[tuple[str, str], int] = {}
         strands: dict[str, str] = {}
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
+            with open_table(path) as handle:
                 reader = csv.DictReader(handle)
                 header = reader.fieldnames or []
                 missing = [c for c in _COLUMNS if c not in header]
@@ -110,7 +111,7 @@ class InterregAreas:
                     rows.setdefault(region, []).append(
                         Programme(code, name, strand, source, region, row["nuts_version"].strip())
                     )
-        except OSError as exc:
+        except (OSError, FileProblem, csv.Error) as exc:
             raise RulePackError(f"cannot read the Interreg areas table: {exc}", path=path) from None
         except UnicodeDecodeError as exc:
             raise RulePackError(f"not UTF-8 text ({exc.reason})", path=path) from None

@@ -393,7 +393,10 @@ def load_folder(folder: Path) -> Period:
     )
     packs: list[tuple[str | None, Path]] = []
     for known, name in entries:
-        path = layout.pack(name)
+        try:
+            path = layout.pack(name)
+        except RulePackError as exc:
+            raise RulePackError(f"funds: {exc.problem}", path=layout.period_file, line=funds_line) from None
         if not path.is_file():
             raise RulePackError(
                 f"period.yaml lists pack '{name}' but {path.name} does not exist",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import reprlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
-from fundmatch._batch import ProgressCallback, with_progress
+from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
@@ -80,12 +81,15 @@ class RulePack:
             return list(self._funds.values())
         if isinstance(funds, str):
             funds = [funds]
+        if not isinstance(funds, Iterable) or isinstance(funds, Mapping):
+            raise ProfileError(f"funds must be a list of fund ids (or one id), not {type(funds).__name__}")
         chosen = []
         for name in funds:
             key = str(name).upper()
             key = self._aliases.get(key, key)
             if key not in self._funds:
-                raise ProfileError(f"unknown fund '{name}'; this pack has {', '.join(self._funds)}")
+                shown = str(name) if len(str(name)) <= 60 else str(name)[:60] + "…"
+                raise ProfileError(f"unknown fund '{shown}'; this pack has {', '.join(self._funds)}")
             chosen.append(self._funds[key])
         return chosen
 
@@ -215,12 +219,12 @@ class RulePack:
     ) -> Iterator[MatchReport | MatchSummary]:
         """Like `match_many`, but yields results one at a time, so nothing piles up in memory."""
         if detail not in ("full", "summary"):
-            raise ProfileError(f"detail must be 'full' or 'summary', not {detail!r}")
+            raise ProfileError(f"detail must be 'full' or 'summary', not {reprlib.repr(detail)}")
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
         # Everything that depends only on the idea is turned into facts once for the whole batch.
         idea_facts = IdeaFacts(idea)
-        for profile in with_progress(profiles, progress):
+        for profile in with_progress(as_profiles(profiles), progress):
             municipality = _as_model(profile, Municipality, "profile")
             if detail == "summary":
                 yield self._summary(municipality, idea_facts, chosen)

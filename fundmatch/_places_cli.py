@@ -53,7 +53,8 @@ def _cmd_find(args: argparse.Namespace) -> int:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
         return 0 if places else 1
     if not places:
-        sys.stdout.write(f"no place like '{args.name}' in Eurostat LAU {register.vintage}\n")
+        shown = args.name if len(args.name) <= 80 else args.name[:80] + "…"
+        sys.stdout.write(f"no place like '{shown}' in Eurostat LAU {register.vintage}\n")
         return 1
     if len(places) > 1:
         sys.stdout.write(f"{len(places)} candidates; pick one by its LAU code:\n")

@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from fundmatch._errors import RulePackError
+from fundmatch._files import FileProblem, open_table
 from fundmatch._ids import RegionCategory
 from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 
@@ -74,7 +75,7 @@ class RegionTable:
         path = Path(path)
         regions: dict[str, Region] = {}
         try:
-            with path.open(encoding="utf-8", newline="") as handle:
+            with open_table(path) as handle:
                 reader = csv.DictReader(handle)
                 missing = [c for c in _COLUMNS if c not in (reader.fieldnames or [])]
                 if missing:
@@ -115,7 +116,7 @@ class RegionTable:
                         inferred_2014_2020=old is not None
                         and "(inferred)" in row["source"].partition(" | 2014-2020 ")[2],
                     )
-        except OSError as exc:
+        except (OSError, FileProblem, csv.Error) as exc:
             raise RulePackError(f"cannot read region table: {exc}", path=path) from None
         return cls(regions, path, act=act, nuts_version=nuts_version)
 

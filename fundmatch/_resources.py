@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from fundmatch._errors import RulePackError
+from fundmatch._files import FileProblem, confined
 
 #: The programming period used when none is given (the only place the code names a period).
 DEFAULT_PERIOD = "2021-2027"
@@ -29,33 +30,40 @@ class PeriodLayout:
 
     folder: Path
 
+    def _file(self, name: str) -> Path:
+        # A folder is confined to itself: no '..', no absolute name, no symlink leading out of it.
+        try:
+            return confined(self.folder, name)
+        except FileProblem as exc:
+            raise RulePackError(str(exc), path=self.folder / name) from None
+
     @property
     def period_file(self) -> Path:
-        return self.folder / "period.yaml"
+        return self._file("period.yaml")
 
     @property
     def acts(self) -> Path:
-        return self.folder / "acts.yaml"
+        return self._file("acts.yaml")
 
     @property
     def common(self) -> Path:
-        return self.folder / "common.yaml"
+        return self._file("common.yaml")
 
     def pack(self, stem: str) -> Path:
         """The pack file of one fund, by the name ``period.yaml`` gives it (without ``.yaml``)."""
-        return self.folder / f"{stem}.yaml"
+        return self._file(f"{stem}.yaml")
 
     @property
     def regions(self) -> Path:
-        return self.folder / "region_categories.csv"
+        return self._file("region_categories.csv")
 
     @property
     def areas(self) -> Path:
-        return self.folder / "interreg_areas.csv"
+        return self._file("interreg_areas.csv")
 
     @property
     def vocabulary(self) -> Path:
-        return self.folder / "vocabulary.yaml"
+        return self._file("vocabulary.yaml")
 
     @property
     def tests(self) -> Path:
@@ -63,7 +71,7 @@ class PeriodLayout:
 
     def case_files(self) -> list[Path]:
         """The YAML test-case files, sorted."""
-        return sorted(self.tests.glob("*.yaml"))
+        return sorted(self._file(f"tests/{p.name}") for p in self.tests.glob("*.yaml"))
 
 
 def rules_root() -> Path:

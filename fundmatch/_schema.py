@@ -159,7 +159,7 @@ class RuleSpec(_Strict):
     @classmethod
     def _id_format(cls, value: str) -> str:
         if not _ID.match(value):
-            raise ValueError(f"rule id '{value}' must be snake_case (a-z, 0-9, _)")
+            raise ValueError(f"rule id '{str(value)[:80]}' must be snake_case (a-z, 0-9, _)")
         return value
 
     @model_validator(mode="after")

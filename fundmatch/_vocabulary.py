@@ -116,6 +116,11 @@ class Vocabulary(VocabularyFile):
         self._infix: list[tuple[str, int]] = []
         self._fuzzy: dict[str, tuple[list[str], list[int]]] = {}
         self._by_first: dict[int, list[int]] = {}
+        # The longest stem of each kind: a word's prefixes and suffixes are tried only up to it, which keeps
+        # inference linear in the text (a 360,000-letter "word" from NFKD-expanded U+FDFA took 55 s otherwise).
+        self._longest_prefix = 0
+        self._longest_suffix = 0
+        self._longest_fuzzy = 0
 
     # ------------------------------------------------------------------------------------------------ loading
     @classmethod
@@ -157,6 +162,9 @@ class Vocabulary(VocabularyFile):
                     words.append(p.stem)
                     ids.append(i)
         self._fuzzy = fuzzy
+        self._longest_prefix = max(map(len, self._prefix), default=0)
+        self._longest_suffix = max(map(len, self._suffix), default=0)
+        self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
 
     # ---------------------------------------------------------------------------------------------- inference
     def infer(self, text: str) -> list[InferredTerm]:
@@ -204,11 +212,11 @@ class Vocabulary(VocabularyFile):
             found[i] = 100.0
         n = len(word)
         if self._prefix:
-            for k in range(_MIN_STEM, n + 1):
+            for k in range(_MIN_STEM, min(n, self._longest_prefix) + 1):
                 for i in self._prefix.get(word[:k], ()):
                     found[i] = 100.0
         if self._suffix:
-            for k in range(0, n - _MIN_STEM + 1):
+            for k in range(max(0, n - self._longest_suffix), n - _MIN_STEM + 1):
                 for i in self._suffix.get(word[k:], ()):
                     found[i] = 100.0
         for stem, i in self._infix:
@@ -217,7 +225,8 @@ class Vocabulary(VocabularyFile):
         # A word that is a vocabulary word exactly is what the writer meant: no typo readings of it ("refugees"
         # is not also French "réfugiées"). A wildcard hit does not count: "Handwerksbetrieben" matches
         # "handwerk*" and, by inflection, "Handwerksbetriebe".
-        if word not in self._exact and n >= _MIN_FUZZY and word[0] in self._fuzzy:
+        # A typo reading differs from its stem by at most one letter in length: longer words cannot have one.
+        if word not in self._exact and _MIN_FUZZY <= n <= self._longest_fuzzy + 1 and word[0] in self._fuzzy:
             choices, ids = self._fuzzy[word[0]]
             for stem, edits, k in process.extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=None):
                 if ids[k] in found or abs(len(stem) - n) > 1:

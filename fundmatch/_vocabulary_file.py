@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pathlib
 import re
+import reprlib
 import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -168,7 +169,9 @@ class VocabularyFile:
         seen: set[str] = set()
         for term in terms:
             if not isinstance(term, str) or not term.strip():
-                raise RulePackError(f"terms of {where} must be non-empty strings, found {term!r}", path=path, line=line)
+                raise RulePackError(
+                    f"terms of {where} must be non-empty strings, found {reprlib.repr(term)}", path=path, line=line
+                )
             if term in seen:
                 raise RulePackError(f"term '{term}' is listed twice in {where}", path=path, line=line)
             seen.add(term)
@@ -183,7 +186,7 @@ class VocabularyFile:
         for item in value:
             if not isinstance(item, str) or item not in known:
                 raise RulePackError(
-                    f"{where}.implies names an unknown id {item!r}",
+                    f"{where}.implies names an unknown id {reprlib.repr(item)}",
                     path=path,
                     line=line,
                     field=_IMPLIES,

@@ -5,7 +5,12 @@
 * Every mapping remembers the line of each key, so errors can point at ``file:line``.
 * Duplicate keys are errors (plain PyYAML keeps the last one silently).
 * Booleans are YAML 1.2's ``true``/``false`` only: YAML 1.1 reads Norway's code ``NO`` (and ``yes``, ``on``,
-  ``off``) as booleans, which silently breaks country lists.
+  ``off``) as booleans, which silently breaks country lists. Likewise ``010000`` is ten thousand (not octal
+  4096) and ``1:30`` (base 60) is refused.
+* Anchors and aliases are refused: about 600 bytes of nested aliases ("billion laughs") expand to gigabytes
+  once validated or printed, and no rule file needs them.
+* A file is read only when it is a regular file under `MAX_DATA_FILE`; an integer too long for Python
+  (over 4,300 digits) is a located error, not a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from typing import Any
 import yaml
 
 from fundmatch._errors import RulePackError
+from fundmatch._files import MAX_DATA_FILE, FileProblem, decode_utf8, read_bytes
 
 _Base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -35,7 +41,49 @@ class LineDict(dict[str, Any]):
 
 
 class _StrictLoader(_Base):  # type: ignore[misc]
-    pass
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        _refuse_aliases(node)
+        return self.construct_document(node)
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """Raise at the first node reached twice: the composer hands an alias over as the anchored node itself."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "anchors and aliases (&name, *name, <<:) are not allowed", node.start_mark
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+
+
+_OCTAL_LOOKING = re.compile(r"^[-+]?0[0-9_]+$")
+
+
+def _construct_int(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+    text = str(node.value)
+    if ":" in text:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"'{text[:40]}' reads as a base-60 number in YAML 1.1; quote it", node.start_mark
+        )
+    try:
+        if _OCTAL_LOOKING.match(text):
+            return int(text.replace("_", ""), 10)  # YAML 1.2: a leading zero is still decimal
+        return int(yaml.constructor.SafeConstructor.construct_yaml_int(loader, node))
+    except ValueError:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"number with too many digits ({len(text):,})", node.start_mark
+        ) from None
 
 
 # YAML 1.2 booleans only: drop the YAML 1.1 resolver (yes/no/on/off) and add a strict one.
@@ -65,6 +113,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
 
 
 _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
 def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
@@ -82,13 +131,21 @@ def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
         raise RulePackError(f"YAML error: {exc}", path=path) from None
     except RecursionError:
         raise RulePackError("YAML error: nesting too deep", path=path) from None
+    except (ValueError, OverflowError) as exc:
+        # e.g. a float or timestamp out of range; the message is the library's, cut short.
+        raise RulePackError(f"YAML error: {str(exc)[:200]}", path=path) from None
 
 
 def load_yaml(path: str | Path) -> Any:
     """Read and parse a YAML file strictly (see `parse_yaml`)."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        data = read_bytes(path, MAX_DATA_FILE)
+    except FileProblem as exc:
         raise RulePackError(f"cannot read file: {exc}", path=path) from None
+    try:
+        text = decode_utf8(data)
+    except FileProblem as exc:
+        line = int(str(exc).split(",")[0].removeprefix("line "))
+        raise RulePackError(str(exc).split(": ", 1)[1], path=path, line=line) from None
     return parse_yaml(text, path)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -77,8 +79,6 @@ def test_rules_audit(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
-    import csv
-
     out = tmp_path / "out.csv"
     code = main(
         [
@@ -94,7 +94,11 @@ def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
     with out.open(encoding="utf-8") as handle:
         reader = csv.DictReader(handle)
         rows = list(reader)
-    assert tuple(reader.fieldnames or ()) == SUMMARY_COLUMNS
+    # The summary's columns, then the table's other columns as written (a LAU code survives).
+    with (EXAMPLES / "municipalities_ostergotland.csv").open(encoding="utf-8") as table:
+        header = next(csv.reader(table))
+    others = [c for c in header if c not in ("name", "country", "nuts")]
+    assert tuple(reader.fieldnames or ()) == (*SUMMARY_COLUMNS, *others)
     assert len(rows) == 13 * 5
     linkoping = {r["fund"]: r for r in rows if r["municipality"] == "Linköping"}
     assert linkoping["EAFRD"]["status"] == "ineligible" and "leader_area" in linkoping["EAFRD"]["failed_rules"]
@@ -105,13 +109,15 @@ def test_screen_csv_one_row_per_municipality_and_fund(tmp_path: Path) -> None:
 def test_screen_reports_bad_rows_with_line_numbers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = tmp_path / "m.csv"
     table.write_text("name,country,population\nA,IT,100\nB,XX,200\nC,IT,lots\n", encoding="utf-8")
-    assert main(["screen", str(table), IDEA]) == 2
-    err = capsys.readouterr().err
-    assert "m.csv:3: country" in err and "(and 1 more rows)" in err
+    # A bad row never loses the good ones: A is screened, B and C are reported with line and column, exit 1.
+    assert main(["screen", str(table), IDEA]) == 1
+    out, err = capsys.readouterr()
+    assert "m.csv:3: country:" in err and "m.csv:4: population:" in err
+    assert {row["municipality"] for row in csv.DictReader(io.StringIO(out))} == {"A"}
 
 
 def test_screen_rejects_unknown_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     table = tmp_path / "m.csv"
     table.write_text("name,country,populaton\nA,IT,100\n", encoding="utf-8")
     assert main(["screen", str(table), IDEA]) == 2
-    assert "unknown column(s) populaton" in capsys.readouterr().err
+    assert "m.csv:1: populaton: unknown column (did you mean 'population'?)" in capsys.readouterr().err

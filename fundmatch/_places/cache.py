@@ -11,7 +11,6 @@ import os
 import re
 import sqlite3
 import sys
-import tempfile
 import threading
 from contextlib import closing
 from datetime import UTC, datetime
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fundmatch._errors import PlacesError
+from fundmatch._files import FileProblem, atomic_path
 from fundmatch._places.index import PlacesRegister
 from fundmatch._places.lau_files import _read_lau_file, _vintage_from_name
 from fundmatch._places.names import _search_key
@@ -150,25 +150,32 @@ def import_register(
         "rows": str(len(records)),
     }
     folder = _folder(data_dir)
-    folder.mkdir(parents=True, exist_ok=True)
     target = folder / CACHE_NAME
-    # Write beside the target and rename: a failed import never leaves a half-written register behind.
-    fd, tmp_name = tempfile.mkstemp(prefix=".places-", suffix=".sqlite", dir=folder)
-    os.close(fd)
     try:
-        with closing(sqlite3.connect(tmp_name)) as db, db:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Write beside the target and rename: a failed or killed import never leaves a half-written register.
+        # The temporary name carries our PID, so the next import removes what a killed one left.
+        with atomic_path(target) as tmp, closing(sqlite3.connect(tmp)) as db, db:
             db.executescript(_CREATE)
             db.executemany("INSERT INTO meta VALUES (?, ?)", meta.items())
             db.executemany("INSERT INTO places VALUES (?,?,?,?,?,?,?,?,?,?,?)", records)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    except (OSError, FileProblem, sqlite3.Error) as exc:
+        raise PlacesError(f"cannot write the places register in {folder}: {exc}") from None
     _LOADED.pop(str(target), None)
     return load_register(data_dir=folder)
 
 
 _LOADED: dict[str, tuple[float, PlacesRegister]] = {}
+
+# A register is written only by import_register, but a file is only bytes: a row of the wrong types (a NULL
+# search key, a text population) would fail deep inside a search, so it is refused at load.
+_CORRUPT = """
+SELECT count(*) FROM places WHERE
+    typeof(country) != 'text' OR typeof(lau) != 'text' OR typeof(name) != 'text' OR typeof(name_latin) != 'text'
+    OR typeof(key) != 'text' OR typeof(key_latin) != 'text' OR typeof(nuts3) != 'text'
+    OR typeof(population) NOT IN ('integer', 'null') OR typeof(population_year) NOT IN ('integer', 'null')
+    OR typeof(degurba) NOT IN ('integer', 'null') OR typeof(coastal) NOT IN ('integer', 'null')
+"""
 
 
 _LOCK = threading.Lock()
@@ -194,10 +201,15 @@ def load_register(*, data_dir: str | os.PathLike[str] | None = None) -> PlacesRe
         if cached is not None and cached[0] == mtime:
             return cached[1]
         try:
-            with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            # as_uri() percent-encodes '#', '?' and '%' in the folder's name; a plain f"file:{path}" cut the
+            # path there and created a stray empty database beside the data folder.
+            with closing(sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)) as db:
                 meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
                 if meta.get("schema") != CACHE_SCHEMA:
                     raise PlacesError(f"{path}: written by another fundmatch version; import the LAU file again")
+                (bad,) = db.execute(_CORRUPT).fetchone()
+                if bad:
+                    raise PlacesError(f"{path}: {bad:,} malformed rows; import the LAU file again")
                 rows = db.execute(
                     "SELECT country, lau, name, name_latin, population, population_year, degurba, nuts3, coastal,"
                     " key, key_latin FROM places"

@@ -11,6 +11,9 @@ from fundmatch._countries import to_eurostat
 from fundmatch._places.model import Place
 from fundmatch._places.names import _search_key
 
+#: The longest name a look-up accepts (the longest LAU name is under 100 characters); longer finds nothing.
+MAX_QUERY = 200
+
 
 class PlacesRegister:
     """The loaded register: rows in memory, search keys normalised once, an index per country."""
@@ -76,6 +79,8 @@ class PlacesRegister:
 
     def find(self, name: str, country: str | None = None, *, limit: int = 10, cutoff: float = 75.0) -> list[Place]:
         """Candidates for a name, best first (see `find_place`)."""
+        if len(name) > MAX_QUERY:
+            return []  # no place name is this long; bounds the work a service does for one query
         code = to_eurostat(country) if country else None
         query = _search_key(name, code or "")
         if not query or limit < 1 or (code is not None and code not in self._keys):
@@ -92,7 +97,7 @@ class PlacesRegister:
             best[row] = max(best.get(row, 0.0), float(score))
         # Names that hold every word of the query ("Neustadt" → "Neustadt an der Weinstraße") score 80–95 by
         # how much of the name the query covers, so a short name inside a long query never wins.
-        words = query.split()
+        words = list(dict.fromkeys(query.split()))  # "an der an der …": each word's rows once
         lists = sorted((self._words.get(w, []) for w in words), key=len)
         if lists and lists[0]:
             rows = set(lists[0]).intersection(*lists[1:])

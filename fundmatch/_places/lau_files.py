@@ -85,14 +85,19 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+#: Larger numbers are no population, year or class (and would not fit sqlite's INTEGER): read as unknown.
+_LARGEST = 2**53
+
+
 def _int_or_none(text: str) -> int | None:
     text = text.replace(" ", "")
-    if not text:
+    if not text or len(text) > 40:
         return None
     try:
-        return int(float(text))
-    except ValueError:
+        number = int(float(text))
+    except (ValueError, OverflowError):  # "n/a", nan; inf and 1e400
         return None
+    return number if -_LARGEST < number < _LARGEST else None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -165,8 +170,48 @@ def _rows_from_table(
         raise PlacesError(f"{where}: no header row naming a LAU code and a LAU name (is this Eurostat's LAU list?)")
 
 
+def _check_complete(path: Path) -> None:
+    """Refuse a CSV whose last line has no line break: a cut download ends inside a row (``…,707`` of 70773)."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        if handle.tell() == 0:
+            return
+        handle.seek(-1, 2)
+        last = handle.read(1)
+    if last not in (b"\n", b"\r"):
+        raise PlacesError(
+            f"{path.name}: the last line ends without a line break, so its last row may be cut short"
+            " (an interrupted download?); fetch the file again, or add the line break if the row is whole"
+        )
+
+
+#: The most an xlsx may inflate to (Eurostat's largest is about 150 MB unpacked), and the most it may grow by.
+_XLSX_UNPACKED = 1024 * 1024 * 1024
+_XLSX_RATIO = 200
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a zip bomb before openpyxl inflates it (a 1 MB file whose sheet is 1 GB took 71 s)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as book:
+            infos = book.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise PlacesError(f"{path}: cannot open this xlsx file ({exc})") from None
+    unpacked = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if unpacked > _XLSX_UNPACKED or unpacked > _XLSX_RATIO * packed + 10 * 1024 * 1024:
+        raise PlacesError(
+            f"{path.name}: this xlsx would unpack to {unpacked / 1e6:,.0f} MB from {packed / 1e6:,.1f} MB;"
+            " refused as a zip bomb (Eurostat's LAU lists are far smaller)"
+        )
+
+
 def _read_csv(path: Path) -> Iterator[tuple[_Row, str, str]]:
     opener = gzip.open if path.suffix.lower() == ".gz" else open
+    if opener is open:
+        _check_complete(path)
     try:
         with opener(path, "rt", encoding="utf-8-sig", newline="") as handle:
             sample = handle.read(4096)
@@ -185,6 +230,7 @@ def _read_xlsx(path: Path) -> Iterator[tuple[_Row, str, str]]:
         import openpyxl
     except ImportError:
         raise PlacesError(f"{path.name}: reading Eurostat's xlsx files needs openpyxl: pip install openpyxl") from None
+    _check_zip(path)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises a zoo of zipfile/XML errors for a broken file

@@ -6,7 +6,7 @@ import re
 
 from fundmatch._countries import to_eurostat
 from fundmatch._places.cache import load_register
-from fundmatch._places.index import PlacesRegister
+from fundmatch._places.index import MAX_QUERY, PlacesRegister
 from fundmatch._places.model import Place
 from fundmatch._places.names import _ARTICLES
 
@@ -53,6 +53,8 @@ def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: i
     """
     register = register if register is not None else load_register()
     text = text.strip()
+    if len(text) > MAX_QUERY:
+        return []  # and _TRAILING_COUNTRY, which is quadratic in the text, never sees a long one
     m = _TRAILING_COUNTRY.match(text)
     if m:
         tail = m.group("country").strip().rstrip(".")

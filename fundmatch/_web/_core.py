@@ -7,6 +7,19 @@ namespace.
 
 from __future__ import annotations
 
+# The one reader of municipalities tables, shared with `fundmatch screen`: delimiters, encodings, header case,
+# bad rows with line and reason.
+from fundmatch._batch import (
+    ERROR_COLUMNS,
+    GoodRow,
+    ScreenedRows,
+    TableHeaderError,
+    TextLines,
+    output_columns,
+    read_table,
+    with_extra,
+)
+
 # Who may apply: the EU-27 codes, for the country choice of the officer's page.
 from fundmatch._countries import EU_MEMBER_STATES
 
@@ -20,6 +33,14 @@ from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._places import PlacesRegister, load_register, resolve_place
 
 __all__ = [
+    "ERROR_COLUMNS",
+    "GoodRow",
+    "ScreenedRows",
+    "output_columns",
+    "with_extra",
+    "TableHeaderError",
+    "TextLines",
+    "read_table",
     "EU_MEMBER_STATES",
     "SUMMARY_COLUMNS",
     "PlacesRegister",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import reprlib
 import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
@@ -19,7 +20,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 import fundmatch
 from fundmatch import Municipality, Place, ProfileError, ProjectIdea, RulePack
-from fundmatch._web._core import SUMMARY_COLUMNS, PlacesRegister, did_you_mean, resolve_place
+from fundmatch._web._core import (
+    ERROR_COLUMNS,
+    SUMMARY_COLUMNS,
+    GoodRow,
+    PlacesRegister,
+    ScreenedRows,
+    TableHeaderError,
+    TextLines,
+    did_you_mean,
+    output_columns,
+    read_table,
+    resolve_place,
+    with_extra,
+)
 
 # ------------------------------------------------------------------------------------------ structured errors
 
@@ -169,11 +183,12 @@ def choose_place(text: str, register: PlacesRegister, country: str | None = None
     candidates = find_candidates(text, register, country)
     if not candidates:
         where = f" in {country}" if country else ""
-        raise InputError([Problem("place", f"no place like {text!r}{where} in the places register")])
+        raise InputError([Problem("place", f"no place like {reprlib.repr(text)}{where} in the places register")])
     best = [c for c in candidates if c.score == candidates[0].score]
     if len(best) > 1:
         raise InputError(
-            [Problem("place", f"{text!r} matches {len(best)} places equally well: choose one")], candidates=best
+            [Problem("place", f"{reprlib.repr(text)} matches {len(best)} places equally well: choose one")],
+            candidates=best,
         )
     return best[0]
 
@@ -449,61 +464,29 @@ class TimeLimitExceeded(Exception):
     """The work took longer than the request's time limit; what was done is dropped."""
 
 
-_TRUE, _FALSE = {"true", "yes", "1", "y"}, {"false", "no", "0", "n"}
-ERROR_COLUMNS = ("line", "column", "value", "problem")
-
-
 def decode_csv(data: bytes, name: str) -> str:
-    """The upload's text; a file that is not UTF-8 is refused with where and how to fix it."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise InputError(
-            [Problem("municipalities", f"{name}:{line}: not UTF-8 text; save the table as 'CSV UTF-8' and try again")]
-        ) from None
+    """The upload's text, decoded as `fundmatch screen` decodes a file (UTF-8, UTF-16, or Excel's cp1252)."""
+    return "".join(TextLines(io.BytesIO(data)))
 
 
 def read_municipalities(text: str, max_rows: int) -> tuple[list[Municipality], list[dict[str, Any]]]:
     """The rows of a municipalities CSV (the columns of `fundmatch screen`), and one error row per bad cell.
 
-    Empty cells are unknown, never false or zero; yes/no and true/false are booleans. Every bad row is
-    reported with its line; none is dropped silently.
+    The table is read by the reader `fundmatch screen` uses (any delimiter, any header case, ``ja``/``nein``,
+    ``43 800``); every bad row is reported with its line, none is dropped silently.
     """
-    booleans = {n for n, f in Municipality.model_fields.items() if f.annotation in (bool, bool | None)}
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = reader.fieldnames or []
+    try:
+        table = read_table(io.StringIO(text, newline=""), "upload", max_rows=max_rows)
+    except TableHeaderError as exc:
+        return [], [p.as_dict() for p in exc.problems]
+    good: list[GoodRow] = []
     errors: list[dict[str, Any]] = []
-    for column in columns:
-        if column not in Municipality.model_fields:
-            hint = did_you_mean(column, Municipality.model_fields)
-            problem = "unknown column" + (f" (did you mean '{hint}'?)" if hint else "")
-            errors.append({"line": 1, "column": column, "value": "", "problem": problem})
-    if not columns:
-        errors.append({"line": 1, "column": "", "value": "", "problem": "no header row: the file is empty"})
-    if errors:
-        return [], errors
-    rows: list[Municipality] = []
-    for line, row in enumerate(reader, start=2):
-        if len(rows) + len(errors) >= max_rows:
-            errors.append({"line": line, "column": "", "value": "", "problem": f"more than {max_rows:,} rows"})
-            break
-        if None in row:
-            errors.append({"line": line, "column": "", "value": "", "problem": "more cells than the header has"})
-            continue
-        data: dict[str, Any] = {k: v.strip() for k, v in row.items() if v is not None and v.strip()}
-        if not data:
-            continue  # a blank line
-        for key in booleans & data.keys():
-            word = data[key].lower()
-            data[key] = True if word in _TRUE else False if word in _FALSE else data[key]
-        try:
-            rows.append(Municipality.model_validate(data))
-        except ValidationError as exc:
-            for p in problems_from(exc.errors(include_url=False), Municipality):
-                value = row.get(p.field, "") if p.field in row else ""
-                errors.append({"line": line, "column": p.field, "value": value, "problem": str(p).split(": ", 1)[-1]})
-    return rows, errors
+    for row in table.rows:
+        if isinstance(row, list):
+            errors.extend(p.as_dict() for p in row)
+        else:
+            good.append(row)
+    return ScreenedRows(good, table.extra_columns), errors
 
 
 def csv_text(columns: Sequence[str], rows: Iterator[dict[str, Any]] | list[dict[str, Any]]) -> str:
@@ -524,13 +507,17 @@ def screen(
 ) -> str:
     """The results CSV of `fundmatch screen`: one row per municipality × fund, stopped at the deadline."""
 
+    extras = getattr(profiles, "extras", None) or [{}] * len(profiles)
+    columns = output_columns(SUMMARY_COLUMNS, getattr(profiles, "extra_columns", ()))
+
     def rows() -> Iterator[dict[str, Any]]:
-        for result in pack.iter_match(profiles, idea, funds, detail="summary"):
+        results = pack.iter_match(profiles, idea, funds, detail="summary")
+        for result, extra in zip(results, extras, strict=True):
             if time.monotonic() > deadline:
                 raise TimeLimitExceeded
-            yield from result.to_rows()
+            yield from with_extra(result.to_rows(), extra, SUMMARY_COLUMNS)
 
-    return csv_text(SUMMARY_COLUMNS, rows())
+    return csv_text(columns, rows())
 
 
 # -------------------------------------------------------------------------------------------------- file names
