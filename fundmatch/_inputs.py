@@ -6,6 +6,7 @@ they are written for a municipal officer, not a programmer.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
@@ -23,6 +24,14 @@ def _country(value: Any) -> Any:
     if code not in ISO_COUNTRIES:
         raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
     return code
+
+
+def title_from(text: str, limit: int = 80) -> str:
+    """A title for an idea given as free text: its first sentence, cut at a word near ``limit`` characters."""
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip().rstrip(".")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 CountryCode = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code")]
@@ -168,6 +177,26 @@ class ProjectIdea(_Input):
     completed_before_application: bool | None = Field(
         default=None, description="Has the project already been completed before applying for funding?"
     )
+
+    @classmethod
+    def from_text(cls, text: str, **fields: Any) -> ProjectIdea:
+        """An idea written as a sentence or a paragraph, in any language: the description, its title derived.
+
+        Example:
+            >>> ProjectIdea.from_text("Sprachkurse für geflüchtete Jugendliche. Mit Mentoring.").title
+            'Sprachkurse für geflüchtete Jugendliche'
+        """
+        return cls.model_validate({"description": text.strip(), **fields})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_from_description(cls, data: Any) -> Any:
+        # A description is enough to screen an idea: its first sentence stands in for a missing title.
+        if isinstance(data, dict) and not data.get("title") and isinstance(data.get("description"), str):
+            title = title_from(data["description"])
+            if title:
+                return {**data, "title": title}
+        return data
 
     @field_validator("themes", "target_groups", "activities")
     @classmethod

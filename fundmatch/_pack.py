@@ -8,7 +8,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, overload
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from fundmatch._batch import ProgressCallback, with_progress
 from fundmatch._compiled import CompiledFund
@@ -17,6 +17,7 @@ from fundmatch._errors import ProfileError
 from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
+from fundmatch._input_errors import validate
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
@@ -35,8 +36,16 @@ def _as_model(value: Any, model: type[_M], what: str) -> _M:
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
-        return model.model_validate(dict(value))
-    raise ProfileError(f"{what} must be a {model.__name__} or a mapping of its fields, not {type(value).__name__}")
+        return validate(model, dict(value))  # type: ignore[no-any-return]
+    if model is ProjectIdea and isinstance(value, str):
+        # An officer's idea is a sentence: it is the description, and its first sentence the title.
+        if not value.strip():
+            raise ProfileError("the idea is empty: write a sentence or two about the project")
+        return ProjectIdea.from_text(value)  # type: ignore[return-value]
+    also = " or a sentence" if model is ProjectIdea else ""
+    raise ProfileError(
+        f"{what} must be a {model.__name__}, a mapping of its fields{also}, not {type(value).__name__}"
+    )
 
 
 class RulePack:
@@ -78,7 +87,7 @@ class RulePack:
             chosen.append(self._funds[key])
         return chosen
 
-    def infer(self, idea: ProjectIdea | Mapping[str, Any]) -> tuple[ProjectIdea, list[InferredTerm]]:
+    def infer(self, idea: ProjectIdea | Mapping[str, Any] | str) -> tuple[ProjectIdea, list[InferredTerm]]:
         """The idea with empty themes, target groups and activities read from its text, and the evidence."""
         model = _as_model(idea, ProjectIdea, "idea")
         empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
@@ -97,14 +106,24 @@ class RulePack:
         # A pack without programme areas knows no border region: an empty table, not the default period's.
         areas = self._areas if self._areas is not None else InterregAreas({})
         fields, derived = profile_from_place(place, regions=self._regions, areas=areas, **overrides)
-        profile = Municipality.model_validate(fields)
+        try:
+            profile = validate(Municipality, fields)
+        except ValidationError as exc:
+            # A value the register lacks (France has no population): say why, not pydantic's "Field required".
+            lacking = {str(e["loc"][0]) for e in exc.errors() if e["type"] == "missing" and e["loc"]}
+            why = [d for d in derived if d.value is None and d.field in lacking]
+            if not why:
+                raise
+            raise ProfileError(
+                f"{place.label}: {why[0].source} (give it beside the place, e.g. {{'{why[0].field}': …}})"
+            ) from None
         profile._provenance = tuple(derived)
         return profile
 
     def match(
         self,
         profile: Municipality | Mapping[str, Any],
-        idea: ProjectIdea | Mapping[str, Any],
+        idea: ProjectIdea | Mapping[str, Any] | str,
         funds: Sequence[str] | None = None,
     ) -> MatchReport:
         """Rank the funds of this pack for one municipality and one idea, every result explained.

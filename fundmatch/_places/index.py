@@ -74,6 +74,11 @@ class PlacesRegister:
         i = self._by_lau.get((to_eurostat(country), lau.strip()))
         return None if i is None else self._place(i)
 
+    def by_lau(self, lau: str) -> list[Place]:
+        """Every place with this LAU code, in any country (codes are unique only within a country)."""
+        lau = lau.strip()
+        return [self._place(i) for (_c, code), i in self._by_lau.items() if code == lau]
+
     def find(self, name: str, country: str | None = None, *, limit: int = 10, cutoff: float = 75.0) -> list[Place]:
         """Candidates for a name, best first (see `find_place`)."""
         code = to_eurostat(country) if country else None
