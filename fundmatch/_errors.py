@@ -90,7 +90,7 @@ class AmbiguousPlaceError(ProfileError):
         listed = "; ".join(getattr(c, "label", str(c)) for c in self.candidates[:8])
         more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
         first = self.candidates[0] if self.candidates else None
-        example = f" (e.g. place='{first.country} {first.lau}')" if first is not None else ""
+        example = f" (e.g. '{first.country} {first.lau}')" if first is not None else ""
         super().__init__(
             f"{text!r} matches several places about equally well: {listed}{more}. "
             f"Add the country, or give the LAU code{example}."

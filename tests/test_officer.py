@@ -122,3 +122,33 @@ def test_every_error_of_an_input_is_shown() -> None:
     text = str(info.value)
     assert "did you mean 'budget_eur'" in text and "did you mean 'migrant_integration'" in text
     assert info.value.error_count() == 2
+
+
+# ------------------------------------------------------------------------------------------ the command line
+
+
+def test_cli_match_with_a_place_and_a_sentence(register_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fundmatch._cli import main
+
+    assert main(["match", "--place", "Altena, Deutschland", "--idea", "Sprachcafé für geflüchtete Familien"]) == 0
+    out = capsys.readouterr().out
+    assert "Altena, Stadt (DE, DEA58)" in out and "Sprachcafé für geflüchtete Familien" in out
+
+
+def test_cli_an_ambiguous_place_lists_lau_codes(register_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fundmatch._cli import main
+
+    assert main(["match", "--place", "Neustadt", "--idea", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "LAU 30401" in err and "LAU 07316000" in err and "Traceback" not in err
+
+
+def test_cli_lists_every_problem_of_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fundmatch._cli import main
+
+    bad = tmp_path / "p.yaml"
+    bad.write_text("name: X\ncountry: IT\npopualtion: 5\neu_project_staf_fte: 1\n", encoding="utf-8")
+    assert main(["match", str(bad), "--idea", "x"]) == 2
+    err = capsys.readouterr().err
+    assert "3 problems" in err and "did you mean 'population'" in err and "did you mean 'eu_project_staff_fte'" in err
+    assert "and 1 more" not in err

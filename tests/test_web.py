@@ -184,7 +184,7 @@ def test_a_town_by_name_gives_the_ranked_explained_report_of_the_library(client:
 def test_an_ambiguous_name_asks_which_place_without_javascript(client: TestClient, data_dir: Path) -> None:
     r = client.post("/", data=form(place="Altena"))
     assert r.status_code == 422
-    assert "matches 2 places equally well" in visible_errors(r.text)["place"]
+    assert "matches 2 places about equally well" in visible_errors(r.text)["place"]
     labels = [
         html.unescape(v)
         for v in re.findall(r'type="radio" name="place_choice" id="candidate-\d" value="([^"]+)"', r.text)
@@ -396,7 +396,7 @@ def test_api_validation_errors_name_the_field_and_suggest(client: TestClient) ->
         ({"profile": {"name": "T", "country": "IT", "population": 1, "nuts": "DE12"}, "idea": "x"}, "profile.nuts",
          "not in country IT"),
         ({"place": "Nowhere-on-earth, IT", "idea": "x"}, "place", "no place like"),
-        ({"place": "Altena", "idea": "x"}, "place", "2 places equally well"),
+        ({"place": "Altena", "idea": "x"}, "place", "2 places about equally well"),
         ({"place": "Tarvisio", "values": {"population": -5}, "idea": "x"}, "values.population", "greater than"),
         ({"profile": {"name": "T", "country": "IT", "population": 1}, "idea": "x", "period": "1999-2006"}, "period",
          "1999-2006"),

@@ -87,10 +87,11 @@ def _by_lau_code(text: str, register: PlacesRegister) -> list[Place]:
     return register.by_lau(re.sub(r"\s+", "", text))
 
 
-def choose_place(text: str, *, register: PlacesRegister | None = None) -> Place:
+def choose_place(text: str, *, register: PlacesRegister | None = None, country: str | None = None) -> Place:
     """The one place ``text`` means (a name, "Name, country" or a LAU code); never a silent guess.
 
-    The best candidate is taken only when no other comes within `AMBIGUITY_MARGIN` points of it.
+    The best candidate is taken only when no other comes within `AMBIGUITY_MARGIN` points of it. ``country``
+    (a code) narrows the search, as a form's country choice does.
 
     Raises:
         AmbiguousPlaceError: several places match about equally well (``.candidates`` lists them).
@@ -98,7 +99,10 @@ def choose_place(text: str, *, register: PlacesRegister | None = None) -> Place:
         PlacesError: there is no register yet.
     """
     register = register if register is not None else load_register()
-    candidates = resolve_place(text, register=register)
+    if country:
+        candidates = _by_lau_code(f"{country} {text}", register) or register.find(text, country)
+    else:
+        candidates = resolve_place(text, register=register)
     if not candidates:
         raise ProfileError(
             f"no place matches {text!r} in the places register; write the country as a code or a name"
