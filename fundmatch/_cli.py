@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from fundmatch._batch import read_municipalities
-from fundmatch._input_errors import problem_lines, validate
 from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._frames import SUMMARY_COLUMNS
+from fundmatch._input_errors import problem_lines, validate
 from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml

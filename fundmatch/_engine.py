@@ -10,7 +10,7 @@ from __future__ import annotations
 from fundmatch._compiled import CompiledFund, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import ExpressionProblem, render
-from fundmatch._facts import FACTS, Facts, question_for
+from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RuleKind, Status
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, RuleHit
 
@@ -26,6 +26,14 @@ def _question(fact: str) -> tuple[str, str]:
     return asks, question_for(asks)
 
 
+def _lower_first(text: str) -> str:
+    """The text to go mid-sentence: its first letter in lower case, unless it starts a name ("ESF+", "AMIF")."""
+    word = text.split(" ", 1)[0]
+    if not text or any(c.isupper() for c in word[1:]) or not word[:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
+
+
 def _missing_text(names: list[str]) -> str:
     return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
 
@@ -37,7 +45,7 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     except ExpressionProblem as exc:
         raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
     if isinstance(holds, list):
-        return Outcome.UNKNOWN, holds
+        return Outcome.UNKNOWN, [needed(name, facts) for name in holds]
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     return (Outcome.PASS if passed else Outcome.FAIL), []
 
@@ -62,7 +70,7 @@ def _new_hit(rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Fa
         text = (
             render(spec.unknown, facts)
             if spec.unknown
-            else f"Not decided yet ({spec.title.lower()}): {_missing_text(missing)}"
+            else f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
         )
     else:
         text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
@@ -163,7 +171,7 @@ def _reason(status: Status, hits: list[RuleHit]) -> str:
     best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
     best.sort(key=lambda h: -h.weight)
     lead = f"All {len(deciding)} requirements and exclusions are met"
-    return lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    return lead + (f"; {_lower_first(best[0].explanation)}" if best else ".")
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:

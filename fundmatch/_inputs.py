@@ -97,7 +97,10 @@ class Municipality(_Input):
         description="How much staff time (in full-time equivalents) is available for EU projects?",
     )
     third_country_national_share: float | None = Field(
-        default=None, ge=0, le=1, description="What share of residents are third-country nationals (0 to 1)?"
+        default=None,
+        ge=0,
+        le=1,
+        description="What share of residents are third-country nationals (as a fraction: 0.09 is 9 %)?",
     )
 
     _check_country = field_validator("country", mode="before")(_country)

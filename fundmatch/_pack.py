@@ -43,9 +43,7 @@ def _as_model(value: Any, model: type[_M], what: str) -> _M:
             raise ProfileError("the idea is empty: write a sentence or two about the project")
         return ProjectIdea.from_text(value)  # type: ignore[return-value]
     also = " or a sentence" if model is ProjectIdea else ""
-    raise ProfileError(
-        f"{what} must be a {model.__name__}, a mapping of its fields{also}, not {type(value).__name__}"
-    )
+    raise ProfileError(f"{what} must be a {model.__name__}, a mapping of its fields{also}, not {type(value).__name__}")
 
 
 class RulePack:
@@ -107,7 +105,7 @@ class RulePack:
         areas = self._areas if self._areas is not None else InterregAreas({})
         fields, derived = profile_from_place(place, regions=self._regions, areas=areas, **overrides)
         try:
-            profile = validate(Municipality, fields)
+            profile: Municipality = validate(Municipality, fields)
         except ValidationError as exc:
             # A value the register lacks (France has no population): say why, not pydantic's "Field required".
             lacking = {str(e["loc"][0]) for e in exc.errors() if e["type"] == "missing" and e["loc"]}

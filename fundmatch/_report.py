@@ -166,6 +166,14 @@ class MatchReport(_Output):
 
         return render_text(self)
 
+    def __repr__(self) -> str:
+        # One line for a REPL or a log; the whole report is `str(report)`, its data `model_dump()`.
+        funds = ", ".join(f"{r.fund} {r.status.value}" for r in self.ranking)
+        title = self.idea.title if len(self.idea.title) <= 40 else self.idea.title[:39] + "…"
+        return (
+            f"<MatchReport {self.period}: {self.municipality.name} ({self.municipality.country}), {title!r}: {funds}>"
+        )
+
     def _repr_html_(self) -> str:
         from fundmatch._html import render_html
 

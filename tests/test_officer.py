@@ -118,7 +118,9 @@ def test_a_misspelt_key_is_named_with_the_right_one() -> None:
 
 def test_every_error_of_an_input_is_shown() -> None:
     with pytest.raises(ValidationError) as info:
-        fundmatch.match({"name": "T", "country": "IT", "population": 1}, {"title": "x", "budget": 5, "themes": ["migration"]})
+        fundmatch.match(
+            {"name": "T", "country": "IT", "population": 1}, {"title": "x", "budget": 5, "themes": ["migration"]}
+        )
     text = str(info.value)
     assert "did you mean 'budget_eur'" in text and "did you mean 'migrant_integration'" in text
     assert info.value.error_count() == 2
@@ -152,3 +154,101 @@ def test_cli_lists_every_problem_of_a_file(tmp_path: Path, capsys: pytest.Captur
     err = capsys.readouterr().err
     assert "3 problems" in err and "did you mean 'population'" in err and "did you mean 'eu_project_staff_fte'" in err
     assert "and 1 more" not in err
+
+
+# ------------------------------------------------------------------------------------------ words
+
+
+PROFILE = {"name": "Ydre", "country": "SE", "population": 3700, "third_country_national_share": 0.09}
+IDEA_YOUTH = {
+    "title": "Ausbildungsbrücke",
+    "target_groups": ["young_neet", "refugees"],
+    "activities": ["exchange_of_practice", "training"],
+    "partners": [{"country": "AT"}],
+    "duration_months": 30,
+}
+
+
+def _all_text(report: fundmatch.MatchReport) -> str:
+    parts = [str(report)]
+    for item in report.ranking:
+        parts += [item.reason, *(h.explanation for h in item.hits), *(m.question for m in item.missing)]
+    return "\n".join(parts)
+
+
+def test_sentences_use_words_not_ids() -> None:
+    text = _all_text(fundmatch.match(PROFILE, IDEA_YOUTH))
+    for raw in ("young_neet", "exchange_of_practice", "third_country_nationals", "less_developed"):
+        assert raw not in text
+    assert "young people not in employment, education or training" in text
+
+
+def test_shares_are_per_cent() -> None:
+    text = _all_text(fundmatch.match(PROFILE, IDEA_YOUTH))
+    assert "9 %" in text and "0.09 of" not in text and "(0 to 1)" not in text
+
+
+def test_counts_agree_with_their_nouns() -> None:
+    report = fundmatch.match(PROFILE, IDEA_YOUTH, funds=["INTERREG"])
+    text = _all_text(report)
+    assert "country or countries" not in text
+    assert "2 countries" in text or "1 other country" in text
+
+
+def test_fund_names_keep_their_capitals() -> None:
+    text = _all_text(fundmatch.match({"name": "T", "country": "IT", "population": 4100}, {"title": "x"}))
+    assert "esf+" not in text and "an amif" not in text and "erdf's" not in text
+
+
+def test_a_question_several_funds_share_is_asked_once() -> None:
+    report = fundmatch.match({"name": "T", "country": "IT", "population": 4100}, IDEA_YOUTH)
+    text = str(report)
+    questions = {m.question for item in report.ranking for m in item.missing}
+    shared = [q for q in questions if sum(q in {m.question for m in i.missing} for i in report.ranking) > 1]
+    assert shared
+    assert text.count("To find out") == 1
+    section = text.split("\nTo find out:\n", 1)[1]
+    items = " ".join(section.split()).split(" - ")
+    for question in questions:
+        assert sum(" ".join(question.split()) in item for item in items) == 1, question
+
+
+def test_questions_an_officer_can_answer() -> None:
+    report = fundmatch.match({"name": "T", "country": "IT", "population": 4100}, IDEA_YOUTH)
+    questions = {m.field: m.question for item in report.ranking for m in item.missing}
+    assert "NUTS code" in questions["region_category"] and "less developed" not in questions["region_category"]
+    # A duration is given: the start is missing, not the end.
+    assert "start_date" in questions and "end_date" not in questions
+    no_duration = fundmatch.match({"name": "T", "country": "IT", "population": 4100}, {"title": "x"})
+    assert "end_date" in {m.field for item in no_duration.ranking for m in item.missing}
+
+
+def test_an_ineligible_fund_shows_no_fit() -> None:
+    report = fundmatch.match({**PROFILE, "leader_lag": False}, IDEA_YOUTH)
+    out = [r for r in report.ranking if r.status is fundmatch.Status.INELIGIBLE]
+    assert out
+    for line in str(report).splitlines():
+        if f"— {out[0].name}:" in line:
+            assert "INELIGIBLE" in line and "fit" not in line
+
+
+def test_text_wraps_to_the_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    report = fundmatch.match(PROFILE, IDEA_YOUTH)
+    for columns in (80, 120):
+        monkeypatch.setenv("COLUMNS", str(columns))
+        lines = str(report).splitlines()
+        assert all(len(line) <= columns or " " not in line.strip() for line in lines)
+        assert max(len(line) for line in lines) > columns - 15  # the width is used, not a fixed 60
+
+
+def test_repr_is_one_short_line() -> None:
+    report = fundmatch.match(PROFILE, IDEA_YOUTH)
+    text = repr(report)
+    assert "\n" not in text and len(text) < 300 and "Ydre" in text and "AMIF" in text
+    assert len(report.model_dump_json()) > 10 * len(text)
+
+
+def test_maintainers_detail_stays_out_of_the_text() -> None:
+    report = fundmatch.match({"name": "Y", "country": "SE", "nuts": "SE123", "population": 3700}, {"title": "x"})
+    assert any("repo" in d.source for d in report.derived)  # the JSON keeps the full source ...
+    assert "repo " not in str(report) and "@1c08" not in str(report)  # ... the text does not

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from fundmatch._country_names import country_from_name
 from fundmatch._countries import to_eurostat
+from fundmatch._country_names import country_from_name
 from fundmatch._errors import AmbiguousPlaceError, ProfileError
 from fundmatch._places.cache import load_register
 from fundmatch._places.index import PlacesRegister
@@ -36,9 +36,7 @@ def find_place(
 
 
 # "Altena, DE", "Altena (NL)", "Altena DE", "Altena, Germany", "Brixen, Italien", "Łódź, Polska"
-_TRAILING_COUNTRY = re.compile(
-    r"^(?P<name>.+?)(?:\s*,\s*|\s+\(|\s+)(?P<country>[^\W\d_](?:[^\W\d_]|[ .'-])*?)\)?\s*$"
-)
+_TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)(?:\s*,\s*|\s+\(|\s+)(?P<country>[^\W\d_](?:[^\W\d_]|[ .'-])*?)\)?\s*$")
 
 
 #: A LAU code as `places find` prints it: "05962004", "DE 05962004", "DE_05962004", "NL GM1959" (a digit in it).

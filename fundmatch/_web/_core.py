@@ -10,14 +10,14 @@ from __future__ import annotations
 # Who may apply: the EU-27 codes, for the country choice of the officer's page.
 from fundmatch._countries import EU_MEMBER_STATES
 
+# Country names in the EU's languages (CLDR via Babel), for partners written as names and the country choice.
+from fundmatch._country_names import country_from_name, country_label
+
 # The library's own did-you-mean, so that the API suggests what the rule-pack loader would.
 from fundmatch._errors import did_you_mean
 
 # The columns `fundmatch screen` writes, so that the web's results CSV is the CLI's.
 from fundmatch._frames import SUMMARY_COLUMNS
-
-# Country names in the EU's languages (CLDR via Babel), for partners written as names and the country choice.
-from fundmatch._country_names import country_from_name, country_label
 
 # The title of an idea written as free text: the library's rule (ProjectIdea.from_text).
 from fundmatch._inputs import title_from
