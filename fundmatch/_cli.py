@@ -91,7 +91,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     report = pack.match(profile, idea, funds=funds)
     if args.html:
-        Path(args.html).write_text(report._repr_html_(), encoding="utf-8")
+        Path(args.html).write_text(report.to_html(), encoding="utf-8")
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:

@@ -179,6 +179,12 @@ class MatchReport(_Output):
 
         return render_html(self)
 
+    def to_html(self) -> str:
+        """The report as a complete HTML page to save, send or print (doctype, title, print styles)."""
+        from fundmatch._html import render_document
+
+        return render_document(self)
+
 
 class MatchReports(list[MatchReport]):
     """The reports of `RulePack.match_many`: a plain list, plus `to_frame`."""

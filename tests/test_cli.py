@@ -29,7 +29,7 @@ def test_match_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     data = json.loads(capsys.readouterr().out)
     assert sorted(r["fund"] for r in data["ranking"]) == ["AMIF", "INTERREG"]
     assert data["schema_version"] and data["pack_version"] == "2021-2027.1"
-    assert html.read_text(encoding="utf-8").startswith("<div")
+    assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
 
 
 def test_json_profile_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

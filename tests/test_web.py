@@ -75,7 +75,7 @@ def form(**changes: str) -> dict[str, str]:
 
 
 def ranking_on_page(text: str) -> list[str]:
-    rows = re.findall(r"<tr><td[^>]*><b>([^<]+)</b>", text)
+    rows = re.findall(r"<tr[^>]*><td[^>]*><b>([^<]+)</b>", text)
     return [html.unescape(r) for r in rows]
 
 
