@@ -14,10 +14,11 @@ import pytest
 
 import fundmatch
 
-# The web test's driver (Debian's chromium, offline flags), its axe-core check and its screenshots. The fixture
-# keeps its own name, "browser", whatever it is imported as.
+from tests import test_web_browser as _web
 from tests.test_web_browser import _accessibility_problems, _artefacts, _screenshot
-from tests.test_web_browser import browser as _browser_fixture  # noqa: F401
+
+# The web test's driver (Debian's chromium, offline flags), its axe-core check and its screenshots.
+browser = _web.browser
 
 REPO = Path(__file__).resolve().parent.parent
 
