@@ -13,7 +13,6 @@ from typing import Any
 import pytest
 
 import fundmatch
-
 from tests import test_web_browser as _web
 from tests.test_web_browser import _accessibility_problems, _artefacts, _screenshot
 
