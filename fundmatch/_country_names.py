@@ -7,6 +7,7 @@ case, no accents), so "Osterreich" finds "Österreich".
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_iso
@@ -33,21 +34,59 @@ def _key(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _names() -> dict[str, str]:
-    """Folded name → ISO code, for every EU language (first language wins on a clash)."""
+def _entries() -> dict[str, tuple[str, str, str]]:
+    """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins)."""
     from babel import Locale
 
     wanted = EU_MEMBER_STATES | _NEIGHBOURS
-    names: dict[str, str] = {_key(k): v for k, v in _EXTRA.items()}
+    entries: dict[str, tuple[str, str, str]] = {_key(k): (v, "en", k) for k, v in _EXTRA.items()}
     for language in EU_LANGUAGES:
         territories = Locale.parse(language).territories
-        for code in wanted:
+        for code in sorted(wanted):
             # CLDR keys variants as "CZ-alt-short" and the like: the same country, another spelling.
             for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
                 name = territories.get(key)
                 if name:
-                    names.setdefault(_key(name), code)
-    return names
+                    entries.setdefault(_key(name), (code, language, str(name)))
+    return entries
+
+
+def _names() -> dict[str, str]:
+    return {key: entry[0] for key, entry in _entries().items()}
+
+
+#: The longest country name in words ("Bosna i Hercegovina"), for scanning a text.
+_MAX_WORDS = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
+    """Countries a text names, in any EU language: (ISO code, the words of the text, CLDR's name, language,
+    the word before them, folded).
+
+    Only capitalised words count, as country names are proper nouns in every EU language: "island" in an
+    English sentence is no Iceland. Each country once (its first mention), in the order of the text.
+    """
+    entries = _entries()
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: dict[str, tuple[str, str, str, str, str]] = {}
+    i = 0
+    while i < len(words):
+        hit = None
+        if words[i][0][:1].isupper():
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                key = _key(" ".join(w for w, _, _ in words[i : i + n]))
+                if key in entries:
+                    hit = (n, entries[key])
+                    break
+        if hit is None:
+            i += 1
+            continue
+        n, (code, language, name) = hit
+        before = _key(words[i - 1][0]) if i else ""
+        found.setdefault(code, (code, text[words[i][1] : words[i + n - 1][2]], name, language, before))
+        i += n
+    return list(found.values())
 
 
 def country_from_name(text: str) -> str | None:
@@ -67,6 +106,16 @@ def country_from_name(text: str) -> str | None:
 def country_names() -> dict[str, str]:
     """Every folded country name known, with its ISO code (for finding names inside a text)."""
     return dict(_names())
+
+
+def language_name(code: str) -> str:
+    """A language in its own words ("de" → "Deutsch"), from CLDR; the code when CLDR has none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(code).display_name or code)
+    except (ValueError, UnknownLocaleError):
+        return code
 
 
 def country_label(code: str, language: str = "en") -> str:

@@ -33,7 +33,12 @@ _MAX_ITEMS = 20
 _BADGE = "color:#fff;border-radius:4px;padding:1px 7px;font-size:90%;white-space:nowrap;"
 _TICK = "color:#fff;border-radius:3px;padding:0 4px;font-weight:bold;"
 _CELL = "padding:4px 8px;vertical-align:top;text-align:left;border-top:1px solid #8884;"
-_FIELD_KIND = {"themes": "theme", "target_groups": "target group", "activities": "activity"}
+_FIELD_KIND = {
+    "themes": "theme",
+    "target_groups": "target group",
+    "activities": "activity",
+    "partners": "partner's country",
+}
 
 # ELI addresses of EU acts: the kind of act, its year and number (reg/2021/1060, dec_impl/2021/1130).
 _ELI = re.compile(r"^https?://data\.europa\.eu/eli/(?P<kind>[a-z]+)(?:_[a-z]+)?/(?P<year>\d{4})/(?P<number>\d+)")
@@ -163,7 +168,7 @@ def render_html(report: MatchReport) -> str:
     where = f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''})" + (
         f", population {population:,}" if population is not None else ""
     )
-    notes = []
+    notes = [f'<p role="note"><b>Note:</b> {escape(note)}</p>' for note in report.notes]
     if report.inferred:
         items = (
             f"<li>{escape(_FIELD_KIND.get(t.field, t.field))}: <b>{escape(label(t.id))}</b> "

@@ -136,6 +136,10 @@ class MatchReport(_Output):
     inferred: list[InferredTerm] = Field(default_factory=list)
     derived: list[DerivedValue] = Field(default_factory=list)
     ranking: list[FundMatch]
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the officer should know about how the inputs were read (e.g. nothing recognised).",
+    )
 
     @property
     def best(self) -> FundMatch | None:

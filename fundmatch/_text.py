@@ -31,7 +31,12 @@ _FIELD_WORDS = {
     "nuts": "NUTS code",
     "lau": "LAU code",
 }
-_FIELD_KIND = {"themes": "theme", "target_groups": "target group", "activities": "activity"}
+_FIELD_KIND = {
+    "themes": "theme",
+    "target_groups": "target group",
+    "activities": "activity",
+    "partners": "a partner's country",
+}
 
 # Where a table row was copied from (a repository, a commit, a file path) is for maintainers; the JSON keeps it.
 _MAINTAINER_DETAIL = re.compile(r"\s*\((?=[^()]*(?:\brepo\b|@[0-9a-f]{6,}|\bfile\b))[^()]*\)")
@@ -146,6 +151,8 @@ def render_text(report: MatchReport, *, hits: bool = True, columns: int | None =
             f"'{t.matched}' as {label(t.id)} ({_FIELD_KIND.get(t.field, t.field)})" for t in report.inferred
         )
         head.append(_wrap(f"Read from the description: {read}", "", columns))
+    for note in getattr(report, "notes", ()):
+        head.append(_wrap(f"Note: {note}", "", columns))
     body: list[str] = []
     for rank, item in enumerate(report.ranking, start=1):
         body.append("")

@@ -252,3 +252,59 @@ def test_maintainers_detail_stays_out_of_the_text() -> None:
     report = fundmatch.match({"name": "Y", "country": "SE", "nuts": "SE123", "population": 3700}, {"title": "x"})
     assert any("repo" in d.source for d in report.derived)  # the JSON keeps the full source ...
     assert "repo " not in str(report) and "@1c08" not in str(report)  # ... the text does not
+
+
+# ------------------------------------------------------------------------------------------ reading the text
+
+IT = {"name": "Tarvisio", "country": "IT", "population": 4100}
+ARNOLDSTEIN = "Corsi di italiano per i rifugiati, insieme al comune di Arnoldstein in Austria."
+
+
+def test_a_partners_country_named_in_the_text_is_inferred_with_evidence() -> None:
+    report = fundmatch.match(IT, ARNOLDSTEIN)
+    assert [p.country for p in report.idea.partners] == ["AT"]
+    evidence = [t for t in report.inferred if t.field == "partners"]
+    assert [(t.id, t.matched) for t in evidence] == [("AT", "Austria")]
+    assert report["INTERREG"].status is not fundmatch.Status.INELIGIBLE
+    assert "partner" in str(report) and "'Austria' as AT" in str(report)
+
+
+def test_named_partners_never_override_explicit_ones_nor_name_the_applicant() -> None:
+    given = fundmatch.match(IT, {"description": ARNOLDSTEIN, "partners": [{"country": "SI"}]})
+    assert [p.country for p in given.idea.partners] == ["SI"]
+    assert not [t for t in given.inferred if t.field == "partners"]
+    own = fundmatch.match({**IT, "country": "AT"}, ARNOLDSTEIN)
+    assert own.idea.partners == [] and not [t for t in own.inferred if t.field == "partners"]
+
+
+@pytest.mark.parametrize(
+    ("text", "countries"),
+    [
+        ("Sprachkurse gemeinsam mit der Nachbargemeinde in Österreich", ["AT"]),  # de
+        ("Kursy językowe razem z gminą partnerską we Włoszech i w Czechach", []),  # inflected: not read
+        ("Sprachkurse für Roma aus Rumänien und Geflüchtete aus der Ukraine", []),  # origins, not partners
+        ("Language café on the island, with a partner town in Slovenia", ["SI"]),  # "island" is no Iceland
+    ],
+)
+def test_which_named_countries_become_partners(text: str, countries: list[str]) -> None:
+    report = fundmatch.match({"name": "T", "country": "DE", "population": 4100}, text)
+    assert [p.country for p in report.idea.partners] == countries
+
+
+def test_batches_infer_partners_per_applicant_country() -> None:
+    pack = fundmatch.load_rules()
+    reports = pack.match_many([IT, {**IT, "country": "AT"}], ARNOLDSTEIN)
+    assert [[p.country for p in r.idea.partners] for r in reports] == [["AT"], []]
+    assert [r.model_dump_json() for r in reports] == [
+        pack.match(p, ARNOLDSTEIN).model_dump_json() for p in (IT, {**IT, "country": "AT"})
+    ]
+
+
+def test_a_description_nothing_was_recognised_in_says_so() -> None:
+    report = fundmatch.match({"name": "T", "country": "HU", "population": 4100}, "Nyelvtanfolyam menekülteknek.")
+    assert report.inferred == []
+    (note,) = report.notes
+    assert "Nothing in the description was recognised" in note and "Deutsch" in note and "English" in note
+    assert note in " ".join(str(report).split()) and note in report.to_html()
+    understood = fundmatch.match({"name": "T", "country": "DE", "population": 4100}, "Sprachcafé für Geflüchtete")
+    assert understood.notes == []
