@@ -308,3 +308,35 @@ def test_a_description_nothing_was_recognised_in_says_so() -> None:
     assert note in " ".join(str(report).split()) and note in report.to_html()
     understood = fundmatch.match({"name": "T", "country": "DE", "population": 4100}, "Sprachcafé für Geflüchtete")
     assert understood.notes == []
+
+
+# ------------------------------------------------------------------------------------------ packaging
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def test_a_partial_test_install_runs_without_nbmake() -> None:
+    import subprocess
+    import sys
+
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:nbmake", "-p", "no:cacheprovider",
+         "tests/test_officer.py::test_repr_is_one_short_line"],
+        cwd=REPO, capture_output=True, text=True,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stdout[-1500:] + run.stderr[-1500:]
+
+
+def test_the_published_metadata() -> None:
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    extras = project["project"]["optional-dependencies"]
+    groups = project["dependency-groups"]
+    assert "test" not in extras and "dev" not in extras  # the project's own tools are groups, not user extras
+    assert any(d.startswith("nbmake") for d in groups["test"]) and any(d.startswith("ruff") for d in groups["dev"])
+    assert any(d.startswith(("nbconvert", "nbclient")) for d in extras["notebooks"])  # runs the notebooks
+    assert any(d.startswith("babel") for d in project["project"]["dependencies"])
+    classifiers = project["project"]["classifiers"]
+    assert {f"Programming Language :: Python :: 3.{minor}" for minor in (11, 12, 13)} <= set(classifiers)
+    assert project["project"]["urls"]
