@@ -13,16 +13,20 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, to_eurostat, to_iso
+from fundmatch._country_names import country_from_name
 from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 
 def _country(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB.
-    code = to_iso(value)
+    # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB. A name in an EU language
+    # ("Austria", "Österreich") is read too, as officers write it.
+    code = to_iso(value) if len(value.strip()) == 2 else (country_from_name(value) or value)
     if code not in ISO_COUNTRIES:
-        raise ValueError(f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
+        raise ValueError(
+            f"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE') nor a country's name"
+        )
     return code
 
 

@@ -340,3 +340,12 @@ def test_the_published_metadata() -> None:
     classifiers = project["project"]["classifiers"]
     assert {f"Programming Language :: Python :: 3.{minor}" for minor in (11, 12, 13)} <= set(classifiers)
     assert project["project"]["urls"]
+
+
+def test_countries_may_be_written_as_names_in_the_models() -> None:
+    report = fundmatch.match(
+        {"name": "T", "country": "Italien", "population": 4100}, {"title": "x", "partners": [{"country": "Austria"}]}
+    )
+    assert report.municipality.country == "IT" and report.idea.partners[0].country == "AT"
+    with pytest.raises(ValidationError, match="nor a country's name"):
+        fundmatch.Municipality(name="T", country="Atlantis", population=1)
