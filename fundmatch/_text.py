@@ -85,7 +85,8 @@ def _wrap(text: str, indent: str, columns: int) -> str:
 def _short_source(source: str) -> str:
     """A derived value's source without the maintainers' detail: its first part, no file paths or commits."""
     short = _MAINTAINER_DETAIL.sub("", source.split(" | ", 1)[0])
-    return re.sub(r":?\s*https?://\S+", "", short).strip()
+    # A web address, and the note on what was taken from it ("(names, Italian exonyms)"), are the JSON's.
+    return re.sub(r":?\s*\(?https?://[^\s()]+(?:\s*\([^()]*\))?\)?", "", short).strip()
 
 
 def render_fund(rank: int, item: FundMatch, *, hits: bool = True, columns: int | None = None) -> list[str]:
@@ -141,11 +142,20 @@ def render_text(report: MatchReport, *, hits: bool = True, columns: int | None =
         f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''})"
         + (f", population {population:,}" if population is not None else ""),
     ]
+    # Values from the places register share one source: said once, after the values ("From Eurostat LAU …").
+    by_source: dict[str, list[str]] = {}
     for value in report.derived:
         flag = " (doubtful: check it)" if value.doubtful else ""
         what = _FIELD_WORDS.get(value.field, value.field.replace("_", " "))
         shown = format_value(value.value, value.field) if value.value is not None else "unknown"
-        head.append(_wrap(f"Worked out: {what} = {shown}{flag} — {_short_source(value.source)}", "", columns))
+        detail, sep, register = value.source.rpartition(" — ")
+        if sep and register.startswith("Eurostat LAU"):
+            note = f" ({_short_source(detail)})" if value.doubtful else ""
+            by_source.setdefault(_short_source(register), []).append(f"{what} {shown}{flag}{note}")
+        else:
+            head.append(_wrap(f"Worked out: {what} = {shown}{flag} — {_short_source(value.source)}", "", columns))
+    for source, values in by_source.items():
+        head.insert(2, _wrap(f"From {source}: {'; '.join(values)}", "", columns))
     if report.inferred:
         read = ", ".join(
             f"'{t.matched}' as {label(t.id)} ({_FIELD_KIND.get(t.field, t.field)})" for t in report.inferred

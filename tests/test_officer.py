@@ -349,3 +349,12 @@ def test_countries_may_be_written_as_names_in_the_models() -> None:
     assert report.municipality.country == "IT" and report.idea.partners[0].country == "AT"
     with pytest.raises(ValidationError, match="nor a country's name"):
         fundmatch.Municipality(name="T", country="Atlantis", population=1)
+
+
+def test_values_from_the_register_are_said_once_with_their_source(register_env: Path) -> None:
+    report = fundmatch.match(place="Tarvisio, IT", idea="x")
+    text = str(report)
+    lines = [line for line in text.splitlines() if line.startswith("From Eurostat LAU")]
+    assert len(lines) == 1 and "Eurostat LAU" not in text.replace(lines[0], "", 1).split("\n1. ")[0]
+    assert "population 4,211" in " ".join(text.split())
+    assert "https://" not in text and any("https://" in d.source for d in report.derived)
