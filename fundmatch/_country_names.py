@@ -36,12 +36,13 @@ def _key(name: str) -> str:
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, tuple[str, str, str]]:
     """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins)."""
-    from babel import Locale
+    from babel import localedata
 
     wanted = EU_MEMBER_STATES | _NEIGHBOURS
     entries: dict[str, tuple[str, str, str]] = {_key(k): (v, "en", k) for k, v in _EXTRA.items()}
     for language in EU_LANGUAGES:
-        territories = Locale.parse(language).territories
+        # The locale's own names only: merging CLDR's root data into each would double the first call's time.
+        territories = localedata.load(language, merge_inherited=False).get("territories", {})
         for code in sorted(wanted):
             # CLDR keys variants as "CZ-alt-short" and the like: the same country, another spelling.
             for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
