@@ -73,7 +73,13 @@ class RulePackError(FundmatchError, ValueError):
 
 
 class ProfileError(FundmatchError, ValueError):
-    """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period)."""
+    """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period).
+
+    Attributes:
+        field: the profile field at fault, when there is one (a value the places register lacks).
+    """
+
+    field: str | None = None
 
 
 class AmbiguousPlaceError(ProfileError):

@@ -147,9 +147,9 @@ class RulePack:
             why = [d for d in derived if d.value is None and d.field in lacking]
             if not why:
                 raise
-            raise ProfileError(
-                f"{place.label}: {why[0].source} (give it beside the place, e.g. {{'{why[0].field}': …}})"
-            ) from None
+            error = ProfileError(f"{place.label}: {why[0].source} ({why[0].field}, beside the place)")
+            error.field = why[0].field
+            raise error from None
         profile._provenance = tuple(derived)
         return profile
 

@@ -429,6 +429,15 @@ def test_a_place_needs_a_register_on_the_server(bare: TestClient) -> None:
     assert places.status_code == 503 and "fundmatch places import" in places.json()["detail"]
 
 
+def test_api_a_place_without_population_says_why_at_the_field(client: TestClient) -> None:
+    r = client.post("/api/match", json={"place": "Évian-les-Bains, FR", "idea": IDEA_DE})
+    assert r.status_code == 422
+    (error,) = r.json()["errors"]
+    assert error["field"] == "values.population" and "no population for FR" in error["message"]
+    ok = client.post("/api/match", json={"place": "Évian-les-Bains, FR", "values": {"population": 9100}, "idea": "x"})
+    assert ok.status_code == 200
+
+
 def test_api_places_suggests_with_codes_and_caveats(client: TestClient) -> None:
     r = client.get("/api/places", params={"q": "Neustadt", "country": "DE", "limit": 3})
     found = r.json()["places"]

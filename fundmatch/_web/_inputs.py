@@ -200,6 +200,10 @@ def profile_for_place(place: Place, values: Mapping[str, Any], prefix: str = "pr
         return Municipality.from_place(place, **dict(values))
     except ValidationError as exc:
         raise InputError(problems_from(exc.errors(include_url=False), Municipality, (prefix,))) from None
+    except ProfileError as exc:
+        # A value the register lacks (France has no population): the library says why, at that field.
+        where = f"{prefix}.{exc.field}" if exc.field else prefix
+        raise InputError([Problem(where, str(exc))]) from None
 
 
 # ---------------------------------------------------------------------------------------------- the API's input
