@@ -85,6 +85,14 @@ class FundMatch(_Output):
     co_financing: CoFinancing
     next_steps: list[str]
 
+    def __repr__(self) -> str:
+        # One line for a REPL or a log, as the report's; the data is `model_dump()`.
+        fit = "" if self.status is Status.INELIGIBLE else f", fit {self.score:.0f}"
+        return (
+            f"<FundMatch {self.fund}: {self.status.value}{fit}, {self.co_financing.describe()}; "
+            f"{len(self.hits)} rules, {len(self.missing)} open questions>"
+        )
+
     def failed(self) -> list[RuleHit]:
         """The requirements and exclusions that made the fund ineligible."""
         return [h for h in self.hits if h.outcome is Outcome.FAIL and h.kind is not RuleKind.PREFERENCE]

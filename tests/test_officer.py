@@ -246,6 +246,8 @@ def test_repr_is_one_short_line() -> None:
     text = repr(report)
     assert "\n" not in text and len(text) < 300 and "Ydre" in text and "AMIF" in text
     assert len(report.model_dump_json()) > 10 * len(text)
+    one = repr(report.ranking[0])
+    assert "\n" not in one and len(one) < 200 and str(report.ranking[0].fund) in one
 
 
 def test_maintainers_detail_stays_out_of_the_text() -> None:
