@@ -360,3 +360,10 @@ def test_values_from_the_register_are_said_once_with_their_source(register_env: 
     assert len(lines) == 1 and "Eurostat LAU" not in text.replace(lines[0], "", 1).split("\n1. ")[0]
     assert "population 4,211" in " ".join(text.split())
     assert "https://" not in text and any("https://" in d.source for d in report.derived)
+
+
+def test_either_half_of_a_bilingual_name_is_the_name(register_env: Path) -> None:
+    for text in ("Bressanone", "Brixen"):
+        (best, *_rest) = resolve_place(text)
+        assert best.name == "Bressanone/Brixen" and best.score == 100.0
+    assert fundmatch.match(place="Bressanone", idea="x").municipality.lau == "021011"
