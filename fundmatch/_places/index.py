@@ -107,11 +107,12 @@ class PlacesRegister:
                     continue
                 target = key if set(words) <= set(key.split()) else key_latin
                 score = 80.0 + 15.0 * len(query) / max(len(target), len(query))
-                name = self._rows[row][2]
                 # A bilingual name ("Bolzano/Bozen", "Bressanone/Brixen") is two names: either one in full is
-                # an exact match, not a part of a longer name.
-                if "/" in name and query in {_search_key(part, c) for part in name.split("/")}:
-                    score = 100.0
+                # an exact match, not a part of a longer name. German names use the slash for a qualifier
+                # ("Lahr/Schwarzwald", "Sulzbach/ Saar"), so a query for "Saar" is no exact match there.
+                if c != "DE" and score < 100.0 and "/" in self._rows[row][2]:
+                    if query in {_search_key(part, c) for part in self._rows[row][2].split("/")}:
+                        score = 100.0
                 if score > best.get(row, 0.0):
                     best[row] = score
         # Ties (many "Neustadt") go to the larger place first: it is the likelier meaning, not a choice.
