@@ -110,9 +110,9 @@ class PlacesRegister:
                 # A bilingual name ("Bolzano/Bozen", "Bressanone/Brixen") is two names: either one in full is
                 # an exact match, not a part of a longer name. German names use the slash for a qualifier
                 # ("Lahr/Schwarzwald", "Sulzbach/ Saar"), so a query for "Saar" is no exact match there.
-                if c != "DE" and score < 100.0 and "/" in self._rows[row][2]:
-                    if query in {_search_key(part, c) for part in self._rows[row][2].split("/")}:
-                        score = 100.0
+                name = self._rows[row][2]
+                if c != "DE" and "/" in name and query in {_search_key(part, c) for part in name.split("/")}:
+                    score = 100.0
                 if score > best.get(row, 0.0):
                     best[row] = score
         # Ties (many "Neustadt") go to the larger place first: it is the likelier meaning, not a choice.
