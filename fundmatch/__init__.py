@@ -18,13 +18,12 @@ Example:
 
 from __future__ import annotations
 
-import reprlib
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from fundmatch._errors import FundmatchError, PlacesError, ProfileError, RulePackError
+from fundmatch._errors import AmbiguousPlaceError, FundmatchError, PlacesError, ProfileError, RulePackError
 from fundmatch._evidence import Citation, DerivedValue, InferredTerm
 from fundmatch._ids import (
     Activity,
@@ -60,6 +59,7 @@ from fundmatch._resources import DEFAULT_PERIOD
 
 __all__ = (
     "Activity",
+    "AmbiguousPlaceError",
     "Citation",
     "CoFinancing",
     "DEFAULT_PERIOD",
@@ -114,8 +114,8 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
 
 
 def match(
-    profile: Municipality | Mapping[str, Any] | None,
-    idea: ProjectIdea | Mapping[str, Any],
+    profile: Municipality | Mapping[str, Any] | None = None,
+    idea: ProjectIdea | Mapping[str, Any] | str | None = None,
     *,
     period: str = DEFAULT_PERIOD,
     funds: Sequence[str] | None = None,
@@ -124,37 +124,35 @@ def match(
     """Rank the funds for one municipality and one project idea, every result explained.
 
     ``profile`` and ``idea`` may be models or plain dicts (validated; bad input raises pydantic's
-    ``ValidationError`` naming the field). The shipped pack of ``period`` is loaded once and reused.
+    ``ValidationError`` naming every bad field, with the closest valid name for a misspelt one). ``idea`` may
+    also be a plain sentence or paragraph, in the officer's language. The shipped pack of ``period`` is loaded
+    once and reused.
 
-    With ``place="Altena, DE"`` the profile is filled in from the places register (``fundmatch places
-    import``), each value with its source; ``profile`` may then be None or a dict of values that win. A name
-    that matches several places equally well raises `ProfileError` listing them, never a silent guess.
+    With ``place="Altena, DE"`` (or "Brixen, Italien", or a LAU code such as "DE 05962004") the profile is
+    filled in from the places register (``fundmatch places import``), each value with its source; ``profile``
+    may then be left out, or be a dict of values that win. A name that several places match about equally well
+    raises `AmbiguousPlaceError` listing them with their LAU codes, never a silent guess.
+
+    Example: ``fundmatch.match(place="Brixen, IT", idea="Sprachkurse für geflüchtete Jugendliche")``.
     """
     pack = load_rules(period)
+    if idea is None:
+        raise ProfileError("give an idea: a sentence, a dict of ProjectIdea fields or a ProjectIdea")
     if place is not None:
         profile = _profile_from_place_text(pack, place, profile)
     if profile is None:
-        raise ProfileError("give a profile, or a place to build one from")
+        raise ProfileError("give a profile, or a place to build one from (place='Altena, DE')")
     return pack.match(profile, idea, funds=funds)
 
 
 def _profile_from_place_text(
     pack: RulePack, text: str, overrides: Municipality | Mapping[str, Any] | None
 ) -> Municipality:
-    from fundmatch._places import resolve_place
+    from fundmatch._places import choose_place
 
     given = overrides.model_dump(exclude_unset=True) if isinstance(overrides, Municipality) else dict(overrides or {})
-    candidates = resolve_place(text)
-    if not candidates:
-        raise ProfileError(f"no place matches {reprlib.repr(text)} in the places register")
-    best = [c for c in candidates if c.score == candidates[0].score]
-    if len(best) > 1:
-        listed = "; ".join(c.label for c in best[:8])
-        raise ProfileError(
-            f"{reprlib.repr(text)} matches several places equally well: {listed}. Add the country or choose one."
-        )
     # The profile is derived from the tables of the period being matched, not always the default one.
-    return pack.profile_from_place(best[0], **given)
+    return pack.profile_from_place(choose_place(text), **given)
 
 
 def __getattr__(name: str) -> str:

@@ -21,10 +21,11 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from fundmatch._batch import ERROR_COLUMNS, BadRow, TextLines, one_line, output_columns, read_table, with_extra
+from fundmatch._batch import ERROR_COLUMNS, BadRow, TextLines, output_columns, read_table, with_extra
 from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._files import MAX_DATA_FILE, FileProblem, atomic_text, check_output, decode_utf8, read_bytes
 from fundmatch._frames import SUMMARY_COLUMNS
+from fundmatch._input_errors import problem_lines, validate
 from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
@@ -70,9 +71,13 @@ def _read_model(path: str, model: type[_M]) -> _M:
     if not isinstance(data, dict):
         raise InputFileError(f"{path}: expected a mapping of {model.__name__} fields")
     try:
-        return model.model_validate(dict(data))
+        return validate(model, dict(data))  # type: ignore[no-any-return]
     except ValidationError as exc:
-        raise InputFileError(one_line(exc, path)) from None
+        # Every problem, each on its line, misspelt names with the closest valid one.
+        lines = problem_lines(exc)
+        if len(lines) == 1:
+            raise InputFileError(f"{path}: {lines[0]}") from None
+        raise InputFileError(f"{path}: {len(lines)} problems:\n  " + "\n  ".join(lines)) from None
 
 
 def _pack(args: argparse.Namespace) -> RulePack:
@@ -83,14 +88,38 @@ def _pack(args: argparse.Namespace) -> RulePack:
 def _cmd_match(args: argparse.Namespace) -> int:
     from fundmatch._inputs import Municipality, ProjectIdea
 
-    profile = _read_model(args.profile, Municipality)
-    idea = _read_model(args.idea, ProjectIdea)
     html = _output(args.html, "HTML report") if args.html else None
+    pack = _pack(args)
+    files = list(args.files)
+    if len(files) > (0 if args.idea_text is not None else 1) + (0 if args.place is not None else 1):
+        raise InputFileError("too many files: give PROFILE IDEA, or --place with IDEA, or --idea with PROFILE")
+    # With --place the profile file is optional (its values win); with --idea the idea file is left out.
+    idea_file = files.pop() if args.idea_text is None and files else None
+    profile_file = files.pop() if files else None
+    if args.idea_text is None and idea_file is None:
+        raise InputFileError("give the idea: an IDEA file, or --idea 'one or two sentences'")
+    if args.place is None and profile_file is None:
+        raise InputFileError("give the municipality: a PROFILE file, or --place 'Altena, DE'")
+    idea: ProjectIdea | str = args.idea_text if idea_file is None else _read_model(idea_file, ProjectIdea)
+    if args.place is not None:
+        from fundmatch._places import choose_place
+
+        given = _read(profile_file) if profile_file else {}
+        if not isinstance(given, dict):
+            raise InputFileError(f"{profile_file}: expected a mapping of Municipality fields")
+        try:
+            profile = pack.profile_from_place(choose_place(args.place), **given)
+        except ValidationError as exc:
+            lines = problem_lines(exc)
+            raise InputFileError(f"{profile_file or '--place'}: " + "; ".join(lines)) from None
+    else:
+        assert profile_file is not None
+        profile = _read_model(profile_file, Municipality)
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
-    report = _pack(args).match(profile, idea, funds=funds)
+    report = pack.match(profile, idea, funds=funds)
     if html is not None:
         with atomic_text(html) as out:
-            out.write(report._repr_html_())
+            out.write(report.to_html())
     if args.json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -280,9 +309,28 @@ def _parser() -> argparse.ArgumentParser:
         )
         p.add_argument("--rules", metavar="DIR", help="use your own rule-pack folder instead of the shipped one")
 
-    m = sub.add_parser("match", help="rank the funds for a municipality and a project idea")
-    m.add_argument("profile", metavar="PROFILE", help="municipality profile, YAML or JSON")
-    m.add_argument("idea", metavar="IDEA", help="project idea, YAML or JSON")
+    m = sub.add_parser(
+        "match",
+        help="rank the funds for a municipality and a project idea",
+        usage="fundmatch match [PROFILE] [IDEA] [--place NAME] [--idea TEXT] [options]",
+        epilog=(
+            "Examples: fundmatch match examples/profiles/ydre.yaml examples/ideas/sprakcafe.yaml; "
+            "fundmatch match --place 'Altena, DE' --idea 'Sprachcafé für geflüchtete Familien'"
+        ),
+    )
+    m.add_argument(
+        "files",
+        nargs="*",
+        metavar="PROFILE IDEA",
+        help="municipality profile and project idea, YAML or JSON (either may be replaced by --place / --idea)",
+    )
+    m.add_argument(
+        "--place",
+        metavar="NAME",
+        help="the municipality from the places register: 'Altena, DE', 'Brixen, Italien' or a LAU code"
+        " (a PROFILE file given too supplies values that win)",
+    )
+    m.add_argument("--idea", dest="idea_text", metavar="TEXT", help="the idea in a sentence or two, any language")
     m.add_argument("--json", action="store_true", help="print the full report as JSON")
     m.add_argument("--html", metavar="FILE", help="also write the report as HTML to FILE")
     m.add_argument("--funds", metavar="LIST", help="only these funds, comma-separated (e.g. AMIF,ESF+)")

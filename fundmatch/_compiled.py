@@ -131,6 +131,9 @@ class CompiledFund:
         # The amount of money is budget × rate: the budget itself is part of the summary.
         names.add("budget_eur")
         thresholds.pop("budget_eur", None)
+        if "planned_end" in names:
+            # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
+            names.update(("duration_months", "start_date"))
         object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
         route_rules = frozenset(rule_id for route in self.routes for rule_id in route.spec.requires)
         object.__setattr__(self, "route_rules", route_rules)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
-from fundmatch._facts import FACTS, Facts, question_for
+from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
@@ -26,6 +26,14 @@ def _question(fact: str) -> tuple[str, str]:
     """The input to ask for when ``fact`` is missing, and the question."""
     asks = FACTS[fact].asks
     return asks, question_for(asks)
+
+
+def _lower_first(text: str) -> str:
+    """The text to go mid-sentence: its first letter in lower case, unless it starts a name ("ESF+", "AMIF")."""
+    word = text.split(" ", 1)[0]
+    if not text or any(c.isupper() for c in word[1:]) or not word[:1].isupper():
+        return text
+    return text[0].lower() + text[1:]
 
 
 def _missing_text(names: list[str]) -> str:
@@ -47,7 +55,7 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     """
     holds = _decide(rule.condition, facts, fund, rule)
     if isinstance(holds, list):
-        return Outcome.UNKNOWN, holds
+        return Outcome.UNKNOWN, [needed(name, facts) for name in holds]
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
     undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
@@ -103,7 +111,7 @@ def _new_hit(
         text = (
             render(spec.unknown, facts)
             if spec.unknown
-            else f"Not decided yet ({spec.title.lower()}): {_missing_text(missing)}"
+            else f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
         )
     else:
         text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
@@ -326,7 +334,7 @@ def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
     best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
     best.sort(key=lambda h: -h.weight)
     lead = f"All {len(deciding)} requirements and exclusions are met"
-    text = lead + (f"; {best[0].explanation[0].lower()}{best[0].explanation[1:]}" if best else ".")
+    text = lead + (f"; {_lower_first(best[0].explanation)}" if best else ".")
     # The first open route, in the pack's order (the usual way in first), names where to apply.
     way_in = next((r for r in routes if r.status is RouteStatus.OPEN), None)
     return text + (f" Way in: {way_in.name}." if way_in is not None else "")

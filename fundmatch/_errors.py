@@ -5,6 +5,7 @@
     FundmatchError                 base of everything fundmatch raises on purpose
     ├── RulePackError (ValueError) a rule file or rule folder is wrong: file, line, rule id, field, suggestion
     ├── ProfileError (ValueError)  an argument to match() is wrong in a way pydantic cannot name
+    │   └── AmbiguousPlaceError    a place name several places share about equally well: the candidates
     ├── PlacesError (ValueError)   the places register is missing, or a LAU file cannot be read
     └── InputFileError (ValueError) an input file of the command line cannot be read: file, line, what
 
@@ -14,8 +15,10 @@ Bad input models raise pydantic's own ``ValidationError`` (also a ``ValueError``
 from __future__ import annotations
 
 import difflib
+import reprlib
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 
 class FundmatchError(Exception):
@@ -71,7 +74,34 @@ class RulePackError(FundmatchError, ValueError):
 
 
 class ProfileError(FundmatchError, ValueError):
-    """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period)."""
+    """An argument to ``match`` is unusable (not a profile or idea, an unknown fund or period).
+
+    Attributes:
+        field: the profile field at fault, when there is one (a value the places register lacks).
+    """
+
+    field: str | None = None
+
+
+class AmbiguousPlaceError(ProfileError):
+    """A place name that several places of the register match about equally well; never a silent guess.
+
+    Attributes:
+        text: the name as given.
+        candidates: the `Place`s it could mean, best first; each one's ``lau`` code picks it.
+    """
+
+    def __init__(self, text: str, candidates: list[Any]) -> None:
+        self.text = text
+        self.candidates = list(candidates)
+        listed = "; ".join(getattr(c, "label", str(c)) for c in self.candidates[:8])
+        more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
+        first = self.candidates[0] if self.candidates else None
+        example = f" (e.g. '{first.country} {first.lau}')" if first is not None else ""
+        super().__init__(
+            f"{reprlib.repr(text)} matches several places about equally well: {listed}{more}. "
+            f"Add the country, or give the LAU code{example}."
+        )
 
 
 class PlacesError(FundmatchError, ValueError):

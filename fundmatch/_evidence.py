@@ -38,10 +38,10 @@ class DerivedValue(_Output):
 
 
 class InferredTerm(_Output):
-    """One theme, target group or activity read from the free text, with its evidence."""
+    """One theme, target group, activity or partner's country read from the free text, with its evidence."""
 
-    field: str = Field(description="'themes', 'target_groups' or 'activities'.")
-    id: str = Field(description="The vocabulary id inferred.")
+    field: str = Field(description="'themes', 'target_groups', 'activities' or 'partners'.")
+    id: str = Field(description="The vocabulary id inferred (for partners: the country's ISO code).")
     matched: str = Field(description="The words of the text that matched.")
     term: str = Field(description="The vocabulary term they matched.")
     language: str = Field(description="Language of that term (ISO 639-1).")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
+import re
 import reprlib
 import string
 from bisect import bisect_left
@@ -28,7 +29,10 @@ from rule_engine import ast as _ast
 from rule_engine.types import coerce_value
 
 from fundmatch._errors import RulePackError, did_you_mean
-from fundmatch._facts import FACTS, Facts, format_value
+from fundmatch._facts import FACTS, Facts
+
+# How a value reads in a sentence (ids in words, shares in per cent) is the text renderer's rule.
+from fundmatch._text import format_value
 
 _CONTEXT = rule_engine.Context(
     type_resolver=rule_engine.type_resolver_from_dict({name: fact.type for name, fact in FACTS.items()}),
@@ -321,13 +325,32 @@ def check_template(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
+# "{n} country or countries", "{n} other partner or partners": after a count, the template may offer both
+# forms; the one that fits the number is kept (rule authors cannot know the count when they write the text).
+_BOTH_FORMS = re.compile(r"^(?P<lead>\s+(?:[^\W\d_]+\s+)?)(?P<one>[^\W\d_]+) or (?P<many>[^\W\d_]+)\b")
+
+
+def _number_agrees(value: Any, following: str) -> str:
+    m = _BOTH_FORMS.match(following)
+    if not m or not isinstance(value, int | float) or isinstance(value, bool):
+        return following
+    one, many = m.group("one"), m.group("many")
+    if not (many.startswith(one[: max(3, len(one) - 1)]) and len(many) > len(one) - 1):
+        return following  # "1 or 2 …": not a singular/plural pair
+    return m.group("lead") + (one if value == 1 else many) + following[m.end() :]
+
+
 def render(text: str, facts: dict[str, Any]) -> str:
-    """Fill a checked template with formatted fact values."""
-    out = []
+    """Fill a checked template with formatted fact values (ids in words, shares in per cent, plurals agreed)."""
+    out: list[str] = []
+    previous: Any = None
     for literal, field, _spec, _conversion in _FORMATTER.parse(text):
-        out.append(literal)
+        out.append(_number_agrees(previous, literal) if previous is not None else literal)
+        previous = None
         if field is not None:
-            out.append(format_value(facts.get(field)))
+            value = facts.get(field)
+            out.append(format_value(value, field))
+            previous = value
     return "".join(out)
 
 

@@ -58,13 +58,35 @@ def _datatype(annotation: Any) -> Any | None:
     return None
 
 
+#: Questions worded for what an officer can answer, where the field's own description would not do: nobody
+#: knows their "category of region", but everybody can look up the NUTS code or give the town's name.
+_QUESTIONS = {
+    "region_category": (
+        "What is the municipality's NUTS code (e.g. ITH42)? Or give its name (place=, --place) to look it up:"
+        " the category of region follows from it."
+    ),
+}
+
+
 def _model_facts(model: type[BaseModel]) -> dict[str, Fact]:
     facts = {}
     for name, info in model.model_fields.items():
         kind = _datatype(info.annotation)
         if kind is not None:
-            facts[name] = Fact(name, kind, name, info.description or f"What is the {name.replace('_', ' ')}?")
+            question = _QUESTIONS.get(name) or info.description or f"What is the {name.replace('_', ' ')}?"
+            facts[name] = Fact(name, kind, name, question)
     return facts
+
+
+def needed(name: str, facts: dict[str, Any]) -> str:
+    """The fact to ask for when ``name`` is missing, given what is known.
+
+    The planned end follows from the end date, or from the start and the duration: with a duration given,
+    the start is what is missing, not the end.
+    """
+    if name == "planned_end" and facts.get("duration_months") is not None and facts.get("start_date") is None:
+        return "start_date"
+    return name
 
 
 _NUMBER, _TEXT, _BOOL, _TEXTS = DataType.FLOAT, DataType.STRING, DataType.BOOLEAN, DataType.SET(DataType.STRING)
@@ -248,22 +270,3 @@ class IdeaFacts:
         values["countries"] = set(countries)
         values["member_states"] = set(member_states)
         return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]
-
-
-def format_value(value: Any) -> str:
-    """A fact as an officer reads it in an explanation."""
-    if value is None:
-        return "not given"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, (set, frozenset, list, tuple)):
-        return ", ".join(sorted(format_value(v) for v in value)) or "none"
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return str(value)

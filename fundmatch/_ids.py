@@ -170,3 +170,37 @@ class RouteStatus(_Id):
     OPEN = "open"
     MAYBE = "maybe"
     CLOSED = "closed"
+
+
+# How the ids read in a sentence for an officer. An id not listed reads as its words ("pilot_action" → "pilot
+# action"), so a new id is never shown raw; only ids whose words mislead or abbreviate are listed.
+_LABELS: dict[str, str] = {
+    "young_neet": "young people not in employment, education or training (NEETs)",
+    "third_country_nationals": "third-country nationals",
+    "long_term_unemployed": "long-term unemployed people",
+    "smes": "small and medium-sized enterprises (SMEs)",
+    "ngo": "NGO",
+    "egtc": "EGTC (European grouping of territorial cooperation)",
+    "culture_sport": "culture and sport",
+    "agriculture_food": "agriculture and food",
+    "energy_climate": "energy and climate",
+    "research_innovation": "research and innovation",
+    "anti_discrimination": "anti-discrimination",
+    "general_population": "the general population",
+    "other_public_body": "other public body",
+}
+
+#: Every id of the controlled vocabularies, which `label` turns into words (other text is left as it is).
+_VOCABULARY_IDS: frozenset[str] = frozenset(
+    member.value for enum in (Theme, TargetGroup, Activity, OrganisationType, RegionCategory) for member in enum
+)
+
+
+def label(value: str) -> str:
+    """An id of the controlled vocabularies in words (``young_neet`` → "young people not in employment…");
+    any other text unchanged."""
+    if value in _LABELS:
+        return _LABELS[value]
+    if value in _VOCABULARY_IDS or ("_" in value and value.islower() and value.replace("_", "").isalpha()):
+        return value.replace("_", " ")
+    return value

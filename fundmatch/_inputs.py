@@ -6,23 +6,37 @@ they are written for a municipal officer, not a programmer.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, to_eurostat, to_iso
+from fundmatch._country_names import country_from_name
 from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 
 def _country(value: Any) -> Any:
     if not isinstance(value, str):
         return value
-    # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB.
-    code = to_iso(value)
+    # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB. A name in an EU language
+    # ("Austria", "Österreich") is read too, as officers write it.
+    code = to_iso(value) if len(value.strip()) == 2 else (country_from_name(value) or value)
     if code not in ISO_COUNTRIES:
-        raise ValueError(f"'{str(value)[:40]}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')")
+        raise ValueError(
+            f"'{str(value)[:40]}' is not an ISO 3166-1 alpha-2 country code (e.g. 'IT', 'DE', 'SE')"
+            " nor a country's name"
+        )
     return code
+
+
+def title_from(text: str, limit: int = 80) -> str:
+    """A title for an idea given as free text: its first sentence, cut at a word near ``limit`` characters."""
+    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip().rstrip(".")
+    if len(first) <= limit:
+        return first
+    return first[:limit].rsplit(" ", 1)[0] + "…"
 
 
 CountryCode = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code")]
@@ -93,7 +107,10 @@ class Municipality(_Input):
         description="How much staff time (in full-time equivalents) is available for EU projects?",
     )
     third_country_national_share: float | None = Field(
-        default=None, ge=0, le=1, description="What share of residents are third-country nationals (0 to 1)?"
+        default=None,
+        ge=0,
+        le=1,
+        description="What share of residents are third-country nationals (as a fraction: 0.09 is 9 %)?",
     )
 
     _check_country = field_validator("country", mode="before")(_country)
@@ -187,6 +204,26 @@ class ProjectIdea(_Input):
         # Fund ids as the packs write them (upper case); the pack's aliases are not known here.
         return None if value is None else list(dict.fromkeys(v.strip().upper() for v in value))
 
+    @classmethod
+    def from_text(cls, text: str, **fields: Any) -> ProjectIdea:
+        """An idea written as a sentence or a paragraph, in any language: the description, its title derived.
+
+        Example:
+            >>> ProjectIdea.from_text("Sprachkurse für geflüchtete Jugendliche. Mit Mentoring.").title
+            'Sprachkurse für geflüchtete Jugendliche'
+        """
+        return cls.model_validate({"description": text.strip(), **fields})
+
+    @model_validator(mode="before")
+    @classmethod
+    def _title_from_description(cls, data: Any) -> Any:
+        # A description is enough to screen an idea: its first sentence stands in for a missing title.
+        if isinstance(data, dict) and not data.get("title") and isinstance(data.get("description"), str):
+            title = title_from(data["description"])
+            if title:
+                return {**data, "title": title}
+        return data
+
     @field_validator("themes", "target_groups", "activities")
     @classmethod
     def _unique(cls, value: list[Any]) -> list[Any]:
@@ -198,10 +235,3 @@ class ProjectIdea(_Input):
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValueError("end_date: the project cannot end before it starts")
         return self
-
-
-def describe_place(municipality: Municipality) -> str:
-    """'Tarvisio (IT, ITH42), population 4,100': the profile in one phrase, for the reports' heads."""
-    m = municipality
-    size = f"population {m.population:,}" if m.population is not None else "population not given"
-    return f"{m.name} ({m.country}{', ' + m.nuts if m.nuts else ''}), {size}"

@@ -9,19 +9,22 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, TypeVar, overload
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
+from fundmatch._country_names import language_name
 from fundmatch._engine import evaluate_fund, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._expressions import ExpressionProblem, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
+from fundmatch._input_errors import validate
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
+from fundmatch._named_partners import named_partners
 from fundmatch._places import Place, profile_from_place
 from fundmatch._ranking import compare, rank_key
 from fundmatch._report import (
@@ -46,8 +49,14 @@ def _as_model(value: Any, model: type[_M], what: str) -> _M:
     if isinstance(value, model):
         return value
     if isinstance(value, Mapping):
-        return model.model_validate(dict(value))
-    raise ProfileError(f"{what} must be a {model.__name__} or a mapping of its fields, not {type(value).__name__}")
+        return validate(model, dict(value))  # type: ignore[no-any-return]
+    if model is ProjectIdea and isinstance(value, str):
+        # An officer's idea is a sentence: it is the description, and its first sentence the title.
+        if not value.strip():
+            raise ProfileError("the idea is empty: write a sentence or two about the project")
+        return ProjectIdea.from_text(value)  # type: ignore[return-value]
+    also = " or a sentence" if model is ProjectIdea else ""
+    raise ProfileError(f"{what} must be a {model.__name__}, a mapping of its fields{also}, not {type(value).__name__}")
 
 
 class RulePack:
@@ -93,15 +102,48 @@ class RulePack:
             chosen.append(self._funds[key])
         return chosen
 
-    def infer(self, idea: ProjectIdea | Mapping[str, Any]) -> tuple[ProjectIdea, list[InferredTerm]]:
-        """The idea with empty themes, target groups and activities read from its text, and the evidence."""
+    def infer(self, idea: ProjectIdea | Mapping[str, Any] | str) -> tuple[ProjectIdea, list[InferredTerm]]:
+        """The idea with empty themes, target groups and activities read from its text, and the evidence.
+
+        Partners' countries the text names are in the evidence too (field ``partners``) when the idea names no
+        partners; they join the idea in `match`, once the applicant's own country is known and left out.
+        """
         model = _as_model(idea, ProjectIdea, "idea")
+        text = f"{model.title}\n{model.description}"
         empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
-        if not empty or self._vocabulary is None:
-            return model, []
-        found = [t for t in self._vocabulary.infer(f"{model.title}\n{model.description}") if t.field in empty]
-        update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
-        return model.model_validate({**model.model_dump(), **update}), found
+        found: list[InferredTerm] = []
+        if empty and self._vocabulary is not None:
+            found = [t for t in self._vocabulary.infer(text) if t.field in empty]
+            update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
+            model = model.model_validate({**model.model_dump(), **update})
+        if not model.partners:
+            found += named_partners(text)
+        return model, found
+
+    @staticmethod
+    def _for_applicant(
+        idea: ProjectIdea, inferred: list[InferredTerm], country: str
+    ) -> tuple[ProjectIdea, list[InferredTerm]]:
+        """The idea with the partners its text names, other than the applicant's own country."""
+        if not any(t.field == "partners" for t in inferred):
+            return idea, inferred
+        kept = [t for t in inferred if t.field != "partners" or t.id != country]
+        codes = [t.id for t in kept if t.field == "partners"]
+        if codes:
+            idea = ProjectIdea.model_validate({**idea.model_dump(), "partners": [{"country": c} for c in codes]})
+        return idea, kept
+
+    def _notes(self, idea: ProjectIdea) -> list[str]:
+        """What the officer should know about how the idea was read."""
+        if self._vocabulary is None or idea.themes or idea.target_groups or idea.activities:
+            return []
+        languages = ", ".join(language_name(code) for code in self._vocabulary.languages)
+        # Nothing recognised is not an empty idea: the language may be one the vocabulary does not cover.
+        return [
+            "Nothing in the description was recognised, so every fund that needs a theme, target group or "
+            f"activity is left open. fundmatch reads descriptions in {languages}: give themes and target "
+            "groups, or write the description in one of these languages."
+        ]
 
     def profile_from_place(self, place: Place, **overrides: Any) -> Municipality:
         """A profile from a place of the register, derived from THIS pack's tables; ``overrides`` win.
@@ -112,14 +154,24 @@ class RulePack:
         # A pack without programme areas knows no border region: an empty table, not the default period's.
         areas = self._areas if self._areas is not None else InterregAreas({})
         fields, derived = profile_from_place(place, regions=self._regions, areas=areas, **overrides)
-        profile = Municipality.model_validate(fields)
+        try:
+            profile: Municipality = validate(Municipality, fields)
+        except ValidationError as exc:
+            # A value the register lacks (France has no population): say why, not pydantic's "Field required".
+            lacking = {str(e["loc"][0]) for e in exc.errors() if e["type"] == "missing" and e["loc"]}
+            why = [d for d in derived if d.value is None and d.field in lacking]
+            if not why:
+                raise
+            error = ProfileError(f"{place.label}: {why[0].source} ({why[0].field}, beside the place)")
+            error.field = why[0].field
+            raise error from None
         profile._provenance = tuple(derived)
         return profile
 
     def match(
         self,
         profile: Municipality | Mapping[str, Any],
-        idea: ProjectIdea | Mapping[str, Any],
+        idea: ProjectIdea | Mapping[str, Any] | str,
         funds: Sequence[str] | None = None,
     ) -> MatchReport:
         """Rank the funds of this pack for one municipality and one idea, every result explained.
@@ -131,7 +183,9 @@ class RulePack:
         """
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        return self._match(_as_model(profile, Municipality, "profile"), idea, IdeaFacts(idea), inferred, chosen)
+        municipality = _as_model(profile, Municipality, "profile")
+        idea, inferred = self._for_applicant(idea, inferred, municipality.country)
+        return self._match(municipality, idea, IdeaFacts(idea), inferred, chosen)
 
     @overload
     def match_many(
@@ -221,15 +275,24 @@ class RulePack:
         if detail not in ("full", "summary"):
             raise ProfileError(f"detail must be 'full' or 'summary', not {reprlib.repr(detail)}")
         chosen = self._select(funds)
-        idea, inferred = self.infer(idea)
-        # Everything that depends only on the idea is turned into facts once for the whole batch.
-        idea_facts = IdeaFacts(idea)
+        read, read_terms = self.infer(idea)
+        # Everything that depends only on the idea is turned into facts once for the whole batch (once per
+        # applicant country when the text names partners' countries: the applicant's own is left out).
+        by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts]] = {}
+        named = any(t.field == "partners" for t in read_terms)
         for profile in with_progress(as_profiles(profiles), progress):
             municipality = _as_model(profile, Municipality, "profile")
+            key = municipality.country if named else None
+            if key not in by_country:
+                one, terms = (
+                    self._for_applicant(read, read_terms, municipality.country) if named else (read, read_terms)
+                )
+                by_country[key] = (one, terms, IdeaFacts(one))
+            one, terms, idea_facts = by_country[key]
             if detail == "summary":
                 yield self._summary(municipality, idea_facts, chosen)
             else:
-                yield self._match(municipality, idea, idea_facts, inferred, chosen)
+                yield self._match(municipality, one, idea_facts, terms, chosen)
 
     def _facts(
         self, profile: Municipality, idea_facts: IdeaFacts, *, explain: bool = True
@@ -267,6 +330,7 @@ class RulePack:
             comparison=compare(results[0], results[1]) if len(results) > 1 else None,
             questions=_questions(results),
             warnings=_warnings(self._warnings, results, facts),
+            notes=self._notes(idea),
         )
 
     def __repr__(self) -> str:

@@ -57,7 +57,11 @@ def _cmd_find(args: argparse.Namespace) -> int:
         sys.stdout.write(f"no place like '{shown}' in Eurostat LAU {register.vintage}\n")
         return 1
     if len(places) > 1:
-        sys.stdout.write(f"{len(places)} candidates; pick one by its LAU code:\n")
+        first = places[0]
+        sys.stdout.write(
+            f"{len(places)} candidates; pick one by its LAU code"
+            f" (fundmatch match --place '{first.country} {first.lau}' …, or place='{first.country} {first.lau}'):\n"
+        )
     for p in places:
         pop = (
             f"{p.population:,} inhabitants ({p.population_year or '?'})"

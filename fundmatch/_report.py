@@ -136,6 +136,14 @@ class FundMatch(_Output):
     next_steps: list[str]
     routes: list[Route] = Field(default_factory=list, description="The ways into this fund, each with its status.")
 
+    def __repr__(self) -> str:
+        # One line for a REPL or a log, as the report's; the data is `model_dump()`.
+        fit = "" if self.status is Status.INELIGIBLE else f", fit {self.score:.0f}"
+        return (
+            f"<FundMatch {self.fund}: {self.status.value}{fit}, {self.co_financing.describe()}; "
+            f"{len(self.hits)} rules, {len(self.missing)} open questions>"
+        )
+
     def failed(self) -> list[RuleHit]:
         """The requirements and exclusions that made the fund ineligible."""
         return [h for h in self.hits if h.outcome is Outcome.FAIL and h.kind is not RuleKind.PREFERENCE]
@@ -195,6 +203,10 @@ class MatchReport(_Output):
         default_factory=list, description="The open questions of all funds, each once, with the funds it concerns."
     )
     warnings: list[ReportWarning] = Field(default_factory=list, description="Cautions, each shown once.")
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What the officer should know about how the inputs were read (e.g. nothing recognised).",
+    )
 
     @property
     def best(self) -> FundMatch | None:
@@ -225,10 +237,24 @@ class MatchReport(_Output):
 
         return render_text(self)
 
+    def __repr__(self) -> str:
+        # One line for a REPL or a log; the whole report is `str(report)`, its data `model_dump()`.
+        funds = ", ".join(f"{r.fund} {r.status.value}" for r in self.ranking)
+        title = self.idea.title if len(self.idea.title) <= 40 else self.idea.title[:39] + "…"
+        return (
+            f"<MatchReport {self.period}: {self.municipality.name} ({self.municipality.country}), {title!r}: {funds}>"
+        )
+
     def _repr_html_(self) -> str:
         from fundmatch._html import render_html
 
         return render_html(self)
+
+    def to_html(self) -> str:
+        """The report as a complete HTML page to save, send or print (doctype, title, print styles)."""
+        from fundmatch._html import render_document
+
+        return render_document(self)
 
 
 class MatchReports(list[MatchReport]):

@@ -16,7 +16,7 @@ check that your own rule pack behaves on inputs nobody thought of::
         report = pack.match(profile, idea)
         assert all(0 <= r.score <= 100 for r in report.ranking)
 
-Requires ``hypothesis`` (``pip install fundmatch[test]``).
+Requires ``hypothesis`` (``pip install 'fundmatch[testing]'``).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from functools import lru_cache
 try:
     from hypothesis import strategies as st
 except ImportError as exc:  # pragma: no cover - depends on the environment
-    raise ImportError("fundmatch.testing needs hypothesis: pip install 'fundmatch[test]'") from exc
+    raise ImportError("fundmatch.testing needs hypothesis: pip install 'fundmatch[testing]'") from exc
 
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_eurostat
 from fundmatch._ids import Activity, Fund, OrganisationType, RegionCategory, TargetGroup, Theme

@@ -150,5 +150,11 @@ def test_malformed_inputs_raise_only_validation_errors(bad_profile: dict, bad_id
 def test_non_mapping_inputs(value: object) -> None:
     with pytest.raises(ProfileError):
         fundmatch.match(value, idea())  # type: ignore[arg-type]
+    if isinstance(value, str):
+        # An idea may be a sentence (its description); a profile may not.
+        assert fundmatch.match(profile(), value).idea.description == value
+        with pytest.raises(ProfileError, match="empty"):
+            fundmatch.match(profile(), "  ")
+        return
     with pytest.raises(ProfileError):
         fundmatch.match(profile(), value)  # type: ignore[arg-type]

@@ -39,7 +39,7 @@ def test_values_given_by_the_user_win(register_env: Path) -> None:
 
 
 def test_an_ambiguous_place_is_never_guessed(register_env: Path) -> None:
-    with pytest.raises(fundmatch.ProfileError, match="matches several places equally well") as info:
+    with pytest.raises(fundmatch.ProfileError, match="matches several places about equally well") as info:
         fundmatch.match(None, IDEA, place="Altena")
     assert "DE" in str(info.value) and "NL" in str(info.value)
     report = fundmatch.match(None, IDEA, place="Altena, NL")

@@ -75,7 +75,7 @@ def form(**changes: str) -> dict[str, str]:
 
 
 def ranking_on_page(text: str) -> list[str]:
-    rows = re.findall(r"<tr><td[^>]*><b>([^<]+)</b>", text)
+    rows = re.findall(r"<tr[^>]*><td[^>]*><b>([^<]+)</b>", text)
     return [html.unescape(r) for r in rows]
 
 
@@ -184,7 +184,7 @@ def test_a_town_by_name_gives_the_ranked_explained_report_of_the_library(client:
 def test_an_ambiguous_name_asks_which_place_without_javascript(client: TestClient, data_dir: Path) -> None:
     r = client.post("/", data=form(place="Altena"))
     assert r.status_code == 422
-    assert "matches 2 places equally well" in visible_errors(r.text)["place"]
+    assert "matches 2 places about equally well" in visible_errors(r.text)["place"]
     labels = [
         html.unescape(v)
         for v in re.findall(r'type="radio" name="place_choice" id="candidate-\d" value="([^"]+)"', r.text)
@@ -396,7 +396,7 @@ def test_api_validation_errors_name_the_field_and_suggest(client: TestClient) ->
         ({"profile": {"name": "T", "country": "IT", "population": 1, "nuts": "DE12"}, "idea": "x"}, "profile.nuts",
          "not in country IT"),
         ({"place": "Nowhere-on-earth, IT", "idea": "x"}, "place", "no place like"),
-        ({"place": "Altena", "idea": "x"}, "place", "2 places equally well"),
+        ({"place": "Altena", "idea": "x"}, "place", "2 places about equally well"),
         ({"place": "Tarvisio", "values": {"population": -5}, "idea": "x"}, "values.population", "greater than"),
         ({"profile": {"name": "T", "country": "IT", "population": 1}, "idea": "x", "period": "1999-2006"}, "period",
          "1999-2006"),
@@ -427,6 +427,16 @@ def test_a_place_needs_a_register_on_the_server(bare: TestClient) -> None:
     assert r.status_code == 422 and "no places register" in r.json()["errors"][0]["message"]
     places = bare.get("/api/places", params={"q": "Tarvisio"})
     assert places.status_code == 503 and "fundmatch places import" in places.json()["detail"]
+
+
+def test_api_a_place_without_population_says_why_at_the_field(client: TestClient) -> None:
+    # The register has no population for France: the profile goes on without one, and the report says why.
+    r = client.post("/api/match", json={"place": "Évian-les-Bains, FR", "idea": IDEA_DE})
+    assert r.status_code == 200
+    assert r.json()["municipality"]["population"] is None
+    assert any("no population for FR" in d["source"] for d in r.json()["derived"] if d["field"] == "population")
+    ok = client.post("/api/match", json={"place": "Évian-les-Bains, FR", "values": {"population": 9100}, "idea": "x"})
+    assert ok.status_code == 200 and ok.json()["municipality"]["population"] == 9100
 
 
 def test_api_places_suggests_with_codes_and_caveats(client: TestClient) -> None:

@@ -24,10 +24,11 @@ from fundmatch._places.index import PlacesRegister
 from fundmatch._places.lau_files import EUROSTAT_LAU_FILES
 from fundmatch._places.model import Place
 from fundmatch._places.profile import profile_from_place
-from fundmatch._places.search import find_place, resolve_place
+from fundmatch._places.search import AMBIGUITY_MARGIN, choose_place, find_place, resolve_place
 
 # The names the CLI, the public face, the benchmarks and the tests use.
 __all__ = [
+    "AMBIGUITY_MARGIN",
     "CACHE_NAME",
     "CACHE_SCHEMA",
     "EUROSTAT_LAU_FILES",
@@ -35,6 +36,7 @@ __all__ = [
     "Place",
     "PlacesError",
     "PlacesRegister",
+    "choose_place",
     "data_dir",
     "download_register",
     "find_place",

@@ -77,6 +77,11 @@ class PlacesRegister:
         i = self._by_lau.get((to_eurostat(country), lau.strip()))
         return None if i is None else self._place(i)
 
+    def by_lau(self, lau: str) -> list[Place]:
+        """Every place with this LAU code, in any country (codes are unique only within a country)."""
+        lau = lau.strip()
+        return [self._place(i) for (_c, code), i in self._by_lau.items() if code == lau]
+
     def find(self, name: str, country: str | None = None, *, limit: int = 10, cutoff: float = 75.0) -> list[Place]:
         """Candidates for a name, best first (see `find_place`)."""
         if len(name) > MAX_QUERY:
@@ -107,6 +112,12 @@ class PlacesRegister:
                     continue
                 target = key if set(words) <= set(key.split()) else key_latin
                 score = 80.0 + 15.0 * len(query) / max(len(target), len(query))
+                # A bilingual name ("Bolzano/Bozen", "Bressanone/Brixen") is two names: either one in full is
+                # an exact match, not a part of a longer name. German names use the slash for a qualifier
+                # ("Lahr/Schwarzwald", "Sulzbach/ Saar"), so a query for "Saar" is no exact match there.
+                name = self._rows[row][2]
+                if c != "DE" and "/" in name and query in {_search_key(part, c) for part in name.split("/")}:
+                    score = 100.0
                 if score > best.get(row, 0.0):
                     best[row] = score
         # Ties (many "Neustadt") go to the larger place first: it is the likelier meaning, not a choice.

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+import reprlib
 
 from fundmatch._countries import to_eurostat
+from fundmatch._country_names import country_from_name
+from fundmatch._errors import AmbiguousPlaceError, ProfileError
 from fundmatch._places.cache import load_register
 from fundmatch._places.index import MAX_QUERY, PlacesRegister
 from fundmatch._places.model import Place
@@ -33,21 +36,20 @@ def find_place(
     return register.find(name, country, limit=limit)
 
 
-# "Altena, DE", "Altena (NL)", "Altena DE", "Altena, Germany"
-_TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)(?:\s*,\s*|\s+\(|\s+)(?P<country>[A-Za-z][A-Za-z .]+?)\)?\s*$")
+# "Altena, DE", "Altena (NL)", "Altena DE", "Altena, Germany", "Brixen, Italien", "Łódź, Polska"
+_TRAILING_COUNTRY = re.compile(r"^(?P<name>.+?)(?:\s*,\s*|\s+\(|\s+)(?P<country>[^\W\d_](?:[^\W\d_]|[ .'-])*?)\)?\s*$")
 
 
-_COUNTRY_NAMES = {
-    "austria": "AT", "belgium": "BE", "bulgaria": "BG", "croatia": "HR", "cyprus": "CY", "czechia": "CZ",
-    "czech republic": "CZ", "denmark": "DK", "estonia": "EE", "finland": "FI", "france": "FR", "germany": "DE",
-    "greece": "EL", "hungary": "HU", "ireland": "IE", "italy": "IT", "latvia": "LV", "lithuania": "LT",
-    "luxembourg": "LU", "malta": "MT", "netherlands": "NL", "the netherlands": "NL", "poland": "PL",
-    "portugal": "PT", "romania": "RO", "slovakia": "SK", "slovenia": "SI", "spain": "ES", "sweden": "SE",
-}  # fmt: skip
+#: A LAU code as `places find` prints it: "05962004", "DE 05962004", "DE_05962004", "NL GM1959" (a digit in it).
+_LAU_CODE = re.compile(r"^(?:(?P<country>[A-Za-z]{2})[\s_:-]*)?(?P<lau>[0-9A-Za-z]*[0-9][0-9A-Za-z]*)$")
+
+#: Candidates within this many points of the best are "about equally good": the name is ambiguous.
+AMBIGUITY_MARGIN = 5.0
 
 
 def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: int = 10) -> list[Place]:
-    """Candidates for "Name, CC" (or "Name (CC)", "Name, Germany"); a bare name searches every country.
+    """Candidates for "Name, CC" (or "Name (CC)", "Name, Germany", "Name, Deutschland", a LAU code such as
+    "DE 05962004"); a bare name searches every country. Country names are read in every EU language (CLDR).
 
     Example: ``resolve_place("Altena, DE")`` gives the German Altena only; ``resolve_place("Altena")`` both.
     """
@@ -55,10 +57,13 @@ def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: i
     text = text.strip()
     if len(text) > MAX_QUERY:
         return []  # and _TRAILING_COUNTRY, which is quadratic in the text, never sees a long one
+    by_code = _by_lau_code(text, register)
+    if by_code:
+        return by_code[:limit]
     m = _TRAILING_COUNTRY.match(text)
     if m:
         tail = m.group("country").strip().rstrip(".")
-        code = _COUNTRY_NAMES.get(tail.lower()) or (tail.upper() if len(tail) == 2 else None)
+        code = country_from_name(tail)
         # "Ejido, El" is a Spanish name, not Greece: a lower-case article is no country code.
         if code and tail.lower() in _ARTICLES and not tail.isupper():
             code = None
@@ -68,3 +73,44 @@ def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: i
             if found:
                 return found
     return register.find(text, None, limit=limit)
+
+
+def _by_lau_code(text: str, register: PlacesRegister) -> list[Place]:
+    m = _LAU_CODE.match(text)
+    if not m:
+        return []
+    lau, country = m.group("lau"), m.group("country")
+    if country:
+        place = register.get(country, lau)
+        if place is not None:
+            return [place]
+    # "GM1959" alone: the letters are part of the code, not a country.
+    return register.by_lau(re.sub(r"\s+", "", text))
+
+
+def choose_place(text: str, *, register: PlacesRegister | None = None, country: str | None = None) -> Place:
+    """The one place ``text`` means (a name, "Name, country" or a LAU code); never a silent guess.
+
+    The best candidate is taken only when no other comes within `AMBIGUITY_MARGIN` points of it. ``country``
+    (a code) narrows the search, as a form's country choice does.
+
+    Raises:
+        AmbiguousPlaceError: several places match about equally well (``.candidates`` lists them).
+        ProfileError: nothing in the register matches.
+        PlacesError: there is no register yet.
+    """
+    register = register if register is not None else load_register()
+    if country:
+        candidates = _by_lau_code(f"{country} {text}", register) or register.find(text, country)
+    else:
+        candidates = resolve_place(text, register=register)
+    if not candidates:
+        raise ProfileError(
+            f"no place matches {reprlib.repr(text)} in the places register; write the country as a code or a name"
+            " ('Altena, DE', 'Altena, Deutschland'), or give the LAU code that 'fundmatch places find' shows"
+        )
+    best = candidates[0]
+    close = [c for c in candidates if best.score - c.score < AMBIGUITY_MARGIN]
+    if len(close) > 1:
+        raise AmbiguousPlaceError(text, close)
+    return best

@@ -23,14 +23,21 @@ from fundmatch._batch import (
 # Who may apply: the EU-27 codes, for the country choice of the officer's page.
 from fundmatch._countries import EU_MEMBER_STATES
 
+# Country names in the EU's languages (CLDR via Babel), for partners written as names and the country choice.
+from fundmatch._country_names import country_from_name, country_label
+
 # The library's own did-you-mean, so that the API suggests what the rule-pack loader would.
 from fundmatch._errors import did_you_mean
 
 # The columns `fundmatch screen` writes, so that the web's results CSV is the CLI's.
 from fundmatch._frames import SUMMARY_COLUMNS
 
+# The title of an idea written as free text: the library's rule (ProjectIdea.from_text).
+from fundmatch._inputs import title_from
+
 # The register loaded once per process (cached by file and mtime), and the "Name, CC" lookup `match(place=)` uses.
-from fundmatch._places import PlacesRegister, load_register, resolve_place
+# `choose_place` is the one ambiguity rule (no candidate within a few points of the best) of match(place=).
+from fundmatch._places import PlacesRegister, choose_place, load_register, resolve_place
 
 __all__ = [
     "ERROR_COLUMNS",
@@ -44,7 +51,11 @@ __all__ = [
     "EU_MEMBER_STATES",
     "SUMMARY_COLUMNS",
     "PlacesRegister",
+    "choose_place",
+    "country_from_name",
+    "country_label",
     "did_you_mean",
     "load_register",
     "resolve_place",
+    "title_from",
 ]

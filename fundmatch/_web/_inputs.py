@@ -22,18 +22,23 @@ import fundmatch
 from fundmatch import Municipality, Place, ProfileError, ProjectIdea, RulePack
 from fundmatch._web._core import (
     ERROR_COLUMNS,
+    EU_MEMBER_STATES,
     SUMMARY_COLUMNS,
     GoodRow,
     PlacesRegister,
     ScreenedRows,
     TableHeaderError,
     TextLines,
+    country_from_name,
+    country_label,
     did_you_mean,
     output_columns,
     read_table,
     resolve_place,
+    title_from,
     with_extra,
 )
+from fundmatch._web._core import choose_place as _library_choose_place
 
 # ------------------------------------------------------------------------------------------ structured errors
 
@@ -139,15 +144,6 @@ def validate(model: type[BaseModel], data: Any, prefix: Sequence[Any] = ()) -> A
 # ------------------------------------------------------------------------------------------------- the idea
 
 
-def title_from(text: str, limit: int = 80) -> str:
-    """A title for an idea given as free text: its first sentence, cut at a word near ``limit`` characters."""
-    first = re.split(r"(?<=[.!?])\s|\n", text.strip(), maxsplit=1)[0].strip().rstrip(".")
-    if len(first) <= limit:
-        return first
-    cut = first[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
 def idea_from_text(text: str) -> dict[str, Any]:
     """An idea given as one sentence or a paragraph in any language: the description, its title derived."""
     return {"title": title_from(text) or text.strip()[:80], "description": text.strip()}
@@ -178,19 +174,27 @@ def find_candidates(text: str, register: PlacesRegister, country: str | None = N
 def choose_place(text: str, register: PlacesRegister, country: str | None = None) -> Place:
     """The one place the text means; an ambiguous or unknown name is an `InputError`, never a guess.
 
-    As ``match(place=...)``: the best candidate is taken only when no other scores as well.
+    The library's rule, as ``match(place=...)``: the best candidate is taken only when no other comes close.
     """
-    candidates = find_candidates(text, register, country)
-    if not candidates:
-        where = f" in {country}" if country else ""
-        raise InputError([Problem("place", f"no place like {reprlib.repr(text)}{where} in the places register")])
-    best = [c for c in candidates if c.score == candidates[0].score]
-    if len(best) > 1:
+    exact = place_from_label(text, register)
+    if exact is not None:
+        return exact
+    try:
+        return _library_choose_place(text, register=register, country=country)
+    except fundmatch.AmbiguousPlaceError as exc:
         raise InputError(
-            [Problem("place", f"{reprlib.repr(text)} matches {len(best)} places equally well: choose one")],
-            candidates=best,
-        )
-    return best[0]
+            [
+                Problem(
+                    "place", f"{reprlib.repr(text)} matches {len(exc.candidates)} places about equally well: choose one"
+                )
+            ],
+            candidates=exc.candidates,
+        ) from None
+    except ProfileError:
+        where = f" in {country}" if country else ""
+        raise InputError(
+            [Problem("place", f"no place like {reprlib.repr(text)}{where} in the places register")]
+        ) from None
 
 
 #: Municipality fields that may be given beside a place; each wins over the register's value.
@@ -211,6 +215,10 @@ def profile_for_place(place: Place, values: Mapping[str, Any], prefix: str = "pr
         return Municipality.from_place(place, **dict(values))
     except ValidationError as exc:
         raise InputError(problems_from(exc.errors(include_url=False), Municipality, (prefix,))) from None
+    except ProfileError as exc:
+        # A value the register lacks (France has no population): the library says why, at that field.
+        where = f"{prefix}.{exc.field}" if exc.field else prefix
+        raise InputError([Problem(where, str(exc))]) from None
 
 
 # ---------------------------------------------------------------------------------------------- the API's input
@@ -315,15 +323,8 @@ _MAX_NAME = 200
 #: Municipality fields the form names differently.
 _FORM_NAME = {"name": "place"}
 
-#: English names of the EU-27, for the country choice and for partners written as names.
-COUNTRY_NAMES = {
-    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CY": "Cyprus", "CZ": "Czechia", "DE": "Germany",
-    "DK": "Denmark", "EE": "Estonia", "ES": "Spain", "FI": "Finland", "FR": "France", "GR": "Greece",
-    "HR": "Croatia", "HU": "Hungary", "IE": "Ireland", "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg",
-    "LV": "Latvia", "MT": "Malta", "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania",
-    "SE": "Sweden", "SI": "Slovenia", "SK": "Slovakia",
-}  # fmt: skip
-_CODE_BY_NAME = {name.lower(): code for code, name in COUNTRY_NAMES.items()}
+#: Names of the EU-27 for the country choice (CLDR's English names).
+COUNTRY_NAMES = {code: country_label(code) for code in sorted(EU_MEMBER_STATES)}
 
 
 def _number(text: str, *, integer: bool) -> float | int | str:
@@ -344,12 +345,13 @@ def _tristate(text: str) -> bool | None:
 
 
 def partner_countries(text: str) -> list[dict[str, str]]:
-    """Partners' countries written as codes or English names, separated by commas, semicolons or spaces."""
+    """Partners' countries written as codes or names (in any EU language), separated by commas, semicolons or
+    spaces."""
     parts = [p.strip() for p in re.split(r"[,;\n]+", text) if p.strip()]
     words: list[str] = []
     for part in parts:
-        words.extend([part] if part.lower() in _CODE_BY_NAME else part.split())
-    return [{"country": _CODE_BY_NAME.get(w.lower(), w)} for w in words]
+        words.extend([part] if country_from_name(part) else part.split())
+    return [{"country": country_from_name(w) or w} for w in words]
 
 
 def form_errors(problems: Sequence[Problem]) -> dict[str, str]:

@@ -1,0 +1,126 @@
+"""Country names as officers write them, in the EU's languages: "Deutschland", "Italien", "Włochy" → a code.
+
+The names come from the Unicode CLDR through Babel (maintained for every locale), not from hand lists. Only
+the EU-27 and the countries the Interreg programmes border are looked up; names are compared folded (lower
+case, no accents), so "Osterreich" finds "Österreich".
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_iso
+from fundmatch._fold import fold
+
+#: The EU's 24 official languages, whose CLDR territory names are read.
+EU_LANGUAGES: tuple[str, ...] = (
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr",
+    "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+
+#: Countries named besides the EU-27: the neighbours that Interreg programmes and partners come from.
+_NEIGHBOURS = frozenset(
+    {"AL", "BA", "BY", "CH", "FO", "GB", "GL", "IS", "LI", "MC", "MD", "ME", "MK", "NO", "RS", "RU", "SM", "TR", "UA"}
+    | {"VA", "XK"}
+)
+
+#: Common short forms CLDR gives only as alternatives (its "short" variants are read too).
+_EXTRA = {"holland": "NL", "czech republic": "CZ", "the netherlands": "NL", "great britain": "GB", "uk": "GB"}
+
+
+def _key(name: str) -> str:
+    return " ".join(fold(name).casefold().replace("-", " ").replace(".", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _entries() -> dict[str, tuple[str, str, str]]:
+    """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins)."""
+    from babel import localedata
+
+    wanted = EU_MEMBER_STATES | _NEIGHBOURS
+    entries: dict[str, tuple[str, str, str]] = {_key(k): (v, "en", k) for k, v in _EXTRA.items()}
+    for language in EU_LANGUAGES:
+        # The locale's own names only: merging CLDR's root data into each would double the first call's time.
+        territories = localedata.load(language, merge_inherited=False).get("territories", {})
+        for code in sorted(wanted):
+            # CLDR keys variants as "CZ-alt-short" and the like: the same country, another spelling.
+            for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
+                name = territories.get(key)
+                if name:
+                    entries.setdefault(_key(name), (code, language, str(name)))
+    return entries
+
+
+def _names() -> dict[str, str]:
+    return {key: entry[0] for key, entry in _entries().items()}
+
+
+#: The longest country name in words ("Bosna i Hercegovina"), for scanning a text.
+_MAX_WORDS = 4
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
+    """Countries a text names, in any EU language: (ISO code, the words of the text, CLDR's name, language,
+    the word before them, folded).
+
+    Only capitalised words count, as country names are proper nouns in every EU language: "island" in an
+    English sentence is no Iceland. Each country once (its first mention), in the order of the text.
+    """
+    entries = _entries()
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    found: dict[str, tuple[str, str, str, str, str]] = {}
+    i = 0
+    while i < len(words):
+        hit = None
+        if words[i][0][:1].isupper():
+            for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                key = _key(" ".join(w for w, _, _ in words[i : i + n]))
+                if key in entries:
+                    hit = (n, entries[key])
+                    break
+        if hit is None:
+            i += 1
+            continue
+        n, (code, language, name) = hit
+        before = _key(words[i - 1][0]) if i else ""
+        found.setdefault(code, (code, text[words[i][1] : words[i + n - 1][2]], name, language, before))
+        i += n
+    return list(found.values())
+
+
+def country_from_name(text: str) -> str | None:
+    """The ISO 3166-1 code of a country written as a code or a name in an EU language, or None.
+
+    Example:
+        >>> country_from_name("Deutschland"), country_from_name("Włochy"), country_from_name("el")
+        ('DE', 'IT', 'GR')
+    """
+    stripped = text.strip()
+    if len(stripped) == 2 and stripped.isalpha():
+        code = to_iso(stripped)
+        return code if code in ISO_COUNTRIES else None
+    return _names().get(_key(stripped))
+
+
+def country_names() -> dict[str, str]:
+    """Every folded country name known, with its ISO code (for finding names inside a text)."""
+    return dict(_names())
+
+
+def language_name(code: str) -> str:
+    """A language in its own words ("de" → "Deutsch"), from CLDR; the code when CLDR has none."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return str(Locale.parse(code).display_name or code)
+    except (ValueError, UnknownLocaleError):
+        return code
+
+
+def country_label(code: str, language: str = "en") -> str:
+    """The country's name in ``language`` (English by default), or the code when CLDR has none."""
+    from babel import Locale
+
+    return str(Locale.parse(language).territories.get(to_iso(code), code))
