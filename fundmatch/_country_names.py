@@ -29,7 +29,8 @@ _NEIGHBOURS = frozenset(
 _EXTRA = {"holland": "NL", "czech republic": "CZ", "the netherlands": "NL", "great britain": "GB", "uk": "GB"}
 
 
-def _key(name: str) -> str:
+def name_key(name: str) -> str:
+    """A country name as the tables key it: folded, case-free, hyphens and dots as spaces."""
     return " ".join(fold(name).casefold().replace("-", " ").replace(".", " ").split())
 
 
@@ -39,7 +40,7 @@ def _entries() -> dict[str, tuple[str, str, str]]:
     from babel import localedata
 
     wanted = EU_MEMBER_STATES | _NEIGHBOURS
-    entries: dict[str, tuple[str, str, str]] = {_key(k): (v, "en", k) for k, v in _EXTRA.items()}
+    entries: dict[str, tuple[str, str, str]] = {name_key(k): (v, "en", k) for k, v in _EXTRA.items()}
     for language in EU_LANGUAGES:
         # The locale's own names only: merging CLDR's root data into each would double the first call's time.
         territories = localedata.load(language, merge_inherited=False).get("territories", {})
@@ -48,7 +49,7 @@ def _entries() -> dict[str, tuple[str, str, str]]:
             for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
                 name = territories.get(key)
                 if name:
-                    entries.setdefault(_key(name), (code, language, str(name)))
+                    entries.setdefault(name_key(name), (code, language, str(name)))
     return entries
 
 
@@ -76,7 +77,7 @@ def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
         hit = None
         if words[i][0][:1].isupper():
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
-                key = _key(" ".join(w for w, _, _ in words[i : i + n]))
+                key = name_key(" ".join(w for w, _, _ in words[i : i + n]))
                 if key in entries:
                     hit = (n, entries[key])
                     break
@@ -84,7 +85,7 @@ def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
             i += 1
             continue
         n, (code, language, name) = hit
-        before = _key(words[i - 1][0]) if i else ""
+        before = name_key(words[i - 1][0]) if i else ""
         found.setdefault(code, (code, text[words[i][1] : words[i + n - 1][2]], name, language, before))
         i += n
     return list(found.values())
@@ -101,7 +102,7 @@ def country_from_name(text: str) -> str | None:
     if len(stripped) == 2 and stripped.isalpha():
         code = to_iso(stripped)
         return code if code in ISO_COUNTRIES else None
-    return _names().get(_key(stripped))
+    return _names().get(name_key(stripped))
 
 
 def country_names() -> dict[str, str]:

@@ -285,8 +285,9 @@ def _likelihood(
     """How likely the fund is to be open: 1 when eligible, 0 when ineligible, else from the open rules' chances.
 
     The fund's own open requirements must all pass (their chances multiply); where routes decide, one open route
-    is enough (the chance that at least one is open, each route's open rules multiplying, an open question of
-    the route itself counted as even odds).
+    is enough: the fund is as likely as its most likely route (each route's open rules multiplying, an open
+    question of the route itself counted as even odds). Routes are not independent (a LAG area and a CAP plan's
+    village renewal often go together), so their chances are not combined.
     """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
@@ -301,18 +302,18 @@ def _likelihood(
         ):
             likelihood *= chance[0]
     if fund.route_rules and states:
-        closed = 1.0
+        best = 0.0
         for route, state, _ in states:
             if state is RouteStatus.OPEN:
-                closed = 0.0
+                best = 1.0
             elif state is RouteStatus.MAYBE:
                 p = 1.0
                 for rule_id in route.spec.requires:
                     p *= chance_of.get(rule_id, 1.0)
                 if route.spec.ask or not route.spec.requires:
                     p *= _EVEN_ODDS[0]
-                closed *= 1.0 - p
-        likelihood *= 1.0 - closed
+                best = max(best, p)
+        likelihood *= best
     return round(likelihood, 3)
 
 

@@ -12,7 +12,7 @@ the text does not make plain is for the officer to give.
 from __future__ import annotations
 
 from fundmatch._countries import EU_MEMBER_STATES
-from fundmatch._country_names import countries_in_text
+from fundmatch._country_names import countries_in_text, name_key
 from fundmatch._evidence import InferredTerm
 
 #: Where partners of the shipped funds' projects are: the EU-27 and the EFTA states.
@@ -33,11 +33,24 @@ _FROM = frozenset(
 )  # fmt: skip
 
 
+#: Words that join the countries of a list ("from Romania, Bulgaria and Syria": all three are origins).
+_AND = frozenset(
+    {
+        "and", "or", "und", "oder", "e", "o", "ed", "et", "ou", "y", "u", "i", "a", "och", "eller", "og",
+        "en", "of", "ja", "tai", "es", "ir", "un", "si", "ali", "alebo", "nebo", "lub", "ili", "kai", "agus",
+    }
+)  # fmt: skip
+
+
 def named_partners(text: str) -> list[InferredTerm]:
     """Partners' countries the text names (see the module), as evidence; the applicant's is dropped later."""
     found = []
+    origin, last = False, ""
     for code, matched, name, language, before in countries_in_text(text):
-        if code not in _PARTNER_COUNTRIES or before in _FROM:
+        # A country listed right after an origin ("from Romania, Bulgaria and Syria") is an origin too.
+        origin = before in _FROM or (origin and (before == last or before in _AND))
+        last = name_key(matched.split()[-1])
+        if code not in _PARTNER_COUNTRIES or origin:
             continue
         found.append(
             InferredTerm(field="partners", id=code, matched=matched, term=name, language=language, similarity=100.0)

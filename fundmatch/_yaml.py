@@ -116,8 +116,29 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _c
 _StrictLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 
 
+#: Deeper than this, a YAML file is refused before parsing: libyaml's composer recurses in C, and some of its
+#: releases overflow the C stack (a segmentation fault, not an exception) on brackets nested 100,000 deep.
+MAX_NESTING = 1_000
+_QUOTED_OR_COMMENT = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"|#[^\n]*")
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _flow_depth(text: str) -> int:
+    """How deep ``[`` and ``{`` nest outside quoted strings and comments (linear in the text)."""
+    depth = deepest = 0
+    for match in _BRACKET.finditer(_QUOTED_OR_COMMENT.sub("", text)):
+        if match.group(0) in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
     """Parse YAML text strictly; a problem raises `RulePackError` naming ``path`` and the line."""
+    if _flow_depth(text) > MAX_NESTING:
+        raise RulePackError(f"YAML error: nesting too deep (more than {MAX_NESTING:,} levels)", path=path)
     try:
         return yaml.load(text, Loader=_StrictLoader)
     except yaml.MarkedYAMLError as exc:

@@ -292,6 +292,9 @@ def test_named_partners_never_override_explicit_ones_nor_name_the_applicant() ->
         ("Kursy językowe razem z gminą partnerską we Włoszech i w Czechach", []),  # inflected: not read
         ("Sprachkurse für Roma aus Rumänien und Geflüchtete aus der Ukraine", []),  # origins, not partners
         ("Language café on the island, with a partner town in Slovenia", ["SI"]),  # "island" is no Iceland
+        # a list after "from" is a list of origins (the development set's Roma newcomers case)
+        ("Guidance for Roma newcomers, mostly from Romania, Bulgaria and Syria, towards a job", []),
+        ("Refugees from Syria, with partner towns in Austria and Slovenia", ["AT", "SI"]),
     ],
 )
 def test_which_named_countries_become_partners(text: str, countries: list[str]) -> None:
