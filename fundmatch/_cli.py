@@ -17,12 +17,13 @@ from pydantic import BaseModel, ValidationError
 from fundmatch._batch import one_line, read_municipalities
 from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._frames import SUMMARY_COLUMNS
-from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    # Imported where a command needs a pack: the evaluator imports rule-engine, which `places`, `schema` and
+    # `--help` never use (its parser tables take about a quarter of a second to build).
+    from fundmatch._pack import RulePack
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -51,6 +52,8 @@ def _read_model(path: str, model: type[_M]) -> _M:
 
 def _pack(args: argparse.Namespace) -> RulePack:
     # As fundmatch.load_rules does: a folder is read anew, a shipped period once per process.
+    from fundmatch._pack import RulePack, shipped_pack
+
     return RulePack(args.rules) if args.rules is not None else shipped_pack(args.period)
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel
 
@@ -23,6 +23,9 @@ from fundmatch._places import Place, profile_from_place
 from fundmatch._ranking import compare, rank_key
 from fundmatch._report import FundMatch, FundSummary, MatchReport, MatchReports, MatchSummaries, MatchSummary
 from fundmatch._resources import period_folder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fundmatch._vocabulary import Vocabulary
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 
@@ -55,7 +58,8 @@ class RulePack:
         self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
         self._regions = loaded.regions
         self._areas = loaded.areas
-        self._vocabulary = loaded.vocabulary
+        self._vocabulary_file = loaded.vocabulary
+        self._vocabulary: Vocabulary | None = None
         self._order = {name: i for i, name in enumerate(loaded.funds)}
 
     @property
@@ -81,9 +85,10 @@ class RulePack:
         """The idea with empty themes, target groups and activities read from its text, and the evidence."""
         model = _as_model(idea, ProjectIdea, "idea")
         empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
-        if not empty or self._vocabulary is None:
+        vocabulary = _vocabulary(self) if empty else None
+        if vocabulary is None:
             return model, []
-        found = [t for t in self._vocabulary.infer(f"{model.title}\n{model.description}") if t.field in empty]
+        found = [t for t in vocabulary.infer(f"{model.title}\n{model.description}") if t.field in empty]
         update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
         return model.model_validate({**model.model_dump(), **update}), found
 
@@ -262,6 +267,23 @@ class RulePack:
 def compiled_funds(pack: RulePack) -> Mapping[str, CompiledFund]:
     """The compiled funds of a pack by id, in pack order (read-only)."""
     return MappingProxyType(pack._funds)
+
+
+def _vocabulary(pack: RulePack) -> Vocabulary | None:
+    """The pack's vocabulary, read on first use: most of a pack's load time, and needed only to infer.
+
+    Two threads inferring at once may both read it; each gets an equal vocabulary and one is kept.
+    """
+    if pack._vocabulary is None and pack._vocabulary_file is not None:
+        from fundmatch._vocabulary import Vocabulary
+
+        pack._vocabulary = Vocabulary.load(pack._vocabulary_file)
+    return pack._vocabulary
+
+
+def check_vocabulary(pack: RulePack) -> None:
+    """Read the pack's vocabulary now, so that `fundmatch check` reports a malformed one (`RulePackError`)."""
+    _vocabulary(pack)
 
 
 def forget_answers(pack: RulePack) -> None:
