@@ -111,7 +111,8 @@ _DATES = [
 ]
 
 
-def _value(kind: Any, numbers: list[int | float], words: list[str]) -> st.SearchStrategy[Any]:
+def _value(kind: Any, numbers: list[int | float], own: set[str], words: list[str]) -> st.SearchStrategy[Any]:
+    own_words = st.sampled_from(sorted(own)) if own else st.sampled_from(words)
     if kind == DataType.FLOAT:
         special = st.sampled_from([0, 0.0, -0.0, math.inf, -math.inf, math.nan])
         # The expression's own thresholds first: that is where a wrong conversion or comparison shows.
@@ -121,22 +122,24 @@ def _value(kind: Any, numbers: list[int | float], words: list[str]) -> st.Search
     if kind == DataType.BOOLEAN:
         return st.booleans()
     if kind == DataType.STRING:
-        return st.sampled_from(words) | st.text(max_size=3)
+        return own_words | own_words | st.sampled_from(words) | st.text(max_size=3)
     if kind == DataType.DATETIME:
         aware = st.datetimes(
             min_value=dt.datetime(2029, 12, 29), max_value=dt.datetime(2030, 1, 2), timezones=st.just(_UTC)
         )
         return st.sampled_from(_DATES) | aware
-    return st.sets(st.sampled_from(words), max_size=6)
+    # Sets that overlap the expression's own texts, partly or wholly, and sets of any of the shipped words.
+    return st.sets(own_words, max_size=4) | st.sets(own_words | st.sampled_from(words), min_size=3, max_size=8)
 
 
 def _facts(draw: st.DrawFn, text: str) -> Facts:
     numbers = _near(_literals(text, Decimal))
-    words = sorted(_literals(text, str) | set(_ALL_WORDS))
+    own = _literals(text, str)
+    words = sorted(own | set(_ALL_WORDS))
     values = {}
     for name, fact in FACTS.items():
         # Missing values too: the engine never evaluates with them, but both evaluators must still agree.
-        values[name] = draw(st.none() | _value(fact.type, numbers, words) | _value(fact.type, numbers, words))
+        values[name] = draw(st.none() | _value(fact.type, numbers, own, words) | _value(fact.type, numbers, own, words))
     return Facts(values)
 
 
@@ -185,7 +188,7 @@ def _atom(draw: st.DrawFn) -> str:
     flags = st.sampled_from(_BY_TYPE[DataType.BOOLEAN])
     sets = st.sampled_from(_BY_TYPE[DataType.SET(DataType.STRING)])
     op = draw(st.sampled_from(_COMPARE))
-    kind = draw(st.integers(0, 12))
+    kind = draw(st.integers(0, 14))
     if kind == 0:
         return f"{draw(number)} {op} {draw(st.sampled_from(_NUMBER_LITERALS))}"
     if kind == 1:
@@ -214,7 +217,12 @@ def _atom(draw: st.DrawFn) -> str:
     if kind == 11:
         field = draw(st.sampled_from([*_BY_TYPE[DataType.FLOAT][:4], *_BY_TYPE[DataType.STRING][:4]]))
         return f"{field} {draw(st.sampled_from(['==', '!=']))} null"
-    return f"{draw(sets)}.length {op} {draw(st.sampled_from(['0', '1', '3']))}"
+    if kind == 12:
+        numbers = ", ".join(draw(st.lists(st.sampled_from(_NUMBER_LITERALS), min_size=1, max_size=3)))
+        return f"{draw(number)} {draw(st.sampled_from(['in', 'not in']))} [{numbers}]"
+    if kind == 13:
+        return f"({{{draw(_words())}}} {draw(st.sampled_from(['&', '|']))} {draw(sets)}).length {op} 1"
+    return f"{draw(sets)}.length {op} {draw(st.sampled_from(['0', '1', '3', '4', '5', '6']))}"
 
 
 @st.composite
@@ -249,3 +257,17 @@ def test_numbers_are_compared_as_rule_engine_compares_them(text: str, value: flo
     assert condition.closure is not None
     assert condition.closure(facts) is expected
     assert condition.rule.matches(facts) is expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.data())
+def test_closures_agree_with_rule_engine_on_set_sizes(data: st.DataObject) -> None:
+    # Sizes on, just off and around the .length literal, for a set fact and a set expression.
+    sets = st.sampled_from(_BY_TYPE[DataType.SET(DataType.STRING)])
+    length = data.draw(st.integers(0, 7))
+    op = data.draw(st.sampled_from(_COMPARE))
+    if data.draw(st.booleans()):
+        text = f"{data.draw(sets)}.length {op} {length}"
+    else:
+        text = f"({data.draw(sets)} {data.draw(st.sampled_from(['&', '|', '^']))} {{{data.draw(_words())}}}).length {op} {length}"
+    _agree(text, data.draw(st.composite(lambda draw: _facts(draw, text))()))
