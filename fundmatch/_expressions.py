@@ -4,7 +4,8 @@ Expressions are rule-engine expressions (a small, safe language: no ``eval``), c
 context built from the facts, so a misspelt symbol or a type error fails at load time with rule-engine's own
 suggestion. The symbols an expression reads are collected from its syntax tree at compile time: a rule whose
 symbols are missing is ``unknown`` before it is ever evaluated, because rule-engine would otherwise raise (or,
-worse, compare ``None`` and answer ``False``).
+worse, compare ``None`` and answer ``False``). Once checked, an expression is evaluated by plain closures
+compiled from rule-engine's syntax tree (`fundmatch._closures`), rule-engine's evaluator being the fallback.
 
 Explanation templates may use ``{symbol}`` placeholders and nothing else: no attribute access, no indexing,
 no format specs, since a template is data written by rule authors and is rendered with input values.
