@@ -19,9 +19,8 @@ Example:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fundmatch._errors import AmbiguousPlaceError, FundmatchError, PlacesError, ProfileError, RulePackError
 from fundmatch._evidence import Citation, DerivedValue, InferredTerm
@@ -38,8 +37,6 @@ from fundmatch._ids import (
     Theme,
 )
 from fundmatch._inputs import Municipality, Partner, ProjectIdea
-from fundmatch._pack import RulePack
-from fundmatch._pack import shipped_pack as _shipped_pack
 from fundmatch._places import Place, find_place
 from fundmatch._report import (
     CoFinancing,
@@ -56,6 +53,11 @@ from fundmatch._report import (
     RuleHit,
 )
 from fundmatch._resources import DEFAULT_PERIOD
+
+if TYPE_CHECKING:  # pragma: no cover
+    # RulePack is imported on first use (see __getattr__): the evaluator below it imports rule-engine, whose
+    # parser tables take about a quarter of a second to build, and much of fundmatch never evaluates a rule.
+    from fundmatch._pack import RulePack
 
 __all__ = (
     "Activity",
@@ -106,11 +108,13 @@ def load_rules(period: str = DEFAULT_PERIOD, *, path: str | Path | None = None) 
     Shipped packs are loaded once per process and shared; a folder given by ``path`` is read anew.
     A malformed pack raises `RulePackError` naming file, line, rule id and the problem.
     """
+    from fundmatch._pack import RulePack, shipped_pack
+
     if path is not None:
         return RulePack(path)
     if not isinstance(period, str):
         raise ProfileError(f"period must be a string like '{DEFAULT_PERIOD}', not {type(period).__name__}")
-    return _shipped_pack(period)
+    return shipped_pack(period)
 
 
 def match(
@@ -155,11 +159,22 @@ def _profile_from_place_text(
     return pack.profile_from_place(choose_place(text), **given)
 
 
-def __getattr__(name: str) -> str:
-    # Lazy, so that importing fundmatch does not read package metadata.
+def __getattr__(name: str) -> Any:
+    # Lazy, so that importing fundmatch neither reads package metadata nor imports rule-engine.
     if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
         try:
             return version("fundmatch")
         except PackageNotFoundError:
             return "0+unknown"
+    if name == "RulePack":
+        from fundmatch._pack import RulePack
+
+        globals()["RulePack"] = RulePack  # once: later look-ups find it as a plain attribute
+        return RulePack
     raise AttributeError(f"module 'fundmatch' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), "RulePack", "__version__"})

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from fundmatch._cases import check_case, load_cases
 from fundmatch._errors import FundmatchError
-from fundmatch._pack import RulePack, compiled_funds
+from fundmatch._pack import RulePack, check_vocabulary, compiled_funds
 from fundmatch._resources import PeriodLayout
 
 
@@ -45,6 +45,7 @@ def check_folder(folder: str | Path) -> CheckResult:
     result = CheckResult(Path(folder))
     try:
         pack = RulePack(folder)
+        check_vocabulary(pack)  # read on first use otherwise; a check reads everything
     except FundmatchError as exc:
         result.problems.append(str(exc))
         result.problems.extend(_other_problems(Path(folder), str(exc)))

@@ -26,12 +26,13 @@ from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._files import MAX_DATA_FILE, FileProblem, atomic_text, check_output, decode_utf8, read_bytes
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._input_errors import problem_lines, validate
-from fundmatch._pack import RulePack, shipped_pack
 from fundmatch._resources import DEFAULT_PERIOD
 from fundmatch._yaml import load_yaml
 
 if TYPE_CHECKING:  # pragma: no cover
-    pass
+    # Imported where a command needs a pack: the evaluator imports rule-engine, which `places`, `schema` and
+    # `--help` never use (its parser tables take about a quarter of a second to build).
+    from fundmatch._pack import RulePack
 
 _M = TypeVar("_M", bound=BaseModel)
 
@@ -82,6 +83,8 @@ def _read_model(path: str, model: type[_M]) -> _M:
 
 def _pack(args: argparse.Namespace) -> RulePack:
     # As fundmatch.load_rules does: a folder is read anew, a shipped period once per process.
+    from fundmatch._pack import RulePack, shipped_pack
+
     return RulePack(args.rules) if args.rules is not None else shipped_pack(args.period)
 
 

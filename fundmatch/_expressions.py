@@ -4,7 +4,8 @@ Expressions are rule-engine expressions (a small, safe language: no ``eval``), c
 context built from the facts, so a misspelt symbol or a type error fails at load time with rule-engine's own
 suggestion. The symbols an expression reads are collected from its syntax tree at compile time: a rule whose
 symbols are missing is ``unknown`` before it is ever evaluated, because rule-engine would otherwise raise (or,
-worse, compare ``None`` and answer ``False``).
+worse, compare ``None`` and answer ``False``). Once checked, an expression is evaluated by plain closures
+compiled from rule-engine's syntax tree (`fundmatch._closures`), rule-engine's evaluator being the fallback.
 
 Explanation templates may use ``{symbol}`` placeholders and nothing else: no attribute access, no indexing,
 no format specs, since a template is data written by rule authors and is rendered with input values.
@@ -28,6 +29,7 @@ from rule_engine import DataType
 from rule_engine import ast as _ast
 from rule_engine.types import coerce_value
 
+from fundmatch._closures import Unsupported, compile_closure
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
@@ -69,6 +71,10 @@ def _nodes(node: Any, seen: set[int]) -> Iterator[Any]:
 
 
 _CACHE_LIMIT = 65_536
+
+#: Evaluate with the compiled closures (`fundmatch._closures`) where an expression has them. Off only in the
+#: benchmark, to time rule-engine's own evaluator in the same run.
+_CLOSURES = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,6 +161,9 @@ def key_getter(
 class Condition:
     """A compiled expression, the facts it reads, and the answers it has already given.
 
+    rule-engine parsed and type-checked the expression; ``closure`` evaluates it (see `fundmatch._closures`),
+    or is None where the expression uses a node the closures do not know, and rule-engine evaluates it.
+
     A condition is a pure function of the facts it reads, so its answers are memoised by their values (a
     number only compared with constants by its interval, see `Thresholds`): in a batch, a rule that reads
     only the idea (themes, partners) is evaluated once, not once per municipality.
@@ -165,6 +174,7 @@ class Condition:
     reads: tuple[str, ...]
     thresholds: dict[str, Thresholds]
     _key: Any = dataclasses.field(repr=False, compare=False)
+    closure: Callable[[Mapping[str, Any]], bool] | None = dataclasses.field(default=None, repr=False, compare=False)
     _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def decide(self, facts: Facts) -> bool | list[str]:
@@ -185,6 +195,8 @@ class Condition:
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
+            if self.closure is not None and _CLOSURES:
+                return self.closure(facts)
             return bool(self.rule.matches(facts))
         except rule_engine.EngineError as exc:
             raise ExpressionProblem(
@@ -297,7 +309,11 @@ def compile_condition(text: str) -> Condition:
         raise ExpressionProblem(
             f"expression {reprlib.repr(text)} gives a {rule.statement.expression.result_type.name}, not true/false"
         )
-    return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds))
+    try:
+        closure: Callable[[Mapping[str, Any]], bool] | None = compile_closure(rule.statement.expression)
+    except Unsupported:
+        closure = None  # rule-engine evaluates what the closures do not know (regular expressions among others)
+    return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds), closure)
 
 
 _FORMATTER = string.Formatter()

@@ -11,7 +11,7 @@ import types
 import typing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -32,9 +32,6 @@ from fundmatch._regions import RegionTable
 from fundmatch._resources import PeriodLayout
 from fundmatch._schema import ActsFile, ActSpec, CitationSpec, CommonFile, PackFile, PeriodFile, RuleSpec
 from fundmatch._yaml import LineDict, load_yaml
-
-if TYPE_CHECKING:  # pragma: no cover
-    from fundmatch._vocabulary import Vocabulary
 
 _M = typing.TypeVar("_M", bound=BaseModel)
 
@@ -372,7 +369,8 @@ class Period:
     funds: dict[str, CompiledFund]
     regions: RegionTable | None
     areas: InterregAreas | None
-    vocabulary: Vocabulary | None
+    # The vocabulary file, read by the pack when it first infers from a text (most of a pack's load time).
+    vocabulary: Path | None
     # Report warnings of common.yaml, each shown once per report with the funds it concerns.
     warnings: tuple[CompiledWarning, ...] = ()
 
@@ -433,11 +431,7 @@ def load_folder(folder: Path) -> Period:
     if layout.regions.is_file():
         regions = RegionTable.load(layout.regions, act=tables.regions.act, nuts_version=tables.regions.nuts_version)
     areas = InterregAreas.load(layout.areas) if layout.areas.is_file() else None
-    vocabulary = None
-    if layout.vocabulary.is_file():
-        from fundmatch._vocabulary import Vocabulary
-
-        vocabulary = Vocabulary.load(layout.vocabulary)
+    vocabulary = layout.vocabulary if layout.vocabulary.is_file() else None
     return Period(period, funds, regions, areas, vocabulary, warnings)
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
@@ -38,6 +38,9 @@ from fundmatch._report import (
     ReportWarning,
 )
 from fundmatch._resources import period_folder
+
+if TYPE_CHECKING:  # pragma: no cover
+    from fundmatch._vocabulary import Vocabulary
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 
@@ -76,7 +79,8 @@ class RulePack:
         self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
         self._regions = loaded.regions
         self._areas = loaded.areas
-        self._vocabulary = loaded.vocabulary
+        self._vocabulary_file = loaded.vocabulary
+        self._vocabulary: Vocabulary | None = None
         self._warnings = loaded.warnings
         self._order = {name: i for i, name in enumerate(loaded.funds)}
 
@@ -112,8 +116,9 @@ class RulePack:
         text = f"{model.title}\n{model.description}"
         empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
         found: list[InferredTerm] = []
-        if empty and self._vocabulary is not None:
-            found = [t for t in self._vocabulary.infer(text) if t.field in empty]
+        vocabulary = _vocabulary(self) if empty else None
+        if vocabulary is not None:
+            found = [t for t in vocabulary.infer(text) if t.field in empty]
             update = {f: list(dict.fromkeys(t.id for t in found if t.field == f)) for f in empty}
             model = model.model_validate({**model.model_dump(), **update})
         if not model.partners:
@@ -135,9 +140,12 @@ class RulePack:
 
     def _notes(self, idea: ProjectIdea) -> list[str]:
         """What the officer should know about how the idea was read."""
-        if self._vocabulary is None or idea.themes or idea.target_groups or idea.activities:
+        if idea.themes or idea.target_groups or idea.activities:
             return []
-        languages = ", ".join(language_name(code) for code in self._vocabulary.languages)
+        vocabulary = _vocabulary(self)
+        if vocabulary is None:
+            return []
+        languages = ", ".join(language_name(code) for code in vocabulary.languages)
         # Nothing recognised is not an empty idea: the language may be one the vocabulary does not cover.
         return [
             "Nothing in the description was recognised, so every fund that needs a theme, target group or "
@@ -392,6 +400,23 @@ def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], f
 def compiled_funds(pack: RulePack) -> Mapping[str, CompiledFund]:
     """The compiled funds of a pack by id, in pack order (read-only)."""
     return MappingProxyType(pack._funds)
+
+
+def _vocabulary(pack: RulePack) -> Vocabulary | None:
+    """The pack's vocabulary, read on first use: most of a pack's load time, and needed only to infer.
+
+    Two threads inferring at once may both read it; each gets an equal vocabulary and one is kept.
+    """
+    if pack._vocabulary is None and pack._vocabulary_file is not None:
+        from fundmatch._vocabulary import Vocabulary
+
+        pack._vocabulary = Vocabulary.load(pack._vocabulary_file)
+    return pack._vocabulary
+
+
+def check_vocabulary(pack: RulePack) -> None:
+    """Read the pack's vocabulary now, so that `fundmatch check` reports a malformed one (`RulePackError`)."""
+    _vocabulary(pack)
 
 
 def forget_answers(pack: RulePack) -> None:

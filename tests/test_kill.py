@@ -62,13 +62,17 @@ def _litter(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if "fundmatch-tmp" in p.name)
 
 
+_BIG = 120_000
+
+
 @pytest.fixture(scope="module")
 def big_lau(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A LAU list large enough (40,000 rows) that an import takes about a second."""
+    """A LAU list large enough (120,000 rows) that an import takes well over a second, also once `fundmatch`
+    no longer imports rule-engine for it (the "mid" kill must find the import still running)."""
     path = tmp_path_factory.mktemp("lau") / "LAU-2019-NUTS-2016.csv"
     with path.open("w", encoding="utf-8") as out:
         out.write(HEADER)
-        for i in range(40_000):
+        for i in range(_BIG):
             out.write(f"DE,{i:08d},Gemeinde {i} am See,,{1000 + i},2019,2,DE123,2016,test,no\n")
     return path
 
@@ -95,7 +99,7 @@ def test_a_killed_import_keeps_the_old_cache_and_the_next_run_cleans_up(
     if (dd / "places.sqlite").read_bytes() == before:
         assert len(load_register(data_dir=dd)) == 33
     else:
-        assert moment == "mid" and len(load_register(data_dir=dd)) == 40_000
+        assert moment == "mid" and len(load_register(data_dir=dd)) == _BIG
     if moment == "while the temporary file is written":
         assert _litter(dd)  # SIGKILL leaves the temporary file (it cannot be caught) …
     # What the killed process left (if anything) carries its PID; the next import removes it.
