@@ -44,9 +44,9 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
-def _holder(model: type[BaseModel], loc: Sequence[Any]) -> type[BaseModel] | None:
-    """The model that holds the last key of ``loc`` (list indices skipped)."""
-    current: type[BaseModel] | None = model
+def model_at(model: type[BaseModel] | None, loc: Sequence[Any]) -> type[BaseModel] | None:
+    """The model that holds the last key of ``loc`` (list indices skipped), for suggesting its field names."""
+    current = model
     for part in loc:
         if isinstance(part, int):
             continue
@@ -64,7 +64,7 @@ def _improved(error: Any, model: type[BaseModel]) -> tuple[str, str] | None:
     """(error type, message) for an error worth rewording, else None."""
     loc = error["loc"]
     if error["type"] == "extra_forbidden" and loc:
-        holder = _holder(model, loc[:-1])
+        holder = model_at(model, loc[:-1])
         close = close_names(str(loc[-1]), holder.model_fields) if holder is not None else []
         hint = f": did you mean {_quoted(close)}?" if close else ""
         return "unknown_field", f"unknown field{hint}"

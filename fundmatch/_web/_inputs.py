@@ -14,7 +14,7 @@ import time
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
@@ -32,6 +32,7 @@ from fundmatch._web._core import (
     country_from_name,
     country_label,
     did_you_mean,
+    model_at,
     output_columns,
     read_table,
     resolve_place,
@@ -76,28 +77,6 @@ class InputError(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in get_args(annotation):
-        found = _model_in(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def _model_at(model: type[BaseModel] | None, loc: Sequence[Any]) -> type[BaseModel] | None:
-    """The model that holds the last key of ``loc`` (list indices skipped), for suggesting its field names."""
-    current = model
-    for part in loc:
-        if isinstance(part, int):
-            continue
-        if current is None or part not in current.model_fields:
-            return None
-        current = _model_in(current.model_fields[part].annotation)
-    return current
-
-
 _QUOTED = re.compile(r"'([^']*)'")
 _FIELD_IN_MESSAGE = re.compile(r"^(?P<field>[a-z_]+): (?P<message>.+)$", re.DOTALL)
 
@@ -114,7 +93,7 @@ def problems_from(
         suggestion = None
         kind = error["type"]
         if kind == "extra_forbidden":
-            holder = _model_at(model, error["loc"][:-1])
+            holder = model_at(model, error["loc"][:-1])
             if holder is not None:
                 suggestion = did_you_mean(str(error["loc"][-1]), holder.model_fields)
             message = "unknown field"
@@ -124,7 +103,7 @@ def problems_from(
         elif kind == "value_error":
             # Model-level checks name their field in the message ("nuts: 'X' is not in country IT …").
             m = _FIELD_IN_MESSAGE.match(message)
-            holder = _model_at(model, error["loc"])
+            holder = model_at(model, error["loc"])
             if m and holder is not None and m.group("field") in holder.model_fields:
                 loc, message = [*loc, m.group("field")], m.group("message")
         problems.append(
