@@ -144,6 +144,23 @@ def _holds_status(rule: CompiledRule, missing: list[str] | None = None) -> bool:
     return rule.spec.unknown_effect == "status" or (missing == [] and rule.undecided is not None)
 
 
+#: A rate that reads a value of the region table says when the row behind it is uncertain: (fact, flag, caveat).
+_TABLE_CAVEATS = (
+    (
+        "region_category",
+        "region_category_doubtful",
+        " The category of region comes from a doubtful row of the shipped table:"
+        " confirm it with your managing authority.",
+    ),
+    (
+        "region_category_2014_2020",
+        "region_category_2014_2020_inferred",
+        " The 2014–2020 category is inferred from a programme that covers several regions, not read in"
+        " Decision 2014/99/EU: confirm it with your managing authority.",
+    ),
+)
+
+
 def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[str]]:
     budget = facts.get("budget_eur")
     for rate in fund.rates:
@@ -159,24 +176,9 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
             if not holds:
                 continue
         note = render(spec.note, facts) if spec.note else ""
-        if (
-            rate.condition is not None
-            and "region_category" in rate.condition.reads
-            and facts.get("region_category_doubtful")
-        ):
-            note += (
-                " The category of region comes from a doubtful row of the shipped table:"
-                " confirm it with your managing authority."
-            )
-        if (
-            rate.condition is not None
-            and "region_category_2014_2020" in rate.condition.reads
-            and facts.get("region_category_2014_2020_inferred")
-        ):
-            note += (
-                " The 2014–2020 category is inferred from a programme that covers several regions, not read in"
-                " Decision 2014/99/EU: confirm it with your managing authority."
-            )
+        for read, flag, caveat in _TABLE_CAVEATS:
+            if rate.condition is not None and read in rate.condition.reads and facts.get(flag):
+                note += caveat
         if not spec.verified:
             note += " Rate not verified against the act's text."
         rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
