@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from fundmatch._evidence import Citation
 from fundmatch._ids import Outcome, Status, label
+from fundmatch._text import field_words
 
 if TYPE_CHECKING:  # pragma: no cover
     # The report imports its renderers when asked to render; at run time they need none of its names.
@@ -183,7 +184,7 @@ def render_html(report: MatchReport) -> str:
         notes.append(_folded_list("Read from the description", len(report.inferred), items))
     if report.derived:
         items = (
-            f"<li>{escape(d.field.replace('_', ' '))} = <b>{escape(str(d.value))}</b>"
+            f"<li>{escape(field_words(d.field))} = <b>{escape(str(d.value))}</b>"
             f"{' (doubtful)' if d.doubtful else ''}: {_linked(d.source)}</li>"
             for d in report.derived[:_MAX_ITEMS]
         )

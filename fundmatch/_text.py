@@ -24,6 +24,7 @@ _MARK = {Outcome.PASS: "+", Outcome.FAIL: "x", Outcome.UNKNOWN: "?"}
 #: The fields a derived value may fill, as an officer calls them.
 _FIELD_WORDS = {
     "region_category": "category of region",
+    "region_category_2014_2020": "category of region in 2014–2020",
     "degurba": "degree of urbanisation",
     "border_region": "border region",
     "outermost_region": "outermost region",
@@ -31,6 +32,13 @@ _FIELD_WORDS = {
     "nuts": "NUTS code",
     "lau": "LAU code",
 }
+
+
+def field_words(field: str) -> str:
+    """A profile field as an officer calls it ("degurba" → "degree of urbanisation")."""
+    return _FIELD_WORDS.get(field, field.replace("_", " "))
+
+
 _FIELD_KIND = {
     "themes": "theme",
     "target_groups": "target group",
@@ -142,7 +150,7 @@ def render_text(report: MatchReport, *, hits: bool = True, columns: int | None =
     by_source: dict[str, list[str]] = {}
     for value in report.derived:
         flag = " (doubtful: check it)" if value.doubtful else ""
-        what = _FIELD_WORDS.get(value.field, value.field.replace("_", " "))
+        what = field_words(value.field)
         shown = format_value(value.value, value.field) if value.value is not None else "unknown"
         detail, sep, register = value.source.rpartition(" — ")
         if sep and register.startswith("Eurostat LAU"):
