@@ -276,16 +276,20 @@ class Vocabulary(VocabularyFile):
         "réseau de chaleur" is not networking and "language courses" is not also "courses", but the newcomers
         of "integration of newcomers" and the immigrants of "Svenska för invandrare" are still the target group.
         """
+        # A match can only lie inside one that starts at most the longest span earlier: index them by start,
+        # so a long text costs a few look-ups per match instead of a comparison with every other match.
+        by_start: dict[int, list[_Match]] = {}
+        for o in matches:
+            by_start.setdefault(o.start, []).append(o)
+        longest = max((o.end - o.start for o in matches), default=0)
         kept = []
         for m in matches:
             size = m.end - m.start
             group = self._terms[m.term].kind == "target_groups"
             if not any(
-                o.start <= m.start
-                and m.end <= o.end
-                and o.end - o.start > size
-                and (not group or self._terms[o.term].kind == "target_groups")
-                for o in matches
+                m.end <= o.end and o.end - o.start > size and (not group or self._terms[o.term].kind == "target_groups")
+                for start in range(m.start - longest, m.start + 1)
+                for o in by_start.get(start, ())
             ):
                 kept.append(m)
         return kept
