@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from fundmatch._evidence import Citation
 from fundmatch._ids import Outcome, Status, label
-from fundmatch._text import field_words
+from fundmatch._text import field_words, kind_words
 
 if TYPE_CHECKING:  # pragma: no cover
     # The report imports its renderers when asked to render; at run time they need none of its names.
@@ -34,12 +34,6 @@ _MAX_ITEMS = 20
 _BADGE = "color:#fff;border-radius:4px;padding:1px 7px;font-size:90%;white-space:nowrap;"
 _TICK = "color:#fff;border-radius:3px;padding:0 4px;font-weight:bold;"
 _CELL = "padding:4px 8px;vertical-align:top;text-align:left;border-top:1px solid #8884;"
-_FIELD_KIND = {
-    "themes": "theme",
-    "target_groups": "target group",
-    "activities": "activity",
-    "partners": "partner's country",
-}
 
 # ELI addresses of EU acts: the kind of act, its year and number (reg/2021/1060, dec_impl/2021/1130).
 _ELI = re.compile(r"^https?://data\.europa\.eu/eli/(?P<kind>[a-z]+)(?:_[a-z]+)?/(?P<year>\d{4})/(?P<number>\d+)")
@@ -177,7 +171,7 @@ def render_html(report: MatchReport) -> str:
     notes = [f'<p role="note"><b>Note:</b> {escape(note)}</p>' for note in report.notes]
     if report.inferred:
         items = (
-            f"<li>{escape(_FIELD_KIND.get(t.field, t.field))}: <b>{escape(label(t.id))}</b> "
+            f"<li>{escape(kind_words(t.field))}: <b>{escape(label(t.id))}</b> "
             f"from “{escape(t.matched)}” (term “{escape(t.term)}”, {escape(t.language)}, {t.similarity:.0f}%)</li>"
             for t in report.inferred[:_MAX_ITEMS]
         )

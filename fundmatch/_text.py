@@ -46,6 +46,12 @@ _FIELD_KIND = {
     "partners": "a partner's country",
 }
 
+
+def kind_words(field: str) -> str:
+    """What an inferred term is, in words ("target_groups" → "target group")."""
+    return _FIELD_KIND.get(field, field)
+
+
 # Where a table row was copied from (a repository, a commit, a file path) is for maintainers; the JSON keeps it.
 _MAINTAINER_DETAIL = re.compile(r"\s*\((?=[^()]*(?:\brepo\b|@[0-9a-f]{6,}|\bfile\b))[^()]*\)")
 
@@ -161,9 +167,7 @@ def render_text(report: MatchReport, *, hits: bool = True, columns: int | None =
     for source, values in by_source.items():
         head.insert(2, _wrap(f"From {source}: {'; '.join(values)}", "", columns))
     if report.inferred:
-        read = ", ".join(
-            f"'{t.matched}' as {label(t.id)} ({_FIELD_KIND.get(t.field, t.field)})" for t in report.inferred
-        )
+        read = ", ".join(f"'{t.matched}' as {label(t.id)} ({kind_words(t.field)})" for t in report.inferred)
         head.append(_wrap(f"Read from the description: {read}", "", columns))
     for note in getattr(report, "notes", ()):
         head.append(_wrap(f"Note: {note}", "", columns))
