@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -116,17 +117,21 @@ def _article(article: str | None) -> str | None:
     return article
 
 
-def _citation(spec: CitationSpec, acts: dict[str, ActSpec], path: Path, line: int, rule_id: str | None) -> Citation:
-    act = acts.get(spec.act)
-    if act is None:
+def _known(
+    name: str, known: Collection[str], problem: str, path: Path, line: int | None, field: str, rule_id: str | None
+) -> None:
+    """Refuse a name a file refers to that is not among ``known``: located, with the closest known name."""
+    if name not in known:
         raise RulePackError(
-            f"citation names act '{spec.act}', which acts.yaml does not declare",
-            path=path,
-            line=line,
-            rule_id=rule_id,
-            field="act",
-            suggestion=did_you_mean(spec.act, acts),
+            problem, path=path, line=line, rule_id=rule_id, field=field, suggestion=did_you_mean(name, list(known))
         )
+
+
+def _citation(spec: CitationSpec, acts: dict[str, ActSpec], path: Path, line: int, rule_id: str | None) -> Citation:
+    _known(
+        spec.act, acts, f"citation names act '{spec.act}', which acts.yaml does not declare", path, line, "act", rule_id
+    )
+    act = acts[spec.act]
     return Citation(act=act.title, article=_article(spec.article), link=spec.link or act.link)
 
 
@@ -176,15 +181,8 @@ def _compile_routes(
             raise RulePackError("duplicate route id", path=path, line=raw_route.line, rule_id=where, field="id")
         seen.add(spec.id)
         for rule_id in spec.requires:
-            if rule_id not in rule_ids:
-                raise RulePackError(
-                    f"route requires rule '{rule_id}', which is not a rule of fund {pack.fund}",
-                    path=path,
-                    line=raw_route.line_of("requires"),
-                    rule_id=where,
-                    field="requires",
-                    suggestion=did_you_mean(rule_id, rule_ids),
-                )
+            problem = f"route requires rule '{rule_id}', which is not a rule of fund {pack.fund}"
+            _known(rule_id, rule_ids, problem, path, raw_route.line_of("requires"), "requires", where)
         condition = _condition(spec.when, path, raw_route.line_of("when"), where) if spec.when else None
         for need in spec.needs:
             _templates({"needs": need}, path, raw_route, where)
@@ -229,15 +227,8 @@ def _compile_pack(
     # The law several funds share goes where the pack says (``- common: <id>``), else after the fund's own
     # rules in the order of common.yaml: the order in which hits are listed and the first reason is chosen.
     for position, rule_id, line in places:
-        if rule_id not in by_id:
-            raise RulePackError(
-                f"'common: {rule_id}' names no rule that common.yaml gives fund {pack.fund} (or names it twice)",
-                path=path,
-                line=line,
-                rule_id=rule_id,
-                field="common",
-                suggestion=did_you_mean(rule_id, list(by_id)),
-            )
+        problem = f"'common: {rule_id}' names no rule that common.yaml gives fund {pack.fund} (or names it twice)"
+        _known(rule_id, by_id, problem, path, line, "common", rule_id)
         rules.insert(position, by_id.pop(rule_id))
     rules.extend(by_id.values())
     rates = []
@@ -323,15 +314,8 @@ def _common_rules(
                 )
             seen[spec.id, fund] = raw_rule.line
         for fund in spec.funds:
-            if fund not in shared:
-                raise RulePackError(
-                    f"rule names fund '{fund}', which period.yaml does not declare",
-                    path=path,
-                    line=raw_rule.line_of("funds"),
-                    rule_id=spec.id,
-                    field="funds",
-                    suggestion=did_you_mean(fund, fund_ids),
-                )
+            problem = f"rule names fund '{fund}', which period.yaml does not declare"
+            _known(fund, fund_ids, problem, path, raw_rule.line_of("funds"), "funds", spec.id)
         # One compiled rule shared by its funds: its answers are the same whichever fund asks.
         compiled = _compile_rule(spec, raw_rule, path, acts)
         for fund in dict.fromkeys(spec.funds):
@@ -345,15 +329,8 @@ def _common_rules(
         names.add(warning.id)
         named = [*warning.funds, *(warning.with_funds.all + warning.with_funds.any if warning.with_funds else [])]
         for fund in named:
-            if fund not in shared:
-                raise RulePackError(
-                    f"warning names fund '{fund}', which period.yaml does not declare",
-                    path=path,
-                    line=raw_warning.line_of("funds"),
-                    rule_id=where,
-                    field="funds",
-                    suggestion=did_you_mean(fund, fund_ids),
-                )
+            problem = f"warning names fund '{fund}', which period.yaml does not declare"
+            _known(fund, fund_ids, problem, path, raw_warning.line_of("funds"), "funds", where)
         condition = _condition(warning.when, path, raw_warning.line_of("when"), where) if warning.when else None
         _templates({"text": warning.text}, path, raw_warning, where)
         citation = _citation(warning.citation, acts, path, raw_warning.line_of("citation"), where)
@@ -418,14 +395,8 @@ def load_folder(folder: Path) -> Period:
             raise RulePackError(f"a second pack for fund {compiled.fund}", path=path, field="fund")
         funds[compiled.fund] = compiled
     for alias, target in period.aliases.items():
-        if target not in funds:
-            raise RulePackError(
-                f"alias '{alias}' names fund '{target}', which period.yaml does not declare",
-                path=layout.period_file,
-                line=raw_period.line_of("aliases"),
-                field="aliases",
-                suggestion=did_you_mean(target, list(funds)),
-            )
+        problem = f"alias '{alias}' names fund '{target}', which period.yaml does not declare"
+        _known(target, funds, problem, layout.period_file, raw_period.line_of("aliases"), "aliases", None)
     tables = period.tables
     regions = None
     if layout.regions.is_file():
