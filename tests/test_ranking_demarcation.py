@@ -1,0 +1,139 @@
+"""How the packs split rural investments between the ERDF and the CAP plan, and the likelihoods from data.
+
+An adviser sends a village's community investment (a hall, a playground, a cultural house) to the CAP
+Strategic Plan or its LAG, and keeps energy, mobility, education, health, housing, nature and integration
+investments with the ERDF (Partnership Agreements demarcate the funds, CPR Art 11(1)(b)(ii)). Statuses stay
+truthful: the ERDF remains eligible, only its fit drops.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import fundmatch
+from fundmatch import Outcome, Status
+
+from .conftest import idea, profile
+
+
+def _village(**changes: Any) -> dict[str, Any]:
+    return (
+        profile(name="Wola", country="PL", nuts=None, population=3200, degurba=3, border_region=None, leader_lag=None)
+        | changes
+    )
+
+
+def _by_fund(report: fundmatch.MatchReport) -> dict[str, fundmatch.FundMatch]:
+    return {str(r.fund): r for r in report.ranking}
+
+
+def _position(report: fundmatch.MatchReport, fund: str) -> int:
+    return [str(r.fund) for r in report.ranking].index(fund)
+
+
+def _outcome(result: fundmatch.FundMatch, rule_id: str) -> Outcome:
+    return next(h.outcome for h in result.hits if h.rule_id == rule_id)
+
+
+def test_a_village_community_hall_ranks_the_cap_plan_above_the_erdf(pack: fundmatch.RulePack) -> None:
+    report = pack.match(
+        _village(),
+        idea(
+            title="A community hall for the village",
+            description="We want to build a community hall for the village.",
+            themes=["culture_sport", "rural_development"],
+            target_groups=["general_population"],
+            activities=["construction"],
+            partners=[],
+            budget_eur=150000,
+        ),
+    )
+    funds = _by_fund(report)
+    erdf = funds["ERDF"]
+    assert erdf.status is Status.ELIGIBLE
+    assert _outcome(erdf, "village_community_investment") is Outcome.PASS
+    assert _outcome(erdf, "rural_place_outside_core") is Outcome.PASS
+    assert _outcome(erdf, "small_operation") is Outcome.PASS
+    assert _outcome(funds["EAFRD"], "village_investment") is Outcome.PASS
+    assert _position(report, "EAFRD") < _position(report, "ERDF")
+
+
+def test_an_energy_renovation_of_a_village_school_stays_with_the_erdf(pack: fundmatch.RulePack) -> None:
+    report = pack.match(
+        _village(),
+        idea(
+            title="Insulating the village schools",
+            description="We want to insulate and modernise our village school buildings to cut heating costs.",
+            themes=["energy_climate", "education", "rural_development"],
+            target_groups=["children"],
+            activities=["renovation"],
+            partners=[],
+            budget_eur=600000,
+        ),
+    )
+    erdf = _by_fund(report)["ERDF"]
+    assert _outcome(erdf, "village_community_investment") is Outcome.FAIL
+    assert _outcome(erdf, "rural_place_outside_core") is Outcome.FAIL
+    assert _outcome(erdf, "small_operation") is Outcome.FAIL
+    assert _position(report, "ERDF") < _position(report, "EAFRD")
+
+
+def test_nature_and_environment_is_an_erdf_policy_objective(pack: fundmatch.RulePack) -> None:
+    # ERDF Art 3(1)(b)(vii): nature, biodiversity, green infrastructure, less pollution (policy objective 2).
+    report = pack.match(
+        profile(name="Tournai", country="BE", nuts=None, population=69000, degurba=2, leader_lag=False),
+        idea(
+            title="A park on derelict land",
+            description="We want to turn derelict land into a park.",
+            themes=["environment_nature"],
+            target_groups=["general_population"],
+            activities=["construction"],
+            partners=[],
+            budget_eur=2000000,
+        ),
+    )
+    erdf = _by_fund(report)["ERDF"]
+    assert erdf.status is Status.ELIGIBLE
+    assert _outcome(erdf, "erdf_objective") is Outcome.PASS
+    assert _outcome(erdf, "smart_green_theme") is Outcome.PASS
+
+
+def test_an_idea_naming_no_target_group_is_unlikely_to_be_for_third_country_nationals(
+    pack: fundmatch.RulePack,
+) -> None:
+    report = pack.match(
+        _village(),
+        {
+            "title": "A day centre",
+            "description": "We want to open a day centre with a small library.",
+            "themes": ["social_inclusion"],
+            "activities": ["social_services"],
+            "applicant_type": "municipality",
+        },
+    )
+    amif = _by_fund(report)["AMIF"]
+    assert not report.idea.target_groups
+    assert amif.status is Status.UNKNOWN
+    targeted = next(h for h in amif.hits if h.rule_id == "third_country_nationals_targeted")
+    assert targeted.outcome is Outcome.UNKNOWN and targeted.likelihood == 0.05
+    assert amif.likelihood <= 0.05
+
+
+def test_unstated_activities_are_likely_to_include_measures_for_people(pack: fundmatch.RulePack) -> None:
+    # Where no activity is stated or recognised, ESF+'s "not infrastructure alone" counts with the share of real
+    # projects that include measures for people (0.77), not even odds.
+    report = pack.match(
+        _village(),
+        {
+            "title": "Jobs for young people",
+            "description": "Jobs for young people.",
+            "themes": ["employment"],
+            "target_groups": ["young_neet"],
+            "applicant_type": "municipality",
+        },
+    )
+    esf = _by_fund(report)["ESF+"]
+    assert not report.idea.activities
+    hit = next(h for h in esf.hits if h.rule_id == "not_infrastructure_only")
+    assert hit.outcome is Outcome.UNKNOWN and hit.likelihood == 0.77
+    assert esf.likelihood == 0.77
