@@ -51,7 +51,7 @@ def test_a_village_community_hall_ranks_the_cap_plan_above_the_erdf(pack: fundma
     funds = _by_fund(report)
     erdf = funds["ERDF"]
     assert erdf.status is Status.ELIGIBLE
-    assert _outcome(erdf, "village_community_investment") is Outcome.PASS
+    assert _outcome(erdf, "village_project_outside_core") is Outcome.PASS
     assert _outcome(erdf, "rural_place_outside_core") is Outcome.PASS
     assert _outcome(erdf, "small_operation") is Outcome.PASS
     assert _outcome(funds["EAFRD"], "village_investment") is Outcome.PASS
@@ -72,7 +72,7 @@ def test_an_energy_renovation_of_a_village_school_stays_with_the_erdf(pack: fund
         ),
     )
     erdf = _by_fund(report)["ERDF"]
-    assert _outcome(erdf, "village_community_investment") is Outcome.FAIL
+    assert _outcome(erdf, "village_project_outside_core") is Outcome.FAIL
     assert _outcome(erdf, "rural_place_outside_core") is Outcome.FAIL
     assert _outcome(erdf, "small_operation") is Outcome.FAIL
     assert _position(report, "ERDF") < _position(report, "EAFRD")
