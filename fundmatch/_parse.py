@@ -13,6 +13,7 @@ its parser tables, a quarter of a second of a fresh process.
 
 from __future__ import annotations
 
+import json
 import reprlib
 from collections.abc import Iterator
 from decimal import Decimal
@@ -246,8 +247,12 @@ def _lower_literal(node: Any, bound: frozenset[str]) -> list[Any]:
 
 
 def _lower_collection(node: Any, bound: frozenset[str]) -> list[Any]:
-    op = "array" if isinstance(node, _ast.ArrayExpression) else "set"
-    return [op, [lower(member, bound) for member in node.value]]
+    members = [lower(member, bound) for member in node.value]
+    if isinstance(node, _ast.ArrayExpression):
+        return ["array", members]
+    # A set's members in one order (rule-engine keeps them in a set, whose order changes from process to
+    # process with string hashing): the same expression gives the same record.
+    return ["set", sorted(members, key=json.dumps)]
 
 
 _FACT_KINDS = {DataType.FLOAT: "FLOAT", DataType.STRING: "STRING", DataType.BOOLEAN: "BOOLEAN"}
