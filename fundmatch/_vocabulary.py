@@ -50,19 +50,25 @@ Mere mentions of the past ("after last year's renovation") are not detected; see
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import itertools
+import os
 import pathlib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
+from fundmatch import _cache
 from fundmatch._evidence import InferredTerm
 from fundmatch._fold import fold
-from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Term
-from fundmatch._yaml import load_yaml
+from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Pattern, _Term
+from fundmatch._yaml import parse_yaml_bytes, read_file
 
 #: Words shorter than this match exactly only (typo tolerance on short words gives "Roma" ~ "roman",
 #: and "roman" ~ "Romani").
@@ -88,6 +94,15 @@ _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 
 # The text and the vocabulary are compared in the one folded form (see fundmatch._fold).
 _fold = fold
+
+
+@functools.cache
+def _code_key() -> tuple[bytes, ...]:
+    """What a vocabulary read from the cache depends on besides its file: the code that reads and folds it, the
+    ids it may name, and Unicode's tables (folding strips accents by them)."""
+    here = pathlib.Path(__file__).parent
+    sources = [_cache.file_bytes(here / f"{name}.py") for name in ("_vocabulary_file", "_vocabulary", "_fold", "_ids")]
+    return (*sources, unicodedata.unidata_version.encode(), sys.version.encode())
 
 
 @dataclass
@@ -132,12 +147,67 @@ class Vocabulary(VocabularyFile):
                 or holds a term that is not a string in a list (the message names the file and line).
         """
         path = pathlib.Path(path)
-        data = load_yaml(path)
+        raw = read_file(path)
+        # The folded patterns and terms are kept in the load cache (`fundmatch._cache`), keyed by the file's
+        # bytes and the code that reads and folds them: reading the YAML and folding ~11,000 terms is most of a
+        # load. A file that is not in the cache is read, and checked, in full.
+        key = _cache.digest([raw, *_code_key()])
+        name = f"vocabulary-{hashlib.sha256(os.fsencode(str(path.resolve()))).hexdigest()[:16]}.json"
         vocab = cls()
         vocab.path = path
-        vocab._read(data, path)
+        cached = _cache.read(name, key)
+        if cached is not None:
+            try:
+                vocab._restore(cached)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
+                vocab = cls()  # corrupt: read from the file below, never trusted
+                vocab.path = path
+            else:
+                vocab._index()
+                return vocab
+        vocab._read(parse_yaml_bytes(raw, path), path)
         vocab._index()
+        _cache.write(name, key, vocab._plain())
         return vocab
+
+    def _plain(self) -> dict[str, Any]:
+        """What reading the file gave, as JSON-able data for the load cache."""
+        return {
+            "version": self.version,
+            "patterns": [[p.stem, p.lead, p.trail] for p in self._patterns],
+            "terms": [[t.kind, t.id, t.raw, list(t.langs), list(t.patterns)] for t in self._terms],
+            "implies": [[field, id_, [list(i) for i in implied]] for (field, id_), implied in self._implies.items()],
+        }
+
+    def _restore(self, data: Any) -> None:
+        """The state `_plain` recorded, checked as strictly as a file it could not have come from would be.
+
+        (The indexes that only catch duplicates while a file is read stay empty.)
+        """
+        if not isinstance(data, dict) or set(data) != {"version", "patterns", "terms", "implies"}:
+            raise ValueError("not a vocabulary record")
+        if not isinstance(data["version"], str) or not data["version"]:
+            raise ValueError("version")
+        self.version = data["version"]
+        patterns = [_Pattern(stem, lead, trail) for stem, lead, trail in data["patterns"]]
+        if not all(type(p.stem) is str and p.stem and type(p.lead) is bool and type(p.trail) is bool for p in patterns):
+            raise ValueError("pattern")
+        ids = {kind: set(values) for kind, values in _FIELDS.items()} | dict.fromkeys(_NEGATION_KINDS, {""})
+        languages, count = set(_LANGUAGES), len(patterns)
+        terms = [_Term(kind, id_, raw, tuple(langs), tuple(used)) for kind, id_, raw, langs, used in data["terms"]]
+        for term in terms:
+            if term.id not in ids[term.kind] or type(term.raw) is not str or not term.langs or not term.patterns:
+                raise ValueError("term")
+            if not languages.issuperset(term.langs):
+                raise ValueError("language")
+            if not all(type(i) is int and 0 <= i < count for i in term.patterns):
+                raise ValueError("pattern index")
+        for field, id_, implied in data["implies"]:
+            pairs = tuple((f, i) for f, i in implied)
+            if id_ not in ids[field] or field not in _FIELDS or not all(i in _FIELDS[f] for f, i in pairs):
+                raise ValueError("implies")
+            self._implies[(field, id_)] = pairs
+        self._patterns, self._terms = patterns, terms
 
     def _index(self) -> None:
         """Build the look-up tables used by `infer` (once, at load)."""
