@@ -88,6 +88,8 @@ _AFTER_SCOPE = 2
 _WORD_RE = re.compile(r"[^\W_]+")
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
+#: Distinct folded words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
+_WORD_CACHE = 100_000
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 
@@ -136,6 +138,12 @@ class Vocabulary(VocabularyFile):
         self._longest_prefix = 0
         self._longest_suffix = 0
         self._longest_fuzzy = 0
+        # Folded word -> the patterns it matches: the same for every text, so kept (up to `_WORD_CACHE` words).
+        self._hits_of: dict[str, dict[int, float]] = {}
+        # Vocabulary words of 6+ letters by first letter and length: a typo reading differs by one letter in
+        # length at most, so only three lengths are ever compared with a word.
+        self._fuzzy_by_length: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
+        self._term_langs: list[frozenset[str]] = []
 
     # ------------------------------------------------------------------------------------------------ loading
     @classmethod
@@ -232,6 +240,13 @@ class Vocabulary(VocabularyFile):
                     words.append(p.stem)
                     ids.append(i)
         self._fuzzy = fuzzy
+        for letter, (words, _ids) in fuzzy.items():
+            for k, word in enumerate(words):
+                # The index into the letter's list, not the pattern: results are put back in rapidfuzz's order.
+                stems, where = self._fuzzy_by_length.setdefault((letter, len(word)), ([], []))
+                stems.append(word)
+                where.append(k)
+        self._term_langs = [frozenset(term.langs) for term in self._terms]
         self._longest_prefix = max(map(len, self._prefix), default=0)
         self._longest_suffix = max(map(len, self._suffix), default=0)
         self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
@@ -247,10 +262,23 @@ class Vocabulary(VocabularyFile):
         spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
         if not spans:
             return []
-        words = [_fold(text[a:b]) for a, b in spans]
+        # A long text repeats its words (1,000 words hold a few hundred distinct ones): each distinct word is
+        # folded once per text, and looked up once per vocabulary (the hits of a folded word never change).
+        folded: dict[str, str] = {}
+        known = self._hits_of
+        hits: list[dict[int, float]] = []
+        for a, b in spans:
+            raw = text[a:b]
+            word = folded.get(raw)
+            if word is None:
+                word = folded[raw] = _fold(raw)
+            found = known.get(word)
+            if found is None:
+                found = self._word_hits(word)
+                if len(known) < _WORD_CACHE:
+                    known[word] = found
+            hits.append(found)
         sentence, clause = self._segments(text, spans)
-        cache: dict[str, dict[int, float]] = {}
-        hits = [cache[w] if w in cache else cache.setdefault(w, self._word_hits(w)) for w in words]
 
         content: list[_Match] = []
         cues: list[_Match] = []
@@ -269,10 +297,17 @@ class Vocabulary(VocabularyFile):
     def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
         """Sentence and clause number of each word, from the punctuation between words."""
         sentence, clause = [0], [0]
+        breaks: dict[str, tuple[int, int]] = {}  # most gaps are one space: each kind is searched once
         for (_, prev_end), (start, _) in itertools.pairwise(spans):
             gap = text[prev_end:start]
-            sentence.append(sentence[-1] + (1 if _SENTENCE_BREAK.search(gap) else 0))
-            clause.append(clause[-1] + (1 if _CLAUSE_BREAK.search(gap) else 0))
+            found = breaks.get(gap)
+            if found is None:
+                found = breaks[gap] = (
+                    1 if _SENTENCE_BREAK.search(gap) else 0,
+                    1 if _CLAUSE_BREAK.search(gap) else 0,
+                )
+            sentence.append(sentence[-1] + found[0])
+            clause.append(clause[-1] + found[1])
         return sentence, clause
 
     def _word_hits(self, word: str) -> dict[int, float]:
@@ -297,9 +332,9 @@ class Vocabulary(VocabularyFile):
         # "handwerk*" and, by inflection, "Handwerksbetriebe".
         # A typo reading differs from its stem by at most one letter in length: longer words cannot have one.
         if word not in self._exact and _MIN_FUZZY <= n <= self._longest_fuzzy + 1 and word[0] in self._fuzzy:
-            choices, ids = self._fuzzy[word[0]]
-            for stem, edits, k in process.extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=None):
-                if ids[k] in found or abs(len(stem) - n) > 1:
+            ids = self._fuzzy[word[0]][1]
+            for stem, edits, k in self._fuzzy_candidates(word):
+                if ids[k] in found:
                     continue
                 shorter = min(len(stem), n)
                 if shorter < _MIN_FUZZY:
@@ -310,6 +345,25 @@ class Vocabulary(VocabularyFile):
                     ok = edits <= (2 if shorter >= _LONG_WORD else 1)
                 if ok:
                     found[ids[k]] = float(fuzz.ratio(word, stem))
+        return found
+
+    def _fuzzy_candidates(self, word: str) -> list[tuple[str, int, int]]:
+        """The vocabulary words within two edits of ``word`` and one letter in length, as rapidfuzz lists them.
+
+        The same as ``process.extract`` over all words of the first letter with the lengths filtered after
+        (fewest edits first, then in the order of the list), at a third of the comparisons or less.
+        """
+        n = len(word)
+        found: list[tuple[str, int, int]] = []
+        for length in (n - 1, n, n + 1):
+            bucket = self._fuzzy_by_length.get((word[0], length))
+            if bucket is not None:
+                stems, where = bucket
+                found += [
+                    (stem, int(edits), where[j])
+                    for stem, edits, j in process.extract(word, stems, scorer=OSA.distance, score_cutoff=2, limit=None)
+                ]
+        found.sort(key=lambda item: (item[1], item[2]))
         return found
 
     def _extend(
@@ -346,21 +400,30 @@ class Vocabulary(VocabularyFile):
         "réseau de chaleur" is not networking and "language courses" is not also "courses", but the newcomers
         of "integration of newcomers" and the immigrants of "Svenska för invandrare" are still the target group.
         """
-        # A match can only lie inside one that starts at most the longest span earlier: index them by start,
-        # so a long text costs a few look-ups per match instead of a comparison with every other match.
-        by_start: dict[int, list[_Match]] = {}
+        # A longer match containing m starts at or before m and ends at or after it, on another span. So m is
+        # dropped when a match starting earlier reaches m's end, or one starting with it goes past its end:
+        # with the furthest end reached from each start (of all matches, and of target groups only), and its
+        # running maximum over the earlier starts, each match costs two look-ups.
+        if not matches:
+            return []
+        last = max(m.start for m in matches) + 1
+        reach = [-1] * last  # furthest end of a match starting at each position
+        reach_group = [-1] * last
         for o in matches:
-            by_start.setdefault(o.start, []).append(o)
-        longest = max((o.end - o.start for o in matches), default=0)
+            if o.end > reach[o.start]:
+                reach[o.start] = o.end
+            if self._terms[o.term].kind == "target_groups" and o.end > reach_group[o.start]:
+                reach_group[o.start] = o.end
+        # The furthest end of a match starting earlier.
+        before = [-1, *itertools.accumulate(reach[:-1], max)]
+        before_group = [-1, *itertools.accumulate(reach_group[:-1], max)]
         kept = []
         for m in matches:
-            size = m.end - m.start
-            group = self._terms[m.term].kind == "target_groups"
-            if not any(
-                m.end <= o.end and o.end - o.start > size and (not group or self._terms[o.term].kind == "target_groups")
-                for start in range(m.start - longest, m.start + 1)
-                for o in by_start.get(start, ())
-            ):
+            if self._terms[m.term].kind == "target_groups":
+                inside = before_group[m.start] >= m.end or reach_group[m.start] > m.end
+            else:
+                inside = before[m.start] >= m.end or reach[m.start] > m.end
+            if not inside:
                 kept.append(m)
         return kept
 
@@ -368,33 +431,46 @@ class Vocabulary(VocabularyFile):
         self, cues: list[_Match], content: list[_Match], sentence: list[int]
     ) -> dict[str, dict[int, _Match]]:
         """The cues that count, indexed by kind and by their last (``before``) or first (``after``) word."""
-        # A cue inside a longer matched term belongs to that term ("menores no acompañados").
-        cues = [
-            c
-            for c in cues
-            if not any(m.start <= c.start and c.end <= m.end and m.end - m.start > c.end - c.start for m in content)
-        ]
+        # A cue inside a longer matched term belongs to that term ("menores no acompañados"): as in `_longest`,
+        # a longer term containing it starts earlier and reaches its end, or starts with it and goes further.
+        if cues and content:
+            last = max(max(m.start for m in content), max(c.start for c in cues)) + 1
+            reach = [-1] * last
+            for m in content:
+                if m.end > reach[m.start]:
+                    reach[m.start] = m.end
+            before = [-1, *itertools.accumulate(reach[:-1], max)]
+            cues = [c for c in cues if not (before[c.start] >= c.end or reach[c.start] > c.end)]
+        terms = self._terms
         # "utan": a contrast after a negation in the same sentence, a negation otherwise.
-        negating = [c for c in cues if self._terms[c.term].kind in ("before", "not_only")]
+        first_negation: dict[int, int] = {}  # sentence -> the end of its earliest-ending negating cue
+        for c in cues:
+            if terms[c.term].kind in ("before", "not_only"):
+                s = sentence[c.start]
+                first_negation[s] = min(first_negation.get(s, c.end), c.end)
+        kinds_at: dict[tuple[int, int], set[str]] = {}
+        for c in cues:
+            kinds_at.setdefault((c.start, c.end), set()).add(terms[c.term].kind)
 
         def rank(c: _Match) -> tuple[int, int]:
-            kind = self._terms[c.term].kind
+            kind = terms[c.term].kind
             priority = _CUE_PRIORITY[kind]
-            ambiguous = any(
-                o is not c and o.start == c.start and o.end == c.end and self._terms[o.term].kind != kind for o in cues
-            )
+            ambiguous = len(kinds_at[(c.start, c.end)]) > 1
             if ambiguous and kind in ("before", "contrast"):
-                earlier = any(o.end < c.start and sentence[o.start] == sentence[c.start] for o in negating)
+                earlier = first_negation.get(sentence[c.start], c.start) < c.start
                 priority = 4 if (kind == "contrast") == earlier else -1
             return (c.end - c.start, priority)
 
         chosen: list[_Match] = []
+        taken: set[int] = set()  # the words the chosen cues cover: a cue may not overlap one
         for c in sorted(cues, key=rank, reverse=True):
-            if all(c.end < o.start or o.end < c.start for o in chosen):
+            span = range(c.start, c.end + 1)
+            if taken.isdisjoint(span):
                 chosen.append(c)
+                taken.update(span)
         by_kind: dict[str, dict[int, _Match]] = {k: {} for k in _NEGATION_KINDS}
         for c in chosen:
-            kind = self._terms[c.term].kind
+            kind = terms[c.term].kind
             by_kind[kind][c.start if kind == "after" else c.end] = c
         return by_kind
 
@@ -417,31 +493,48 @@ class Vocabulary(VocabularyFile):
                 by_clause.setdefault(clause[m.start], set()).update(langs)
                 by_sentence.setdefault(sentence[m.start], set()).update(langs)
 
-        # A negated span is negated in every reading of it.
+        # A negated span is negated in every reading of it. Only a match with a ``before`` cue shortly before
+        # it or an ``after`` cue shortly after it can be: the others are not looked at.
+        near_start = {p + k for p in cue_at["before"] for k in range(1, _BEFORE_SCOPE + 2)}
+        near_end = {p - k for p in cue_at["after"] for k in range(1, _AFTER_SCOPE + 2)}
         negated = set()
         for m in content:
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            if self._negated(m, self._terms[m.term], cue_at, clause, context):
-                negated.add((m.start, m.end))
+            if (m.start in near_start or m.end in near_end) and (m.start, m.end) not in negated:
+                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+                if self._negated(m, self._terms[m.term], cue_at, clause, context):
+                    negated.add((m.start, m.end))
 
-        best: dict[tuple[str, str], tuple[tuple[float, int, int], InferredTerm]] = {}
+        # The best evidence per id first, the (validated) items only for those: a long text has hundreds of
+        # matches for a few dozen ids.
+        best: dict[tuple[str, str], tuple[tuple[float, int, int], _Match, str]] = {}
         for m in content:
             if (m.start, m.end) in negated:
                 continue
             term = self._terms[m.term]
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
-            matched = text[spans[m.start][0] : spans[m.end][1]]
+            if len(term.langs) == 1:
+                language = term.langs[0]
+            else:
+                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+                language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
             similarity = round(max(0.0, min(100.0, m.score)), 1)
             rank = (similarity, m.end - m.start, -m.start)
-            for field, id_ in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
-                item = InferredTerm(
-                    field=field, id=id_, matched=matched, term=term.raw, language=language, similarity=similarity
-                )
-                old = best.get((field, id_))
+            for key in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
+                old = best.get(key)
                 if old is None or rank > old[0]:
-                    best[(field, id_)] = (rank, item)
-        return [best[key][1] for key in sorted(best)]
+                    best[key] = (rank, m, language)
+        found = []
+        for (field, id_), ((similarity, _, _), m, language) in sorted(best.items()):
+            found.append(
+                InferredTerm(
+                    field=field,
+                    id=id_,
+                    matched=text[spans[m.start][0] : spans[m.end][1]],
+                    term=self._terms[m.term].raw,
+                    language=language,
+                    similarity=similarity,
+                )
+            )
+        return found
 
     def _negated(
         self,
@@ -453,9 +546,11 @@ class Vocabulary(VocabularyFile):
     ) -> bool:
         """Whether a ``before`` or ``after`` cue in scope negates match ``m`` (see the module docstring)."""
 
+        own = self._term_langs[m.term]
+
         def applies(cue: _Match) -> bool:
-            langs = set(self._terms[cue.term].langs)
-            return bool(langs & set(term.langs)) and (not context or bool(langs & context))
+            langs = self._term_langs[cue.term]
+            return not langs.isdisjoint(own) and (not context or not langs.isdisjoint(context))
 
         here = clause[m.start]
         for pos in range(m.start - 1, max(-1, m.start - _BEFORE_SCOPE - 2), -1):
