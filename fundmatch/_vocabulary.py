@@ -51,6 +51,7 @@ Mere mentions of the past ("after last year's renovation") are not detected; see
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import itertools
 import os
@@ -90,6 +91,9 @@ _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
 #: Distinct folded words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
 _WORD_CACHE = 100_000
+#: A word's look-up: the patterns it matches (with similarity), and the terms that may start with it.
+_WordHits = tuple[dict[int, float], list[tuple[int, bool, bool, float]]]
+_NO_HITS: _WordHits = ({}, [])
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 
@@ -107,7 +111,7 @@ def _code_key() -> tuple[bytes, ...]:
     return (*sources, unicodedata.unidata_version.encode(), sys.version.encode())
 
 
-@dataclass
+@dataclass(slots=True)
 class _Match:
     term: int
     start: int  # first token
@@ -133,13 +137,16 @@ class Vocabulary(VocabularyFile):
         self._infix: list[tuple[str, int]] = []
         self._fuzzy: dict[str, tuple[list[str], list[int]]] = {}
         self._by_first: dict[int, list[int]] = {}
+        # The same, each term with whether it is one word and whether it is content (not a cue).
+        self._starting: dict[int, list[tuple[int, bool, bool]]] = {}
         # The longest stem of each kind: a word's prefixes and suffixes are tried only up to it, which keeps
         # inference linear in the text (a 360,000-letter "word" from NFKD-expanded U+FDFA took 55 s otherwise).
         self._longest_prefix = 0
         self._longest_suffix = 0
         self._longest_fuzzy = 0
-        # Folded word -> the patterns it matches: the same for every text, so kept (up to `_WORD_CACHE` words).
-        self._hits_of: dict[str, dict[int, float]] = {}
+        # A word as written -> the patterns its folded form matches: the same for every text, so kept (up to
+        # `_WORD_CACHE` words; the dicts are shared and never changed).
+        self._hits_of: dict[str, _WordHits] = {}
         # Vocabulary words of 6+ letters by first letter and length: a typo reading differs by one letter in
         # length at most, so only three lengths are ever compared with a word.
         self._fuzzy_by_length: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
@@ -154,7 +161,18 @@ class Vocabulary(VocabularyFile):
             RulePackError: the file is unreadable, not strict YAML, or names an unknown field, id or language,
                 or holds a term that is not a string in a list (the message names the file and line).
         """
-        path = pathlib.Path(path)
+        # Some 100,000 objects are made and none is garbage: the cycle collector would walk them again and
+        # again while they are built (a third of a load). Reference counting still frees what is dropped.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._load(pathlib.Path(path))
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _load(cls, path: pathlib.Path) -> Vocabulary:
         raw = read_file(path)
         # The folded patterns and terms are kept in the load cache (`fundmatch._cache`), keyed by the file's
         # bytes and the code that reads and folds them: reading the YAML and folding ~11,000 terms is most of a
@@ -222,6 +240,7 @@ class Vocabulary(VocabularyFile):
         content_patterns: set[int] = set()
         for i, term in enumerate(self._terms):
             self._by_first.setdefault(term.patterns[0], []).append(i)
+            self._starting.setdefault(term.patterns[0], []).append((i, len(term.patterns) == 1, term.kind in _FIELDS))
             if term.kind in _FIELDS:
                 content_patterns.update(term.patterns)
         fuzzy: dict[str, tuple[list[str], list[int]]] = {}
@@ -247,6 +266,9 @@ class Vocabulary(VocabularyFile):
                 stems.append(word)
                 where.append(k)
         self._term_langs = [frozenset(term.langs) for term in self._terms]
+        self._is_group = [term.kind == "target_groups" for term in self._terms]
+        # The ids a match of each term gives evidence for: its own and those it implies.
+        self._ids_of = [((t.kind, t.id), *self._implies.get((t.kind, t.id), ())) for t in self._terms]
         self._longest_prefix = max(map(len, self._prefix), default=0)
         self._longest_suffix = max(map(len, self._suffix), default=0)
         self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
@@ -259,35 +281,39 @@ class Vocabulary(VocabularyFile):
             `InferredTerm` items sorted by (field, id).
         """
         text = unicodedata.normalize("NFC", text or "")
-        spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-        if not spans:
+        found_words = list(_WORD_RE.finditer(text))
+        if not found_words:
             return []
+        spans = [m.span() for m in found_words]
+        raws = [m.group() for m in found_words]
         # A long text repeats its words (1,000 words hold a few hundred distinct ones): each distinct word is
-        # folded once per text, and looked up once per vocabulary (the hits of a folded word never change).
-        folded: dict[str, str] = {}
+        # looked up once per text, and folded and matched once per vocabulary (its hits never change).
         known = self._hits_of
-        hits: list[dict[int, float]] = []
-        for a, b in spans:
-            raw = text[a:b]
-            word = folded.get(raw)
-            if word is None:
-                word = folded[raw] = _fold(raw)
-            found = known.get(word)
-            if found is None:
-                found = self._word_hits(word)
+        distinct: dict[str, _WordHits] = dict.fromkeys(raws, _NO_HITS)
+        for raw in distinct:
+            word_hits = known.get(raw)
+            if word_hits is None:
+                word_hits = self._hits_and_starts(_fold(raw))
                 if len(known) < _WORD_CACHE:
-                    known[word] = found
-            hits.append(found)
+                    known[raw] = word_hits
+            distinct[raw] = word_hits
+        per_word = list(map(distinct.__getitem__, raws))
+        hits = [found for found, _ in per_word]
         sentence, clause = self._segments(text, spans)
 
         content: list[_Match] = []
         cues: list[_Match] = []
-        for start, found in enumerate(hits):
-            for pattern, score in found.items():
-                for t in self._by_first.get(pattern, ()):
-                    match = self._extend(t, start, score, hits, sentence)
-                    if match is not None:
-                        (content if self._terms[t].kind in _FIELDS else cues).append(match)
+        for start, (_, starts) in enumerate(per_word):
+            for t, one_word, is_content, score in starts:
+                if one_word:  # what `_extend` gives a term of one word, without the call
+                    if is_content:
+                        content.append(_Match(t, start, start, score))
+                    elif score >= 100.0:
+                        cues.append(_Match(t, start, start, score))
+                    continue
+                match = self._extend(t, start, score, hits, sentence)
+                if match is not None:
+                    (content if is_content else cues).append(match)
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence)
@@ -296,19 +322,22 @@ class Vocabulary(VocabularyFile):
     @staticmethod
     def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
         """Sentence and clause number of each word, from the punctuation between words."""
-        sentence, clause = [0], [0]
-        breaks: dict[str, tuple[int, int]] = {}  # most gaps are one space: each kind is searched once
-        for (_, prev_end), (start, _) in itertools.pairwise(spans):
-            gap = text[prev_end:start]
-            found = breaks.get(gap)
-            if found is None:
-                found = breaks[gap] = (
-                    1 if _SENTENCE_BREAK.search(gap) else 0,
-                    1 if _CLAUSE_BREAK.search(gap) else 0,
-                )
-            sentence.append(sentence[-1] + found[0])
-            clause.append(clause[-1] + found[1])
+        gaps = [text[end:start] for (_, end), (start, _) in itertools.pairwise(spans)]
+        # Most gaps are one space: each kind of gap is searched once.
+        breaks = {gap: (int(bool(_SENTENCE_BREAK.search(gap))), int(bool(_CLAUSE_BREAK.search(gap)))) for gap in set(gaps)}
+        sentence = [0, *itertools.accumulate(breaks[gap][0] for gap in gaps)]
+        clause = [0, *itertools.accumulate(breaks[gap][1] for gap in gaps)]
         return sentence, clause
+
+    def _hits_and_starts(self, word: str) -> _WordHits:
+        """A folded word's hits, and the terms that may start with it: (term, one word?, content?, similarity)."""
+        found = self._word_hits(word)
+        starts = [
+            (t, one_word, is_content, score)
+            for pattern, score in found.items()
+            for t, one_word, is_content in self._starting.get(pattern, ())
+        ]
+        return found, starts
 
     def _word_hits(self, word: str) -> dict[int, float]:
         """The vocabulary patterns one folded word matches, with their similarity."""
@@ -409,17 +438,18 @@ class Vocabulary(VocabularyFile):
         last = max(m.start for m in matches) + 1
         reach = [-1] * last  # furthest end of a match starting at each position
         reach_group = [-1] * last
+        is_group = self._is_group
         for o in matches:
             if o.end > reach[o.start]:
                 reach[o.start] = o.end
-            if self._terms[o.term].kind == "target_groups" and o.end > reach_group[o.start]:
+            if is_group[o.term] and o.end > reach_group[o.start]:
                 reach_group[o.start] = o.end
         # The furthest end of a match starting earlier.
         before = [-1, *itertools.accumulate(reach[:-1], max)]
         before_group = [-1, *itertools.accumulate(reach_group[:-1], max)]
         kept = []
         for m in matches:
-            if self._terms[m.term].kind == "target_groups":
+            if is_group[m.term]:
                 inside = before_group[m.start] >= m.end or reach_group[m.start] > m.end
             else:
                 inside = before[m.start] >= m.end or reach[m.start] > m.end
@@ -487,11 +517,21 @@ class Vocabulary(VocabularyFile):
         # Languages each clause and sentence is evidently written in (from single-language terms).
         by_clause: dict[int, set[str]] = {}
         by_sentence: dict[int, set[str]] = {}
+        terms = self._terms
         for m in content:
-            langs = self._terms[m.term].langs
+            langs = terms[m.term].langs
             if len(langs) == 1:
-                by_clause.setdefault(clause[m.start], set()).update(langs)
-                by_sentence.setdefault(sentence[m.start], set()).update(langs)
+                lang = langs[0]
+                here = by_clause.get(clause[m.start])
+                if here is None:
+                    by_clause[clause[m.start]] = {lang}
+                else:
+                    here.add(lang)
+                here = by_sentence.get(sentence[m.start])
+                if here is None:
+                    by_sentence[sentence[m.start]] = {lang}
+                else:
+                    here.add(lang)
 
         # A negated span is negated in every reading of it. Only a match with a ``before`` cue shortly before
         # it or an ``after`` cue shortly after it can be: the others are not looked at.
@@ -505,31 +545,33 @@ class Vocabulary(VocabularyFile):
                     negated.add((m.start, m.end))
 
         # The best evidence per id first, the (validated) items only for those: a long text has hundreds of
-        # matches for a few dozen ids.
-        best: dict[tuple[str, str], tuple[tuple[float, int, int], _Match, str]] = {}
+        # matches for a few dozen ids. Ties go to the earlier match, as the first one found is kept.
+        best: dict[tuple[str, str], tuple[tuple[float, int, int], _Match]] = {}
+        ids_of = self._ids_of
         for m in content:
-            if (m.start, m.end) in negated:
+            if negated and (m.start, m.end) in negated:
                 continue
+            score = m.score
+            similarity = 100.0 if score >= 100.0 else round(max(0.0, score), 1)
+            rank = (similarity, m.end - m.start, -m.start)
+            for key in ids_of[m.term]:
+                old = best.get(key)
+                if old is None or rank > old[0]:
+                    best[key] = (rank, m)
+        found = []
+        for (field, id_), ((similarity, _, _), m) in sorted(best.items()):
             term = self._terms[m.term]
             if len(term.langs) == 1:
                 language = term.langs[0]
             else:
                 context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
                 language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
-            similarity = round(max(0.0, min(100.0, m.score)), 1)
-            rank = (similarity, m.end - m.start, -m.start)
-            for key in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
-                old = best.get(key)
-                if old is None or rank > old[0]:
-                    best[key] = (rank, m, language)
-        found = []
-        for (field, id_), ((similarity, _, _), m, language) in sorted(best.items()):
             found.append(
                 InferredTerm(
                     field=field,
                     id=id_,
                     matched=text[spans[m.start][0] : spans[m.end][1]],
-                    term=self._terms[m.term].raw,
+                    term=term.raw,
                     language=language,
                     similarity=similarity,
                 )
