@@ -1,6 +1,7 @@
 """The load cache (fundmatch/_cache.py) never changes an answer: equal to a fresh parse, never trusted when wrong.
 
-Every shipped expression's cached record is the one a fresh parse gives; a corrupt, foreign or stale file is
+Every shipped expression's cached record is the one a fresh parse gives (and the vocabulary and country names
+read back are those read from their sources); a corrupt, foreign or stale file is
 ignored and the expressions parsed anew; an edited rule file misses the cache and is checked (and refused, with
 file and rule) by rule-engine; an unwritable cache folder only means no cache.
 """
@@ -9,15 +10,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import fundmatch
-from fundmatch import _cache, _expressions
+from fundmatch import _cache, _country_names, _expressions
 from fundmatch._errors import RulePackError
+from fundmatch._resources import PeriodLayout, period_folder
+from fundmatch._vocabulary import Vocabulary
 from fundmatch._pack import compiled_funds
 from fundmatch._parse import analyse
 from tests.conftest import idea, profile
@@ -231,3 +236,102 @@ def test_read_refuses_another_key_and_a_bad_checksum(monkeypatch: pytest.MonkeyP
     path = tmp_path / "x.json"
     path.write_bytes(path.read_bytes().replace(b'"b"', b'"c"'))
     assert _cache.read("x.json", "key-1") is None
+
+
+# --- the vocabulary and the country names ------------------------------------------------------------------
+
+_VOCABULARY = PeriodLayout(period_folder("2021-2027")).vocabulary
+_TEXTS = [
+    "Sprachkurse und Jobcoaching für Geflüchtete im Gemeindezentrum",
+    "corsi di italiano per donne bengalesi con servizio di babysitting; nessun lavoro edile",
+    "Not only for refugees but for all residents. Kinderbetreung, Svenska för invandrare.",
+]
+
+
+def _state(vocab: Vocabulary) -> tuple[Any, ...]:
+    return (
+        vocab.version,
+        vocab._patterns,
+        vocab._terms,
+        vocab._implies,
+        vocab._exact,
+        vocab._prefix,
+        vocab._suffix,
+        vocab._infix,
+        vocab._fuzzy,
+        vocab._by_first,
+        [vocab.infer(text) for text in _TEXTS],
+    )
+
+
+def _vocabulary_file(folder: Path) -> Path:
+    (found,) = folder.glob("vocabulary-*.json")
+    return found
+
+
+def test_a_vocabulary_read_from_the_cache_is_the_one_read_from_its_file(cache: Path) -> None:
+    fresh = Vocabulary.load(_VOCABULARY)
+    assert _vocabulary_file(cache).is_file()
+    cached = Vocabulary.load(_VOCABULARY)
+    assert _state(cached) == _state(fresh)
+    assert cached.infer(_TEXTS[0]), "the comparison compares findings"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: raw[: len(raw) // 3],
+        lambda raw: raw.replace(b'"themes"', b'"themez"', 1),  # checksum no longer holds
+        lambda raw: b"{}\n{}",
+    ],
+    ids=["truncated", "bit-flip", "empty-record"],
+)
+def test_a_damaged_vocabulary_cache_is_ignored(cache: Path, damage: Any) -> None:
+    fresh = Vocabulary.load(_VOCABULARY)
+    path = _vocabulary_file(cache)
+    path.write_bytes(damage(path.read_bytes()))
+    assert _state(Vocabulary.load(_VOCABULARY)) == _state(fresh)
+
+
+def test_a_vocabulary_record_that_does_not_fit_is_read_from_the_file(cache: Path) -> None:
+    fresh = Vocabulary.load(_VOCABULARY)
+    path = _vocabulary_file(cache)
+    header, _, body = path.read_bytes().partition(b"\n")
+    record = json.loads(body)
+    record["terms"][0][4] = [len(record["patterns"]) + 5]  # a pattern that does not exist
+    body = json.dumps(record).encode()
+    meta = json.loads(header)
+    meta["sha256"] = hashlib.sha256(body).hexdigest()
+    path.write_bytes(json.dumps(meta).encode() + b"\n" + body)
+    assert _state(Vocabulary.load(_VOCABULARY)) == _state(fresh)
+
+
+def test_an_edited_vocabulary_misses_the_cache(cache: Path, pack_copy: Path) -> None:
+    path = pack_copy / "vocabulary.yaml"
+    before = Vocabulary.load(path)
+    assert any(t.id == "refugees" for t in before.infer("Sprachkurse für Geflüchtete"))
+    # The German refugee terms renamed to an unknown id: refused with file and line, although cached.
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  refugees:", "  refugeez:", 1), encoding="utf-8")
+    with pytest.raises(RulePackError) as caught:
+        Vocabulary.load(path)
+    assert caught.value.path == path and caught.value.line and caught.value.suggestion == "refugees"
+    # Another version and a term's word changed everywhere: the next load reads the file, not the cache.
+    edited = re.sub(r"^version:.*$", "version: edited", text.replace("Geflüchtete", "Geflxxchtete"), count=1, flags=re.M)
+    assert edited != text
+    path.write_text(edited, encoding="utf-8")
+    after = Vocabulary.load(path)
+    assert after.version == "edited"
+    assert any(t.id == "refugees" for t in after.infer("Sprachkurse für Geflxxchtete"))
+
+
+def test_country_names_from_the_cache_are_the_ones_read_from_cldr(cache: Path) -> None:
+    _country_names._entries.cache_clear()
+    try:
+        fresh = _country_names._entries()
+        assert (cache / "country-names.json").is_file()
+        _country_names._entries.cache_clear()
+        assert _country_names._entries() == fresh == _country_names._read_entries()
+        assert fresh[_country_names.name_key("Deutschland")][0] == "DE"
+    finally:
+        _country_names._entries.cache_clear()
