@@ -24,7 +24,6 @@ from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
 
-
 #: The type of a fact, by the name of rule-engine's `DataType` (a set is a set of texts). Plain names, not
 #: rule-engine's objects: importing rule-engine builds its parser tables (a quarter of a second), and a pack
 #: whose expressions are cached (`fundmatch._cache`) never needs it; `fundmatch._parse` maps them.

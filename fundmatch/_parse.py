@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import reprlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -204,7 +204,9 @@ def analyse(text: str) -> tuple[rule_engine.Rule, dict[str, Any]]:
     _check_regexes(expression)
     reads, thresholds = _analyse(expression)
     if expression.result_type not in (DataType.BOOLEAN, DataType.UNDEFINED):
-        raise ExpressionProblem(f"expression {reprlib.repr(text)} gives a {expression.result_type.name}, not true/false")
+        raise ExpressionProblem(
+            f"expression {reprlib.repr(text)} gives a {expression.result_type.name}, not true/false"
+        )
     try:
         ir: Any = lower(expression)
     except Unsupported:
@@ -287,7 +289,7 @@ def _lower_length(node: Any, bound: frozenset[str]) -> list[Any]:
     return ["length", lower(node.object, bound)]
 
 
-def _lower_binary(*types: str) -> Any:
+def _lower_binary(*types: str) -> Callable[[Any, frozenset[str]], list[Any]]:
     def lower_binary(node: Any, bound: frozenset[str]) -> list[Any]:
         if node.type not in types:
             raise Unsupported(f"operator {node.type}")
@@ -321,7 +323,7 @@ def _lower_comprehension(node: Any, bound: frozenset[str]) -> list[Any]:
     return ["comprehension", variable, iterable, condition, lower(node.result, inner)]
 
 
-_LOWER: dict[type, Any] = {
+_LOWER: dict[type, Callable[[Any, frozenset[str]], list[Any]]] = {
     _ast.BooleanExpression: _lower_literal,
     _ast.FloatExpression: _lower_literal,
     _ast.StringExpression: _lower_literal,

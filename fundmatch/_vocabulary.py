@@ -218,7 +218,8 @@ class Vocabulary(VocabularyFile):
         patterns = [_Pattern(stem, lead, trail) for stem, lead, trail in data["patterns"]]
         if not all(type(p.stem) is str and p.stem and type(p.lead) is bool and type(p.trail) is bool for p in patterns):
             raise ValueError("pattern")
-        ids = {kind: set(values) for kind, values in _FIELDS.items()} | dict.fromkeys(_NEGATION_KINDS, {""})
+        ids: dict[str, frozenset[str]] = {kind: frozenset(values) for kind, values in _FIELDS.items()}
+        ids.update((kind, frozenset({""})) for kind in _NEGATION_KINDS)
         languages, count = set(_LANGUAGES), len(patterns)
         terms = [_Term(kind, id_, raw, tuple(langs), tuple(used)) for kind, id_, raw, langs, used in data["terms"]]
         for term in terms:
@@ -324,7 +325,9 @@ class Vocabulary(VocabularyFile):
         """Sentence and clause number of each word, from the punctuation between words."""
         gaps = [text[end:start] for (_, end), (start, _) in itertools.pairwise(spans)]
         # Most gaps are one space: each kind of gap is searched once.
-        breaks = {gap: (int(bool(_SENTENCE_BREAK.search(gap))), int(bool(_CLAUSE_BREAK.search(gap)))) for gap in set(gaps)}
+        breaks = {
+            gap: (int(bool(_SENTENCE_BREAK.search(gap))), int(bool(_CLAUSE_BREAK.search(gap)))) for gap in set(gaps)
+        }
         sentence = [0, *itertools.accumulate(breaks[gap][0] for gap in gaps)]
         clause = [0, *itertools.accumulate(breaks[gap][1] for gap in gaps)]
         return sentence, clause

@@ -21,10 +21,10 @@ import pytest
 import fundmatch
 from fundmatch import _cache, _country_names, _expressions
 from fundmatch._errors import RulePackError
-from fundmatch._resources import PeriodLayout, period_folder
-from fundmatch._vocabulary import Vocabulary
 from fundmatch._pack import compiled_funds
 from fundmatch._parse import analyse
+from fundmatch._resources import PeriodLayout, period_folder
+from fundmatch._vocabulary import Vocabulary
 from tests.conftest import idea, profile
 
 _PROFILES = [
@@ -317,7 +317,9 @@ def test_an_edited_vocabulary_misses_the_cache(cache: Path, pack_copy: Path) -> 
         Vocabulary.load(path)
     assert caught.value.path == path and caught.value.line and caught.value.suggestion == "refugees"
     # Another version and a term's word changed everywhere: the next load reads the file, not the cache.
-    edited = re.sub(r"^version:.*$", "version: edited", text.replace("Geflüchtete", "Geflxxchtete"), count=1, flags=re.M)
+    edited = re.sub(
+        r"^version:.*$", "version: edited", text.replace("Geflüchtete", "Geflxxchtete"), count=1, flags=re.M
+    )
     assert edited != text
     path.write_text(edited, encoding="utf-8")
     after = Vocabulary.load(path)

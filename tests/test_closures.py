@@ -24,8 +24,8 @@ import fundmatch
 from fundmatch._closures import EvaluationFailed
 from fundmatch._expressions import Condition, compile_condition
 from fundmatch._facts import BOOLEAN, DATETIME, FACTS, NUMBER, TEXT, TEXTS, Facts
-from fundmatch._parse import Unsupported, _nodes, lower
 from fundmatch._pack import compiled_funds
+from fundmatch._parse import Unsupported, _nodes, lower
 
 #: Shipped expressions that rule-engine evaluates because the closures do not know one of their nodes.
 #: None today; a regular expression (=~, =~~) in a shipped rule would belong here, on purpose.
