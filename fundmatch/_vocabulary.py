@@ -87,12 +87,13 @@ _BEFORE_SCOPE = 3
 _AFTER_SCOPE = 2
 
 _WORD_RE = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")  # the same words, kept by `re.split` between what separates them
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
-#: Distinct folded words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
-_WORD_CACHE = 100_000
+#: Distinct words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
+_WORD_CACHE = 50_000
 #: A word's look-up: the patterns it matches (with similarity), and the terms that may start with it.
-_WordHits = tuple[dict[int, float], list[tuple[int, bool, bool, float]]]
+_WordHits = tuple[dict[int, float], list[tuple[int, int, bool, float]]]
 _NO_HITS: _WordHits = ({}, [])
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
@@ -137,8 +138,9 @@ class Vocabulary(VocabularyFile):
         self._infix: list[tuple[str, int]] = []
         self._fuzzy: dict[str, tuple[list[str], list[int]]] = {}
         self._by_first: dict[int, list[int]] = {}
-        # The same, each term with whether it is one word and whether it is content (not a cue).
-        self._starting: dict[int, list[tuple[int, bool, bool]]] = {}
+        # The same, each term with its second word's pattern (-1: a term of one word) and whether it is content
+        # (not a cue).
+        self._starting: dict[int, list[tuple[int, int, bool]]] = {}
         # The longest stem of each kind: a word's prefixes and suffixes are tried only up to it, which keeps
         # inference linear in the text (a 360,000-letter "word" from NFKD-expanded U+FDFA took 55 s otherwise).
         self._longest_prefix = 0
@@ -241,7 +243,8 @@ class Vocabulary(VocabularyFile):
         content_patterns: set[int] = set()
         for i, term in enumerate(self._terms):
             self._by_first.setdefault(term.patterns[0], []).append(i)
-            self._starting.setdefault(term.patterns[0], []).append((i, len(term.patterns) == 1, term.kind in _FIELDS))
+            second = term.patterns[1] if len(term.patterns) > 1 else -1
+            self._starting.setdefault(term.patterns[0], []).append((i, second, term.kind in _FIELDS))
             if term.kind in _FIELDS:
                 content_patterns.update(term.patterns)
         fuzzy: dict[str, tuple[list[str], list[int]]] = {}
@@ -282,11 +285,13 @@ class Vocabulary(VocabularyFile):
             `InferredTerm` items sorted by (field, id).
         """
         text = unicodedata.normalize("NFC", text or "")
-        found_words = list(_WORD_RE.finditer(text))
-        if not found_words:
+        # The text split into its words and what lies between them: [before, word, gap, word, ..., after].
+        pieces = _WORD_SPLIT.split(text)
+        raws = pieces[1::2]
+        if not raws:
             return []
-        spans = [m.span() for m in found_words]
-        raws = [m.group() for m in found_words]
+        # Where each piece starts: word i spans offsets[2i + 1] to offsets[2i + 2].
+        offsets = [0, *itertools.accumulate(map(len, pieces))]
         # A long text repeats its words (1,000 words hold a few hundred distinct ones): each distinct word is
         # looked up once per text, and folded and matched once per vocabulary (its hits never change).
         known = self._hits_of
@@ -300,17 +305,23 @@ class Vocabulary(VocabularyFile):
             distinct[raw] = word_hits
         per_word = list(map(distinct.__getitem__, raws))
         hits = [found for found, _ in per_word]
-        sentence, clause = self._segments(text, spans)
+        sentence, clause = self._segments(pieces[2:-1:2])
 
         content: list[_Match] = []
         cues: list[_Match] = []
+        size = len(hits)
         for start, (_, starts) in enumerate(per_word):
-            for t, one_word, is_content, score in starts:
-                if one_word:  # what `_extend` gives a term of one word, without the call
+            for t, second, is_content, score in starts:
+                if second < 0:  # a term of one word: what `_extend` gives it, without the call
                     if is_content:
                         content.append(_Match(t, start, start, score))
                     elif score >= 100.0:
                         cues.append(_Match(t, start, start, score))
+                    continue
+                # A term's second word must be the next word, or the one after: most starts end here.
+                if (start + 1 >= size or second not in hits[start + 1]) and (
+                    start + 2 >= size or second not in hits[start + 2]
+                ):
                     continue
                 match = self._extend(t, start, score, hits, sentence)
                 if match is not None:
@@ -318,12 +329,11 @@ class Vocabulary(VocabularyFile):
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence)
-        return self._evidence(text, spans, content, cue_at, clause, sentence)
+        return self._evidence(text, offsets, content, cue_at, clause, sentence)
 
     @staticmethod
-    def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    def _segments(gaps: list[str]) -> tuple[list[int], list[int]]:
         """Sentence and clause number of each word, from the punctuation between words."""
-        gaps = [text[end:start] for (_, end), (start, _) in itertools.pairwise(spans)]
         # Most gaps are one space: each kind of gap is searched once.
         breaks = {
             gap: (int(bool(_SENTENCE_BREAK.search(gap))), int(bool(_CLAUSE_BREAK.search(gap)))) for gap in set(gaps)
@@ -333,12 +343,14 @@ class Vocabulary(VocabularyFile):
         return sentence, clause
 
     def _hits_and_starts(self, word: str) -> _WordHits:
-        """A folded word's hits, and the terms that may start with it: (term, one word?, content?, similarity)."""
+        """A folded word's hits, and the terms that may start with it: (term, second pattern, content?, similarity)."""
         found = self._word_hits(word)
+        if not found:
+            return _NO_HITS  # most words of a text: one shared empty look-up, not one per word kept
         starts = [
-            (t, one_word, is_content, score)
+            (t, second, is_content, score)
             for pattern, score in found.items()
-            for t, one_word, is_content in self._starting.get(pattern, ())
+            for t, second, is_content in self._starting.get(pattern, ())
         ]
         return found, starts
 
@@ -510,7 +522,7 @@ class Vocabulary(VocabularyFile):
     def _evidence(
         self,
         text: str,
-        spans: list[tuple[int, int]],
+        offsets: list[int],
         content: list[_Match],
         cue_at: dict[str, dict[int, _Match]],
         clause: list[int],
@@ -573,7 +585,7 @@ class Vocabulary(VocabularyFile):
                 InferredTerm(
                     field=field,
                     id=id_,
-                    matched=text[spans[m.start][0] : spans[m.end][1]],
+                    matched=text[offsets[2 * m.start + 1] : offsets[2 * m.end + 2]],
                     term=term.raw,
                     language=language,
                     similarity=similarity,
