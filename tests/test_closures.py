@@ -271,3 +271,31 @@ def test_closures_agree_with_rule_engine_on_set_sizes(data: st.DataObject) -> No
     else:
         text = f"({data.draw(sets)} {data.draw(st.sampled_from(['&', '|', '^']))} {{{data.draw(_words())}}}).length {op} {length}"
     _agree(text, data.draw(st.composite(lambda draw: _facts(draw, text))()))
+
+
+_PLAIN_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=False)
+    | st.decimals(allow_nan=False)
+    | st.text(max_size=4)
+    | st.dates()
+    | st.datetimes(timezones=st.none() | st.just(dt.UTC)),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.tuples(inner, inner) | st.dictionaries(st.text(max_size=2), inner, max_size=2)
+    ),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_PLAIN_VALUES)
+def test_values_are_converted_as_rule_engine_converts_them(value: Any) -> None:
+    # The closures (and the memo's intervals) convert without importing rule-engine: the same conversion.
+    from rule_engine.types import coerce_value
+
+    from fundmatch._closures import coerce
+
+    ours, theirs = coerce(value), coerce_value(value, verify_type=False)
+    assert ours == theirs and type(ours) is type(theirs)
