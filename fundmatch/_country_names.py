@@ -58,8 +58,10 @@ def _entries() -> dict[str, tuple[str, str, str]]:
     """
     key = _key()
     cached = _cache.read("country-names.json", key)
-    if isinstance(cached, dict) and cached and all(
-        isinstance(v, list) and len(v) == 3 and all(isinstance(x, str) for x in v) for v in cached.values()
+    if (
+        isinstance(cached, dict)
+        and cached
+        and all(isinstance(v, list) and len(v) == 3 and all(isinstance(x, str) for x in v) for v in cached.values())
     ):
         return {name: (v[0], v[1], v[2]) for name, v in cached.items()}
     entries = _read_entries()
