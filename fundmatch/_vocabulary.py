@@ -149,10 +149,13 @@ class Vocabulary(VocabularyFile):
         # A word as written -> the patterns its folded form matches: the same for every text, so kept (up to
         # `_WORD_CACHE` words; the dicts are shared and never changed).
         self._hits_of: dict[str, _WordHits] = {}
-        # Vocabulary words of 6+ letters by first letter and length: a typo reading differs by one letter in
-        # length at most, so only three lengths are ever compared with a word.
+        # Vocabulary words of 6+ letters by first letter and the lengths of word they may be a typo of: a typo
+        # reading differs by one letter in length at most, so only those are ever compared with a word.
         self._fuzzy_by_length: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
         self._term_langs: list[frozenset[str]] = []
+        # The lengths of the prefix (suffix) stems by their first (last) `_MIN_STEM` letters.
+        self._prefix_lengths: dict[str, list[int]] = {}
+        self._suffix_lengths: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------------------------------------ loading
     @classmethod
@@ -265,15 +268,25 @@ class Vocabulary(VocabularyFile):
         self._fuzzy = fuzzy
         for letter, (words, _ids) in fuzzy.items():
             for k, word in enumerate(words):
-                # The index into the letter's list, not the pattern: results are put back in rapidfuzz's order.
-                stems, where = self._fuzzy_by_length.setdefault((letter, len(word)), ([], []))
-                stems.append(word)
-                where.append(k)
+                # Under each length it may be read as (its own, one letter less or more), in the letter's order;
+                # with its index in the letter's list, so that results are put back in rapidfuzz's order.
+                for length in (len(word) - 1, len(word), len(word) + 1):
+                    stems, where = self._fuzzy_by_length.setdefault((letter, length), ([], []))
+                    stems.append(word)
+                    where.append(k)
         self._term_langs = [frozenset(term.langs) for term in self._terms]
         self._is_group = [term.kind == "target_groups" for term in self._terms]
         # The ids a match of each term gives evidence for: its own and those it implies.
         self._ids_of = [((t.kind, t.id), *self._implies.get((t.kind, t.id), ())) for t in self._terms]
         self._longest_prefix = max(map(len, self._prefix), default=0)
+        prefix_lengths: dict[str, set[int]] = {}
+        for stem in self._prefix:
+            prefix_lengths.setdefault(stem[:_MIN_STEM], set()).add(len(stem))
+        self._prefix_lengths = {head: sorted(lengths) for head, lengths in prefix_lengths.items()}
+        suffix_lengths: dict[str, set[int]] = {}
+        for stem in self._suffix:
+            suffix_lengths.setdefault(stem[-_MIN_STEM:], set()).add(len(stem))
+        self._suffix_lengths = {tail: sorted(lengths, reverse=True) for tail, lengths in suffix_lengths.items()}
         self._longest_suffix = max(map(len, self._suffix), default=0)
         self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
 
@@ -360,13 +373,15 @@ class Vocabulary(VocabularyFile):
         for i in self._exact.get(word, ()):
             found[i] = 100.0
         n = len(word)
-        if self._prefix:
-            for k in range(_MIN_STEM, min(n, self._longest_prefix) + 1):
-                for i in self._prefix.get(word[:k], ()):
-                    found[i] = 100.0
-        if self._suffix:
-            for k in range(max(0, n - self._longest_suffix), n - _MIN_STEM + 1):
-                for i in self._suffix.get(word[k:], ()):
+        # Only the stem lengths that stems beginning (ending) like the word have: most words have none.
+        for k in self._prefix_lengths.get(word[:_MIN_STEM], ()):
+            if k > n:
+                break
+            for i in self._prefix.get(word[:k], ()):
+                found[i] = 100.0
+        for k in self._suffix_lengths.get(word[-_MIN_STEM:], ()):  # longest first, as stems were always tried
+            if k <= n:
+                for i in self._suffix.get(word[n - k :], ()):
                     found[i] = 100.0
         for stem, i in self._infix:
             if stem in word:
@@ -397,16 +412,14 @@ class Vocabulary(VocabularyFile):
         The same as ``process.extract`` over all words of the first letter with the lengths filtered after
         (fewest edits first, then in the order of the list), at a third of the comparisons or less.
         """
-        n = len(word)
-        found: list[tuple[str, int, int]] = []
-        for length in (n - 1, n, n + 1):
-            bucket = self._fuzzy_by_length.get((word[0], length))
-            if bucket is not None:
-                stems, where = bucket
-                found += [
-                    (stem, int(edits), where[j])
-                    for stem, edits, j in process.extract(word, stems, scorer=OSA.distance, score_cutoff=2, limit=None)
-                ]
+        bucket = self._fuzzy_by_length.get((word[0], len(word)))
+        if bucket is None:
+            return []
+        stems, where = bucket
+        found = [
+            (stem, int(edits), where[j])
+            for stem, edits, j in process.extract(word, stems, scorer=OSA.distance, score_cutoff=2, limit=None)
+        ]
         found.sort(key=lambda item: (item[1], item[2]))
         return found
 

@@ -364,3 +364,16 @@ def test_long_texts_agree() -> None:
     assert FAST.infer(text) == PLAIN.infer(text)
     for case in cases:
         assert FAST.infer(case["text"]) == PLAIN.infer(case["text"]), case["text"]
+
+
+def _fold_in_full(text: str) -> str:
+    from fundmatch._fold import _SPELL_OUT
+
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELL_OUT))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12) | st.text(alphabet=st.characters(max_codepoint=127), max_size=12))
+def test_folding_ascii_by_its_short_cut_is_folding_in_full(text: str) -> None:
+    assert _fold(text) == _fold_in_full(text)
