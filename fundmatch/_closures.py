@@ -2,31 +2,44 @@
 
 rule-engine stays the parser and type checker of every expression (a safe language: no ``eval``). Its
 evaluator, though, re-infers the type of every value it meets (each member of a set, on every call), which
-made it about three quarters of a cold match. Here its checked syntax tree is walked once and each node becomes
-a small closure doing the same operation on the same values, in the same order, with rule-engine's own
-conversions (numbers are `Decimal` made as rule-engine makes them, naive datetimes get its default timezone,
-``==`` between different types is false). No ``eval`` or ``exec``: only closures over the node's operands.
+made it about three quarters of a cold match. `fundmatch._parse` lowers its checked syntax tree into a small
+plain-data form (nested lists of operators and operands, JSON-able, so that `fundmatch._cache` can keep it
+between processes), and this module turns that form into closures doing the same operation on the same values,
+in the same order, with rule-engine's own conversions (numbers are `Decimal` made as rule-engine makes them,
+naive datetimes get its default timezone, UTC, ``==`` between different types is false). No ``eval`` or
+``exec``: only closures over the node's operands. Nothing here imports rule-engine, whose import alone builds
+its parser tables (a quarter of a second).
+
+The plain-data form (``ir``), one list per node, operator first:
+
+* ``["bool", b]``, ``["float", "1.5"]`` (a `Decimal` as text), ``["str", s]``, ``["null"]``,
+  ``["datetime", "2029-12-31T00:00:00+00:00"]`` (ISO, always with its offset)
+* ``["array", [member, ...]]``, ``["set", [member, ...]]``
+* ``["fact", name, kind]`` (kind: ``FLOAT``, ``STRING``, ``BOOLEAN``, ``SET``, ``DATETIME``), ``["var", name]``
+  (a comprehension variable)
+* ``["length", node]``, ``["not", node]``, ``["in", container, member]``
+* ``["and" | "or" | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "bwand" | "bwor" | "bwxor", left, right]``
+  (the ``bw`` operators on sets only)
+* ``["comprehension", variable, iterable, condition or None, result]``
+
+`compile_ir` refuses anything else with `BadIR` (a corrupt cache is then parsed anew, never trusted).
 
 One check is not repeated: rule-engine verifies, for every symbol on every call, that the value has the
 symbol's declared type. Facts are built from validated models (`fundmatch._facts`), so they always do; the
 closures trust that instead of paying for it on each evaluation.
 
-A node type or operator this compiler does not know raises `Unsupported`, and the caller keeps rule-engine's
-evaluator for that expression. Regular expressions (``=~``, ``=~~``) are left to rule-engine on purpose.
-A hypothesis property in the tests checks that both agree on every shipped and on fuzzed expressions.
+A hypothesis property in the tests checks that closures and rule-engine agree on every shipped and on fuzzed
+expressions.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as _dt
 import operator
 from collections.abc import Callable, Mapping
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
-
-from rule_engine import DataType, errors
-from rule_engine import ast as _ast
-from rule_engine.types import coerce_value
 
 #: A compiled node: the facts, and the values of the comprehension variables in scope.
 Closure = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
@@ -34,13 +47,17 @@ Closure = Callable[[Mapping[str, Any], Mapping[str, Any]], Any]
 _NO_LOCALS: Mapping[str, Any] = {}
 
 
-class Unsupported(Exception):
-    """An expression uses a node this compiler does not know; rule-engine evaluates it instead."""
+class BadIR(ValueError):
+    """The plain-data form of an expression is not one this module writes (a corrupt or foreign cache)."""
 
 
-def compile_closure(expression: Any) -> Callable[[Mapping[str, Any]], bool]:
-    """A function of the facts giving what ``rule.matches(facts)`` gives; raises `Unsupported`."""
-    run = _compile(expression, frozenset())
+class EvaluationFailed(Exception):
+    """An expression failed on these facts, where rule-engine's evaluator raises its ``EvaluationError``."""
+
+
+def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
+    """A function of the facts giving what ``rule.matches(facts)`` gives for the expression ``ir`` stands for."""
+    run = _compile(ir, frozenset())
 
     def matches(facts: Mapping[str, Any]) -> bool:
         return bool(run(facts, _NO_LOCALS))
@@ -48,8 +65,30 @@ def compile_closure(expression: Any) -> Callable[[Mapping[str, Any]], bool]:
     return matches
 
 
+def to_decimal(value: Any) -> Decimal:
+    """A number as rule-engine makes it: ints exactly, floats through repr (0.3 is 0.3, not its binary)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(int(value))
+    return Decimal(repr(value))
+
+
+def coerce(value: Any) -> Any:
+    """rule-engine's ``coerce_value`` (without its type check): a Python value as the engine sees it."""
+    if isinstance(value, (list, range, tuple)):
+        return tuple(coerce(v) for v in value)
+    if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+        return _dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (float, int)) and not isinstance(value, bool):
+        return to_decimal(value)
+    if isinstance(value, dict):
+        return collections.OrderedDict((coerce(k), coerce(v)) for k, v in value.items())
+    return value
+
+
 def _number(value: Any) -> Any:
-    # rule-engine's coerce_value for a number: ints exactly, floats through repr (0.3 is 0.3, not its binary).
+    # The common cases first: this runs for every number a rule reads.
     kind = type(value)
     if kind is Decimal:
         return value
@@ -57,104 +96,163 @@ def _number(value: Any) -> Any:
         return Decimal(value)
     if kind is float:
         return Decimal(repr(value))
-    return coerce_value(value, verify_type=False)
+    return coerce(value)
 
 
-def _mismatch(what: str = "") -> errors.EvaluationError:
-    return errors.EvaluationError("data type mismatch" + (f" ({what})" if what else ""))
+def _mismatch(what: str = "") -> EvaluationFailed:
+    return EvaluationFailed("data type mismatch" + (f" ({what})" if what else ""))
 
 
-def _compile(node: Any, bound: frozenset[str]) -> Closure:
-    handler = _HANDLERS.get(type(node))
+def _shape(ir: Any, size: int) -> list[Any]:
+    if not isinstance(ir, list) or len(ir) != size:
+        raise BadIR(f"malformed node {ir!r:.80}")
+    return ir
+
+
+def _compile(ir: Any, bound: frozenset[str]) -> Closure:
+    if not isinstance(ir, list) or not ir or not isinstance(ir[0], str):
+        raise BadIR(f"malformed node {ir!r:.80}")
+    handler = _HANDLERS.get(ir[0])
     if handler is None:
-        raise Unsupported(type(node).__name__)
-    return handler(node, bound)
+        raise BadIR(f"unknown operator {ir[0]!r:.40}")
+    return handler(ir, bound)
 
 
-def _literal(node: Any, bound: frozenset[str]) -> Closure:
-    value = node.value
+def _value(ir: Any) -> Any:
+    """The value of a literal node; raises `BadIR` for a node that is not one."""
+    op = ir[0] if isinstance(ir, list) and ir else None
+    if op == "null":
+        _shape(ir, 1)
+        return None
+    if op in ("array", "set"):
+        members = [_value(m) for m in _members(ir)]
+        return tuple(members) if op == "array" else set(members)
+    _, raw = _shape(ir, 2)
+    if op == "bool" and isinstance(raw, bool):
+        return raw
+    if op == "str" and isinstance(raw, str):
+        return raw
+    if op == "float" and isinstance(raw, str):
+        try:
+            return Decimal(raw)
+        except InvalidOperation:
+            raise BadIR(f"not a number {raw!r:.40}") from None
+    if op == "datetime" and isinstance(raw, str):
+        try:
+            value = _dt.datetime.fromisoformat(raw)
+        except ValueError:
+            raise BadIR(f"not a datetime {raw!r:.40}") from None
+        if value.tzinfo is None:
+            raise BadIR("a datetime literal without its offset")
+        return value
+    raise BadIR(f"not a literal {ir!r:.80}")
+
+
+def _is_literal(ir: Any) -> bool:
+    if not isinstance(ir, list) or not ir:
+        return False
+    if ir[0] in ("array", "set"):
+        return len(ir) == 2 and isinstance(ir[1], list) and all(_is_literal(m) for m in ir[1])
+    return ir[0] in ("bool", "float", "str", "null", "datetime")
+
+
+def _members(ir: list[Any]) -> list[Any]:
+    _, members = _shape(ir, 2)
+    if not isinstance(members, list):
+        raise BadIR("members of a collection must be a list")
+    return members
+
+
+def _literal(ir: list[Any], bound: frozenset[str]) -> Closure:
+    value = _value(ir)
     return lambda facts, local: value
 
 
-def _collection(node: Any, bound: frozenset[str]) -> Closure:
-    members = [_compile(member, bound) for member in node.value]
-    make = node.result_type.python_type
-    if all(isinstance(member, _ast.LiteralExpressionBase) and member.is_reduced for member in node.value):
+def _collection(ir: list[Any], bound: frozenset[str]) -> Closure:
+    members = [_compile(member, bound) for member in _members(ir)]
+    if _is_literal(ir):
         # A constant set or array: built once. Operators never change their operands, so sharing it is safe.
-        constant = make(member.evaluate(None) for member in node.value)
+        constant = _value(ir)
         return lambda facts, local: constant
+    make: Callable[[Any], Any] = tuple if ir[0] == "array" else set
     return lambda facts, local: make(member(facts, local) for member in members)
 
 
-def _symbol(node: Any, bound: frozenset[str]) -> Closure:
-    name = node.name
-    if node.scope is not None:  # built-ins ($now, $today, ...)
-        raise Unsupported(f"built-in symbol ${name}")
-    if name in bound:
-        # A comprehension variable: rule-engine resolves assignments before the facts.
-        return lambda facts, local: local[name]
-    kind = node.result_type
-    if kind == DataType.FLOAT:
+def _variable(ir: list[Any], bound: frozenset[str]) -> Closure:
+    _, name = _shape(ir, 2)
+    if name not in bound:
+        raise BadIR(f"variable {name!r:.40} outside its comprehension")
+    # A comprehension variable: rule-engine resolves assignments before the facts.
+    return lambda facts, local: local[name]
+
+
+def _fact(ir: list[Any], bound: frozenset[str]) -> Closure:
+    _, name, kind = _shape(ir, 3)
+    if not isinstance(name, str) or name in bound:
+        raise BadIR(f"malformed fact {ir!r:.80}")
+    if kind == "FLOAT":
         return lambda facts, local: _number(facts[name])
-    if kind in (DataType.STRING, DataType.BOOLEAN) or DataType.is_type(kind, DataType.SET):
+    if kind in ("STRING", "BOOLEAN", "SET"):
         # Values rule-engine passes through unchanged (coerce_value leaves str, bool and sets alone).
         return lambda facts, local: facts[name]
-    if kind == DataType.DATETIME:
-        timezone = node.context.default_timezone
+    if kind == "DATETIME":
 
         def datetime_fact(facts: Mapping[str, Any], local: Mapping[str, Any]) -> Any:
-            value = coerce_value(facts[name], verify_type=False)
+            value = coerce(facts[name])
             if isinstance(value, _dt.datetime) and value.tzinfo is None:
-                value = value.replace(tzinfo=timezone)
+                value = value.replace(tzinfo=_dt.UTC)  # the rules' context: default timezone UTC
             return value
 
         return datetime_fact
-    raise Unsupported(f"symbol of type {kind!r}")
+    raise BadIR(f"fact of unknown type {kind!r:.40}")
 
 
-def _length(node: Any, bound: frozenset[str]) -> Closure:
-    if node.name != "length" or node.safe:
-        raise Unsupported(f"attribute .{node.name}")
-    kind = node.object.result_type
-    if not (DataType.is_type(kind, DataType.SET) or DataType.is_type(kind, DataType.ARRAY) or kind == DataType.STRING):
-        raise Unsupported(f".length of {kind!r}")
-    target = _compile(node.object, bound)
+def _length(ir: list[Any], bound: frozenset[str]) -> Closure:
+    _, node = _shape(ir, 2)
+    target = _compile(node, bound)
 
     def length(facts: Mapping[str, Any], local: Mapping[str, Any]) -> Any:
         value = target(facts, local)
         if value is None:
-            raise errors.EvaluationError("attribute access on a null value")
+            raise EvaluationFailed("attribute access on a null value")
         return Decimal(len(value))
 
     return length
 
 
-def _logic(node: Any, bound: frozenset[str]) -> Closure:
-    left, right = _compile(node.left, bound), _compile(node.right, bound)
-    if node.type == "and":
-        return lambda facts, local: bool(left(facts, local) and right(facts, local))
-    if node.type == "or":
-        return lambda facts, local: bool(left(facts, local) or right(facts, local))
-    raise Unsupported(f"logic operator {node.type}")
+def _binary(ir: list[Any], bound: frozenset[str]) -> tuple[Closure, Closure]:
+    _, left, right = _shape(ir, 3)
+    return _compile(left, bound), _compile(right, bound)
 
 
-def _equality(node: Any, bound: frozenset[str]) -> Closure:
-    left, right = _compile(node.left, bound), _compile(node.right, bound)
-    if node.type == "eq":
+def _and(ir: list[Any], bound: frozenset[str]) -> Closure:
+    left, right = _binary(ir, bound)
+    return lambda facts, local: bool(left(facts, local) and right(facts, local))
 
-        def equal(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
-            a, b = left(facts, local), right(facts, local)
-            return type(a) is type(b) and bool(a == b)
 
-        return equal
-    if node.type == "ne":
+def _or(ir: list[Any], bound: frozenset[str]) -> Closure:
+    left, right = _binary(ir, bound)
+    return lambda facts, local: bool(left(facts, local) or right(facts, local))
 
-        def not_equal(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
-            a, b = left(facts, local), right(facts, local)
-            return type(a) is not type(b) or bool(a != b)
 
-        return not_equal
-    raise Unsupported(f"comparison {node.type}")
+def _equal(ir: list[Any], bound: frozenset[str]) -> Closure:
+    left, right = _binary(ir, bound)
+
+    def equal(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
+        a, b = left(facts, local), right(facts, local)
+        return type(a) is type(b) and bool(a == b)
+
+    return equal
+
+
+def _not_equal(ir: list[Any], bound: frozenset[str]) -> Closure:
+    left, right = _binary(ir, bound)
+
+    def not_equal(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
+        a, b = left(facts, local), right(facts, local)
+        return type(a) is not type(b) or bool(a != b)
+
+    return not_equal
 
 
 _ORDER = {"lt": operator.lt, "le": operator.le, "gt": operator.gt, "ge": operator.ge}
@@ -176,23 +274,20 @@ def _ordered(op: Callable[[Any, Any], Any], a: Any, b: Any) -> Any:
     return op(a, b)
 
 
-def _order(node: Any, bound: frozenset[str]) -> Closure:
-    op = _ORDER.get(node.type)
-    if op is None:
-        raise Unsupported(f"comparison {node.type}")
-    left, right = _compile(node.left, bound), _compile(node.right, bound)
+def _order(ir: list[Any], bound: frozenset[str]) -> Closure:
+    op = _ORDER[ir[0]]
+    left, right = _binary(ir, bound)
     return lambda facts, local: _ordered(op, left(facts, local), right(facts, local))
 
 
-def _not(node: Any, bound: frozenset[str]) -> Closure:
-    if node.type != "not":
-        raise Unsupported(f"unary {node.type}")
-    right = _compile(node.right, bound)
+def _not(ir: list[Any], bound: frozenset[str]) -> Closure:
+    _, node = _shape(ir, 2)
+    right = _compile(node, bound)
     return lambda facts, local: not right(facts, local)
 
 
-def _contains(node: Any, bound: frozenset[str]) -> Closure:
-    container, member = _compile(node.container, bound), _compile(node.member, bound)
+def _contains(ir: list[Any], bound: frozenset[str]) -> Closure:
+    container, member = _binary(ir, bound)
 
     def contains(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
         # Evaluated container first, as rule-engine does; a text holds only texts.
@@ -208,12 +303,9 @@ def _contains(node: Any, bound: frozenset[str]) -> Closure:
 _SET_OPERATORS = {"bwand": operator.and_, "bwor": operator.or_, "bwxor": operator.xor}
 
 
-def _set_operator(node: Any, bound: frozenset[str]) -> Closure:
-    op = _SET_OPERATORS.get(node.type)
-    if op is None or not DataType.is_type(node.result_type, DataType.SET):
-        # Bitwise arithmetic on numbers (natural-number checks, int conversion) stays with rule-engine.
-        raise Unsupported(f"bitwise {node.type} on {node.result_type!r}")
-    left, right = _compile(node.left, bound), _compile(node.right, bound)
+def _set_operator(ir: list[Any], bound: frozenset[str]) -> Closure:
+    op = _SET_OPERATORS[ir[0]]
+    left, right = _binary(ir, bound)
 
     def set_operation(facts: Mapping[str, Any], local: Mapping[str, Any]) -> Any:
         a = left(facts, local)
@@ -230,12 +322,14 @@ def _set_operator(node: Any, bound: frozenset[str]) -> Closure:
 _ITERABLE = (set, frozenset, tuple, list, str, bytes, dict)
 
 
-def _comprehension(node: Any, bound: frozenset[str]) -> Closure:
-    variable = node.variable
-    iterable = _compile(node.iterable, bound)
+def _comprehension(ir: list[Any], bound: frozenset[str]) -> Closure:
+    _, variable, iterable_ir, condition_ir, result_ir = _shape(ir, 5)
+    if not isinstance(variable, str):
+        raise BadIR("a comprehension's variable must be a name")
+    iterable = _compile(iterable_ir, bound)
     inner = bound | {variable}
-    condition = _compile(node.condition, inner) if node.condition is not None else None
-    result = _compile(node.result, inner)
+    condition = _compile(condition_ir, inner) if condition_ir is not None else None
+    result = _compile(result_ir, inner)
 
     def comprehension(facts: Mapping[str, Any], local: Mapping[str, Any]) -> tuple[Any, ...]:
         values = iterable(facts, local)
@@ -251,21 +345,24 @@ def _comprehension(node: Any, bound: frozenset[str]) -> Closure:
     return comprehension
 
 
-_HANDLERS: dict[type, Callable[[Any, frozenset[str]], Closure]] = {
-    _ast.BooleanExpression: _literal,
-    _ast.FloatExpression: _literal,
-    _ast.StringExpression: _literal,
-    _ast.DatetimeExpression: _literal,
-    _ast.NullExpression: _literal,
-    _ast.ArrayExpression: _collection,
-    _ast.SetExpression: _collection,
-    _ast.SymbolExpression: _symbol,
-    _ast.GetAttributeExpression: _length,
-    _ast.LogicExpression: _logic,
-    _ast.ComparisonExpression: _equality,
-    _ast.ArithmeticComparisonExpression: _order,
-    _ast.UnaryExpression: _not,
-    _ast.ContainsExpression: _contains,
-    _ast.BitwiseExpression: _set_operator,
-    _ast.ComprehensionExpression: _comprehension,
+_HANDLERS: dict[str, Callable[[list[Any], frozenset[str]], Closure]] = {
+    "bool": _literal,
+    "float": _literal,
+    "str": _literal,
+    "datetime": _literal,
+    "null": _literal,
+    "array": _collection,
+    "set": _collection,
+    "fact": _fact,
+    "var": _variable,
+    "length": _length,
+    "and": _and,
+    "or": _or,
+    "eq": _equal,
+    "ne": _not_equal,
+    **dict.fromkeys(_ORDER, _order),
+    "not": _not,
+    "in": _contains,
+    **dict.fromkeys(_SET_OPERATORS, _set_operator),
+    "comprehension": _comprehension,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from fundmatch import _cache
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_iso
 from fundmatch._fold import fold
 
@@ -34,9 +35,41 @@ def name_key(name: str) -> str:
     return " ".join(fold(name).casefold().replace("-", " ").replace(".", " ").split())
 
 
+def _key() -> str:
+    """What the table depends on: Babel's CLDR data (its version), this code, and Unicode's tables (folding)."""
+    import importlib.util
+    import sys
+    import unicodedata
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("babel")
+    babel = _cache.file_bytes(spec.origin) if spec is not None and spec.origin else b""  # holds __version__
+    here = Path(__file__).parent
+    sources = [_cache.file_bytes(here / name) for name in ("_country_names.py", "_countries.py", "_fold.py")]
+    return _cache.digest([babel, *sources, unicodedata.unidata_version.encode(), sys.version.encode()])
+
+
 @lru_cache(maxsize=1)
 def _entries() -> dict[str, tuple[str, str, str]]:
-    """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins)."""
+    """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins).
+
+    Reading 24 locales of CLDR takes most of a tenth of a second: the table is kept in the load cache
+    (`fundmatch._cache`), under Babel's version.
+    """
+    key = _key()
+    cached = _cache.read("country-names.json", key)
+    if (
+        isinstance(cached, dict)
+        and cached
+        and all(isinstance(v, list) and len(v) == 3 and all(isinstance(x, str) for x in v) for v in cached.values())
+    ):
+        return {name: (v[0], v[1], v[2]) for name, v in cached.items()}
+    entries = _read_entries()
+    _cache.write("country-names.json", key, entries)
+    return entries
+
+
+def _read_entries() -> dict[str, tuple[str, str, str]]:
     from babel import localedata
 
     wanted = EU_MEMBER_STATES | _NEIGHBOURS

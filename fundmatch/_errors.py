@@ -110,3 +110,17 @@ class PlacesError(FundmatchError, ValueError):
 
 class InputFileError(FundmatchError, ValueError):
     """A profile, idea or municipalities file cannot be read or holds a bad value (says file, line and what)."""
+
+
+class ExpressionProblem(Exception):
+    """An expression or template is wrong; the loader adds file, line and rule id (a `RulePackError`).
+
+    Internal: it never leaves fundmatch. It lives here, below both the rule-engine side of expressions
+    (`fundmatch._parse`) and the side that runs without rule-engine (`fundmatch._expressions`).
+    """
+
+    def __init__(self, problem: str, field: str | None = None, suggestion: str | None = None) -> None:
+        super().__init__(problem)
+        self.problem = problem
+        self.field = field
+        self.suggestion = suggestion

@@ -1,11 +1,12 @@
 """Rule expressions and explanation templates: compiled and checked once, when a pack is loaded.
 
-Expressions are rule-engine expressions (a small, safe language: no ``eval``), compiled against a typed
-context built from the facts, so a misspelt symbol or a type error fails at load time with rule-engine's own
-suggestion. The symbols an expression reads are collected from its syntax tree at compile time: a rule whose
-symbols are missing is ``unknown`` before it is ever evaluated, because rule-engine would otherwise raise (or,
-worse, compare ``None`` and answer ``False``). Once checked, an expression is evaluated by plain closures
-compiled from rule-engine's syntax tree (`fundmatch._closures`), rule-engine's evaluator being the fallback.
+rule-engine parses and type-checks each expression (`fundmatch._parse`: a misspelt symbol or a type error
+fails at load time with rule-engine's own suggestion) and lowers it to the plain data `fundmatch._closures`
+compiles; the symbols an expression reads are collected at the same time: a rule whose symbols are missing is
+``unknown`` before it is ever evaluated, because rule-engine would otherwise raise (or, worse, compare ``None``
+and answer ``False``). That plain record is kept in the load cache (`fundmatch._cache`), so a fresh process
+with a valid cache never imports rule-engine (whose import builds its parser tables, a quarter of a second):
+the record is the same whether it was just computed or read back, and the closures are built from it alike.
 
 Explanation templates may use ``{symbol}`` placeholders and nothing else: no attribute access, no indexing,
 no format specs, since a template is data written by rule authors and is rendered with input values.
@@ -18,57 +19,26 @@ import operator
 import re
 import reprlib
 import string
+import sys
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-import rule_engine
-from rule_engine import DataType
-from rule_engine import ast as _ast
-from rule_engine.types import coerce_value
-
-from fundmatch._closures import Unsupported, compile_closure
-from fundmatch._errors import RulePackError, did_you_mean
+from fundmatch import _cache
+from fundmatch._closures import BadIR, EvaluationFailed, coerce, compile_ir
+from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
 # How a value reads in a sentence (ids in words, shares in per cent) is the text renderer's rule.
 from fundmatch._text import format_value
 
-_CONTEXT = rule_engine.Context(
-    type_resolver=rule_engine.type_resolver_from_dict({name: fact.type for name, fact in FACTS.items()}),
-    default_timezone="utc",
-)
+if TYPE_CHECKING:  # pragma: no cover
+    import rule_engine
 
-
-class ExpressionProblem(Exception):
-    """An expression or template is wrong; the loader adds file, line and rule id."""
-
-    def __init__(self, problem: str, field: str | None = None, suggestion: str | None = None) -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.field = field
-        self.suggestion = suggestion
-
-
-def _nodes(node: Any, seen: set[int]) -> Iterator[Any]:
-    """Every expression node under ``node`` (rule-engine's AST has no visitor; attributes are walked)."""
-    if id(node) in seen:
-        return
-    seen.add(id(node))
-    if isinstance(node, _ast.ExpressionBase):
-        yield node
-        # Some node classes keep their children in __slots__, others in __dict__.
-        names = set(getattr(node, "__dict__", {}))
-        for cls in type(node).__mro__:
-            names.update(getattr(cls, "__slots__", ()))
-        for name in names:
-            yield from _nodes(getattr(node, name, None), seen)
-    elif isinstance(node, (list, tuple, set, frozenset)):
-        for value in node:
-            yield from _nodes(value, seen)
-
+__all__ = ["Condition", "ExpressionProblem", "Thresholds", "check_template", "compile_condition", "key_getter"]
 
 _CACHE_LIMIT = 65_536
 
@@ -95,7 +65,7 @@ class Thresholds:
         if interval is not None or value is None:
             return interval
         # The same conversion rule-engine applies before comparing, so intervals agree with its answers.
-        number = coerce_value(value, verify_type=False)
+        number = coerce(value)
         if not isinstance(number, Decimal) or not number.is_finite():
             return value
         i = bisect_left(self.limits, number)
@@ -106,35 +76,6 @@ class Thresholds:
 
     def __or__(self, other: Thresholds) -> Thresholds:
         return Thresholds(tuple(sorted(set(self.limits) | set(other.limits))))
-
-
-_COMPARISONS = (_ast.ArithmeticComparisonExpression, _ast.ComparisonExpression)
-
-
-def _analyse(expression: Any) -> tuple[tuple[str, ...], dict[str, Thresholds]]:
-    """The facts an expression reads, and those of them it only compares with number literals."""
-    nodes = list(_nodes(expression, set()))
-    occurrences: dict[str, int] = {}
-    for node in nodes:
-        if isinstance(node, _ast.SymbolExpression):
-            occurrences[node.name] = occurrences.get(node.name, 0) + 1
-    limits: dict[str, set[Decimal]] = {}
-    compared: dict[str, int] = {}
-    for node in nodes:
-        if not isinstance(node, _COMPARISONS):
-            continue
-        for one, other in ((node.left, node.right), (node.right, node.left)):
-            if isinstance(one, _ast.SymbolExpression) and isinstance(other, _ast.FloatExpression):
-                limits.setdefault(one.name, set()).add(other.value)
-                compared[one.name] = compared.get(one.name, 0) + 1
-    # Comprehension variables show up as symbols too; only facts can be missing.
-    reads = tuple(sorted(name for name in occurrences if name in FACTS))
-    thresholds = {
-        name: Thresholds(tuple(sorted(values)))
-        for name, values in limits.items()
-        if name in FACTS and FACTS[name].type == DataType.FLOAT and compared[name] == occurrences[name]
-    }
-    return reads, thresholds
 
 
 def key_getter(
@@ -170,12 +111,22 @@ class Condition:
     """
 
     text: str
-    rule: rule_engine.Rule
     reads: tuple[str, ...]
     thresholds: dict[str, Thresholds]
     _key: Any = dataclasses.field(repr=False, compare=False)
     closure: Callable[[Mapping[str, Any]], bool] | None = dataclasses.field(default=None, repr=False, compare=False)
     _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # rule-engine's compiled rule: parsed when first asked for (a condition read from the load cache has none).
+    _rule: Any = dataclasses.field(default=None, repr=False, compare=False)
+
+    @property
+    def rule(self) -> rule_engine.Rule:
+        """rule-engine's rule for this expression (parsed on first use when the condition came from the cache)."""
+        if self._rule is None:
+            from fundmatch._parse import parse
+
+            object.__setattr__(self, "_rule", parse(self.text))
+        return self._rule
 
     def decide(self, facts: Facts) -> bool | list[str]:
         """True or False, or the facts it reads that are missing (None); a failure raises `ExpressionProblem`."""
@@ -197,123 +148,75 @@ class Condition:
         try:
             if self.closure is not None and _CLOSURES:
                 return self.closure(facts)
-            return bool(self.rule.matches(facts))
-        except rule_engine.EngineError as exc:
-            raise ExpressionProblem(
-                f"expression {reprlib.repr(self.text)} failed: {getattr(exc, 'message', exc)}"
-            ) from None
+            from fundmatch._parse import matches
+
+            return matches(self.rule, facts)
+        except EvaluationFailed as exc:
+            raise ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}") from None
         except (ArithmeticError, TypeError, ValueError) as exc:
             raise ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}") from None
 
 
-_REPEATS = ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT")
-#: A bounded repeat above this many counts as unbounded: ``.{0,5000}`` twice backtracks like ``.*`` twice.
-_LONG_REPEAT = 64
-
-
-def _regex_problem(pattern: str) -> str | None:
-    """Why a regular expression could backtrack catastrophically, or None when it cannot.
-
-    Python's ``re`` backtracks, and a rule is evaluated with no time limit, so a pack may only use patterns
-    whose matching time stays near linear: no quantifier or alternation inside a repeated group
-    (``(a+)+``, ``(.*a){12}``), at most one unbounded quantifier, no back-references.
-    """
-    import importlib
-
-    # The standard library's own parser (private, untyped): the exact structure re will run.
-    sre: Any = importlib.import_module("re._parser")
-
+def _condition(text: str, record: Any, rule: Any = None) -> Condition:
+    """A condition from its plain record (see `fundmatch._parse.analyse`); a malformed record raises `BadIR`."""
+    if not isinstance(record, dict) or set(record) != {"reads", "thresholds", "ir"}:
+        raise BadIR("not a condition record")
+    reads, limits = record["reads"], record["thresholds"]
+    if not isinstance(reads, list) or not all(isinstance(n, str) and n in FACTS for n in reads):
+        raise BadIR("reads must be fact names")
+    if not isinstance(limits, dict) or not all(
+        name in reads and isinstance(values, list) and all(isinstance(v, str) for v in values)
+        for name, values in limits.items()
+    ):
+        raise BadIR("thresholds must be number texts by fact read")
     try:
-        parsed = sre.parse(pattern)
-    except Exception:  # re.error and friends; rule-engine reports an invalid pattern itself
-        return None
-    unbounded = 0
-
-    def walk(items: Any, inside_repeat: bool) -> str | None:
-        nonlocal unbounded
-        for op, av in items:
-            name = str(op)
-            if name.startswith("GROUPREF"):
-                return "a back-reference"
-            if name in _REPEATS:
-                _low, high, sub = av
-                if inside_repeat:
-                    return "a quantifier inside a repeated group"
-                if high > _LONG_REPEAT:
-                    unbounded += 1
-                    if unbounded > 1:
-                        return "more than one unbounded quantifier"
-                problem = walk(sub, high > 1)
-                if problem:
-                    return problem
-            elif name == "BRANCH":
-                if inside_repeat:
-                    return "an alternation inside a repeated group"
-                for sub in av[1]:
-                    if problem := walk(sub, inside_repeat):
-                        return problem
-            elif name == "SUBPATTERN":
-                if problem := walk(av[-1], inside_repeat):
-                    return problem
-            elif name in ("ASSERT", "ASSERT_NOT") and (problem := walk(av[1], inside_repeat)):
-                return problem
-        return None
-
-    return walk(parsed, False)
+        thresholds = {name: Thresholds(tuple(Decimal(v) for v in values)) for name, values in limits.items()}
+    except ArithmeticError:
+        raise BadIR("a threshold is not a number") from None
+    closure = compile_ir(record["ir"]) if record["ir"] is not None else None
+    names = tuple(reads)
+    return Condition(text, names, thresholds, key_getter(names, thresholds), closure, _rule=rule)
 
 
-#: Built-ins whose answer changes from call to call: a rule's answer is remembered for the facts it reads, so
-#: it must depend on nothing else (40 calls with $random gave one outcome).
-_UNSTABLE = ("now", "today", "random")
+def _cache_key() -> str:
+    """What a cached record depends on: the code that computes and reads it, the facts' types, rule-engine."""
+    import importlib.util
+
+    here = Path(__file__).parent
+    spec = importlib.util.find_spec("rule_engine")
+    engine = _cache.file_bytes(spec.origin) if spec is not None and spec.origin else b""  # holds __version__
+    facts = repr(sorted((name, fact.type) for name, fact in FACTS.items())).encode()
+    sources = [_cache.file_bytes(here / f"{name}.py") for name in ("_parse", "_closures", "_expressions")]
+    return _cache.digest([engine, facts, *sources, sys.version.encode()])
 
 
-def _check_regexes(expression: Any) -> None:
-    for node in _nodes(expression, set()):
-        if isinstance(node, _ast.SymbolExpression) and node.scope == "built-in" and node.name in _UNSTABLE:
-            raise ExpressionProblem(
-                f"${node.name} is not allowed: a rule must give the same answer for the same facts",
-                field=f"${node.name}",
-            )
-        if not isinstance(node, _ast.FuzzyComparisonExpression):
-            continue
-        if not isinstance(node.right, _ast.StringExpression):
-            raise ExpressionProblem(
-                "a regular expression (=~, !~) must be a literal string: a pattern taken from the input"
-                " could backtrack for hours"
-            )
-        problem = _regex_problem(node.right.value)
-        if problem:
-            raise ExpressionProblem(
-                f"regular expression {reprlib.repr(node.right.value)} could backtrack catastrophically ({problem})"
-            )
+_RECORDS = _cache.Store("expressions", _cache_key)
 
 
 def compile_condition(text: str) -> Condition:
-    """Compile an expression against the typed facts; problems raise `ExpressionProblem`."""
-    try:
-        rule = rule_engine.Rule(text, context=_CONTEXT)
-    except rule_engine.SymbolResolutionError as exc:
-        raise ExpressionProblem(
-            f"unknown symbol '{exc.symbol_name}' in expression", field=exc.symbol_name, suggestion=exc.suggestion
-        ) from None
-    except rule_engine.RuleSyntaxError as exc:
-        where = f" at character {exc.token.lexpos + 1}" if exc.token is not None else " at the end"
-        raise ExpressionProblem(f"syntax error in expression{where}: {reprlib.repr(text)}") from None
-    except rule_engine.EngineError as exc:
-        raise ExpressionProblem(f"invalid expression {reprlib.repr(text)}: {getattr(exc, 'message', exc)}") from None
-    except (ArithmeticError, TypeError, ValueError, RecursionError) as exc:
-        raise ExpressionProblem(f"invalid expression {reprlib.repr(text)}: {exc}") from None
-    _check_regexes(rule.statement.expression)
-    reads, thresholds = _analyse(rule.statement.expression)
-    if rule.statement.expression.result_type not in (rule_engine.DataType.BOOLEAN, rule_engine.DataType.UNDEFINED):
-        raise ExpressionProblem(
-            f"expression {reprlib.repr(text)} gives a {rule.statement.expression.result_type.name}, not true/false"
-        )
-    try:
-        closure: Callable[[Mapping[str, Any]], bool] | None = compile_closure(rule.statement.expression)
-    except Unsupported:
-        closure = None  # rule-engine evaluates what the closures do not know (regular expressions among others)
-    return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds), closure)
+    """Compile an expression against the typed facts; problems raise `ExpressionProblem`.
+
+    From the load cache when it holds the expression (keyed by the code and rule-engine's version, see
+    `fundmatch._cache`), else parsed and checked by rule-engine, and then cached (written by `save_cache`).
+    Only expressions that passed every check are ever cached: a wrong one is parsed, and refused, every time.
+    """
+    record = _RECORDS.get(text)
+    if record is not None:
+        try:
+            return _condition(text, record)
+        except (BadIR, TypeError, ValueError, KeyError, IndexError, RecursionError):
+            _RECORDS.drop(text)  # corrupt or foreign: computed anew below, never trusted
+    from fundmatch._parse import analyse
+
+    rule, record = analyse(text)
+    condition = _condition(text, record, rule)
+    _RECORDS.put(text, record)
+    return condition
+
+
+def save_cache() -> None:
+    """Write the expressions compiled since the cache was read (after a pack is loaded; failures are ignored)."""
+    _RECORDS.save()
 
 
 _FORMATTER = string.Formatter()

@@ -16,7 +16,6 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
-from rule_engine import DataType
 
 from fundmatch._countries import EU_MEMBER_STATES
 from fundmatch._derive import derive_border_region, derive_region, planned_end
@@ -25,19 +24,24 @@ from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
 
+#: The type of a fact, by the name of rule-engine's `DataType` (a set is a set of texts). Plain names, not
+#: rule-engine's objects: importing rule-engine builds its parser tables (a quarter of a second), and a pack
+#: whose expressions are cached (`fundmatch._cache`) never needs it; `fundmatch._parse` maps them.
+NUMBER, TEXT, BOOLEAN, DATETIME, TEXTS = "FLOAT", "STRING", "BOOLEAN", "DATETIME", "SET"
+
 
 @dataclass(frozen=True, slots=True)
 class Fact:
     """A symbol rules may read: its type, the input to ask for when it is missing, and the question."""
 
     name: str
-    type: Any
+    type: str  # NUMBER, TEXT, BOOLEAN, DATETIME or TEXTS
     asks: str
     question: str
 
 
-def _datatype(annotation: Any) -> Any | None:
-    """The rule-engine type of a model field annotation (None for fields rules read only through facts)."""
+def _datatype(annotation: Any) -> str | None:
+    """The rule type of a model field annotation (None for fields rules read only through facts)."""
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
@@ -45,16 +49,16 @@ def _datatype(annotation: Any) -> Any | None:
     if origin is list:
         (item,) = typing.get_args(annotation)
         if isinstance(item, type) and issubclass(item, (str, Enum)):
-            return DataType.SET(DataType.STRING)
+            return TEXTS
         return None
     if annotation is bool:
-        return DataType.BOOLEAN
+        return BOOLEAN
     if annotation in (int, float):
-        return DataType.FLOAT
+        return NUMBER
     if annotation is _dt.date:
-        return DataType.DATETIME
+        return DATETIME
     if isinstance(annotation, type) and issubclass(annotation, (str, Enum)):
-        return DataType.STRING
+        return TEXT
     return None
 
 
@@ -89,7 +93,7 @@ def needed(name: str, facts: dict[str, Any]) -> str:
     return name
 
 
-_NUMBER, _TEXT, _BOOL, _TEXTS = DataType.FLOAT, DataType.STRING, DataType.BOOLEAN, DataType.SET(DataType.STRING)
+_NUMBER, _TEXT, _BOOL, _TEXTS = NUMBER, TEXT, BOOLEAN, TEXTS
 
 _DERIVED: tuple[Fact, ...] = (
     Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?"),
@@ -112,7 +116,7 @@ _DERIVED: tuple[Fact, ...] = (
     Fact(
         "foreign_country_count", _NUMBER, "partners", "How many partner countries other than the applicant's are there?"
     ),
-    Fact("planned_end", DataType.DATETIME, "end_date", "When will the project end (last expenditure)?"),
+    Fact("planned_end", DATETIME, "end_date", "When will the project end (last expenditure)?"),
     # The fund being evaluated: set per fund, so one rule of common.yaml can ask about "this fund".
     Fact("fund", _TEXT, "fund", "Which fund is evaluated?"),
     Fact(

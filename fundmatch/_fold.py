@@ -17,5 +17,8 @@ _SPELL_OUT = str.maketrans(
 
 def fold(text: str) -> str:
     """Case-fold, spell out, strip accents: the form in which texts are compared."""
+    if text.isascii():
+        # ASCII has nothing to spell out or decompose (NFKD leaves it alone): the same result, faster.
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_SPELL_OUT))
     return "".join(c for c in decomposed if not unicodedata.combining(c))

@@ -27,7 +27,14 @@ from fundmatch._compiled import (
 )
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._evidence import Citation
-from fundmatch._expressions import Condition, ExpressionProblem, check_template, compile_condition, located
+from fundmatch._expressions import (
+    Condition,
+    ExpressionProblem,
+    check_template,
+    compile_condition,
+    located,
+    save_cache,
+)
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
 from fundmatch._resources import PeriodLayout
@@ -403,6 +410,8 @@ def load_folder(folder: Path) -> Period:
         regions = RegionTable.load(layout.regions, act=tables.regions.act, nuts_version=tables.regions.nuts_version)
     areas = InterregAreas.load(layout.areas) if layout.areas.is_file() else None
     vocabulary = layout.vocabulary if layout.vocabulary.is_file() else None
+    # The next process reads the expressions compiled here from the load cache, without rule-engine.
+    save_cache()
     return Period(period, funds, regions, areas, vocabulary, warnings)
 
 

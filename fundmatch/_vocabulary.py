@@ -50,19 +50,26 @@ Mere mentions of the past ("after last year's renovation") are not detected; see
 
 from __future__ import annotations
 
+import functools
+import gc
+import hashlib
 import itertools
+import os
 import pathlib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
+from fundmatch import _cache
 from fundmatch._evidence import InferredTerm
 from fundmatch._fold import fold
-from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Term
-from fundmatch._yaml import load_yaml
+from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Pattern, _Term
+from fundmatch._yaml import parse_yaml_bytes, read_file
 
 #: Words shorter than this match exactly only (typo tolerance on short words gives "Roma" ~ "roman",
 #: and "roman" ~ "Romani").
@@ -80,8 +87,14 @@ _BEFORE_SCOPE = 3
 _AFTER_SCOPE = 2
 
 _WORD_RE = re.compile(r"[^\W_]+")
+_WORD_SPLIT = re.compile(r"([^\W_]+)")  # the same words, kept by `re.split` between what separates them
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
+#: Distinct words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
+_WORD_CACHE = 50_000
+#: A word's look-up: the patterns it matches (with similarity), and the terms that may start with it.
+_WordHits = tuple[dict[int, float], list[tuple[int, int, bool, float]]]
+_NO_HITS: _WordHits = ({}, [])
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 
@@ -90,7 +103,16 @@ _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
 _fold = fold
 
 
-@dataclass
+@functools.cache
+def _code_key() -> tuple[bytes, ...]:
+    """What a vocabulary read from the cache depends on besides its file: the code that reads and folds it, the
+    ids it may name, and Unicode's tables (folding strips accents by them)."""
+    here = pathlib.Path(__file__).parent
+    sources = [_cache.file_bytes(here / f"{name}.py") for name in ("_vocabulary_file", "_vocabulary", "_fold", "_ids")]
+    return (*sources, unicodedata.unidata_version.encode(), sys.version.encode())
+
+
+@dataclass(slots=True)
 class _Match:
     term: int
     start: int  # first token
@@ -116,11 +138,24 @@ class Vocabulary(VocabularyFile):
         self._infix: list[tuple[str, int]] = []
         self._fuzzy: dict[str, tuple[list[str], list[int]]] = {}
         self._by_first: dict[int, list[int]] = {}
+        # The same, each term with its second word's pattern (-1: a term of one word) and whether it is content
+        # (not a cue).
+        self._starting: dict[int, list[tuple[int, int, bool]]] = {}
         # The longest stem of each kind: a word's prefixes and suffixes are tried only up to it, which keeps
         # inference linear in the text (a 360,000-letter "word" from NFKD-expanded U+FDFA took 55 s otherwise).
         self._longest_prefix = 0
         self._longest_suffix = 0
         self._longest_fuzzy = 0
+        # A word as written -> the patterns its folded form matches: the same for every text, so kept (up to
+        # `_WORD_CACHE` words; the dicts are shared and never changed).
+        self._hits_of: dict[str, _WordHits] = {}
+        # Vocabulary words of 6+ letters by first letter and the lengths of word they may be a typo of: a typo
+        # reading differs by one letter in length at most, so only those are ever compared with a word.
+        self._fuzzy_by_length: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
+        self._term_langs: list[frozenset[str]] = []
+        # The lengths of the prefix (suffix) stems by their first (last) `_MIN_STEM` letters.
+        self._prefix_lengths: dict[str, list[int]] = {}
+        self._suffix_lengths: dict[str, list[int]] = {}
 
     # ------------------------------------------------------------------------------------------------ loading
     @classmethod
@@ -131,19 +166,88 @@ class Vocabulary(VocabularyFile):
             RulePackError: the file is unreadable, not strict YAML, or names an unknown field, id or language,
                 or holds a term that is not a string in a list (the message names the file and line).
         """
-        path = pathlib.Path(path)
-        data = load_yaml(path)
+        # Some 100,000 objects are made and none is garbage: the cycle collector would walk them again and
+        # again while they are built (a third of a load). Reference counting still frees what is dropped.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return cls._load(pathlib.Path(path))
+        finally:
+            if collecting:
+                gc.enable()
+
+    @classmethod
+    def _load(cls, path: pathlib.Path) -> Vocabulary:
+        raw = read_file(path)
+        # The folded patterns and terms are kept in the load cache (`fundmatch._cache`), keyed by the file's
+        # bytes and the code that reads and folds them: reading the YAML and folding ~11,000 terms is most of a
+        # load. A file that is not in the cache is read, and checked, in full.
+        key = _cache.digest([raw, *_code_key()])
+        name = f"vocabulary-{hashlib.sha256(os.fsencode(str(path.resolve()))).hexdigest()[:16]}.json"
         vocab = cls()
         vocab.path = path
-        vocab._read(data, path)
+        cached = _cache.read(name, key)
+        if cached is not None:
+            try:
+                vocab._restore(cached)
+            except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError):
+                vocab = cls()  # corrupt: read from the file below, never trusted
+                vocab.path = path
+            else:
+                vocab._index()
+                return vocab
+        vocab._read(parse_yaml_bytes(raw, path), path)
         vocab._index()
+        _cache.write(name, key, vocab._plain())
         return vocab
+
+    def _plain(self) -> dict[str, Any]:
+        """What reading the file gave, as JSON-able data for the load cache."""
+        return {
+            "version": self.version,
+            "patterns": [[p.stem, p.lead, p.trail] for p in self._patterns],
+            "terms": [[t.kind, t.id, t.raw, list(t.langs), list(t.patterns)] for t in self._terms],
+            "implies": [[field, id_, [list(i) for i in implied]] for (field, id_), implied in self._implies.items()],
+        }
+
+    def _restore(self, data: Any) -> None:
+        """The state `_plain` recorded, checked as strictly as a file it could not have come from would be.
+
+        (The indexes that only catch duplicates while a file is read stay empty.)
+        """
+        if not isinstance(data, dict) or set(data) != {"version", "patterns", "terms", "implies"}:
+            raise ValueError("not a vocabulary record")
+        if not isinstance(data["version"], str) or not data["version"]:
+            raise ValueError("version")
+        self.version = data["version"]
+        patterns = [_Pattern(stem, lead, trail) for stem, lead, trail in data["patterns"]]
+        if not all(type(p.stem) is str and p.stem and type(p.lead) is bool and type(p.trail) is bool for p in patterns):
+            raise ValueError("pattern")
+        ids: dict[str, frozenset[str]] = {kind: frozenset(values) for kind, values in _FIELDS.items()}
+        ids.update((kind, frozenset({""})) for kind in _NEGATION_KINDS)
+        languages, count = set(_LANGUAGES), len(patterns)
+        terms = [_Term(kind, id_, raw, tuple(langs), tuple(used)) for kind, id_, raw, langs, used in data["terms"]]
+        for term in terms:
+            if term.id not in ids[term.kind] or type(term.raw) is not str or not term.langs or not term.patterns:
+                raise ValueError("term")
+            if not languages.issuperset(term.langs):
+                raise ValueError("language")
+            if not all(type(i) is int and 0 <= i < count for i in term.patterns):
+                raise ValueError("pattern index")
+        for field, id_, implied in data["implies"]:
+            pairs = tuple((f, i) for f, i in implied)
+            if id_ not in ids[field] or field not in _FIELDS or not all(i in _FIELDS[f] for f, i in pairs):
+                raise ValueError("implies")
+            self._implies[(field, id_)] = pairs
+        self._patterns, self._terms = patterns, terms
 
     def _index(self) -> None:
         """Build the look-up tables used by `infer` (once, at load)."""
         content_patterns: set[int] = set()
         for i, term in enumerate(self._terms):
             self._by_first.setdefault(term.patterns[0], []).append(i)
+            second = term.patterns[1] if len(term.patterns) > 1 else -1
+            self._starting.setdefault(term.patterns[0], []).append((i, second, term.kind in _FIELDS))
             if term.kind in _FIELDS:
                 content_patterns.update(term.patterns)
         fuzzy: dict[str, tuple[list[str], list[int]]] = {}
@@ -162,7 +266,27 @@ class Vocabulary(VocabularyFile):
                     words.append(p.stem)
                     ids.append(i)
         self._fuzzy = fuzzy
+        for letter, (words, _ids) in fuzzy.items():
+            for k, word in enumerate(words):
+                # Under each length it may be read as (its own, one letter less or more), in the letter's order;
+                # with its index in the letter's list, so that results are put back in rapidfuzz's order.
+                for length in (len(word) - 1, len(word), len(word) + 1):
+                    stems, where = self._fuzzy_by_length.setdefault((letter, length), ([], []))
+                    stems.append(word)
+                    where.append(k)
+        self._term_langs = [frozenset(term.langs) for term in self._terms]
+        self._is_group = [term.kind == "target_groups" for term in self._terms]
+        # The ids a match of each term gives evidence for: its own and those it implies.
+        self._ids_of = [((t.kind, t.id), *self._implies.get((t.kind, t.id), ())) for t in self._terms]
         self._longest_prefix = max(map(len, self._prefix), default=0)
+        prefix_lengths: dict[str, set[int]] = {}
+        for stem in self._prefix:
+            prefix_lengths.setdefault(stem[:_MIN_STEM], set()).add(len(stem))
+        self._prefix_lengths = {head: sorted(lengths) for head, lengths in prefix_lengths.items()}
+        suffix_lengths: dict[str, set[int]] = {}
+        for stem in self._suffix:
+            suffix_lengths.setdefault(stem[-_MIN_STEM:], set()).add(len(stem))
+        self._suffix_lengths = {tail: sorted(lengths, reverse=True) for tail, lengths in suffix_lengths.items()}
         self._longest_suffix = max(map(len, self._suffix), default=0)
         self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
 
@@ -174,36 +298,74 @@ class Vocabulary(VocabularyFile):
             `InferredTerm` items sorted by (field, id).
         """
         text = unicodedata.normalize("NFC", text or "")
-        spans = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)]
-        if not spans:
+        # The text split into its words and what lies between them: [before, word, gap, word, ..., after].
+        pieces = _WORD_SPLIT.split(text)
+        raws = pieces[1::2]
+        if not raws:
             return []
-        words = [_fold(text[a:b]) for a, b in spans]
-        sentence, clause = self._segments(text, spans)
-        cache: dict[str, dict[int, float]] = {}
-        hits = [cache[w] if w in cache else cache.setdefault(w, self._word_hits(w)) for w in words]
+        # Where each piece starts: word i spans offsets[2i + 1] to offsets[2i + 2].
+        offsets = [0, *itertools.accumulate(map(len, pieces))]
+        # A long text repeats its words (1,000 words hold a few hundred distinct ones): each distinct word is
+        # looked up once per text, and folded and matched once per vocabulary (its hits never change).
+        known = self._hits_of
+        distinct: dict[str, _WordHits] = dict.fromkeys(raws, _NO_HITS)
+        for raw in distinct:
+            word_hits = known.get(raw)
+            if word_hits is None:
+                word_hits = self._hits_and_starts(_fold(raw))
+                if len(known) < _WORD_CACHE:
+                    known[raw] = word_hits
+            distinct[raw] = word_hits
+        per_word = list(map(distinct.__getitem__, raws))
+        hits = [found for found, _ in per_word]
+        sentence, clause = self._segments(pieces[2:-1:2])
 
         content: list[_Match] = []
         cues: list[_Match] = []
-        for start, found in enumerate(hits):
-            for pattern, score in found.items():
-                for t in self._by_first.get(pattern, ()):
-                    match = self._extend(t, start, score, hits, sentence)
-                    if match is not None:
-                        (content if self._terms[t].kind in _FIELDS else cues).append(match)
+        size = len(hits)
+        for start, (_, starts) in enumerate(per_word):
+            for t, second, is_content, score in starts:
+                if second < 0:  # a term of one word: what `_extend` gives it, without the call
+                    if is_content:
+                        content.append(_Match(t, start, start, score))
+                    elif score >= 100.0:
+                        cues.append(_Match(t, start, start, score))
+                    continue
+                # A term's second word must be the next word, or the one after: most starts end here.
+                if (start + 1 >= size or second not in hits[start + 1]) and (
+                    start + 2 >= size or second not in hits[start + 2]
+                ):
+                    continue
+                match = self._extend(t, start, score, hits, sentence)
+                if match is not None:
+                    (content if is_content else cues).append(match)
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence)
-        return self._evidence(text, spans, content, cue_at, clause, sentence)
+        return self._evidence(text, offsets, content, cue_at, clause, sentence)
 
     @staticmethod
-    def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    def _segments(gaps: list[str]) -> tuple[list[int], list[int]]:
         """Sentence and clause number of each word, from the punctuation between words."""
-        sentence, clause = [0], [0]
-        for (_, prev_end), (start, _) in itertools.pairwise(spans):
-            gap = text[prev_end:start]
-            sentence.append(sentence[-1] + (1 if _SENTENCE_BREAK.search(gap) else 0))
-            clause.append(clause[-1] + (1 if _CLAUSE_BREAK.search(gap) else 0))
+        # Most gaps are one space: each kind of gap is searched once.
+        breaks = {
+            gap: (int(bool(_SENTENCE_BREAK.search(gap))), int(bool(_CLAUSE_BREAK.search(gap)))) for gap in set(gaps)
+        }
+        sentence = [0, *itertools.accumulate(breaks[gap][0] for gap in gaps)]
+        clause = [0, *itertools.accumulate(breaks[gap][1] for gap in gaps)]
         return sentence, clause
+
+    def _hits_and_starts(self, word: str) -> _WordHits:
+        """A folded word's hits, and the terms that may start with it: (term, second pattern, content?, similarity)."""
+        found = self._word_hits(word)
+        if not found:
+            return _NO_HITS  # most words of a text: one shared empty look-up, not one per word kept
+        starts = [
+            (t, second, is_content, score)
+            for pattern, score in found.items()
+            for t, second, is_content in self._starting.get(pattern, ())
+        ]
+        return found, starts
 
     def _word_hits(self, word: str) -> dict[int, float]:
         """The vocabulary patterns one folded word matches, with their similarity."""
@@ -211,13 +373,15 @@ class Vocabulary(VocabularyFile):
         for i in self._exact.get(word, ()):
             found[i] = 100.0
         n = len(word)
-        if self._prefix:
-            for k in range(_MIN_STEM, min(n, self._longest_prefix) + 1):
-                for i in self._prefix.get(word[:k], ()):
-                    found[i] = 100.0
-        if self._suffix:
-            for k in range(max(0, n - self._longest_suffix), n - _MIN_STEM + 1):
-                for i in self._suffix.get(word[k:], ()):
+        # Only the stem lengths that stems beginning (ending) like the word have: most words have none.
+        for k in self._prefix_lengths.get(word[:_MIN_STEM], ()):
+            if k > n:
+                break
+            for i in self._prefix.get(word[:k], ()):
+                found[i] = 100.0
+        for k in self._suffix_lengths.get(word[-_MIN_STEM:], ()):  # longest first, as stems were always tried
+            if k <= n:
+                for i in self._suffix.get(word[n - k :], ()):
                     found[i] = 100.0
         for stem, i in self._infix:
             if stem in word:
@@ -227,9 +391,9 @@ class Vocabulary(VocabularyFile):
         # "handwerk*" and, by inflection, "Handwerksbetriebe".
         # A typo reading differs from its stem by at most one letter in length: longer words cannot have one.
         if word not in self._exact and _MIN_FUZZY <= n <= self._longest_fuzzy + 1 and word[0] in self._fuzzy:
-            choices, ids = self._fuzzy[word[0]]
-            for stem, edits, k in process.extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=None):
-                if ids[k] in found or abs(len(stem) - n) > 1:
+            ids = self._fuzzy[word[0]][1]
+            for stem, edits, k in self._fuzzy_candidates(word):
+                if ids[k] in found:
                     continue
                 shorter = min(len(stem), n)
                 if shorter < _MIN_FUZZY:
@@ -240,6 +404,23 @@ class Vocabulary(VocabularyFile):
                     ok = edits <= (2 if shorter >= _LONG_WORD else 1)
                 if ok:
                     found[ids[k]] = float(fuzz.ratio(word, stem))
+        return found
+
+    def _fuzzy_candidates(self, word: str) -> list[tuple[str, int, int]]:
+        """The vocabulary words within two edits of ``word`` and one letter in length, as rapidfuzz lists them.
+
+        The same as ``process.extract`` over all words of the first letter with the lengths filtered after
+        (fewest edits first, then in the order of the list), at a third of the comparisons or less.
+        """
+        bucket = self._fuzzy_by_length.get((word[0], len(word)))
+        if bucket is None:
+            return []
+        stems, where = bucket
+        found = [
+            (stem, int(edits), where[j])
+            for stem, edits, j in process.extract(word, stems, scorer=OSA.distance, score_cutoff=2, limit=None)
+        ]
+        found.sort(key=lambda item: (item[1], item[2]))
         return found
 
     def _extend(
@@ -276,21 +457,31 @@ class Vocabulary(VocabularyFile):
         "réseau de chaleur" is not networking and "language courses" is not also "courses", but the newcomers
         of "integration of newcomers" and the immigrants of "Svenska för invandrare" are still the target group.
         """
-        # A match can only lie inside one that starts at most the longest span earlier: index them by start,
-        # so a long text costs a few look-ups per match instead of a comparison with every other match.
-        by_start: dict[int, list[_Match]] = {}
+        # A longer match containing m starts at or before m and ends at or after it, on another span. So m is
+        # dropped when a match starting earlier reaches m's end, or one starting with it goes past its end:
+        # with the furthest end reached from each start (of all matches, and of target groups only), and its
+        # running maximum over the earlier starts, each match costs two look-ups.
+        if not matches:
+            return []
+        last = max(m.start for m in matches) + 1
+        reach = [-1] * last  # furthest end of a match starting at each position
+        reach_group = [-1] * last
+        is_group = self._is_group
         for o in matches:
-            by_start.setdefault(o.start, []).append(o)
-        longest = max((o.end - o.start for o in matches), default=0)
+            if o.end > reach[o.start]:
+                reach[o.start] = o.end
+            if is_group[o.term] and o.end > reach_group[o.start]:
+                reach_group[o.start] = o.end
+        # The furthest end of a match starting earlier.
+        before = [-1, *itertools.accumulate(reach[:-1], max)]
+        before_group = [-1, *itertools.accumulate(reach_group[:-1], max)]
         kept = []
         for m in matches:
-            size = m.end - m.start
-            group = self._terms[m.term].kind == "target_groups"
-            if not any(
-                m.end <= o.end and o.end - o.start > size and (not group or self._terms[o.term].kind == "target_groups")
-                for start in range(m.start - longest, m.start + 1)
-                for o in by_start.get(start, ())
-            ):
+            if is_group[m.term]:
+                inside = before_group[m.start] >= m.end or reach_group[m.start] > m.end
+            else:
+                inside = before[m.start] >= m.end or reach[m.start] > m.end
+            if not inside:
                 kept.append(m)
         return kept
 
@@ -298,40 +489,53 @@ class Vocabulary(VocabularyFile):
         self, cues: list[_Match], content: list[_Match], sentence: list[int]
     ) -> dict[str, dict[int, _Match]]:
         """The cues that count, indexed by kind and by their last (``before``) or first (``after``) word."""
-        # A cue inside a longer matched term belongs to that term ("menores no acompañados").
-        cues = [
-            c
-            for c in cues
-            if not any(m.start <= c.start and c.end <= m.end and m.end - m.start > c.end - c.start for m in content)
-        ]
+        # A cue inside a longer matched term belongs to that term ("menores no acompañados"): as in `_longest`,
+        # a longer term containing it starts earlier and reaches its end, or starts with it and goes further.
+        if cues and content:
+            last = max(max(m.start for m in content), max(c.start for c in cues)) + 1
+            reach = [-1] * last
+            for m in content:
+                if m.end > reach[m.start]:
+                    reach[m.start] = m.end
+            before = [-1, *itertools.accumulate(reach[:-1], max)]
+            cues = [c for c in cues if not (before[c.start] >= c.end or reach[c.start] > c.end)]
+        terms = self._terms
         # "utan": a contrast after a negation in the same sentence, a negation otherwise.
-        negating = [c for c in cues if self._terms[c.term].kind in ("before", "not_only")]
+        first_negation: dict[int, int] = {}  # sentence -> the end of its earliest-ending negating cue
+        for c in cues:
+            if terms[c.term].kind in ("before", "not_only"):
+                s = sentence[c.start]
+                first_negation[s] = min(first_negation.get(s, c.end), c.end)
+        kinds_at: dict[tuple[int, int], set[str]] = {}
+        for c in cues:
+            kinds_at.setdefault((c.start, c.end), set()).add(terms[c.term].kind)
 
         def rank(c: _Match) -> tuple[int, int]:
-            kind = self._terms[c.term].kind
+            kind = terms[c.term].kind
             priority = _CUE_PRIORITY[kind]
-            ambiguous = any(
-                o is not c and o.start == c.start and o.end == c.end and self._terms[o.term].kind != kind for o in cues
-            )
+            ambiguous = len(kinds_at[(c.start, c.end)]) > 1
             if ambiguous and kind in ("before", "contrast"):
-                earlier = any(o.end < c.start and sentence[o.start] == sentence[c.start] for o in negating)
+                earlier = first_negation.get(sentence[c.start], c.start) < c.start
                 priority = 4 if (kind == "contrast") == earlier else -1
             return (c.end - c.start, priority)
 
         chosen: list[_Match] = []
+        taken: set[int] = set()  # the words the chosen cues cover: a cue may not overlap one
         for c in sorted(cues, key=rank, reverse=True):
-            if all(c.end < o.start or o.end < c.start for o in chosen):
+            span = range(c.start, c.end + 1)
+            if taken.isdisjoint(span):
                 chosen.append(c)
+                taken.update(span)
         by_kind: dict[str, dict[int, _Match]] = {k: {} for k in _NEGATION_KINDS}
         for c in chosen:
-            kind = self._terms[c.term].kind
+            kind = terms[c.term].kind
             by_kind[kind][c.start if kind == "after" else c.end] = c
         return by_kind
 
     def _evidence(
         self,
         text: str,
-        spans: list[tuple[int, int]],
+        offsets: list[int],
         content: list[_Match],
         cue_at: dict[str, dict[int, _Match]],
         clause: list[int],
@@ -341,37 +545,66 @@ class Vocabulary(VocabularyFile):
         # Languages each clause and sentence is evidently written in (from single-language terms).
         by_clause: dict[int, set[str]] = {}
         by_sentence: dict[int, set[str]] = {}
+        terms = self._terms
         for m in content:
-            langs = self._terms[m.term].langs
+            langs = terms[m.term].langs
             if len(langs) == 1:
-                by_clause.setdefault(clause[m.start], set()).update(langs)
-                by_sentence.setdefault(sentence[m.start], set()).update(langs)
+                lang = langs[0]
+                here = by_clause.get(clause[m.start])
+                if here is None:
+                    by_clause[clause[m.start]] = {lang}
+                else:
+                    here.add(lang)
+                here = by_sentence.get(sentence[m.start])
+                if here is None:
+                    by_sentence[sentence[m.start]] = {lang}
+                else:
+                    here.add(lang)
 
-        # A negated span is negated in every reading of it.
+        # A negated span is negated in every reading of it. Only a match with a ``before`` cue shortly before
+        # it or an ``after`` cue shortly after it can be: the others are not looked at.
+        near_start = {p + k for p in cue_at["before"] for k in range(1, _BEFORE_SCOPE + 2)}
+        near_end = {p - k for p in cue_at["after"] for k in range(1, _AFTER_SCOPE + 2)}
         negated = set()
         for m in content:
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            if self._negated(m, self._terms[m.term], cue_at, clause, context):
-                negated.add((m.start, m.end))
+            if (m.start in near_start or m.end in near_end) and (m.start, m.end) not in negated:
+                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+                if self._negated(m, self._terms[m.term], cue_at, clause, context):
+                    negated.add((m.start, m.end))
 
-        best: dict[tuple[str, str], tuple[tuple[float, int, int], InferredTerm]] = {}
+        # The best evidence per id first, the (validated) items only for those: a long text has hundreds of
+        # matches for a few dozen ids. Ties go to the earlier match, as the first one found is kept.
+        best: dict[tuple[str, str], tuple[tuple[float, int, int], _Match]] = {}
+        ids_of = self._ids_of
         for m in content:
-            if (m.start, m.end) in negated:
+            if negated and (m.start, m.end) in negated:
                 continue
-            term = self._terms[m.term]
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
-            matched = text[spans[m.start][0] : spans[m.end][1]]
-            similarity = round(max(0.0, min(100.0, m.score)), 1)
+            score = m.score
+            similarity = 100.0 if score >= 100.0 else round(max(0.0, score), 1)
             rank = (similarity, m.end - m.start, -m.start)
-            for field, id_ in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
-                item = InferredTerm(
-                    field=field, id=id_, matched=matched, term=term.raw, language=language, similarity=similarity
-                )
-                old = best.get((field, id_))
+            for key in ids_of[m.term]:
+                old = best.get(key)
                 if old is None or rank > old[0]:
-                    best[(field, id_)] = (rank, item)
-        return [best[key][1] for key in sorted(best)]
+                    best[key] = (rank, m)
+        found = []
+        for (field, id_), ((similarity, _, _), m) in sorted(best.items()):
+            term = self._terms[m.term]
+            if len(term.langs) == 1:
+                language = term.langs[0]
+            else:
+                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+                language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
+            found.append(
+                InferredTerm(
+                    field=field,
+                    id=id_,
+                    matched=text[offsets[2 * m.start + 1] : offsets[2 * m.end + 2]],
+                    term=term.raw,
+                    language=language,
+                    similarity=similarity,
+                )
+            )
+        return found
 
     def _negated(
         self,
@@ -383,9 +616,11 @@ class Vocabulary(VocabularyFile):
     ) -> bool:
         """Whether a ``before`` or ``after`` cue in scope negates match ``m`` (see the module docstring)."""
 
+        own = self._term_langs[m.term]
+
         def applies(cue: _Match) -> bool:
-            langs = set(self._terms[cue.term].langs)
-            return bool(langs & set(term.langs)) and (not context or bool(langs & context))
+            langs = self._term_langs[cue.term]
+            return not langs.isdisjoint(own) and (not context or not langs.isdisjoint(context))
 
         here = clause[m.start]
         for pos in range(m.start - 1, max(-1, m.start - _BEFORE_SCOPE - 2), -1):

@@ -12,8 +12,7 @@ import re
 import reprlib
 import unicodedata
 from collections.abc import Collection
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._fold import fold
@@ -44,8 +43,9 @@ _MIN_STEM = 4
 _TERM_WORD_RE = re.compile(r"\*?[^\W_]+\*?")
 
 
-@dataclass(frozen=True)
-class _Pattern:
+# Named tuples rather than dataclasses: some 11,000 of each are made per load (from the file or the load
+# cache), and a tuple is built and hashed in C.
+class _Pattern(NamedTuple):
     """One vocabulary word: a folded stem, and whether other letters may come before or after it."""
 
     stem: str
@@ -53,8 +53,7 @@ class _Pattern:
     trail: bool  # "stem*": the word may continue (inflection, start of a compound)
 
 
-@dataclass(frozen=True)
-class _Term:
+class _Term(NamedTuple):
     """A vocabulary term (or negation cue) as a sequence of word patterns."""
 
     kind: str  # a field ("themes" ...) or a negation kind ("before" ...)

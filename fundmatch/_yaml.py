@@ -160,10 +160,19 @@ def parse_yaml(text: str, path: str | Path = "<string>") -> Any:
 def load_yaml(path: str | Path) -> Any:
     """Read and parse a YAML file strictly (see `parse_yaml`)."""
     path = Path(path)
+    return parse_yaml_bytes(read_file(path), path)
+
+
+def read_file(path: Path) -> bytes:
+    """A data file's bytes (bounded, regular files only); a problem raises `RulePackError` naming it."""
     try:
-        data = read_bytes(path, MAX_DATA_FILE)
+        return read_bytes(path, MAX_DATA_FILE)
     except FileProblem as exc:
         raise RulePackError(f"cannot read file: {exc}", path=path) from None
+
+
+def parse_yaml_bytes(data: bytes, path: Path) -> Any:
+    """Decode (UTF-8, a bad byte located) and parse a file's bytes strictly (see `parse_yaml`)."""
     try:
         text = decode_utf8(data)
     except FileProblem as exc:

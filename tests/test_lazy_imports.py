@@ -1,15 +1,17 @@
-"""What is imported lazily stays lazy: rule-engine only when a rule is compiled, the vocabulary only to infer.
+"""What is imported lazily stays lazy: rule-engine only when a rule is parsed, the vocabulary only to infer.
 
 rule-engine builds its parser tables at import (about a quarter of a second), so ``import fundmatch`` and the
-commands that evaluate no rule must not import it. Each case runs in a fresh interpreter, since this test
-process has long imported everything.
+commands that evaluate no rule must not import it, nor a match whose expressions are in the load cache. Each
+case runs in a fresh interpreter, since this test process has long imported everything.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -19,9 +21,10 @@ from fundmatch._pack import _vocabulary
 _REPORT = "import json, sys; print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'rule_engine')))"
 
 
-def _rule_engine_modules(code: str) -> list[str]:
+def _rule_engine_modules(code: str, cache: Path | str | None = None) -> list[str]:
+    env = {**os.environ, "FUNDMATCH_CACHE_DIR": str(cache)} if cache is not None else None
     done = subprocess.run(
-        [sys.executable, "-c", f"{code}\n{_REPORT}"], capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-c", f"{code}\n{_REPORT}"], capture_output=True, text=True, timeout=120, check=True, env=env
     )
     return list(json.loads(done.stdout.strip().splitlines()[-1]))
 
@@ -47,10 +50,27 @@ def test_commands_that_evaluate_no_rule_do_not_import_rule_engine(argv: list[str
     assert _rule_engine_modules(code) == []
 
 
-def test_loading_a_pack_and_matching_do_import_rule_engine() -> None:
-    # The other side: the check above would pass vacuously if the report line never saw rule-engine.
-    code = "import fundmatch; fundmatch.load_rules()"
-    assert "rule_engine" in _rule_engine_modules(code)
+def test_loading_a_pack_parses_with_rule_engine_once_then_reads_the_cache(tmp_path: Path) -> None:
+    # The first load parses (the check would pass vacuously if the report line never saw rule-engine) ...
+    load = "import fundmatch; fundmatch.load_rules()"
+    assert "rule_engine" in _rule_engine_modules(load, tmp_path)
+    assert list(tmp_path.glob("expressions-*.json")), "the first load writes the cache"
+    # ... the next process reads every expression back: loading and a whole match, no rule-engine.
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    match = (
+        "import contextlib, io\n"
+        "from fundmatch._cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['match', {str(examples / 'profiles/bressanone.yaml')!r},"
+        f" {str(examples / 'ideas/ausbildungsbruecke.yaml')!r}]) == 0"
+    )
+    assert _rule_engine_modules(match, tmp_path) == []
+
+
+def test_without_a_cache_every_load_parses() -> None:
+    load = "import fundmatch; fundmatch.load_rules()"
+    assert "rule_engine" in _rule_engine_modules(load, "")  # FUNDMATCH_CACHE_DIR= : no cache
+    assert "rule_engine" in _rule_engine_modules(load, "")
 
 
 def test_rule_pack_stays_public_and_typed() -> None:
