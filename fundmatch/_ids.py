@@ -44,6 +44,11 @@ class Theme(_Id):
     CHILDCARE = "childcare"
     ENVIRONMENT_NATURE = "environment_nature"  # nature, biodiversity, environmental protection, green spaces
     MATERIAL_DEPRIVATION = "material_deprivation"
+    # Sectors the ERDF may not support (Regulation (EU) 2021/1058 Art. 7(1)): named so that the exclusions can fail.
+    TOBACCO = "tobacco"  # tobacco and tobacco products (growing, processing, selling; prevention is health too)
+    AIRPORT = "airport"  # airports, airfields, runways
+    LANDFILL = "landfill"  # landfill sites and waste dumps
+    FOSSIL_FUELS = "fossil_fuels"  # fossil-fuel equipment: diesel or petrol vehicles, fuel stations, oil heating
 
 
 class TargetGroup(_Id):

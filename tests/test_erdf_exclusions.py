@@ -1,0 +1,135 @@
+"""The ERDF's exclusions (Regulation (EU) 2021/1058 Art. 7(1)): what a small municipality could ask for and the
+ERDF may not pay. They apply under Interreg too (the Interreg Regulation applies the ERDF Regulation, its Art. 1),
+not to the EAFRD (its scope is the CAP Strategic Plans Regulation's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+import fundmatch
+from fundmatch import Outcome, Status
+
+from .conftest import profile
+
+
+def _hit(result: fundmatch.FundMatch, rule_id: str) -> fundmatch.RuleHit:
+    return next(h for h in result.hits if h.rule_id == rule_id)
+
+
+def _text(description: str, **changes: Any) -> dict[str, Any]:
+    return {"description": description, "applicant_type": "municipality", "budget_eur": 800000} | changes
+
+
+def _place(**changes: Any) -> dict[str, Any]:
+    return profile(name="Town", country="RO", nuts="RO125", population=28000, degurba=2, leader_lag=False) | changes
+
+
+@pytest.mark.parametrize(
+    ("description", "rule_id", "article"),
+    [
+        (
+            "Our cooperative wants a new hall to dry, sort and pack the tobacco leaves of local farmers.",
+            "no_tobacco",
+            "Art. 7(1)(c)",
+        ),
+        (
+            "We want to extend the passenger terminal and the runway of our regional airport.",
+            "no_airport_infrastructure",
+            "Art. 7(1)(e)",
+        ),
+        ("Vogliamo ampliare la discarica comunale con un nuovo lotto.", "no_landfill", "Art. 7(1)(f)"),
+        (
+            "We want to buy six new diesel minibuses to connect the villages with the hospital.",
+            "no_fossil_fuels",
+            "Art. 7(1)(h)",
+        ),
+    ],
+)
+def test_an_excluded_sector_named_in_the_idea_makes_the_erdf_and_interreg_ineligible(
+    pack: fundmatch.RulePack, description: str, rule_id: str, article: str
+) -> None:
+    report = pack.match(_place(), _text(description, partners=[{"country": "HU", "type": "municipality"}]))
+    for fund in ("ERDF", "INTERREG"):
+        result = report[fund]
+        hit = _hit(result, rule_id)
+        assert hit.kind is fundmatch.RuleKind.EXCLUSION and hit.outcome is Outcome.FAIL, (fund, hit.explanation)
+        assert result.status is Status.INELIGIBLE and hit in result.failed()
+        assert hit.citation.act.startswith("Regulation (EU) 2021/1058") and hit.citation.article == article
+        assert hit.verified
+    # The CAP Strategic Plans Regulation has no such list: the EAFRD has none of these rules.
+    assert not any(h.rule_id == rule_id for h in report["EAFRD"].hits)
+
+
+def test_an_unrelated_idea_passes_every_exclusion(pack: fundmatch.RulePack) -> None:
+    report = pack.match(_place(), _text("We will renovate the primary school and install heat pumps."))
+    erdf = report["ERDF"]
+    for rule_id in ("no_tobacco", "no_airport_infrastructure", "no_landfill", "no_fossil_fuels"):
+        assert _hit(erdf, rule_id).outcome is Outcome.PASS
+    assert erdf.status is Status.ELIGIBLE
+
+
+def test_a_clean_replacement_of_fossil_equipment_is_not_excluded(pack: fundmatch.RulePack) -> None:
+    # Electric buses for diesel ones are clean vehicles (Art. 7(1)(h)(iii)); heat pumps for oil boilers save energy.
+    for description in (
+        "We will replace the old diesel buses of the town line with electric buses.",
+        "Replace the oil boilers in the town hall with heat pumps.",
+    ):
+        erdf = pack.match(_place(), _text(description))["ERDF"]
+        assert _hit(erdf, "no_fossil_fuels").outcome is Outcome.PASS, description
+        assert erdf.status is not Status.INELIGIBLE
+
+
+def test_smoking_prevention_is_health_not_the_tobacco_trade(pack: fundmatch.RulePack) -> None:
+    idea = {"description": "Smoking prevention", "themes": ["health", "tobacco"], "activities": ["awareness"]}
+    erdf = pack.match(_place(), idea)["ERDF"]
+    assert _hit(erdf, "no_tobacco").outcome is Outcome.PASS
+
+
+@pytest.mark.parametrize(
+    ("place", "themes"),
+    [
+        # An outermost region (Art. 7(1)(e) and (f)(i)).
+        ({"country": "FR", "nuts": "FRY40"}, ["airport", "transport"]),
+        ({"country": "FR", "nuts": "FRY40"}, ["landfill", "infrastructure"]),
+        # Environmental mitigation at a regional airport, making an old landfill safe (Art. 7(1)(e)(i), (f)(ii)).
+        ({}, ["airport", "environment_nature"]),
+        ({}, ["landfill", "environment_nature"]),
+    ],
+)
+def test_an_exception_the_idea_hints_at_is_a_question_not_a_refusal(
+    pack: fundmatch.RulePack, place: dict[str, Any], themes: list[str]
+) -> None:
+    idea = {"description": "Works", "themes": themes, "activities": ["construction"]}
+    erdf = pack.match(_place(**place), idea)["ERDF"]
+    rule_id = "no_airport_infrastructure" if "airport" in themes else "no_landfill"
+    hit = _hit(erdf, rule_id)
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing == [] and "Ask your managing authority" in hit.explanation
+    assert erdf.status is Status.UNKNOWN and hit.likelihood == 0.5
+    assert any(m.field == f"ask:{rule_id}" for m in erdf.missing)
+
+
+def test_unknown_themes_leave_the_exclusions_open_but_barely_lower_the_likelihood(pack: fundmatch.RulePack) -> None:
+    # Nothing recognised: the exclusions cannot be decided, and pass with the stated chance of about 99 %.
+    erdf = pack.match(_place(), {"description": "Zzz qqq.", "activities": ["construction"]})["ERDF"]
+    for rule_id in ("no_tobacco", "no_airport_infrastructure", "no_landfill", "no_fossil_fuels"):
+        hit = _hit(erdf, rule_id)
+        assert hit.outcome is Outcome.UNKNOWN and hit.likelihood == 0.99
+        assert "development set" in (hit.likelihood_source or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "not_inferred"),
+    [
+        ("Wir nutzen dieselben Räume wie im letzten Jahr.", "themes.fossil_fuels"),  # German "the same"
+        ("Kurser i lettiska för nyanlända.", "themes.airport"),  # Swedish "Latvian"
+        ("Un café associatif dans le 18e arrondissement.", "activities.construction"),  # a Paris district
+        ("Os alunos comparam os resultados.", "activities.equipment"),  # Portuguese "they compare"
+    ],
+)
+def test_the_new_terms_do_not_fire_on_ordinary_words_of_other_languages(
+    pack: fundmatch.RulePack, text: str, not_inferred: str
+) -> None:
+    _, inferred = pack.infer({"description": text})
+    assert not_inferred not in {f"{i.field}.{i.id}" for i in inferred}
