@@ -20,7 +20,7 @@ from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
-    from fundmatch._report import FundSummary, RuleHit
+    from fundmatch._report import FundMatch, FundSummary, RuleHit
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +90,29 @@ class CompiledWarning:
     citation: Citation
 
 
+#: Facts the evaluator reads itself, besides the conditions and texts: a missing end is asked as the start when
+#: a duration is given, a chance may be per country, the money is budget × rate, and a rate read from a doubtful
+#: row of the region table says so.
+_ALWAYS_READ = (
+    "budget_eur",
+    "country",
+    "duration_months",
+    "start_date",
+    "region_category_doubtful",
+    "region_category_2014_2020_inferred",
+)
+
+
+def _thresholds(names: set[str], conditions: list[Condition]) -> dict[str, Thresholds]:
+    """The facts among ``names`` that every condition reading them only compares with constants."""
+    thresholds: dict[str, Thresholds] = {}
+    for name in names - {"budget_eur"}:
+        readers = [c for c in conditions if name in c.reads]
+        if readers and all(name in c.thresholds for c in readers):
+            thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
+    return thresholds
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledFund:
     """One fund's pack, ready to evaluate."""
@@ -110,6 +133,11 @@ class CompiledFund:
     # only compared with constants by the interval they fall in).
     _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
+    # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
+    # again for every municipality. A number shown in a text is keyed by its value, not its interval.
+    _matches: dict[tuple[Any, ...], FundMatch] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _match_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
     route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
 
@@ -123,24 +151,29 @@ class CompiledFund:
         # A chance given per country reads the applicant's country.
         if any(p.spec.by_country for r in self.rules for p in r.priors):
             names.add("country")
-        thresholds: dict[str, Thresholds] = {}
-        for name in names:
-            readers = [c for c in conditions if name in c.reads]
-            if readers and all(name in c.thresholds for c in readers):
-                thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
         # The amount of money is budget × rate: the budget itself is part of the summary.
         names.add("budget_eur")
-        thresholds.pop("budget_eur", None)
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
-        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
+        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), _thresholds(names, conditions)))
+        # The explained result reads more: the next steps' conditions, every text's placeholders, the table
+        # caveats of the rates, and what `needed` reads to word a missing end.
+        steps = [s.condition for s in self.next_steps if s.condition is not None]
+        shown = {n for r in self.rules for n in r._shown}
+        texts = [t for r in self.routes for t in (*r.spec.needs, r.spec.closed, r.spec.ask)]
+        texts += [s.spec.text for s in self.next_steps] + [r.spec.note for r in self.rates]
+        shown.update(n for text in texts if text for n in check_template(text))
+        everything = names | {n for c in steps for n in c.reads} | shown | set(_ALWAYS_READ)
+        thresholds = _thresholds(everything - shown, conditions + steps)
+        object.__setattr__(self, "_match_key", key_getter(tuple(sorted(everything)), thresholds))
         route_rules = frozenset(rule_id for route in self.routes for rule_id in route.spec.requires)
         object.__setattr__(self, "route_rules", route_rules)
 
     def forget(self) -> None:
         """Drop every remembered answer, hit and summary of this fund (cold starts and memo tests)."""
         self._summaries.clear()
+        self._matches.clear()
         for rule in self.rules:
             rule.condition.forget()
             if rule.undecided is not None:

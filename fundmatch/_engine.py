@@ -14,6 +14,7 @@ from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
+from fundmatch._ids import _shipped_fund as fund_id
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
@@ -117,7 +118,7 @@ def _new_hit(
         text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
     if not spec.verified:
         text += _UNVERIFIED
-    return RuleHit(
+    return RuleHit._made(
         rule_id=spec.id,
         title=spec.title,
         kind=spec.kind,
@@ -128,9 +129,9 @@ def _new_hit(
         weight=spec.weight or 0.0,
         missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
         affects_status=_holds_status(rule, missing) and route is None,
-        route=route,
         likelihood=chance[0] if chance else None,
         likelihood_source=chance[1] if chance else None,
+        route=route,
     )
 
 
@@ -172,7 +173,7 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
                 raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{spec.id}") from None
             if isinstance(holds, list):
                 note = f"The rate depends on what is not known yet: {_missing_text(holds)}"
-                return CoFinancing(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
+                return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
             if not holds:
                 continue
         note = render(spec.note, facts) if spec.note else ""
@@ -183,7 +184,7 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
             note += " Rate not verified against the act's text."
         rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
         return (
-            CoFinancing(
+            CoFinancing._made(
                 rate=spec.rate,
                 rate_max=rate_max,
                 amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
@@ -196,7 +197,9 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
             ),
             [],
         )
-    return CoFinancing(rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."), []
+    return CoFinancing._made(
+        rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."
+    ), []
 
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
@@ -365,7 +368,7 @@ def _routes(
         if state is RouteStatus.MAYBE and spec.ask:
             missing.append(render(spec.ask, facts))
         routes.append(
-            Route(
+            Route._made(
                 id=spec.id,
                 name=spec.name,
                 status=state,
@@ -386,11 +389,11 @@ def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     """Status, score and money of ``fund`` without the explained trace (for large batches)."""
-    facts = facts.for_fund(fund.fund)
+    # The key is taken before the fund is set: ``fund`` is the same for every summary of this fund.
     key = fund._key(facts.frozen)
     summary = fund._summaries.get(key)
     if summary is None:
-        summary = _summarize(fund, facts)
+        summary = _summarize(fund, facts.for_fund(fund.fund))
         if len(fund._summaries) < _SUMMARY_LIMIT:
             fund._summaries[key] = summary
     return summary
@@ -402,8 +405,8 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
     status, states = _status(fund, found, facts)
     co_financing, _ = _co_financing(fund, facts)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
-    return FundSummary(
-        fund=fund.fund,
+    return FundSummary._made(
+        fund=fund_id(fund.fund),
         status=status,
         score=_score(found, chances),
         likelihood=_likelihood(fund, status, found, chances, states),
@@ -420,8 +423,24 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
-    """Apply every rule of ``fund`` to ``facts`` and explain the result."""
-    facts = facts.for_fund(fund.fund)
+    """Apply every rule of ``fund`` to ``facts`` and explain the result (shared by equal cases of a batch)."""
+    return shared_result(fund, facts)[0]
+
+
+def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
+    """`evaluate_fund`, and whether the result is the one kept for every equal case (False once memos are full)."""
+    key = fund._match_key(facts.frozen)
+    result = fund._matches.get(key)
+    if result is not None:
+        return result, True
+    result = _evaluate(fund, facts.for_fund(fund.fund))
+    if len(fund._matches) < _SUMMARY_LIMIT:
+        fund._matches[key] = result
+        return result, True
+    return result, False
+
+
+def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     chances = _chances(fund, found, facts)
     hits = [
@@ -445,7 +464,7 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
     for fact in rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
     missing = [
-        MissingInfo(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
         for name, ids in waiting.items()
     ]
 
@@ -463,8 +482,8 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
                 continue
         steps.append(render(step.spec.text, facts))
 
-    return FundMatch(
-        fund=fund.fund,
+    return FundMatch._made(
+        fund=fund_id(fund.fund),
         name=fund.name,
         status=status,
         score=_score(found, chances),

@@ -14,6 +14,7 @@ no format specs, since a template is data written by rule authors and is rendere
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import re
 import reprlib
@@ -356,11 +357,24 @@ def _number_agrees(value: Any, following: str) -> str:
     return m.group("lead") + (one if value == 1 else many) + following[m.end() :]
 
 
+@functools.lru_cache(maxsize=8192)
+def _template(text: str) -> tuple[tuple[str, str | None], ...] | str:
+    """A template's parts (literal, field), parsed once; a text with no placeholder as it reads."""
+    parts = tuple((literal, field) for literal, field, _spec, _conversion in _FORMATTER.parse(text))
+    if any(field is not None for _, field in parts):
+        return parts
+    static = "".join(literal for literal, _ in parts)
+    return text if static == text else static  # the same string for every report: shared, not copied
+
+
 def render(text: str, facts: dict[str, Any]) -> str:
     """Fill a checked template with formatted fact values (ids in words, shares in per cent, plurals agreed)."""
+    parts = _template(text)
+    if isinstance(parts, str):
+        return parts
     out: list[str] = []
     previous: Any = None
-    for literal, field, _spec, _conversion in _FORMATTER.parse(text):
+    for literal, field in parts:
         out.append(_number_agrees(previous, literal) if previous is not None else literal)
         previous = None
         if field is not None:

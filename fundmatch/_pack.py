@@ -14,12 +14,13 @@ from pydantic import BaseModel, ValidationError
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import evaluate_fund, summarize_fund
+from fundmatch._engine import shared_result, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._expressions import ExpressionProblem, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
+from fundmatch._ids import _shipped_fund as fund_id
 from fundmatch._input_errors import validate
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
@@ -28,6 +29,7 @@ from fundmatch._named_partners import named_partners
 from fundmatch._places import Place, profile_from_place
 from fundmatch._ranking import compare, rank_key
 from fundmatch._report import (
+    SCHEMA_VERSION,
     FundMatch,
     FundSummary,
     MatchReport,
@@ -43,6 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from fundmatch._vocabulary import Vocabulary
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
+#: Rankings of shared results remembered per pack (see `RulePack._merged`).
+_RANKINGS_LIMIT = 65_536
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -83,6 +87,7 @@ class RulePack:
         self._vocabulary: Vocabulary | None = None
         self._warnings = loaded.warnings
         self._order = {name: i for i, name in enumerate(loaded.funds)}
+        self._rankings: dict[tuple[int, ...], tuple[tuple[FundMatch, ...], str | None, tuple[ReportQuestion, ...]]] = {}
 
     @property
     def funds(self) -> list[str]:
@@ -314,7 +319,9 @@ class RulePack:
         facts, _ = self._facts(profile, idea_facts, explain=False)
         results = [summarize_fund(fund, facts) for fund in chosen]
         results.sort(key=self._rank)
-        return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
+        return MatchSummary._made(
+            municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results
+        )
 
     def _match(
         self,
@@ -325,21 +332,40 @@ class RulePack:
         chosen: list[CompiledFund],
     ) -> MatchReport:
         facts, derived = self._facts(profile, idea_facts)
-        results = [evaluate_fund(fund, facts) for fund in chosen]
+        found = [shared_result(fund, facts) for fund in chosen]
+        results = [result for result, _ in found]
         results.sort(key=self._rank)
-        return MatchReport(
+        comparison, questions = self._merged(results, all(kept for _, kept in found))
+        return MatchReport._made(
+            schema_version=SCHEMA_VERSION,
             period=self.period,
             pack_version=self.version,
             municipality=profile,
             idea=idea,
-            inferred=inferred,
+            inferred=list(inferred),
             derived=derived,
             ranking=results,
-            comparison=compare(results[0], results[1]) if len(results) > 1 else None,
-            questions=_questions(results),
+            comparison=comparison,
+            questions=list(questions),
             warnings=_warnings(self._warnings, results, facts),
             notes=self._notes(idea),
         )
+
+    def _merged(self, results: list[FundMatch], kept: bool) -> tuple[str | None, tuple[ReportQuestion, ...]]:
+        """The comparison of the first two funds and the merged questions, once per ranking of shared results.
+
+        Equal cases of a batch share their funds' results (`fundmatch._engine.evaluate_fund`), so what follows
+        from the ranking alone is kept by the results' identities when every result is a ``kept`` one; the entry
+        holds the results themselves, so no identity is reused while it is kept.
+        """
+        key = tuple(map(id, results))
+        entry = self._rankings.get(key) if kept else None
+        if entry is None:
+            comparison = compare(results[0], results[1]) if len(results) > 1 else None
+            entry = (tuple(results), comparison, tuple(_questions(results)))
+            if kept and len(self._rankings) < _RANKINGS_LIMIT:
+                self._rankings[key] = entry
+        return entry[1], entry[2]
 
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
@@ -354,7 +380,7 @@ def _questions(results: list[FundMatch]) -> list[ReportQuestion]:
             funds.append(result.fund)
             rule_ids.extend(r for r in missing.rule_ids if r not in rule_ids)
     return [
-        ReportQuestion(field=field, question=question, funds=funds, rule_ids=rule_ids)
+        ReportQuestion._made(field=field, question=question, funds=funds, rule_ids=rule_ids)
         for field, (question, funds, rule_ids) in merged.items()
     ]
 
@@ -365,7 +391,7 @@ def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], f
     shown = []
     for warning in warnings:
         spec = warning.spec
-        funds = [f for f in spec.funds if f in alive]
+        funds = [fund_id(f) for f in spec.funds if f in alive]
         if not funds:
             continue
         if spec.with_funds is not None:
@@ -382,7 +408,7 @@ def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], f
             if holds is not True:
                 continue
         shown.append(
-            ReportWarning(
+            ReportWarning._made(
                 id=spec.id,
                 text=render(spec.text, facts),
                 funds=funds,
@@ -421,6 +447,7 @@ def check_vocabulary(pack: RulePack) -> None:
 
 def forget_answers(pack: RulePack) -> None:
     """Drop every remembered answer, hit and summary of a pack (for cold-start benchmarks and memo tests)."""
+    pack._rankings.clear()
     for fund in pack._funds.values():
         fund.forget()
 
