@@ -48,7 +48,7 @@ def compile_closure(expression: Any) -> Callable[[Mapping[str, Any]], bool]:
     return matches
 
 
-def _number(value: Any) -> Any:
+def as_number(value: Any) -> Any:
     # rule-engine's coerce_value for a number: ints exactly, floats through repr (0.3 is 0.3, not its binary).
     kind = type(value)
     if kind is Decimal:
@@ -95,7 +95,7 @@ def _symbol(node: Any, bound: frozenset[str]) -> Closure:
         return lambda facts, local: local[name]
     kind = node.result_type
     if kind == DataType.FLOAT:
-        return lambda facts, local: _number(facts[name])
+        return lambda facts, local: as_number(facts[name])
     if kind in (DataType.STRING, DataType.BOOLEAN) or DataType.is_type(kind, DataType.SET):
         # Values rule-engine passes through unchanged (coerce_value leaves str, bool and sets alone).
         return lambda facts, local: facts[name]

@@ -133,6 +133,8 @@ class CompiledFund:
     # only compared with constants by the interval they fall in).
     _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # The rules' outcomes and chances, the status and the routes' states, by the same key (see `_engine._decided`).
+    _decisions: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
     # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
     # again for every municipality. A number shown in a text is keyed by its value, not its interval.
@@ -171,23 +173,9 @@ class CompiledFund:
         object.__setattr__(self, "route_rules", route_rules)
 
     def forget(self) -> None:
-        """Drop every remembered answer, hit and summary of this fund (cold starts and memo tests)."""
+        """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
         self._summaries.clear()
+        self._decisions.clear()
         self._matches.clear()
         for rule in self.rules:
-            rule.condition.forget()
-            if rule.undecided is not None:
-                rule.undecided.forget()
             rule._hits.clear()
-            for prior in rule.priors:
-                if prior.condition is not None:
-                    prior.condition.forget()
-        for route in self.routes:
-            if route.condition is not None:
-                route.condition.forget()
-        for rate in self.rates:
-            if rate.condition is not None:
-                rate.condition.forget()
-        for step in self.next_steps:
-            if step.condition is not None:
-                step.condition.forget()

@@ -399,10 +399,28 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
     return summary
 
 
+_Decided = tuple[_Found, list[_Chance | None], Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]
+
+
+def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
+    """Every rule's outcome and chance, the status and the routes' states: what the fund's summary key decides.
+
+    Remembered by that key (numbers only compared with constants by their interval), so a case that differs
+    from an earlier one only in what its texts show (a population, a staff time) is only explained again.
+    """
+    key = fund._key(facts.frozen)
+    decided = fund._decisions.get(key)
+    if decided is None:
+        found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+        chances = _chances(fund, found, facts)
+        decided = (found, chances, *_status(fund, found, facts))
+        if len(fund._decisions) < _SUMMARY_LIMIT:
+            fund._decisions[key] = decided
+    return decided
+
+
 def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    chances = _chances(fund, found, facts)
-    status, states = _status(fund, found, facts)
+    found, chances, status, states = _decided(fund, facts)
     co_financing, _ = _co_financing(fund, facts)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
     return FundSummary._made(
@@ -441,13 +459,11 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    chances = _chances(fund, found, facts)
+    found, chances, status, states = _decided(fund, facts)
     hits = [
         _hit(rule, outcome, missing, facts, _route_of(fund, rule), chance)
         for (rule, outcome, missing), chance in zip(found, chances, strict=True)
     ]
-    status, states = _status(fund, found, facts)
     routes = _routes(fund, states, hits, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
 

@@ -28,9 +28,8 @@ from typing import Any
 import rule_engine
 from rule_engine import DataType
 from rule_engine import ast as _ast
-from rule_engine.types import coerce_value
 
-from fundmatch._closures import Unsupported, compile_closure
+from fundmatch._closures import Unsupported, as_number, compile_closure
 from fundmatch._errors import RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
@@ -71,8 +70,6 @@ def _nodes(node: Any, seen: set[int]) -> Iterator[Any]:
             yield from _nodes(value, seen)
 
 
-_CACHE_LIMIT = 65_536
-
 #: Evaluate with the compiled closures (`fundmatch._closures`) where an expression has them. Off only in the
 #: benchmark, to time rule-engine's own evaluator in the same run.
 _CLOSURES = True
@@ -82,28 +79,23 @@ _CLOSURES = True
 class Thresholds:
     """The constants a number is only ever compared with, which is all an answer can depend on.
 
-    ``population <= 150000`` gives the same answer for every population on one side of 150,000, so a
-    memoised answer can be keyed by the interval a value falls in instead of the value: in a batch of many
-    municipalities the rule is evaluated once per interval, not once per distinct population.
+    ``population <= 150000`` gives the same answer for every population on one side of 150,000, so a fund's
+    remembered result can be keyed by the interval a value falls in instead of the value: in a batch of many
+    municipalities the fund is evaluated once per interval, not once per distinct population.
     """
 
     limits: tuple[Decimal, ...]
-    _seen: dict[Any, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __call__(self, value: Any) -> Any:
         """The interval of ``value`` among the limits (even: between two, odd: on one); None stays None."""
-        interval = self._seen.get(value)
-        if interval is not None or value is None:
-            return interval
+        if value is None:
+            return None
         # The same conversion rule-engine applies before comparing, so intervals agree with its answers.
-        number = coerce_value(value, verify_type=False)
+        number = as_number(value)
         if not isinstance(number, Decimal) or not number.is_finite():
             return value
         i = bisect_left(self.limits, number)
-        interval = 2 * i + (i < len(self.limits) and self.limits[i] == number)
-        if len(self._seen) < _CACHE_LIMIT:
-            self._seen[value] = interval
-        return interval
+        return 2 * i + (i < len(self.limits) and self.limits[i] == number)
 
     def __or__(self, other: Thresholds) -> Thresholds:
         return Thresholds(tuple(sorted(set(self.limits) | set(other.limits))))
@@ -160,39 +152,28 @@ def key_getter(
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A compiled expression, the facts it reads, and the answers it has already given.
+    """A compiled expression and the facts it reads.
 
     rule-engine parsed and type-checked the expression; ``closure`` evaluates it (see `fundmatch._closures`),
-    or is None where the expression uses a node the closures do not know, and rule-engine evaluates it.
-
-    A condition is a pure function of the facts it reads, so its answers are memoised by their values (a
-    number only compared with constants by its interval, see `Thresholds`): in a batch, a rule that reads
-    only the idea (themes, partners) is evaluated once, not once per municipality.
+    or is None where the expression uses a node the closures do not know, and rule-engine evaluates it. Answers
+    are not remembered here: the closures cost about as much as a memo's key, and a fund's whole result is
+    remembered one level up (`fundmatch._compiled.CompiledFund`).
     """
 
     text: str
     rule: rule_engine.Rule
     reads: tuple[str, ...]
     thresholds: dict[str, Thresholds]
+    # The values it reads, as a tuple (to see which are missing).
     _key: Any = dataclasses.field(repr=False, compare=False)
     closure: Callable[[Mapping[str, Any]], bool] | None = dataclasses.field(default=None, repr=False, compare=False)
-    _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def decide(self, facts: Facts) -> bool | list[str]:
         """True or False, or the facts it reads that are missing (None); a failure raises `ExpressionProblem`."""
-        key = self._key(facts.frozen)
-        if None in key:
-            return [name for name, value in zip(self.reads, key, strict=True) if value is None]
-        answer = self._answers.get(key)
-        if answer is None:
-            answer = self._evaluate(facts)
-            if len(self._answers) < _CACHE_LIMIT:
-                self._answers[key] = answer
-        return answer
-
-    def forget(self) -> None:
-        """Drop the remembered answers (cold-start benchmarks and memo tests)."""
-        self._answers.clear()
+        values = self._key(facts.frozen)
+        if None in values:
+            return [name for name, value in zip(self.reads, values, strict=True) if value is None]
+        return self._evaluate(facts)
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
@@ -314,7 +295,7 @@ def compile_condition(text: str) -> Condition:
         closure: Callable[[Mapping[str, Any]], bool] | None = compile_closure(rule.statement.expression)
     except Unsupported:
         closure = None  # rule-engine evaluates what the closures do not know (regular expressions among others)
-    return Condition(text, rule, reads, thresholds, key_getter(reads, thresholds), closure)
+    return Condition(text, rule, reads, thresholds, key_getter(reads, {}), closure)
 
 
 _FORMATTER = string.Formatter()
@@ -379,7 +360,14 @@ def render(text: str, facts: dict[str, Any]) -> str:
         previous = None
         if field is not None:
             value = facts.get(field)
-            out.append(format_value(value, field))
+            # Formatted once per case (see `Facts.said`); ``fund`` differs between a case's copies per fund.
+            kept = facts.said if isinstance(facts, Facts) and field != "fund" else None
+            said = kept.get(field) if kept is not None else None
+            if said is None:
+                said = format_value(value, field)
+                if kept is not None:
+                    kept[field] = said
+            out.append(said)
             previous = value
     return "".join(out)
 
