@@ -20,7 +20,7 @@ from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
-    from fundmatch._report import FundMatch, FundSummary, RuleHit
+    from fundmatch._report import FundMatch, RuleHit
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,13 +128,11 @@ class CompiledFund:
     basis: str
     next_steps: tuple[CompiledStep, ...]
     routes: tuple[CompiledRoute, ...] = ()
-    # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
-    # most municipalities share those values, so whole summaries are remembered by them (numbers that are
-    # only compared with constants by the interval they fall in).
-    _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
-    # The rules' outcomes and chances, the status and the routes' states, by the same key (see `_engine._decided`).
+    # A fund's decisions (outcomes, chances, status, routes' states, money: its summary) are a pure function of
+    # the facts its rules and rates read (plus the budget): in a batch most municipalities share those values,
+    # so they are remembered by them (numbers only compared with constants by the interval they fall in).
     _decisions: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
     # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
     # again for every municipality. A number shown in a text is keyed by its value, not its interval.
@@ -153,8 +151,11 @@ class CompiledFund:
         # A chance given per country reads the applicant's country.
         if any(p.spec.by_country for r in self.rules for p in r.priors):
             names.add("country")
-        # The amount of money is budget × rate: the budget itself is part of the summary.
+        # The amount of money is budget × rate: the budget itself is part of the summary; the rate's note is too
+        # (what it shows, and the caveat of a doubtful row of the region table).
         names.add("budget_eur")
+        names.update(n for r in self.rates if r.spec.note for n in check_template(r.spec.note))
+        names.update(("region_category_doubtful", "region_category_2014_2020_inferred"))
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
@@ -174,7 +175,6 @@ class CompiledFund:
 
     def forget(self) -> None:
         """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
-        self._summaries.clear()
         self._decisions.clear()
         self._matches.clear()
         for rule in self.rules:

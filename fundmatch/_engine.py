@@ -9,6 +9,8 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
@@ -387,43 +389,43 @@ def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
     return next(route.spec.id for route in fund.routes if rule.spec.id in route.spec.requires)
 
 
-def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
-    # The key is taken before the fund is set: ``fund`` is the same for every summary of this fund.
-    key = fund._key(facts.frozen)
-    summary = fund._summaries.get(key)
-    if summary is None:
-        summary = _summarize(fund, facts.for_fund(fund.fund))
-        if len(fund._summaries) < _SUMMARY_LIMIT:
-            fund._summaries[key] = summary
-    return summary
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What a fund's summary key decides: every rule's outcome and chance, the status, the routes' states and the
+    money, and the summary made of them."""
 
-
-_Decided = tuple[_Found, list[_Chance | None], Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]
+    found: _Found
+    chances: list[_Chance | None]
+    status: Status
+    states: list[tuple[CompiledRoute, RouteStatus, list[str]]]
+    co_financing: CoFinancing
+    rate_missing: list[str]
+    summary: FundSummary
 
 
 def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
-    """Every rule's outcome and chance, the status and the routes' states: what the fund's summary key decides.
+    """The fund's decisions for ``facts``, remembered by the summary key (`CompiledFund._key`).
 
-    Remembered by that key (numbers only compared with constants by their interval), so a case that differs
-    from an earlier one only in what its texts show (a population, a staff time) is only explained again.
+    In a batch most municipalities share the values that key reads (numbers only compared with constants by
+    the interval they fall in), so a fund is decided once per combination; a case that differs from an earlier
+    one only in what its texts show (a population, a staff time) is only explained again.
     """
     key = fund._key(facts.frozen)
     decided = fund._decisions.get(key)
     if decided is None:
-        found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-        chances = _chances(fund, found, facts)
-        decided = (found, chances, *_status(fund, found, facts))
+        decided = _decide_fund(fund, facts.for_fund(fund.fund))
         if len(fund._decisions) < _SUMMARY_LIMIT:
             fund._decisions[key] = decided
     return decided
 
 
-def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
-    found, chances, status, states = _decided(fund, facts)
-    co_financing, _ = _co_financing(fund, facts)
+def _decide_fund(fund: CompiledFund, facts: Facts) -> _Decided:
+    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+    chances = _chances(fund, found, facts)
+    status, states = _status(fund, found, facts)
+    co_financing, rate_missing = _co_financing(fund, facts)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
-    return FundSummary._made(
+    summary = FundSummary._made(
         fund=fund_id(fund.fund),
         status=status,
         score=_score(found, chances),
@@ -438,6 +440,12 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
         ],
         missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
+    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
+    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    return _decided(fund, facts).summary
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -451,7 +459,7 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
     result = fund._matches.get(key)
     if result is not None:
         return result, True
-    result = _evaluate(fund, facts.for_fund(fund.fund))
+    result = _evaluate(fund, facts)
     if len(fund._matches) < _SUMMARY_LIMIT:
         fund._matches[key] = result
         return result, True
@@ -459,13 +467,15 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
-    found, chances, status, states = _decided(fund, facts)
+    decided = _decided(fund, facts)
+    facts = facts.for_fund(fund.fund)
+    found, status, summary = decided.found, decided.status, decided.summary
     hits = [
         _hit(rule, outcome, missing, facts, _route_of(fund, rule), chance)
-        for (rule, outcome, missing), chance in zip(found, chances, strict=True)
+        for (rule, outcome, missing), chance in zip(found, decided.chances, strict=True)
     ]
-    routes = _routes(fund, states, hits, facts)
-    co_financing, rate_missing = _co_financing(fund, facts)
+    routes = _routes(fund, decided.states, hits, facts)
+    co_financing, rate_missing = decided.co_financing, decided.rate_missing
 
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
@@ -502,8 +512,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         fund=fund_id(fund.fund),
         name=fund.name,
         status=status,
-        score=_score(found, chances),
-        likelihood=_likelihood(fund, status, found, chances, states),
+        score=summary.score,
+        likelihood=summary.likelihood,
         reason=_reason(status, hits, routes),
         hits=hits,
         missing=missing,
