@@ -48,11 +48,14 @@ class CompiledRule:
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    # The values of those facts, as a tuple (part of a hit's key).
+    _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
         shown = {name for text in texts if text for name in check_template(text)}
         object.__setattr__(self, "_shown", tuple(sorted(shown)))
+        object.__setattr__(self, "_show", key_getter(self._shown, {}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +143,7 @@ class CompiledFund:
     _match_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
     route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -172,6 +176,14 @@ class CompiledFund:
         object.__setattr__(self, "_match_key", key_getter(tuple(sorted(everything)), thresholds))
         route_rules = frozenset(rule_id for route in self.routes for rule_id in route.spec.requires)
         object.__setattr__(self, "route_rules", route_rules)
+        # The route each rule decides (None: the fund), in the order of the rules: the first route requiring it.
+        routes_of = tuple(
+            next((r.spec.id for r in self.routes if rule.spec.id in r.spec.requires), None)
+            if rule.spec.id in route_rules
+            else None
+            for rule in self.rules
+        )
+        object.__setattr__(self, "routes_of", routes_of)
 
     def forget(self) -> None:
         """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""

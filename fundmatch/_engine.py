@@ -15,14 +15,24 @@ from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
-from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
-from fundmatch._ids import _shipped_fund as fund_id
+from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
 
 
 _SUMMARY_LIMIT = 65_536
+
+#: A fund's id as reports carry it (a shipped fund as its `Fund` member), by the pack's spelling.
+_FUND_IDS: dict[str, str] = {}
+
+
+def fund_id(name: str) -> str:
+    """The id ``name`` validates to in a report (`fundmatch._ids.FundId`), looked up once per name."""
+    found = _FUND_IDS.get(name)
+    if found is None:
+        found = _FUND_IDS[name] = _shipped_fund(name)
+    return found
 
 
 def _question(fact: str) -> tuple[str, str]:
@@ -93,9 +103,8 @@ def _hit(
     route: str | None = None,
     chance: _Chance | None = None,
 ) -> RuleHit:
-    frozen = facts.frozen
-    # None separates the facts missed from the values the texts show; the chance depends on other facts.
-    key = (outcome, *missing, None, route, chance, *[frozen[name] for name in rule._shown])
+    # The chance depends on other facts than the rule's own, so it is part of the key.
+    key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
     if hit is None:
         hit = _new_hit(rule, outcome, missing, facts, route, chance)
@@ -383,12 +392,6 @@ def _routes(
     return routes
 
 
-def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
-    if rule.spec.id not in fund.route_rules:
-        return None
-    return next(route.spec.id for route in fund.routes if rule.spec.id in route.spec.requires)
-
-
 @dataclass(frozen=True, slots=True)
 class _Decided:
     """What a fund's summary key decides: every rule's outcome and chance, the status, the routes' states and the
@@ -471,8 +474,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     facts = facts.for_fund(fund.fund)
     found, status, summary = decided.found, decided.status, decided.summary
     hits = [
-        _hit(rule, outcome, missing, facts, _route_of(fund, rule), chance)
-        for (rule, outcome, missing), chance in zip(found, decided.chances, strict=True)
+        _hit(rule, outcome, missing, facts, route, chance)
+        for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
     ]
     routes = _routes(fund, decided.states, hits, facts)
     co_financing, rate_missing = decided.co_financing, decided.rate_missing

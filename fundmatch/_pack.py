@@ -11,16 +11,16 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
+from fundmatch import _engine
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import shared_result, summarize_fund
+from fundmatch._engine import fund_id, shared_result, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm
-from fundmatch._expressions import ExpressionProblem, render
+from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
-from fundmatch._ids import _shipped_fund as fund_id
 from fundmatch._input_errors import validate
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
@@ -87,6 +87,12 @@ class RulePack:
         self._vocabulary: Vocabulary | None = None
         self._warnings = loaded.warnings
         self._order = {name: i for i, name in enumerate(loaded.funds)}
+        # The warnings are a pure function of the funds still alive and of the facts their conditions read and
+        # their texts show: equal cases of a batch share them.
+        read = {n for w in self._warnings if w.condition is not None for n in w.condition.reads}
+        read.update(n for w in self._warnings for n in check_template(w.spec.text))
+        self._warnings_key = key_getter(tuple(sorted(read)), {})
+        self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._rankings: dict[tuple[int, ...], tuple[tuple[FundMatch, ...], str | None, tuple[ReportQuestion, ...]]] = {}
 
     @property
@@ -347,9 +353,20 @@ class RulePack:
             ranking=results,
             comparison=comparison,
             questions=list(questions),
-            warnings=_warnings(self._warnings, results, facts),
+            warnings=list(self._warned(results, facts)),
             notes=self._notes(idea),
         )
+
+    def _warned(self, results: list[FundMatch], facts: Facts) -> tuple[ReportWarning, ...]:
+        """The report's warnings, the same objects for every case with the same funds alive and the same facts."""
+        alive = tuple(r.fund for r in results if r.status is not Status.INELIGIBLE)
+        key = (frozenset(alive), self._warnings_key(facts.frozen))
+        shown = self._shown_warnings.get(key)
+        if shown is None:
+            shown = tuple(_warnings(self._warnings, results, facts))
+            if len(self._shown_warnings) < _RANKINGS_LIMIT and _engine._SUMMARY_LIMIT:
+                self._shown_warnings[key] = shown
+        return shown
 
     def _merged(self, results: list[FundMatch], kept: bool) -> tuple[str | None, tuple[ReportQuestion, ...]]:
         """The comparison of the first two funds and the merged questions, once per ranking of shared results.
@@ -448,6 +465,7 @@ def check_vocabulary(pack: RulePack) -> None:
 def forget_answers(pack: RulePack) -> None:
     """Drop every remembered answer, hit and summary of a pack (for cold-start benchmarks and memo tests)."""
     pack._rankings.clear()
+    pack._shown_warnings.clear()
     for fund in pack._funds.values():
         fund.forget()
 
