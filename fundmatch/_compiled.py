@@ -141,6 +141,11 @@ class CompiledFund:
     # again for every municipality. A number shown in a text is keyed by its value, not its interval.
     _matches: dict[tuple[Any, ...], FundMatch] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _match_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # The same results by a coarser key, and the rules whose hits are explained again (see `__post_init__`).
+    _skeletons: dict[tuple[Any, ...], FundMatch] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _skeleton_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    reshown: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    reroute: bool = dataclasses.field(default=False, init=False, repr=False, compare=False)
     #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
     route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
     routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
@@ -184,10 +189,31 @@ class CompiledFund:
             for rule in self.rules
         )
         object.__setattr__(self, "routes_of", routes_of)
+        # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
+        # makes nearly every case's result new; everything else about it follows from the interval the number
+        # falls in. Results are also kept by that coarser key, and a case differing only in such numbers
+        # re-explains only the hits (and routes) that show them.
+        read = {n for c in conditions + steps for n in c.reads} | names | set(_ALWAYS_READ)
+        route_texts = [t for r in self.routes for t in (*r.spec.needs, r.spec.closed, r.spec.ask) if t]
+        other_texts = [s.spec.text for s in self.next_steps] + [r.spec.note for r in self.rates if r.spec.note]
+        in_routes = {n for t in route_texts for n in check_template(t)}
+        only_these = ({n for r in self.rules for n in r._shown} | in_routes) - {
+            n for t in other_texts for n in check_template(t)
+        }
+        coarse = _thresholds(everything - (shown - only_these), conditions + steps)
+        unread = only_these - read
+        coarsened = (only_these & set(coarse)) | unread
+        reshown = tuple(i for i, r in enumerate(self.rules) if coarsened & set(r._shown))
+        reroute = bool(coarsened & in_routes) or any(self.routes_of[i] is not None for i in reshown)
+        skeleton = key_getter(tuple(sorted(everything - unread)), coarse) if reshown or reroute else None
+        object.__setattr__(self, "_skeleton_key", skeleton)
+        object.__setattr__(self, "reroute", reroute)
+        object.__setattr__(self, "reshown", reshown)
 
     def forget(self) -> None:
         """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
         self._decisions.clear()
         self._matches.clear()
+        self._skeletons.clear()
         for rule in self.rules:
             rule._hits.clear()

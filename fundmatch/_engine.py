@@ -462,11 +462,73 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
     result = fund._matches.get(key)
     if result is not None:
         return result, True
-    result = _evaluate(fund, facts)
+    if fund._skeleton_key is None:
+        result = _evaluate(fund, facts)
+    else:
+        coarse = fund._skeleton_key(facts.frozen)
+        like = fund._skeletons.get(coarse)
+        if like is None:
+            result = _evaluate(fund, facts)
+            if len(fund._skeletons) < _SUMMARY_LIMIT:
+                fund._skeletons[coarse] = result
+        else:
+            result = _reexplained(fund, like, facts)
     if len(fund._matches) < _SUMMARY_LIMIT:
         fund._matches[key] = result
         return result, True
     return result, False
+
+
+def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch:
+    """The result of a case that differs from ``like``'s only in numbers the rules' own texts show.
+
+    Everything else is the same (`CompiledFund._skeleton_key`): only those rules' hits (and the routes, where
+    their texts show such a number or quote such a hit) are explained again, and what quotes a hit's
+    explanation (the reason; an undecided rule's question, when the hit is one) follows.
+    """
+    decided = _decided(fund, facts)
+    facts = facts.for_fund(fund.fund)
+    hits = list(like.hits)
+    undecided = False
+    for i in fund.reshown:
+        rule, outcome, missing = decided.found[i]
+        hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
+        undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
+    routes = _routes(fund, decided.states, hits, facts) if fund.reroute else like.routes
+    missing_info = _missing_info(decided, hits) if undecided else like.missing
+    return FundMatch._made(
+        fund=like.fund,
+        name=like.name,
+        status=like.status,
+        score=like.score,
+        likelihood=like.likelihood,
+        reason=_reason(like.status, hits, routes),
+        hits=hits,
+        missing=missing_info,
+        co_financing=like.co_financing,
+        next_steps=like.next_steps,
+        routes=routes,
+    )
+
+
+def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
+    """What the fund still waits for, each input once with the rules that need it."""
+    waiting: dict[str, list[str]] = {}
+    questions: dict[str, str] = {}
+    for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
+        for name in hit.missing:
+            waiting.setdefault(name, []).append(hit.rule_id)
+        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
+            # An undecided rule's question is for the managing authority: its own field, so reports merge it.
+            field = f"ask:{rule.spec.id}"
+            waiting.setdefault(field, []).append(hit.rule_id)
+            questions[field] = hit.explanation
+    for fact in decided.rate_missing:
+        waiting.setdefault(_question(fact)[0], []).append("co_financing")
+    return [
+        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        for name, ids in waiting.items()
+    ]
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -478,24 +540,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
     ]
     routes = _routes(fund, decided.states, hits, facts)
-    co_financing, rate_missing = decided.co_financing, decided.rate_missing
-
-    waiting: dict[str, list[str]] = {}
-    questions: dict[str, str] = {}
-    for (rule, outcome, missed), hit in zip(found, hits, strict=True):
-        for name in hit.missing:
-            waiting.setdefault(name, []).append(hit.rule_id)
-        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
-            # An undecided rule's question is for the managing authority: its own field, so reports merge it.
-            field = f"ask:{rule.spec.id}"
-            waiting.setdefault(field, []).append(hit.rule_id)
-            questions[field] = hit.explanation
-    for fact in rate_missing:
-        waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    missing = [
-        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
-        for name, ids in waiting.items()
-    ]
+    missing = _missing_info(decided, hits)
 
     steps = []
     for step in fund.next_steps:
@@ -520,7 +565,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         reason=_reason(status, hits, routes),
         hits=hits,
         missing=missing,
-        co_financing=co_financing,
+        co_financing=decided.co_financing,
         next_steps=steps,
         routes=routes,
     )
