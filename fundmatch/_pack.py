@@ -93,7 +93,8 @@ class RulePack:
         read.update(n for w in self._warnings for n in check_template(w.spec.text))
         self._warnings_key = key_getter(tuple(sorted(read)), {})
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
-        self._rankings: dict[tuple[int, ...], tuple[tuple[FundMatch, ...], str | None, tuple[ReportQuestion, ...]]] = {}
+        self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
+        self._questions: dict[tuple[tuple[str, int], ...], tuple[tuple[Any, ...], tuple[ReportQuestion, ...]]] = {}
 
     @property
     def funds(self) -> list[str]:
@@ -369,20 +370,31 @@ class RulePack:
         return shown
 
     def _merged(self, results: list[FundMatch], kept: bool) -> tuple[str | None, tuple[ReportQuestion, ...]]:
-        """The comparison of the first two funds and the merged questions, once per ranking of shared results.
+        """The comparison of the first two funds and the merged questions, once per combination of shared parts.
 
-        Equal cases of a batch share their funds' results (`fundmatch._engine.evaluate_fund`), so what follows
-        from the ranking alone is kept by the results' identities when every result is a ``kept`` one; the entry
-        holds the results themselves, so no identity is reused while it is kept.
+        Equal cases of a batch share their funds' results (`fundmatch._engine.evaluate_fund`), and results that
+        differ only in a number their texts show share their open questions. So the comparison is kept by the
+        identities of the first two results and the questions by those of the results' question lists, when
+        every result is a ``kept`` one; each entry holds the objects themselves, so no identity is reused while
+        it is kept.
         """
-        key = tuple(map(id, results))
-        entry = self._rankings.get(key) if kept else None
-        if entry is None:
-            comparison = compare(results[0], results[1]) if len(results) > 1 else None
-            entry = (tuple(results), comparison, tuple(_questions(results)))
-            if kept and len(self._rankings) < _RANKINGS_LIMIT:
-                self._rankings[key] = entry
-        return entry[1], entry[2]
+        if len(results) < 2:
+            comparison = None
+        else:
+            pair = (id(results[0]), id(results[1]))
+            compared = self._comparisons.get(pair) if kept else None
+            if compared is None:
+                compared = (results[0], results[1], compare(results[0], results[1]))
+                if kept and len(self._comparisons) < _RANKINGS_LIMIT:
+                    self._comparisons[pair] = compared
+            comparison = compared[2]
+        waiting = tuple((r.fund, id(r.missing)) for r in results)
+        asked = self._questions.get(waiting) if kept else None
+        if asked is None:
+            asked = (tuple(r.missing for r in results), tuple(_questions(results)))
+            if kept and len(self._questions) < _RANKINGS_LIMIT:
+                self._questions[waiting] = asked
+        return comparison, asked[1]
 
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
@@ -464,7 +476,8 @@ def check_vocabulary(pack: RulePack) -> None:
 
 def forget_answers(pack: RulePack) -> None:
     """Drop every remembered answer, hit and summary of a pack (for cold-start benchmarks and memo tests)."""
-    pack._rankings.clear()
+    pack._comparisons.clear()
+    pack._questions.clear()
     pack._shown_warnings.clear()
     for fund in pack._funds.values():
         fund.forget()
