@@ -15,12 +15,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
-from fundmatch._expressions import Condition, Thresholds, check_template, key_getter
+from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
 from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
     from fundmatch._report import FundMatch, RuleHit
+
+
+#: What an explanation adds when its rule's legal basis could not be checked against the act.
+_UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,12 +54,18 @@ class CompiledRule:
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     # The values of those facts, as a tuple (part of a hit's key).
     _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # Its texts that show no fact, as every hit says them (with the caveat of an unverified basis).
+    _said: dict[str, str] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
         shown = {name for text in texts if text for name in check_template(text)}
         object.__setattr__(self, "_shown", tuple(sorted(shown)))
         object.__setattr__(self, "_show", key_getter(self._shown, {}))
+        caveat = "" if self.spec.verified else _UNVERIFIED
+        for text in texts:
+            if text and not check_template(text):
+                self._said[text] = render(text, {}) + caveat
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
+from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
-
-_UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
-
 
 _SUMMARY_LIMIT = 65_536
 
@@ -66,9 +63,15 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     An ``unknown`` with no fact missed is an undecided outcome: the inputs are known, and the law leaves the
     answer to the programme (`undecided_when`), so the rule's question is for the managing authority.
     """
-    holds = _decide(rule.condition, facts, fund, rule)
-    if isinstance(holds, list):
-        return Outcome.UNKNOWN, [needed(name, facts) for name in holds]
+    condition = rule.condition
+    # `Condition.decide`, inlined: this runs for every rule of every fund of every case.
+    values = condition._key(facts.frozen)
+    if None in values:
+        return Outcome.UNKNOWN, [needed(n, facts) for n, v in zip(condition.reads, values, strict=True) if v is None]
+    try:
+        holds = condition._evaluate(facts)
+    except ExpressionProblem as exc:
+        raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
     undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
@@ -118,17 +121,20 @@ def _new_hit(
 ) -> RuleHit:
     spec = rule.spec
     if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
-        text = render(spec.undecided, facts)
+        template: str | None = spec.undecided
     elif outcome is Outcome.UNKNOWN:
-        text = (
-            render(spec.unknown, facts)
-            if spec.unknown
-            else f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
-        )
+        template = spec.unknown or None
     else:
-        text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
-    if not spec.verified:
-        text += _UNVERIFIED
+        template = spec.pass_ if outcome is Outcome.PASS else spec.fail
+    # A text that shows no fact is the same for every case: made once per rule, caveat included.
+    text = rule._said.get(template) if template is not None else None
+    if text is None:
+        if template is None:
+            text = f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
+        else:
+            text = render(template, facts)
+        if not spec.verified:
+            text += _UNVERIFIED
     return RuleHit._made(
         rule_id=spec.id,
         title=spec.title,
