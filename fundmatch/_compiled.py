@@ -1,8 +1,10 @@
 """A fund's rules compiled: plain data made by the loader and read by the evaluator.
 
-They live apart from the evaluator so that reading YAML does not import evaluation. Each carries the memos
-that make batches cheap (answers, hits, whole summaries), all keyed by the values of the facts they read, and
-one `forget` that drops them.
+They live apart from the evaluator so that reading YAML does not import evaluation. A fund carries the memos
+that make batches cheap, each keyed by the values of the facts what it keeps depends on: its decisions (and
+summary) by what its rules and rates read, its explained result by that and what its texts show, and per
+rule the hits. Conditions remember nothing: their closures cost about what a memo's key costs. One `forget`
+drops them all.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ class _Output(BaseModel):
         _set_fields_set(made, cls._all)
         _set_extra(made, None)
         _set_private(made, None)
-        return made  # type: ignore[no-any-return]
+        return made
 
     @classmethod
     def _complete(cls, values: dict[str, Any]) -> dict[str, Any]:

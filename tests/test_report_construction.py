@@ -35,7 +35,6 @@ from fundmatch.testing import municipalities, project_ideas
 
 from .conftest import idea, profile
 
-
 _MADE = {CoFinancing, FundMatch, FundSummary, MatchReport, MatchSummary, MissingInfo, ReportQuestion, ReportWarning}
 _MADE |= {Route, RuleHit}
 
