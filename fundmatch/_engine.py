@@ -463,26 +463,26 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
 
 
 def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
-    """`evaluate_fund`, and whether the result is the one kept for every equal case (False once memos are full)."""
+    """`evaluate_fund`, and whether the result is one the fund keeps (shared by every equal case).
+
+    A case that differs from a kept one only in numbers the texts show is explained from it and not kept itself:
+    that costs little, and keeping one result per distinct population would fill the memory of a long batch.
+    """
     key = fund._match_key(facts.frozen)
     result = fund._matches.get(key)
     if result is not None:
         return result, True
-    if fund._skeleton_key is None:
-        result = _evaluate(fund, facts)
-    else:
-        coarse = fund._skeleton_key(facts.frozen)
-        like = fund._skeletons.get(coarse)
-        if like is None:
-            result = _evaluate(fund, facts)
-            if len(fund._skeletons) < _SUMMARY_LIMIT:
-                fund._skeletons[coarse] = result
-        else:
-            result = _reexplained(fund, like, facts)
-    if len(fund._matches) < _SUMMARY_LIMIT:
-        fund._matches[key] = result
-        return result, True
-    return result, False
+    if fund._skeleton_key is not None:
+        like = fund._skeletons.get(fund._skeleton_key(facts.frozen))
+        if like is not None:
+            return _reexplained(fund, like, facts), False
+    result = _evaluate(fund, facts)
+    if len(fund._matches) >= _SUMMARY_LIMIT:
+        return result, False
+    fund._matches[key] = result
+    if fund._skeleton_key is not None:
+        fund._skeletons[fund._skeleton_key(facts.frozen)] = result
+    return result, True
 
 
 def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch:

@@ -45,7 +45,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from fundmatch._vocabulary import Vocabulary
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
-#: Rankings of shared results remembered per pack (see `RulePack._merged`).
+#: Comparisons, question sets and warnings remembered per pack (see `RulePack._merged`).
 _RANKINGS_LIMIT = 65_536
 
 
@@ -94,7 +94,7 @@ class RulePack:
         self._warnings_key = key_getter(tuple(sorted(read)), {})
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
-        self._questions: dict[tuple[tuple[str, int], ...], tuple[tuple[Any, ...], tuple[ReportQuestion, ...]]] = {}
+        self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
 
     @property
     def funds(self) -> list[str]:
@@ -340,9 +340,9 @@ class RulePack:
     ) -> MatchReport:
         facts, derived = self._facts(profile, idea_facts)
         found = [shared_result(fund, facts) for fund in chosen]
+        found.sort(key=lambda pair: self._rank(pair[0]))
         results = [result for result, _ in found]
-        results.sort(key=self._rank)
-        comparison, questions = self._merged(results, all(kept for _, kept in found))
+        comparison, questions = self._merged(results, [kept for _, kept in found])
         return MatchReport._made(
             schema_version=SCHEMA_VERSION,
             period=self.period,
@@ -369,32 +369,32 @@ class RulePack:
                 self._shown_warnings[key] = shown
         return shown
 
-    def _merged(self, results: list[FundMatch], kept: bool) -> tuple[str | None, tuple[ReportQuestion, ...]]:
-        """The comparison of the first two funds and the merged questions, once per combination of shared parts.
+    def _merged(self, results: list[FundMatch], kept: list[bool]) -> tuple[str | None, tuple[ReportQuestion, ...]]:
+        """The comparison of the first two funds and the merged questions, each made once for equal parts.
 
-        Equal cases of a batch share their funds' results (`fundmatch._engine.evaluate_fund`), and results that
-        differ only in a number their texts show share their open questions. So the comparison is kept by the
-        identities of the first two results and the questions by those of the results' question lists, when
-        every result is a ``kept`` one; each entry holds the objects themselves, so no identity is reused while
-        it is kept.
+        The comparison is kept by the identities of the first two results when both are kept by their funds
+        (`fundmatch._engine.shared_result`; the entry holds them, so no identity is reused while it is kept);
+        the questions by what the results ask, which results that differ only in a shown number share.
         """
+        memo = _engine._SUMMARY_LIMIT > 0
         if len(results) < 2:
             comparison = None
         else:
             pair = (id(results[0]), id(results[1]))
-            compared = self._comparisons.get(pair) if kept else None
+            both = memo and kept[0] and kept[1]
+            compared = self._comparisons.get(pair) if both else None
             if compared is None:
                 compared = (results[0], results[1], compare(results[0], results[1]))
-                if kept and len(self._comparisons) < _RANKINGS_LIMIT:
+                if both and len(self._comparisons) < _RANKINGS_LIMIT:
                     self._comparisons[pair] = compared
             comparison = compared[2]
-        waiting = tuple((r.fund, id(r.missing)) for r in results)
-        asked = self._questions.get(waiting) if kept else None
-        if asked is None:
-            asked = (tuple(r.missing for r in results), tuple(_questions(results)))
-            if kept and len(self._questions) < _RANKINGS_LIMIT:
-                self._questions[waiting] = asked
-        return comparison, asked[1]
+        asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
+        questions = self._questions.get(asks) if memo else None
+        if questions is None:
+            questions = tuple(_questions(results))
+            if memo and len(self._questions) < _RANKINGS_LIMIT:
+                self._questions[asks] = questions
+        return comparison, questions
 
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
