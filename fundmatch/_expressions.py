@@ -90,6 +90,9 @@ class Thresholds:
         """The interval of ``value`` among the limits (even: between two, odd: on one); None stays None."""
         if value is None:
             return None
+        if type(value) is int:  # compared with the Decimal limits exactly, as rule-engine's Decimal(value) is
+            i = bisect_left(self.limits, value)
+            return 2 * i + (i < len(self.limits) and self.limits[i] == value)
         # The same conversion rule-engine applies before comparing, so intervals agree with its answers.
         number = as_number(value)
         if not isinstance(number, Decimal) or not number.is_finite():

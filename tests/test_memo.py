@@ -101,3 +101,13 @@ def test_remembered_answers_never_change_a_report(profiles: list, one_idea: fund
         forget_answers(pack)
         cold.append(pack.match(p, one_idea).model_dump_json())
     assert warm == cold
+
+
+@given(
+    st.lists(st.integers(-10, 200_000).map(Decimal), min_size=1, max_size=4, unique=True),
+    st.integers(-20, 250_000),
+)
+def test_whole_numbers_fall_in_the_interval_of_their_decimal(limits: list[Decimal], value: int) -> None:
+    # Whole numbers skip rule-engine's conversion: their interval must be the one the converted value has.
+    thresholds = Thresholds(tuple(sorted(limits)))
+    assert thresholds(value) == thresholds(Decimal(value)) == thresholds(float(value))
