@@ -274,4 +274,6 @@ class IdeaFacts:
         # rule-engine's set operators want sets; the frozen copy keeps the frozensets for memo keys.
         values["countries"] = set(countries)
         values["member_states"] = set(member_states)
+        if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
+            return Facts(values, frozen), []
         return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]
