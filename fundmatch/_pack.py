@@ -240,9 +240,10 @@ class RulePack:
     ) -> MatchReports | MatchSummaries:
         """One result per municipality for the same idea, identical to calling `match` one by one.
 
-        What depends only on the idea or the pack is done once: the text is read once, and each rule's answer
-        is remembered for the facts it reads. ``detail="summary"`` keeps only status, score and money per
-        fund (for very large batches); ``progress=True`` shows a progress bar (tqdm if installed).
+        What depends only on the idea or the pack is done once: the text is read once, each fund's decisions
+        are remembered for the facts its rules read, and reports share their equal parts. ``detail="summary"``
+        keeps only status, score and money per fund (for very large batches); ``progress=True`` shows a
+        progress bar (tqdm if installed).
         """
         results = self.iter_match(profiles, idea, funds, detail=detail, progress=progress)
         if detail == "summary":
