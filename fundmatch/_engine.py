@@ -144,7 +144,7 @@ def _new_hit(
         citation=rule.citation,
         verified=spec.verified,
         weight=spec.weight or 0.0,
-        missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
+        missing=list(dict.fromkeys(_question(n)[0] for n in missing)) if missing else [],
         affects_status=_holds_status(rule, missing) and route is None,
         likelihood=chance[0] if chance else None,
         likelihood_source=chance[1] if chance else None,
