@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
+from fundmatch._ids import RuleKind
 from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -161,6 +162,8 @@ class CompiledFund:
     #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
     route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
     routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the rules that decide the fund's status: requirements and exclusions of no route.
+    deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -201,6 +204,12 @@ class CompiledFund:
             for rule in self.rules
         )
         object.__setattr__(self, "routes_of", routes_of)
+        deciding = tuple(
+            i
+            for i, rule in enumerate(self.rules)
+            if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in route_rules
+        )
+        object.__setattr__(self, "deciding", deciding)
         # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
         # makes nearly every case's result new; everything else about it follows from the interval the number
         # falls in. Results are also kept by that coarser key, and a case differing only in such numbers

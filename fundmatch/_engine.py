@@ -230,16 +230,14 @@ _ROUTE_STATUS = {
 
 def _rules_status(fund: CompiledFund, found: _Found) -> Status:
     """The status the fund's own rules give (a route's rules decide only their route)."""
-    deciding = [
-        (rule, outcome, missing)
-        for rule, outcome, missing in found
-        if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in fund.route_rules
-    ]
-    if any(outcome is Outcome.FAIL for _, outcome, _ in deciding):
-        return Status.INELIGIBLE
-    if any(outcome is Outcome.UNKNOWN and _holds_status(rule, missing) for rule, outcome, missing in deciding):
-        return Status.UNKNOWN
-    return Status.ELIGIBLE
+    status = Status.ELIGIBLE
+    for i in fund.deciding:
+        rule, outcome, missing = found[i]
+        if outcome is Outcome.FAIL:
+            return Status.INELIGIBLE
+        if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
+            status = Status.UNKNOWN
+    return status
 
 
 def _route_status(
@@ -270,6 +268,8 @@ def _status(
 ) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
     """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
     status = _rules_status(fund, found)
+    if not fund.routes:
+        return status, []
     by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
     routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
     if fund.route_rules and routes:
