@@ -87,7 +87,7 @@ def coerce(value: Any) -> Any:
     return value
 
 
-def _number(value: Any) -> Any:
+def as_number(value: Any) -> Any:
     # The common cases first: this runs for every number a rule reads.
     kind = type(value)
     if kind is Decimal:
@@ -191,7 +191,7 @@ def _fact(ir: list[Any], bound: frozenset[str]) -> Closure:
     if not isinstance(name, str) or name in bound:
         raise BadIR(f"malformed fact {ir!r:.80}")
     if kind == "FLOAT":
-        return lambda facts, local: _number(facts[name])
+        return lambda facts, local: as_number(facts[name])
     if kind in ("STRING", "BOOLEAN", "SET"):
         # Values rule-engine passes through unchanged (coerce_value leaves str, bool and sets alone).
         return lambda facts, local: facts[name]

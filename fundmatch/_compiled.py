@@ -1,8 +1,10 @@
 """A fund's rules compiled: plain data made by the loader and read by the evaluator.
 
-They live apart from the evaluator so that reading YAML does not import evaluation. Each carries the memos
-that make batches cheap (answers, hits, whole summaries), all keyed by the values of the facts they read, and
-one `forget` that drops them.
+They live apart from the evaluator so that reading YAML does not import evaluation. A fund carries the memos
+that make batches cheap, each keyed by the values of the facts what it keeps depends on: its decisions (and
+summary) by what its rules and rates read, its explained result by that and what its texts show, and per
+rule the hits. Conditions remember nothing: their closures cost about what a memo's key costs. One `forget`
+drops them all.
 """
 
 from __future__ import annotations
@@ -15,12 +17,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
-from fundmatch._expressions import Condition, Thresholds, check_template, key_getter
+from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
+from fundmatch._ids import RuleKind
 from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
-    from fundmatch._report import FundSummary, RuleHit
+    from fundmatch._report import FundMatch, RuleHit
+
+
+#: What an explanation adds when its rule's legal basis could not be checked against the act.
+_UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,11 +55,20 @@ class CompiledRule:
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    # The values of those facts, as a tuple (part of a hit's key).
+    _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # Its texts that show no fact, as every hit says them (with the caveat of an unverified basis).
+    _said: dict[str, str] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
         shown = {name for text in texts if text for name in check_template(text)}
         object.__setattr__(self, "_shown", tuple(sorted(shown)))
+        object.__setattr__(self, "_show", key_getter(self._shown, {}))
+        caveat = "" if self.spec.verified else _UNVERIFIED
+        for text in texts:
+            if text and not check_template(text):
+                self._said[text] = render(text, {}) + caveat
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +106,29 @@ class CompiledWarning:
     citation: Citation
 
 
+#: Facts the evaluator reads itself, besides the conditions and texts: a missing end is asked as the start when
+#: a duration is given, a chance may be per country, the money is budget × rate, and a rate read from a doubtful
+#: row of the region table says so.
+_ALWAYS_READ = (
+    "budget_eur",
+    "country",
+    "duration_months",
+    "start_date",
+    "region_category_doubtful",
+    "region_category_2014_2020_inferred",
+)
+
+
+def _thresholds(names: set[str], conditions: list[Condition]) -> dict[str, Thresholds]:
+    """The facts among ``names`` that every condition reading them only compares with constants."""
+    thresholds: dict[str, Thresholds] = {}
+    for name in names - {"budget_eur"}:
+        readers = [c for c in conditions if name in c.reads]
+        if readers and all(name in c.thresholds for c in readers):
+            thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
+    return thresholds
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledFund:
     """One fund's pack, ready to evaluate."""
@@ -105,13 +144,26 @@ class CompiledFund:
     basis: str
     next_steps: tuple[CompiledStep, ...]
     routes: tuple[CompiledRoute, ...] = ()
-    # A fund's summary is a pure function of the facts its rules and rates read (plus the budget): in a batch
-    # most municipalities share those values, so whole summaries are remembered by them (numbers that are
-    # only compared with constants by the interval they fall in).
-    _summaries: dict[tuple[Any, ...], FundSummary] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # A fund's decisions (outcomes, chances, status, routes' states, money: its summary) are a pure function of
+    # the facts its rules and rates read (plus the budget): in a batch most municipalities share those values,
+    # so they are remembered by them (numbers only compared with constants by the interval they fall in).
+    _decisions: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
+    # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
+    # again for every municipality. A number shown in a text is keyed by its value, not its interval.
+    _matches: dict[tuple[Any, ...], FundMatch] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _match_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # The same results by a coarser key, and the rules whose hits are explained again (see `__post_init__`).
+    _skeletons: dict[tuple[Any, ...], FundMatch] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    _skeleton_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    reshown: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    reroute: bool = dataclasses.field(default=False, init=False, repr=False, compare=False)
     #: The ids of the rules that decide one route, not the fund (a route's ``requires``).
     route_rules: frozenset[str] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the rules that decide the fund's status: requirements and exclusions of no route.
+    deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -123,38 +175,66 @@ class CompiledFund:
         # A chance given per country reads the applicant's country.
         if any(p.spec.by_country for r in self.rules for p in r.priors):
             names.add("country")
-        thresholds: dict[str, Thresholds] = {}
-        for name in names:
-            readers = [c for c in conditions if name in c.reads]
-            if readers and all(name in c.thresholds for c in readers):
-                thresholds[name] = functools.reduce(operator.or_, (c.thresholds[name] for c in readers))
-        # The amount of money is budget × rate: the budget itself is part of the summary.
+        # The amount of money is budget × rate: the budget itself is part of the summary; the rate's note is too
+        # (what it shows, and the caveat of a doubtful row of the region table).
         names.add("budget_eur")
-        thresholds.pop("budget_eur", None)
+        names.update(n for r in self.rates if r.spec.note for n in check_template(r.spec.note))
+        names.update(("region_category_doubtful", "region_category_2014_2020_inferred"))
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
-        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), thresholds))
+        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), _thresholds(names, conditions)))
+        # The explained result reads more: the next steps' conditions, every text's placeholders, the table
+        # caveats of the rates, and what `needed` reads to word a missing end.
+        steps = [s.condition for s in self.next_steps if s.condition is not None]
+        shown = {n for r in self.rules for n in r._shown}
+        texts = [t for r in self.routes for t in (*r.spec.needs, r.spec.closed, r.spec.ask)]
+        texts += [s.spec.text for s in self.next_steps] + [r.spec.note for r in self.rates]
+        shown.update(n for text in texts if text for n in check_template(text))
+        everything = names | {n for c in steps for n in c.reads} | shown | set(_ALWAYS_READ)
+        thresholds = _thresholds(everything - shown, conditions + steps)
+        object.__setattr__(self, "_match_key", key_getter(tuple(sorted(everything)), thresholds))
         route_rules = frozenset(rule_id for route in self.routes for rule_id in route.spec.requires)
         object.__setattr__(self, "route_rules", route_rules)
+        # The route each rule decides (None: the fund), in the order of the rules: the first route requiring it.
+        routes_of = tuple(
+            next((r.spec.id for r in self.routes if rule.spec.id in r.spec.requires), None)
+            if rule.spec.id in route_rules
+            else None
+            for rule in self.rules
+        )
+        object.__setattr__(self, "routes_of", routes_of)
+        deciding = tuple(
+            i
+            for i, rule in enumerate(self.rules)
+            if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in route_rules
+        )
+        object.__setattr__(self, "deciding", deciding)
+        # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
+        # makes nearly every case's result new; everything else about it follows from the interval the number
+        # falls in. Results are also kept by that coarser key, and a case differing only in such numbers
+        # re-explains only the hits (and routes) that show them.
+        read = {n for c in conditions + steps for n in c.reads} | names | set(_ALWAYS_READ)
+        route_texts = [t for r in self.routes for t in (*r.spec.needs, r.spec.closed, r.spec.ask) if t]
+        other_texts = [s.spec.text for s in self.next_steps] + [r.spec.note for r in self.rates if r.spec.note]
+        in_routes = {n for t in route_texts for n in check_template(t)}
+        only_these = ({n for r in self.rules for n in r._shown} | in_routes) - {
+            n for t in other_texts for n in check_template(t)
+        }
+        coarse = _thresholds(everything - (shown - only_these), conditions + steps)
+        unread = only_these - read
+        coarsened = (only_these & set(coarse)) | unread
+        reshown = tuple(i for i, r in enumerate(self.rules) if coarsened & set(r._shown))
+        reroute = bool(coarsened & in_routes) or any(self.routes_of[i] is not None for i in reshown)
+        skeleton = key_getter(tuple(sorted(everything - unread)), coarse) if reshown or reroute else None
+        object.__setattr__(self, "_skeleton_key", skeleton)
+        object.__setattr__(self, "reroute", reroute)
+        object.__setattr__(self, "reshown", reshown)
 
     def forget(self) -> None:
-        """Drop every remembered answer, hit and summary of this fund (cold starts and memo tests)."""
-        self._summaries.clear()
+        """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
+        self._decisions.clear()
+        self._matches.clear()
+        self._skeletons.clear()
         for rule in self.rules:
-            rule.condition.forget()
-            if rule.undecided is not None:
-                rule.undecided.forget()
             rule._hits.clear()
-            for prior in rule.priors:
-                if prior.condition is not None:
-                    prior.condition.forget()
-        for route in self.routes:
-            if route.condition is not None:
-                route.condition.forget()
-        for rate in self.rates:
-            if rate.condition is not None:
-                rate.condition.forget()
-        for step in self.next_steps:
-            if step.condition is not None:
-                step.condition.forget()

@@ -9,17 +9,27 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
-from fundmatch._compiled import CompiledFund, CompiledRoute, CompiledRule
+from dataclasses import dataclass
+
+from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._expressions import Condition, ExpressionProblem, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
-from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status
+from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
-_UNVERIFIED = " (Legal basis not verified against the act's text: check with your managing authority.)"
-
-
 _SUMMARY_LIMIT = 65_536
+
+#: A fund's id as reports carry it (a shipped fund as its `Fund` member), by the pack's spelling.
+_FUND_IDS: dict[str, str] = {}
+
+
+def fund_id(name: str) -> str:
+    """The id ``name`` validates to in a report (`fundmatch._ids.FundId`), looked up once per name."""
+    found = _FUND_IDS.get(name)
+    if found is None:
+        found = _FUND_IDS[name] = _shipped_fund(name)
+    return found
 
 
 def _question(fact: str) -> tuple[str, str]:
@@ -53,9 +63,15 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     An ``unknown`` with no fact missed is an undecided outcome: the inputs are known, and the law leaves the
     answer to the programme (`undecided_when`), so the rule's question is for the managing authority.
     """
-    holds = _decide(rule.condition, facts, fund, rule)
-    if isinstance(holds, list):
-        return Outcome.UNKNOWN, [needed(name, facts) for name in holds]
+    condition = rule.condition
+    # `Condition.decide`, inlined: this runs for every rule of every fund of every case.
+    values = condition._key(facts.frozen)
+    if None in values:
+        return Outcome.UNKNOWN, [needed(n, facts) for n, v in zip(condition.reads, values, strict=True) if v is None]
+    try:
+        holds = condition._evaluate(facts)
+    except ExpressionProblem as exc:
+        raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
     undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
@@ -90,9 +106,8 @@ def _hit(
     route: str | None = None,
     chance: _Chance | None = None,
 ) -> RuleHit:
-    frozen = facts.frozen
-    # None separates the facts missed from the values the texts show; the chance depends on other facts.
-    key = (outcome, *missing, None, route, chance, *[frozen[name] for name in rule._shown])
+    # The chance depends on other facts than the rule's own, so it is part of the key.
+    key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
     if hit is None:
         hit = _new_hit(rule, outcome, missing, facts, route, chance)
@@ -106,18 +121,21 @@ def _new_hit(
 ) -> RuleHit:
     spec = rule.spec
     if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
-        text = render(spec.undecided, facts)
+        template: str | None = spec.undecided
     elif outcome is Outcome.UNKNOWN:
-        text = (
-            render(spec.unknown, facts)
-            if spec.unknown
-            else f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
-        )
+        template = spec.unknown or None
     else:
-        text = render(spec.pass_ if outcome is Outcome.PASS else spec.fail, facts)
-    if not spec.verified:
-        text += _UNVERIFIED
-    return RuleHit(
+        template = spec.pass_ if outcome is Outcome.PASS else spec.fail
+    # A text that shows no fact is the same for every case: made once per rule, caveat included.
+    text = rule._said.get(template) if template is not None else None
+    if text is None:
+        if template is None:
+            text = f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
+        else:
+            text = render(template, facts)
+        if not spec.verified:
+            text += _UNVERIFIED
+    return RuleHit._made(
         rule_id=spec.id,
         title=spec.title,
         kind=spec.kind,
@@ -126,11 +144,11 @@ def _new_hit(
         citation=rule.citation,
         verified=spec.verified,
         weight=spec.weight or 0.0,
-        missing=list(dict.fromkeys(_question(n)[0] for n in missing)),
+        missing=list(dict.fromkeys(_question(n)[0] for n in missing)) if missing else [],
         affects_status=_holds_status(rule, missing) and route is None,
-        route=route,
         likelihood=chance[0] if chance else None,
         likelihood_source=chance[1] if chance else None,
+        route=route,
     )
 
 
@@ -172,7 +190,7 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
                 raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{spec.id}") from None
             if isinstance(holds, list):
                 note = f"The rate depends on what is not known yet: {_missing_text(holds)}"
-                return CoFinancing(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
+                return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
             if not holds:
                 continue
         note = render(spec.note, facts) if spec.note else ""
@@ -183,7 +201,7 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
             note += " Rate not verified against the act's text."
         rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
         return (
-            CoFinancing(
+            CoFinancing._made(
                 rate=spec.rate,
                 rate_max=rate_max,
                 amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
@@ -196,7 +214,9 @@ def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[s
             ),
             [],
         )
-    return CoFinancing(rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."), []
+    return CoFinancing._made(
+        rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."
+    ), []
 
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
@@ -210,16 +230,14 @@ _ROUTE_STATUS = {
 
 def _rules_status(fund: CompiledFund, found: _Found) -> Status:
     """The status the fund's own rules give (a route's rules decide only their route)."""
-    deciding = [
-        (rule, outcome, missing)
-        for rule, outcome, missing in found
-        if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in fund.route_rules
-    ]
-    if any(outcome is Outcome.FAIL for _, outcome, _ in deciding):
-        return Status.INELIGIBLE
-    if any(outcome is Outcome.UNKNOWN and _holds_status(rule, missing) for rule, outcome, missing in deciding):
-        return Status.UNKNOWN
-    return Status.ELIGIBLE
+    status = Status.ELIGIBLE
+    for i in fund.deciding:
+        rule, outcome, missing = found[i]
+        if outcome is Outcome.FAIL:
+            return Status.INELIGIBLE
+        if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
+            status = Status.UNKNOWN
+    return status
 
 
 def _route_status(
@@ -250,6 +268,8 @@ def _status(
 ) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
     """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
     status = _rules_status(fund, found)
+    if not fund.routes:
+        return status, []
     by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
     routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
     if fund.route_rules and routes:
@@ -365,7 +385,7 @@ def _routes(
         if state is RouteStatus.MAYBE and spec.ask:
             missing.append(render(spec.ask, facts))
         routes.append(
-            Route(
+            Route._made(
                 id=spec.id,
                 name=spec.name,
                 status=state,
@@ -378,32 +398,44 @@ def _routes(
     return routes
 
 
-def _route_of(fund: CompiledFund, rule: CompiledRule) -> str | None:
-    if rule.spec.id not in fund.route_rules:
-        return None
-    return next(route.spec.id for route in fund.routes if rule.spec.id in route.spec.requires)
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """What a fund's summary key decides: every rule's outcome and chance, the status, the routes' states and the
+    money, and the summary made of them."""
+
+    found: _Found
+    chances: list[_Chance | None]
+    status: Status
+    states: list[tuple[CompiledRoute, RouteStatus, list[str]]]
+    co_financing: CoFinancing
+    rate_missing: list[str]
+    summary: FundSummary
 
 
-def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
-    facts = facts.for_fund(fund.fund)
+def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
+    """The fund's decisions for ``facts``, remembered by the summary key (`CompiledFund._key`).
+
+    In a batch most municipalities share the values that key reads (numbers only compared with constants by
+    the interval they fall in), so a fund is decided once per combination; a case that differs from an earlier
+    one only in what its texts show (a population, a staff time) is only explained again.
+    """
     key = fund._key(facts.frozen)
-    summary = fund._summaries.get(key)
-    if summary is None:
-        summary = _summarize(fund, facts)
-        if len(fund._summaries) < _SUMMARY_LIMIT:
-            fund._summaries[key] = summary
-    return summary
+    decided = fund._decisions.get(key)
+    if decided is None:
+        decided = _decide_fund(fund, facts.for_fund(fund.fund))
+        if len(fund._decisions) < _SUMMARY_LIMIT:
+            fund._decisions[key] = decided
+    return decided
 
 
-def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
+def _decide_fund(fund: CompiledFund, facts: Facts) -> _Decided:
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)
-    co_financing, _ = _co_financing(fund, facts)
+    co_financing, rate_missing = _co_financing(fund, facts)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
-    return FundSummary(
-        fund=fund.fund,
+    summary = FundSummary._made(
+        fund=fund_id(fund.fund),
         status=status,
         score=_score(found, chances),
         likelihood=_likelihood(fund, status, found, chances, states),
@@ -417,24 +449,79 @@ def _summarize(fund: CompiledFund, facts: Facts) -> FundSummary:
         ],
         missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
+    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
+    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    return _decided(fund, facts).summary
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
-    """Apply every rule of ``fund`` to ``facts`` and explain the result."""
-    facts = facts.for_fund(fund.fund)
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    chances = _chances(fund, found, facts)
-    hits = [
-        _hit(rule, outcome, missing, facts, _route_of(fund, rule), chance)
-        for (rule, outcome, missing), chance in zip(found, chances, strict=True)
-    ]
-    status, states = _status(fund, found, facts)
-    routes = _routes(fund, states, hits, facts)
-    co_financing, rate_missing = _co_financing(fund, facts)
+    """Apply every rule of ``fund`` to ``facts`` and explain the result (shared by equal cases of a batch)."""
+    return shared_result(fund, facts)[0]
 
+
+def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
+    """`evaluate_fund`, and whether the result is one the fund keeps (shared by every equal case).
+
+    A case that differs from a kept one only in numbers the texts show is explained from it and not kept itself:
+    that costs little, and keeping one result per distinct population would fill the memory of a long batch.
+    """
+    key = fund._match_key(facts.frozen)
+    result = fund._matches.get(key)
+    if result is not None:
+        return result, True
+    if fund._skeleton_key is not None:
+        like = fund._skeletons.get(fund._skeleton_key(facts.frozen))
+        if like is not None:
+            return _reexplained(fund, like, facts), False
+    result = _evaluate(fund, facts)
+    if len(fund._matches) >= _SUMMARY_LIMIT:
+        return result, False
+    fund._matches[key] = result
+    if fund._skeleton_key is not None:
+        fund._skeletons[fund._skeleton_key(facts.frozen)] = result
+    return result, True
+
+
+def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch:
+    """The result of a case that differs from ``like``'s only in numbers the rules' own texts show.
+
+    Everything else is the same (`CompiledFund._skeleton_key`): only those rules' hits (and the routes, where
+    their texts show such a number or quote such a hit) are explained again, and what quotes a hit's
+    explanation (the reason; an undecided rule's question, when the hit is one) follows.
+    """
+    decided = _decided(fund, facts)
+    facts = facts.for_fund(fund.fund)
+    hits = list(like.hits)
+    undecided = False
+    for i in fund.reshown:
+        rule, outcome, missing = decided.found[i]
+        hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
+        undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
+    routes = _routes(fund, decided.states, hits, facts) if fund.reroute else like.routes
+    missing_info = _missing_info(decided, hits) if undecided else like.missing
+    return FundMatch._made(
+        fund=like.fund,
+        name=like.name,
+        status=like.status,
+        score=like.score,
+        likelihood=like.likelihood,
+        reason=_reason(like.status, hits, routes),
+        hits=hits,
+        missing=missing_info,
+        co_financing=like.co_financing,
+        next_steps=like.next_steps,
+        routes=routes,
+    )
+
+
+def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
+    """What the fund still waits for, each input once with the rules that need it."""
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
-    for (rule, outcome, missed), hit in zip(found, hits, strict=True):
+    for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
         for name in hit.missing:
             waiting.setdefault(name, []).append(hit.rule_id)
         if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
@@ -442,12 +529,24 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
             field = f"ask:{rule.spec.id}"
             waiting.setdefault(field, []).append(hit.rule_id)
             questions[field] = hit.explanation
-    for fact in rate_missing:
+    for fact in decided.rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    missing = [
-        MissingInfo(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+    return [
+        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
         for name, ids in waiting.items()
     ]
+
+
+def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
+    decided = _decided(fund, facts)
+    facts = facts.for_fund(fund.fund)
+    found, status, summary = decided.found, decided.status, decided.summary
+    hits = [
+        _hit(rule, outcome, missing, facts, route, chance)
+        for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
+    ]
+    routes = _routes(fund, decided.states, hits, facts)
+    missing = _missing_info(decided, hits)
 
     steps = []
     for step in fund.next_steps:
@@ -463,16 +562,16 @@ def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
                 continue
         steps.append(render(step.spec.text, facts))
 
-    return FundMatch(
-        fund=fund.fund,
+    return FundMatch._made(
+        fund=fund_id(fund.fund),
         name=fund.name,
         status=status,
-        score=_score(found, chances),
-        likelihood=_likelihood(fund, status, found, chances, states),
+        score=summary.score,
+        likelihood=summary.likelihood,
         reason=_reason(status, hits, routes),
         hits=hits,
         missing=missing,
-        co_financing=co_financing,
+        co_financing=decided.co_financing,
         next_steps=steps,
         routes=routes,
     )

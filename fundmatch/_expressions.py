@@ -15,6 +15,7 @@ no format specs, since a template is data written by rule authors and is rendere
 from __future__ import annotations
 
 import dataclasses
+import functools
 import operator
 import re
 import reprlib
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch import _cache
-from fundmatch._closures import BadIR, EvaluationFailed, coerce, compile_ir
+from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir
 from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
@@ -40,8 +41,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Condition", "ExpressionProblem", "Thresholds", "check_template", "compile_condition", "key_getter"]
 
-_CACHE_LIMIT = 65_536
-
 #: Evaluate with the compiled closures (`fundmatch._closures`) where an expression has them. Off only in the
 #: benchmark, to time rule-engine's own evaluator in the same run.
 _CLOSURES = True
@@ -51,28 +50,26 @@ _CLOSURES = True
 class Thresholds:
     """The constants a number is only ever compared with, which is all an answer can depend on.
 
-    ``population <= 150000`` gives the same answer for every population on one side of 150,000, so a
-    memoised answer can be keyed by the interval a value falls in instead of the value: in a batch of many
-    municipalities the rule is evaluated once per interval, not once per distinct population.
+    ``population <= 150000`` gives the same answer for every population on one side of 150,000, so a fund's
+    remembered result can be keyed by the interval a value falls in instead of the value: in a batch of many
+    municipalities the fund is evaluated once per interval, not once per distinct population.
     """
 
     limits: tuple[Decimal, ...]
-    _seen: dict[Any, Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     def __call__(self, value: Any) -> Any:
         """The interval of ``value`` among the limits (even: between two, odd: on one); None stays None."""
-        interval = self._seen.get(value)
-        if interval is not None or value is None:
-            return interval
+        if value is None:
+            return None
+        if type(value) is int:  # compared with the Decimal limits exactly, as rule-engine's Decimal(value) is
+            i = bisect_left(self.limits, value)
+            return 2 * i + (i < len(self.limits) and self.limits[i] == value)
         # The same conversion rule-engine applies before comparing, so intervals agree with its answers.
-        number = coerce(value)
+        number = as_number(value)
         if not isinstance(number, Decimal) or not number.is_finite():
             return value
         i = bisect_left(self.limits, number)
-        interval = 2 * i + (i < len(self.limits) and self.limits[i] == number)
-        if len(self._seen) < _CACHE_LIMIT:
-            self._seen[value] = interval
-        return interval
+        return 2 * i + (i < len(self.limits) and self.limits[i] == number)
 
     def __or__(self, other: Thresholds) -> Thresholds:
         return Thresholds(tuple(sorted(set(self.limits) | set(other.limits))))
@@ -100,22 +97,20 @@ def key_getter(
 
 @dataclass(frozen=True, slots=True)
 class Condition:
-    """A compiled expression, the facts it reads, and the answers it has already given.
+    """A compiled expression and the facts it reads.
 
     rule-engine parsed and type-checked the expression; ``closure`` evaluates it (see `fundmatch._closures`),
-    or is None where the expression uses a node the closures do not know, and rule-engine evaluates it.
-
-    A condition is a pure function of the facts it reads, so its answers are memoised by their values (a
-    number only compared with constants by its interval, see `Thresholds`): in a batch, a rule that reads
-    only the idea (themes, partners) is evaluated once, not once per municipality.
+    or is None where the expression uses a node the closures do not know, and rule-engine evaluates it. Answers
+    are not remembered here: the closures cost about as much as a memo's key, and a fund's whole result is
+    remembered one level up (`fundmatch._compiled.CompiledFund`).
     """
 
     text: str
     reads: tuple[str, ...]
     thresholds: dict[str, Thresholds]
+    # The values it reads, as a tuple (to see which are missing).
     _key: Any = dataclasses.field(repr=False, compare=False)
     closure: Callable[[Mapping[str, Any]], bool] | None = dataclasses.field(default=None, repr=False, compare=False)
-    _answers: dict[tuple[Any, ...], bool] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     # rule-engine's compiled rule: parsed when first asked for (a condition read from the load cache has none).
     _rule: Any = dataclasses.field(default=None, repr=False, compare=False)
 
@@ -130,19 +125,10 @@ class Condition:
 
     def decide(self, facts: Facts) -> bool | list[str]:
         """True or False, or the facts it reads that are missing (None); a failure raises `ExpressionProblem`."""
-        key = self._key(facts.frozen)
-        if None in key:
-            return [name for name, value in zip(self.reads, key, strict=True) if value is None]
-        answer = self._answers.get(key)
-        if answer is None:
-            answer = self._evaluate(facts)
-            if len(self._answers) < _CACHE_LIMIT:
-                self._answers[key] = answer
-        return answer
-
-    def forget(self) -> None:
-        """Drop the remembered answers (cold-start benchmarks and memo tests)."""
-        self._answers.clear()
+        values = self._key(facts.frozen)
+        if None in values:
+            return [name for name, value in zip(self.reads, values, strict=True) if value is None]
+        return self._evaluate(facts)
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
@@ -175,7 +161,7 @@ def _condition(text: str, record: Any, rule: Any = None) -> Condition:
         raise BadIR("a threshold is not a number") from None
     closure = compile_ir(record["ir"]) if record["ir"] is not None else None
     names = tuple(reads)
-    return Condition(text, names, thresholds, key_getter(names, thresholds), closure, _rule=rule)
+    return Condition(text, names, thresholds, key_getter(names, {}), closure, _rule=rule)
 
 
 def _cache_key() -> str:
@@ -259,16 +245,36 @@ def _number_agrees(value: Any, following: str) -> str:
     return m.group("lead") + (one if value == 1 else many) + following[m.end() :]
 
 
+@functools.lru_cache(maxsize=8192)
+def _template(text: str) -> tuple[tuple[str, str | None], ...] | str:
+    """A template's parts (literal, field), parsed once; a text with no placeholder as it reads."""
+    parts = tuple((literal, field) for literal, field, _spec, _conversion in _FORMATTER.parse(text))
+    if any(field is not None for _, field in parts):
+        return parts
+    static = "".join(literal for literal, _ in parts)
+    return text if static == text else static  # the same string for every report: shared, not copied
+
+
 def render(text: str, facts: dict[str, Any]) -> str:
     """Fill a checked template with formatted fact values (ids in words, shares in per cent, plurals agreed)."""
+    parts = _template(text)
+    if isinstance(parts, str):
+        return parts
     out: list[str] = []
     previous: Any = None
-    for literal, field, _spec, _conversion in _FORMATTER.parse(text):
+    for literal, field in parts:
         out.append(_number_agrees(previous, literal) if previous is not None else literal)
         previous = None
         if field is not None:
             value = facts.get(field)
-            out.append(format_value(value, field))
+            # Formatted once per case (see `Facts.said`); ``fund`` differs between a case's copies per fund.
+            kept = facts.said if isinstance(facts, Facts) and field != "fund" else None
+            said = kept.get(field) if kept is not None else None
+            if said is None:
+                said = format_value(value, field)
+                if kept is not None:
+                    kept[field] = said
+            out.append(said)
             previous = value
     return "".join(out)
 

@@ -170,17 +170,21 @@ class Facts(dict[str, Any]):
     """The facts of one profile and idea, with a hashable copy for memoised answers (built once).
 
     rule-engine wants sets, but memo keys need hashable values, so both are kept; ``frozen`` has every
-    symbol of `FACTS`, None where a fact is missing.
+    symbol of `FACTS`, None where a fact is missing. ``said`` keeps each fact as the texts say it, formatted
+    once per case however many explanations show it (the idea's themes appear in a dozen).
     """
 
-    __slots__ = ("frozen",)
+    __slots__ = ("frozen", "said")
 
-    def __init__(self, values: dict[str, Any], frozen: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, values: dict[str, Any], frozen: dict[str, Any] | None = None, said: dict[str, str] | None = None
+    ) -> None:
         super().__init__(values)
         if frozen is None:
             frozen = dict.fromkeys(FACTS)
             frozen.update(_hashable(values))
         self.frozen = frozen
+        self.said: dict[str, str] = {} if said is None else said
 
     def for_fund(self, fund: str) -> Facts:
         """The same facts with ``fund`` set to the fund being evaluated."""
@@ -190,7 +194,8 @@ class Facts(dict[str, Any]):
         values["fund"] = fund
         frozen = self.frozen.copy()
         frozen["fund"] = fund
-        return Facts(values, frozen)
+        # The copies share what is said: all their facts are the same but ``fund``, which is never kept there.
+        return Facts(values, frozen, self.said)
 
 
 def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
@@ -273,4 +278,6 @@ class IdeaFacts:
         # rule-engine's set operators want sets; the frozen copy keeps the frozensets for memo keys.
         values["countries"] = set(countries)
         values["member_states"] = set(member_states)
+        if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
+            return Facts(values, frozen), []
         return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]

@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 from pydantic import BaseModel, ValidationError
 
+from fundmatch import _engine
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import evaluate_fund, summarize_fund
+from fundmatch._engine import fund_id, shared_result, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm
-from fundmatch._expressions import ExpressionProblem, render
+from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
 from fundmatch._input_errors import validate
@@ -28,6 +29,7 @@ from fundmatch._named_partners import named_partners
 from fundmatch._places import Place, profile_from_place
 from fundmatch._ranking import compare, rank_key
 from fundmatch._report import (
+    SCHEMA_VERSION,
     FundMatch,
     FundSummary,
     MatchReport,
@@ -43,6 +45,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from fundmatch._vocabulary import Vocabulary
 
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
+#: Comparisons, question sets and warnings remembered per pack (see `RulePack._merged`).
+_RANKINGS_LIMIT = 65_536
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -83,6 +87,14 @@ class RulePack:
         self._vocabulary: Vocabulary | None = None
         self._warnings = loaded.warnings
         self._order = {name: i for i, name in enumerate(loaded.funds)}
+        # The warnings are a pure function of the funds still alive and of the facts their conditions read and
+        # their texts show: equal cases of a batch share them.
+        read = {n for w in self._warnings if w.condition is not None for n in w.condition.reads}
+        read.update(n for w in self._warnings for n in check_template(w.spec.text))
+        self._warnings_key = key_getter(tuple(sorted(read)), {})
+        self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
+        self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
+        self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
 
     @property
     def funds(self) -> list[str]:
@@ -228,9 +240,10 @@ class RulePack:
     ) -> MatchReports | MatchSummaries:
         """One result per municipality for the same idea, identical to calling `match` one by one.
 
-        What depends only on the idea or the pack is done once: the text is read once, and each rule's answer
-        is remembered for the facts it reads. ``detail="summary"`` keeps only status, score and money per
-        fund (for very large batches); ``progress=True`` shows a progress bar (tqdm if installed).
+        What depends only on the idea or the pack is done once: the text is read once, each fund's decisions
+        are remembered for the facts its rules read, and reports share their equal parts. ``detail="summary"``
+        keeps only status, score and money per fund (for very large batches); ``progress=True`` shows a
+        progress bar (tqdm if installed).
         """
         results = self.iter_match(profiles, idea, funds, detail=detail, progress=progress)
         if detail == "summary":
@@ -314,7 +327,9 @@ class RulePack:
         facts, _ = self._facts(profile, idea_facts, explain=False)
         results = [summarize_fund(fund, facts) for fund in chosen]
         results.sort(key=self._rank)
-        return MatchSummary(municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results)
+        return MatchSummary._made(
+            municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results
+        )
 
     def _match(
         self,
@@ -325,21 +340,62 @@ class RulePack:
         chosen: list[CompiledFund],
     ) -> MatchReport:
         facts, derived = self._facts(profile, idea_facts)
-        results = [evaluate_fund(fund, facts) for fund in chosen]
-        results.sort(key=self._rank)
-        return MatchReport(
+        found = [shared_result(fund, facts) for fund in chosen]
+        found.sort(key=lambda pair: self._rank(pair[0]))
+        results = [result for result, _ in found]
+        comparison, questions = self._merged(results, [kept for _, kept in found])
+        return MatchReport._made(
+            schema_version=SCHEMA_VERSION,
             period=self.period,
             pack_version=self.version,
             municipality=profile,
             idea=idea,
-            inferred=inferred,
+            inferred=list(inferred),
             derived=derived,
             ranking=results,
-            comparison=compare(results[0], results[1]) if len(results) > 1 else None,
-            questions=_questions(results),
-            warnings=_warnings(self._warnings, results, facts),
+            comparison=comparison,
+            questions=list(questions),
+            warnings=list(self._warned(results, facts)),
             notes=self._notes(idea),
         )
+
+    def _warned(self, results: list[FundMatch], facts: Facts) -> tuple[ReportWarning, ...]:
+        """The report's warnings, the same objects for every case with the same funds alive and the same facts."""
+        alive = tuple(r.fund for r in results if r.status is not Status.INELIGIBLE)
+        key = (frozenset(alive), self._warnings_key(facts.frozen))
+        shown = self._shown_warnings.get(key)
+        if shown is None:
+            shown = tuple(_warnings(self._warnings, results, facts))
+            if len(self._shown_warnings) < _RANKINGS_LIMIT and _engine._SUMMARY_LIMIT:
+                self._shown_warnings[key] = shown
+        return shown
+
+    def _merged(self, results: list[FundMatch], kept: list[bool]) -> tuple[str | None, tuple[ReportQuestion, ...]]:
+        """The comparison of the first two funds and the merged questions, each made once for equal parts.
+
+        The comparison is kept by the identities of the first two results when both are kept by their funds
+        (`fundmatch._engine.shared_result`; the entry holds them, so no identity is reused while it is kept);
+        the questions by what the results ask, which results that differ only in a shown number share.
+        """
+        memo = _engine._SUMMARY_LIMIT > 0
+        if len(results) < 2:
+            comparison = None
+        else:
+            pair = (id(results[0]), id(results[1]))
+            both = memo and kept[0] and kept[1]
+            compared = self._comparisons.get(pair) if both else None
+            if compared is None:
+                compared = (results[0], results[1], compare(results[0], results[1]))
+                if both and len(self._comparisons) < _RANKINGS_LIMIT:
+                    self._comparisons[pair] = compared
+            comparison = compared[2]
+        asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
+        questions = self._questions.get(asks) if memo else None
+        if questions is None:
+            questions = tuple(_questions(results))
+            if memo and len(self._questions) < _RANKINGS_LIMIT:
+                self._questions[asks] = questions
+        return comparison, questions
 
     def __repr__(self) -> str:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
@@ -354,7 +410,7 @@ def _questions(results: list[FundMatch]) -> list[ReportQuestion]:
             funds.append(result.fund)
             rule_ids.extend(r for r in missing.rule_ids if r not in rule_ids)
     return [
-        ReportQuestion(field=field, question=question, funds=funds, rule_ids=rule_ids)
+        ReportQuestion._made(field=field, question=question, funds=funds, rule_ids=rule_ids)
         for field, (question, funds, rule_ids) in merged.items()
     ]
 
@@ -365,7 +421,7 @@ def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], f
     shown = []
     for warning in warnings:
         spec = warning.spec
-        funds = [f for f in spec.funds if f in alive]
+        funds = [fund_id(f) for f in spec.funds if f in alive]
         if not funds:
             continue
         if spec.with_funds is not None:
@@ -382,7 +438,7 @@ def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], f
             if holds is not True:
                 continue
         shown.append(
-            ReportWarning(
+            ReportWarning._made(
                 id=spec.id,
                 text=render(spec.text, facts),
                 funds=funds,
@@ -421,6 +477,9 @@ def check_vocabulary(pack: RulePack) -> None:
 
 def forget_answers(pack: RulePack) -> None:
     """Drop every remembered answer, hit and summary of a pack (for cold-start benchmarks and memo tests)."""
+    pack._comparisons.clear()
+    pack._questions.clear()
+    pack._shown_warnings.clear()
     for fund in pack._funds.values():
         fund.forget()
 

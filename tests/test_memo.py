@@ -1,8 +1,9 @@
-"""Memoised answers: a remembered answer is always the answer rule-engine would give.
+"""Memoised results: a remembered result is always the one a fresh evaluation gives.
 
-Conditions remember answers by the values they read, and numbers only compared with constants by the
-interval they fall in; funds remember whole summaries the same way. These tests try to catch a stale or
-over-shared memo: every answer is checked against a fresh evaluation.
+Funds remember their decisions and summaries by the values their rules read (numbers only compared with
+constants by the interval they fall in), and their explained results by those and what their texts show.
+These tests try to catch a stale or over-shared memo: every answer is checked against a fresh evaluation
+(`test_report_construction` does the same for batches of near-identical municipalities).
 """
 
 from __future__ import annotations
@@ -61,7 +62,7 @@ def _comparisons(draw: st.DrawFn) -> tuple[str, list[float]]:
 
 
 @given(_comparisons())
-def test_memoised_answers_equal_fresh_evaluation(case: tuple[str, list[float]]) -> None:
+def test_answers_on_and_around_the_limits_equal_rule_engine(case: tuple[str, list[float]]) -> None:
     text, values = case
     condition = compile_condition(text)
     for value in values + values[::-1]:
@@ -100,3 +101,13 @@ def test_remembered_answers_never_change_a_report(profiles: list, one_idea: fund
         forget_answers(pack)
         cold.append(pack.match(p, one_idea).model_dump_json())
     assert warm == cold
+
+
+@given(
+    st.lists(st.integers(-10, 200_000).map(Decimal), min_size=1, max_size=4, unique=True),
+    st.integers(-20, 250_000),
+)
+def test_whole_numbers_fall_in_the_interval_of_their_decimal(limits: list[Decimal], value: int) -> None:
+    # Whole numbers skip rule-engine's conversion: their interval must be the one the converted value has.
+    thresholds = Thresholds(tuple(sorted(limits)))
+    assert thresholds(value) == thresholds(Decimal(value)) == thresholds(float(value))
