@@ -361,7 +361,7 @@ def test_bad_wildcards_and_implies_are_errors(tmp_path: pathlib.Path) -> None:
 
 
 def test_yaml_tags_are_refused(tmp_path: pathlib.Path) -> None:
-    path = broken(tmp_path, 'version: "2021-2027.6"', "version: !!python/object/apply:os.getcwd []")
+    path = broken(tmp_path, 'version: "2021-2027.7"', "version: !!python/object/apply:os.getcwd []")
     with pytest.raises(RulePackError, match=r"vocabulary\.yaml"):
         Vocabulary.load(path)
 
