@@ -100,8 +100,10 @@ RULES: dict[str, dict[str, Logic]] = {
         "third_country_nationals_served": (("target_groups",), _any("target_groups", TCN)),
         "newcomers_only": (
             ("target_groups",),
-            lambda f: bool(f["target_groups"] & TCN)
-            and f["target_groups"] <= TCN | {"children", "women", "families", "young_people"},
+            lambda f: (
+                bool(f["target_groups"] & TCN)
+                and f["target_groups"] <= TCN | {"children", "women", "families", "young_people"}
+            ),
         ),
         "early_integration_theme": (
             ("themes",),
@@ -113,9 +115,11 @@ RULES: dict[str, dict[str, Logic]] = {
         ),
         "building_works": (
             ("activities", "target_groups"),
-            lambda f: bool(f["activities"] & {"construction", "renovation"})
-            and "asylum_seekers" not in f["target_groups"]
-            and "unaccompanied_minors" not in f["target_groups"],
+            lambda f: (
+                bool(f["activities"] & {"construction", "renovation"})
+                and "asylum_seekers" not in f["target_groups"]
+                and "unaccompanied_minors" not in f["target_groups"]
+            ),
         ),
         "domestic_project": (("foreign_country_count",), lambda f: f["foreign_country_count"] == 0),
     },
@@ -227,20 +231,22 @@ RULES: dict[str, dict[str, Logic]] = {
         ),
         "social_infrastructure": (
             ("activities", "themes"),
-            lambda f: bool(
-                f["themes"]
-                & {
-                    "housing",
-                    "health",
-                    "education",
-                    "social_inclusion",
-                    "childcare",
-                    "migrant_integration",
-                    "employment",
-                    "culture_sport",
-                }
-            )
-            and bool(f["activities"] & BUILD),
+            lambda f: (
+                bool(
+                    f["themes"]
+                    & {
+                        "housing",
+                        "health",
+                        "education",
+                        "social_inclusion",
+                        "childcare",
+                        "migrant_integration",
+                        "employment",
+                        "culture_sport",
+                    }
+                )
+                and bool(f["activities"] & BUILD)
+            ),
         ),
         "territorial_development": (
             ("themes",),
@@ -322,11 +328,13 @@ UNDECIDED: dict[tuple[str, str], Logic] = {
     ("ERDF", "expenditure_period"): (("planned_end",), lambda f: f["planned_end"] <= END_2030),
     ("ERDF", "erdf_scope"): (
         ("activities",),
-        lambda f: bool(
-            f["activities"]
-            & {"training", "language_courses", "counselling", "mentoring", "job_placement", "social_services"}
-        )
-        and not f["activities"] & {"construction", "renovation", "equipment", "study"},
+        lambda f: (
+            bool(
+                f["activities"]
+                & {"training", "language_courses", "counselling", "mentoring", "job_placement", "social_services"}
+            )
+            and not f["activities"] & {"construction", "renovation", "equipment", "study"}
+        ),
     ),
 }
 
@@ -349,13 +357,16 @@ _COHESION: dict[str, Logic | None] = {
     ),
     "transition_otherwise": (
         ("region_category", "region_category_2014_2020"),
-        lambda f: f["region_category"] == "transition"
-        and f["region_category_2014_2020"] in ("transition", "more_developed"),
+        lambda f: (
+            f["region_category"] == "transition" and f["region_category_2014_2020"] in ("transition", "more_developed")
+        ),
     ),
     "more_developed_was_below": (
         ("region_category", "region_category_2014_2020"),
-        lambda f: f["region_category"] == "more_developed"
-        and f["region_category_2014_2020"] in ("less_developed", "transition"),
+        lambda f: (
+            f["region_category"] == "more_developed"
+            and f["region_category_2014_2020"] in ("less_developed", "transition")
+        ),
     ),
     "more_developed_was_more_developed": (
         ("region_category", "region_category_2014_2020"),
@@ -371,24 +382,26 @@ RATES: dict[str, dict[str, Logic | None]] = {
         "annex_iv_vulnerable_persons": (("target_groups",), lambda f: "unaccompanied_minors" in f["target_groups"]),
         "annex_iv_local_integration": (
             ("activities", "applicant_type", "target_groups"),
-            lambda f: f["applicant_type"] in PUBLIC
-            and bool(f["target_groups"] & TCN)
-            and bool(
-                f["activities"]
-                & {
-                    "language_courses",
-                    "counselling",
-                    "mentoring",
-                    "training",
-                    "social_services",
-                    "job_placement",
-                    "awareness",
-                    "networking",
-                    "exchange_of_practice",
-                    "pilot_action",
-                }
-            )
-            and not f["activities"] & {"construction", "renovation"},
+            lambda f: (
+                f["applicant_type"] in PUBLIC
+                and bool(f["target_groups"] & TCN)
+                and bool(
+                    f["activities"]
+                    & {
+                        "language_courses",
+                        "counselling",
+                        "mentoring",
+                        "training",
+                        "social_services",
+                        "job_placement",
+                        "awareness",
+                        "networking",
+                        "exchange_of_practice",
+                        "pilot_action",
+                    }
+                )
+                and not f["activities"] & {"construction", "renovation"}
+            ),
         ),
         "standard": None,
     },
@@ -667,7 +680,9 @@ def row_facts(profile: Mapping[str, Any], partner_countries: frozenset[str], tab
     border = profile.get("border_region")
     if border is None and nuts:
         code = nuts.strip().upper()
-        if NUTS_CODE.match(code) and (code in tables.cross_border or (len(code) == 5 and code[:4] in tables.cross_border)):
+        if NUTS_CODE.match(code) and (
+            code in tables.cross_border or (len(code) == 5 and code[:4] in tables.cross_border)
+        ):
             border = True
     countries = partner_countries | {country}
     member_states = countries & _EU
@@ -840,143 +855,567 @@ def baseline(profile: Mapping[str, Any], idea: Any, funds: Sequence[FundData], t
 
 
 @dataclass(slots=True)
-class _TunedFund:
-    """One fund with its idea-only rules decided once: what is left for a row to do."""
+class _Base:
+    """What a fund's idea-only rules give, decided once per batch."""
 
-    data: FundData
+    status: int = 0
+    points: float = 0.0
+    likelihood: float = 1.0
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+
+
+def _idea_part(fund: FundData, idea: Mapping[str, Any], row_rules: frozenset[str]) -> _Base:
+    """The idea-only rules of ``fund`` evaluated once (the rules in ``row_rules`` are left to each row)."""
+    f = dict(idea, fund=fund.fund)
+    base = _Base()
+    for rule in fund.rules:
+        if rule.id in row_rules:
+            continue
+        outcome, missed = _outcome(rule, f)
+        if outcome == "unknown":
+            chance = _chance(rule, f)
+            base.missing.update(missed or [f"ask:{rule.id}"])
+            if rule.kind == "preference":
+                base.points += rule.weight * chance
+            elif not rule.route_rule and (rule.holds_status_unknown or (not missed and rule.undecided is not None)):
+                base.status = max(base.status, 1)
+                base.likelihood *= chance
+        elif outcome == "fail":
+            if rule.deciding:
+                base.failed.append((rule.index, rule.id))
+                if not rule.route_rule:
+                    base.status = 2
+        elif rule.kind == "preference":
+            base.points += rule.weight
+    return base
+
+
+#: The rules each fund's row function below evaluates per municipality (all others read the idea only), with
+#: their expected kind and number of priors: anything else in the pack is refused rather than mis-timed.
+_ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
+    "AMIF": {
+        "applicant_in_member_state": ("requirement", 0),
+        "denmark_does_not_take_part": ("exclusion", 0),
+        "local_need": ("preference", 0),
+        "staff_capacity": ("preference", 0),
+        "domestic_project": ("preference", 0),
+    },
+    "ESF+": {"applicant_in_member_state": ("requirement", 0), "staff_capacity": ("preference", 0)},
+    "ERDF": {
+        "applicant_in_member_state": ("requirement", 0),
+        "staff_capacity": ("preference", 0),
+        "urban_area": ("preference", 0),
+        "small_rural_place": ("preference", 0),
+    },
+    "EAFRD": {
+        "applicant_in_member_state": ("requirement", 0),
+        "leader_area": ("requirement", 3),
+        "rural_area": ("preference", 0),
+        "lag_population_band": ("preference", 0),
+        "staff_capacity": ("preference", 0),
+        "rural_municipality": ("preference", 0),
+        "village_scale": ("preference", 0),
+        "village_investment": ("preference", 0),
+    },
+    "INTERREG": {
+        "two_countries": ("requirement", 0),
+        "member_state_beneficiary": ("requirement", 0),
+        "cross_border_area": ("preference", 1),
+        "neighbour_partner": ("preference", 0),
+        "migration_integration_objective": ("preference", 0),
+        "three_countries": ("preference", 0),
+        "lead_partner_in_member_state": ("preference", 0),
+    },
+}
+_RATE_ORDER = {
+    "ESF+": [
+        "most_deprived_priority",
+        "outermost",
+        "less_developed",
+        "transition_was_less_developed",
+        "transition_otherwise",
+        "more_developed_was_below",
+        "more_developed_was_more_developed",
+        "transition",
+        "more_developed",
+    ],
+    "EAFRD": ["less_developed", "leader", "outermost", "transition", "other_regions"],
+}
+_ISO = {"EL": "GR", "UK": "GB"}
+
+Row = Callable[..., Summary]
+
+
+def _finish(
+    fund: str,
+    order: int,
+    status: int,
+    points: float,
+    likelihood: float,
+    rate: tuple[float | None, float | None],
+    amounts: Mapping[float | None, float | None],
+    failed: tuple[tuple[int, str], ...],
+    base: _Frozen,
+    missing: int,
+) -> tuple[tuple[bool, float, int, int], Summary]:
+    """The fund's summary, with its ranking key first."""
+    score = round(points if 0.0 <= points <= 100.0 else (0.0 if points < 0.0 else 100.0), 1)
+    likelihood = round(likelihood, 3) if status == 1 else (1.0 if status == 0 else 0.0)
+    r, r_max = rate
+    return (
+        (status == 2, -round(score * likelihood, 3), status, order),
+        (
+            fund,
+            _BY_ORDER[status],
+            score,
+            likelihood,
+            r,
+            r_max,
+            amounts[r],
+            base.failed_ids if failed is base.failed else tuple(i for _, i in sorted(failed)),
+            base.table[missing],
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Frozen:
+    """A fund's idea-only part as the row functions read it."""
+
     status: int
     points: float
     likelihood: float
-    failed: list[tuple[int, str]]
-    missing: frozenset[str]
-    row_rules: tuple[RuleData, ...]
-    rate_row: bool  # whether the rates read the row (else decided once)
-    rate: tuple[float | None, float | None]
-    outcome_of: dict[str, str] = field(default_factory=dict)
-    chance_of: dict[str, float] = field(default_factory=dict)
+    failed: tuple[tuple[int, str], ...]
+    failed_ids: tuple[str, ...]
+    #: The sorted missing inputs for each set of the row's own (a bit each, in `_ROW_MISSING`'s order).
+    table: tuple[tuple[str, ...], ...]
+
+
+def _frozen(base: _Base) -> _Frozen:
+    failed = tuple(sorted(base.failed))
+    table = tuple(
+        tuple(sorted(base.missing | {name for k, name in enumerate(_ROW_MISSING) if mask >> k & 1}))
+        for mask in range(1 << len(_ROW_MISSING))
+    )
+    return _Frozen(base.status, base.points, base.likelihood, failed, tuple(i for _, i in failed), table)
+
+
+#: The municipality's inputs a row function may find missing: bit k is the k-th.
+_ROW_MISSING = (
+    "third_country_national_share",
+    "eu_project_staff_fte",
+    "degurba",
+    "population",
+    "leader_lag",
+    "border_region",
+)
+SHARE, STAFF, DEGURBA, POPULATION, LAG, BORDER = (1 << k for k in range(len(_ROW_MISSING)))
 
 
 class Tuned:
-    """The tuned plain-Python loop: idea-only work once per batch, minimal work per row, no memo."""
+    """The tuned plain-Python loop: the idea-only work once per batch, per row only what reads the row; no memo.
+
+    Each fund's row part is written out by hand (`_amif` ... `_interreg`): the municipality's facts are read once,
+    then a few comparisons per fund add to what the idea's rules gave (`_idea_part`); weights, priors and rates
+    are the pack's numbers, looked up once here.
+    """
 
     def __init__(self, idea: Any, funds: Sequence[FundData], tables: Tables) -> None:
-        self.tables = tables
         self.idea = _plain_idea(idea)
         self.partners = frozenset(self.idea["partner_countries"])
+        self.regions = tables.regions
+        self.cross = tables.cross_border
         self.order = {fund.fund: fund.order for fund in funds}
-        self.funds = [self._prepare(fund) for fund in funds]
-
-    def _prepare(self, fund: FundData) -> _TunedFund:
-        f = dict(self.idea, fund=fund.fund)
-        done = _TunedFund(fund, 0, 0.0, 1.0, [], frozenset(), (), False, (None, None))
-        missing: set[str] = set()
-        row_rules = []
-        for rule in fund.rules:
-            reads = set(rule.reads)
-            for logic, _, by_country in rule.priors:
-                reads |= set(logic[0]) if logic else set()
-                if by_country:
+        makers = {
+            "AMIF": self._amif,
+            "ESF+": self._esf,
+            "ERDF": self._erdf,
+            "EAFRD": self._eafrd,
+            "INTERREG": self._interreg,
+        }
+        self.rows: list[Row] = []
+        for fund in funds:
+            expected = _ROW_RULES.get(fund.fund)
+            if expected is None:
+                raise MissingLogic(f"tuned loop: no row function for fund {fund.fund}")
+            for rule in fund.rules:
+                reads = set(rule.reads) | {n for p in rule.priors if p[0] for n in p[0][0]}
+                if rule.priors and any(p[2] for p in rule.priors):
                     reads.add("country")
-            if rule.undecided is not None:
-                reads |= set(rule.undecided[0])
-            if reads & ROW_FACTS or rule.route_rule:
-                row_rules.append(rule)
-                continue
-            outcome, missed = _outcome(rule, f)
-            done.outcome_of[rule.id] = outcome
-            if outcome == "unknown":
-                chance = _chance(rule, f)
-                done.chance_of[rule.id] = chance
-                missing.update(missed)
-                if not missed:
-                    missing.add(f"ask:{rule.id}")
-                if rule.kind == "preference":
-                    done.points += rule.weight * chance
-                elif rule.holds_status_unknown or (not missed and rule.undecided is not None):
-                    done.status = max(done.status, 1)
-                    done.likelihood *= chance
-            elif outcome == "fail":
-                if rule.deciding:
-                    done.failed.append((rule.index, rule.id))
-                    done.status = 2
-            elif rule.kind == "preference":
-                done.points += rule.weight
-        done.missing = frozenset(missing)
-        done.row_rules = tuple(row_rules)
-        done.rate_row = any(rate.logic and set(rate.logic[0]) & ROW_FACTS for rate in fund.rates)
-        if not done.rate_row:
-            done.rate = _rate(fund, f)
-        return done
+                if rule.id in expected:
+                    if (rule.kind, len(rule.priors)) != expected[rule.id] or rule.undecided is not None:
+                        raise MissingLogic(f"tuned loop: {fund.fund}.{rule.id} is no longer what its row part assumes")
+                elif reads & ROW_FACTS or rule.route_rule:
+                    raise MissingLogic(
+                        f"tuned loop: {fund.fund}.{rule.id} reads the municipality: add it to its row part"
+                    )
+            missing = set(expected) - {r.id for r in fund.rules}
+            if missing:
+                raise MissingLogic(f"tuned loop: {fund.fund} no longer has {sorted(missing)}")
+            order = _RATE_ORDER.get(fund.fund)
+            if order is not None and [r.id for r in fund.rates] != order:
+                raise MissingLogic(f"tuned loop: the rates of {fund.fund} changed")
+            self.rows.append(makers[fund.fund](fund, _idea_part(fund, self.idea, frozenset(expected))))
+
+    @staticmethod
+    def _parts(fund: FundData, base: _Base) -> tuple[dict[str, RuleData], dict[str, float], dict[str, RateData]]:
+        rules = {r.id: r for r in fund.rules}
+        return rules, {r.id: r.weight for r in fund.rules}, {r.id: r for r in fund.rates}
+
+    def _amounts(self, fund: FundData) -> dict[float | None, float | None]:
+        """The EU amount for each of the fund's rates (the budget is the idea's)."""
+        budget = self.idea["budget_eur"]
+        amounts: dict[float | None, float | None] = {None: None}
+        for rate in fund.rates:
+            amounts[rate.rate] = round(budget * rate.rate, 2) if budget is not None else None
+        return amounts
+
+    def _idea_rate(self, fund: FundData) -> tuple[float | None, float | None]:
+        return _rate(fund, dict(self.idea, fund=fund.fund))
+
+    def _cohesion(self, fund: FundData) -> Callable[[bool | None, str | None, str], tuple[float | None, float | None]]:
+        """ESF+ and ERDF: the rate by outermost status and category of region (and its 2014–2020 category)."""
+        rates = {r.id: (r.rate, r.rate_max) for r in fund.rates}
+        first: tuple[float | None, float | None] | None = None
+        if fund.rates and fund.rates[0].id == "most_deprived_priority":
+            themes = self.idea["themes"]
+            if themes is None:
+                first = (None, None)
+            elif "material_deprivation" in themes:
+                first = rates["most_deprived_priority"]
+        elif [r.id for r in fund.rates] != _RATE_ORDER["ESF+"][1:]:
+            raise MissingLogic(f"tuned loop: the rates of {fund.fund} changed")
+        none = (None, None)
+        outermost, less = rates["outermost"], rates["less_developed"]
+        t_ld, t_other, t_unknown = (
+            rates["transition_was_less_developed"],
+            rates["transition_otherwise"],
+            rates["transition"],
+        )
+        m_below, m_more, m_unknown = (
+            rates["more_developed_was_below"],
+            rates["more_developed_was_more_developed"],
+            rates["more_developed"],
+        )
+
+        def rate(out: bool | None, category: str | None, before: str) -> tuple[float | None, float | None]:
+            if first is not None:
+                return first
+            if out is None:
+                return none
+            if out:
+                return outermost
+            if category == "less_developed":
+                return less
+            if category == "transition":
+                return (
+                    t_ld
+                    if before == "less_developed"
+                    else t_other
+                    if before in ("transition", "more_developed")
+                    else t_unknown
+                )
+            if category == "more_developed":
+                return (
+                    m_below
+                    if before in ("less_developed", "transition")
+                    else m_more
+                    if before == "more_developed"
+                    else m_unknown
+                )
+            return none
+
+        return rate
+
+    def _amif(self, fund: FundData, base: _Base) -> Row:
+        rules, w, _ = self._parts(fund, base)
+        i_ms, i_dk = rules["applicant_in_member_state"].index, rules["denmark_does_not_take_part"].index
+        w_need, w_staff, w_domestic = w["local_need"], w["staff_capacity"], w["domestic_project"]
+        b = _frozen(base)
+        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        amounts, order = self._amounts(fund), self.order[fund.fund]
+        rate, name = self._idea_rate(fund), fund.fund
+
+        def row(member: bool, country: str, share: float | None, staff: float | None, foreign: int) -> Summary:
+            status, points, failed = status0, points0, failed0
+            missing = 0
+            if not member:
+                status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
+            if country == "DK":
+                status, failed = 2, (*failed, (i_dk, "denmark_does_not_take_part"))
+            if share is None:
+                points += w_need * 0.5
+                missing |= SHARE
+            elif share >= 0.02:
+                points += w_need
+            if staff is None:
+                points += w_staff * 0.5
+                missing |= STAFF
+            elif staff >= 0.5:
+                points += w_staff
+            if foreign == 0:
+                points += w_domestic
+            return _finish(name, order, status, points, lik0, rate, amounts, failed, b, missing)
+
+        return row
+
+    def _esf(self, fund: FundData, base: _Base) -> Row:
+        rules, w, _ = self._parts(fund, base)
+        i_ms, w_staff = rules["applicant_in_member_state"].index, w["staff_capacity"]
+        b = _frozen(base)
+        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        amounts, order = self._amounts(fund), self.order[fund.fund]
+        cohesion, name = self._cohesion(fund), fund.fund
+
+        def row(member: bool, staff: float | None, out: bool | None, category: str | None, before: str) -> Summary:
+            status, points, failed = status0, points0, failed0
+            missing = 0
+            if not member:
+                status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
+            if staff is None:
+                points += w_staff * 0.5
+                missing |= STAFF
+            elif staff >= 0.5:
+                points += w_staff
+            return _finish(
+                name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
+            )
+
+        return row
+
+    def _erdf(self, fund: FundData, base: _Base) -> Row:
+        rules, w, _ = self._parts(fund, base)
+        i_ms = rules["applicant_in_member_state"].index
+        w_staff, w_urban, w_small = w["staff_capacity"], w["urban_area"], w["small_rural_place"]
+        b = _frozen(base)
+        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        amounts, order = self._amounts(fund), self.order[fund.fund]
+        cohesion, name = self._cohesion(fund), fund.fund
+
+        def row(
+            member: bool,
+            staff: float | None,
+            degurba: int | None,
+            population: int | None,
+            out: bool | None,
+            category: str | None,
+            before: str,
+        ) -> Summary:
+            status, points, failed = status0, points0, failed0
+            missing = 0
+            if not member:
+                status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
+            if staff is None:
+                points += w_staff * 0.5
+                missing |= STAFF
+            elif staff >= 1:
+                points += w_staff
+            if degurba is None:
+                points += w_urban * 0.5
+                points += w_small * 0.5
+                missing |= DEGURBA | (POPULATION if population is None else 0)
+            else:
+                if degurba <= 2:
+                    points += w_urban
+                if population is None:
+                    points += w_small * 0.5
+                    missing |= POPULATION
+                elif degurba == 3 and population < 5000:
+                    points += w_small
+            return _finish(
+                name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
+            )
+
+        return row
+
+    def _eafrd(self, fund: FundData, base: _Base) -> Row:
+        rules, w, rates = self._parts(fund, base)
+        i_ms, leader = rules["applicant_in_member_state"].index, rules["leader_area"]
+        i_lag = leader.index
+        (_, p_lag, by_lag), (_, p_city, by_city), (_, p_other, by_other) = leader.priors
+        lag_applicant = self.idea["applicant_type"] == "local_action_group"
+        w_rural, w_band, w_staff = w["rural_area"], w["lag_population_band"], w["staff_capacity"]
+        w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
+        activities = self.idea["activities"]
+        builds = None if activities is None else bool(activities & BUILD)
+        b = _frozen(base)
+        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        amounts, order = self._amounts(fund), self.order[fund.fund]
+        r_less, r_leader, r_out, r_transition, r_other = (
+            (rates[k].rate, rates[k].rate_max)
+            for k in ("less_developed", "leader", "outermost", "transition", "other_regions")
+        )
+        cap_ask = next(r for r in fund.routes if r.id == "cap_investments").ask
+        name = fund.fund
+
+        def row(
+            member: bool,
+            country: str,
+            lag: bool | None,
+            staff: float | None,
+            degurba: int | None,
+            population: int | None,
+            out: bool | None,
+            category: str | None,
+        ) -> Summary:
+            status, points, likelihood, failed = status0, points0, lik0, failed0
+            missing = 0
+            if not member:
+                status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
+            # leader_area decides the LEADER route only: its chance is the route's
+            chance = 1.0
+            if lag is None:
+                missing |= LAG
+                if lag_applicant:
+                    chance = by_lag.get(country, p_lag)
+                elif degurba == 1:
+                    chance = by_city.get(country, p_city)
+                else:
+                    chance = by_other.get(country, p_other)
+            elif not lag:
+                failed = (*failed, (i_lag, "leader_area"))
+            if degurba is None:
+                missing |= DEGURBA
+                points += w_rural * 0.5
+                points += w_municipality * 0.5
+            elif degurba >= 2:
+                points += w_rural
+            if population is None:
+                missing |= POPULATION
+                points += w_band * 0.5
+            elif population <= 150000:
+                points += w_band
+            if staff is None:
+                missing |= STAFF
+                points += w_staff * 0.5
+            elif staff >= 0.2:
+                points += w_staff
+            if degurba == 3:
+                points += w_municipality
+            if population is None:
+                points += w_village * 0.5
+            elif population < 10000:
+                points += w_village
+            if degurba is None or builds is None:
+                points += w_investment * 0.5
+            elif degurba == 3 and builds:
+                points += w_investment
+            # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
+            lag_state = 1 if lag is None else 0 if lag else 2
+            if degurba is None or population is None:
+                cap_state, cap_p = 1, 0.5  # its condition is not decided yet
+            elif degurba == 3 or (degurba == 2 and population < 20000):
+                cap_state, cap_p = (1, 0.5) if cap_ask else (0, 1.0)
+            else:
+                cap_state, cap_p = 2, 0.0
+            status = max(status, min(lag_state, cap_state))
+            if status == 1:
+                if lag_state == 0 or cap_state == 0:
+                    likelihood *= 1.0
+                else:
+                    likelihood *= max(chance if lag_state == 1 else 0.0, cap_p if cap_state == 1 else 0.0)
+            # Rates, in the pack's order.
+            if category is None:
+                rate = (None, None)
+            elif category == "less_developed":
+                rate = r_less
+            elif lag is None:
+                rate = (None, None)
+            elif lag:
+                rate = r_leader
+            elif out is None:
+                rate = (None, None)
+            elif out:
+                rate = r_out
+            elif category == "transition":
+                rate = r_transition
+            elif category == "more_developed":
+                rate = r_other
+            else:
+                rate = (None, None)
+            return _finish(name, order, status, points, likelihood, rate, amounts, failed, b, missing)
+
+        return row
+
+    def _interreg(self, fund: FundData, base: _Base) -> Row:
+        rules, w, _ = self._parts(fund, base)
+        i_two, i_ms = rules["two_countries"].index, rules["member_state_beneficiary"].index
+        ((_, p_border, by_border),) = rules["cross_border_area"].priors
+        body = self.idea["applicant_type"] in ("egtc", "cross_border_body")
+        groups = self.idea["target_groups"]
+        serves = None if groups is None else bool(groups & TCN)
+        w_border, w_neighbour, w_migration = (
+            w["cross_border_area"],
+            w["neighbour_partner"],
+            w["migration_integration_objective"],
+        )
+        w_three, w_lead = w["three_countries"], w["lead_partner_in_member_state"]
+        b = _frozen(base)
+        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        amounts, order = self._amounts(fund), self.order[fund.fund]
+        rate, name = self._idea_rate(fund), fund.fund
+
+        def row(member: bool, country: str, border: bool | None, count: int, members: int, foreign: int) -> Summary:
+            status, points, failed = status0, points0, failed0
+            missing = 0
+            if not (count >= 2 or body):
+                status, failed = 2, (*failed, (i_two, "two_countries"))
+            if members < 1:
+                status, failed = 2, (*failed, (i_ms, "member_state_beneficiary"))
+            if border is None:
+                points += w_border * by_border.get(country, p_border)
+                points += w_migration * 0.5
+                missing |= BORDER
+            else:
+                if border:
+                    points += w_border
+                if serves is None:
+                    points += w_migration * 0.5
+                elif border and serves:
+                    points += w_migration
+            if foreign >= 1:
+                points += w_neighbour
+            if count >= 3:
+                points += w_three
+            if member:
+                points += w_lead
+            return _finish(name, order, status, points, lik0, rate, amounts, failed, b, missing)
+
+        return row
 
     def __call__(self, profile: Mapping[str, Any]) -> list[Summary]:
-        r = row_facts(profile, self.partners, self.tables)
-        budget = self.idea["budget_eur"]
-        results = []
-        for tf in self.funds:
-            status, points, likelihood = tf.status, tf.points, tf.likelihood
-            failed = tf.failed
-            missing = tf.missing
-            extra: list[str] | None = None
-            outcome_of = tf.outcome_of
-            chance_of = tf.chance_of
-            if tf.data.routes:
-                outcome_of, chance_of = dict(outcome_of), dict(chance_of)
-            for rule in tf.row_rules:
-                f = r if not (set(rule.reads) - ROW_FACTS) else {**self.idea, **r, "fund": tf.data.fund}
-                outcome, missed = _outcome(rule, f)
-                if tf.data.routes:
-                    outcome_of[rule.id] = outcome
-                if outcome == "unknown":
-                    chance = _chance(rule, f) if rule.priors else 0.5
-                    if tf.data.routes:
-                        chance_of[rule.id] = chance
-                    if extra is None:
-                        extra = []
-                    extra += missed or [f"ask:{rule.id}"]
-                    if rule.kind == "preference":
-                        points += rule.weight * chance
-                    elif not rule.route_rule and (
-                        rule.holds_status_unknown or (not missed and rule.undecided is not None)
-                    ):
-                        status = max(status, 1)
-                        likelihood *= chance
-                elif outcome == "fail":
-                    if rule.deciding:
-                        failed = [*failed, (rule.index, rule.id)]
-                        if not rule.route_rule:
-                            status = 2
-                elif rule.kind == "preference":
-                    points += rule.weight
-            if tf.data.routes:
-                f = {**self.idea, **r, "fund": tf.data.fund}
-                best, best_p = 2, 0.0
-                for route in tf.data.routes:
-                    state, p = _route(route, outcome_of, chance_of, f)
-                    best = min(best, state)
-                    if state == 0:
-                        best_p = 1.0
-                    elif state == 1:
-                        best_p = max(best_p, p)
-                status = max(status, best)
-                if status == 1:
-                    likelihood *= best_p
-            if status != 1:
-                likelihood = 1.0 if status == 0 else 0.0
-            rate, rate_max = _rate(tf.data, {**self.idea, **r}) if tf.rate_row else tf.rate
-            results.append(
-                (
-                    tf.data.fund,
-                    _BY_ORDER[status],
-                    round(min(100.0, max(0.0, points)), 1),
-                    round(likelihood, 3),
-                    rate,
-                    rate_max,
-                    round(budget * rate, 2) if budget is not None and rate is not None else None,
-                    tuple(i for _, i in sorted(failed)) if len(failed) > 1 else tuple(i for _, i in failed),
-                    tuple(sorted(missing.union(extra))) if extra else tuple(sorted(missing)),
-                )
+        get = profile.get
+        country = profile["country"]
+        country = _ISO.get(country, country)
+        member = country in _EU
+        nuts = get("nuts")
+        region = self.regions.get(nuts[:4]) if nuts else None
+        category = get("region_category") or (region[0] if region is not None else None)
+        before = region[1] if region is not None else "unknown"
+        out = get("outermost_region")
+        if out is None:
+            out = False if country not in _OUTERMOST_COUNTRIES else (region[2] if region is not None else None)
+        border = get("border_region")
+        if border is None and nuts and (nuts in self.cross or nuts[:4] in self.cross):
+            border = True
+        partners = self.partners
+        own = country not in partners
+        count = len(partners) + own
+        members = len(partners & _EU) + (member and own)
+        foreign = len(partners) - (not own)
+        staff, degurba, population = get("eu_project_staff_fte"), get("degurba"), get("population")
+        amif, esf, erdf, eafrd, interreg = self.rows
+        ranked = sorted(
+            (
+                amif(member, country, get("third_country_national_share"), staff, foreign),
+                esf(member, staff, out, category, before),
+                erdf(member, staff, degurba, population, out, category, before),
+                eafrd(member, country, get("leader_lag"), staff, degurba, population, out, category),
+                interreg(member, country, border, count, members, foreign),
             )
-        return _rank(results, self.order)
+        )
+        return [summary for _, summary in ranked]
 
 
 def fundmatch_rows(summary: Any) -> list[Summary]:
@@ -1018,4 +1457,3 @@ def lau_rows(path: Any, limit: int | None = None) -> list[dict[str, Any]]:
             if limit is not None and len(rows) >= limit:
                 break
     return rows
-

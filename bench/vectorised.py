@@ -57,7 +57,9 @@ def _lit(value: bool) -> pl.Expr:
 
 #: The rules that read a municipality's facts, by (fund, id); the idea's part is a constant.
 VEC_RULES: dict[tuple[str, str], Vec] = {
-    **{(fund, "applicant_in_member_state"): (lambda i: c("member_state")) for fund in ("AMIF", "ESF+", "ERDF", "EAFRD")},
+    **{
+        (fund, "applicant_in_member_state"): (lambda i: c("member_state")) for fund in ("AMIF", "ESF+", "ERDF", "EAFRD")
+    },
     ("AMIF", "denmark_does_not_take_part"): lambda i: c("country") == "DK",
     ("AMIF", "local_need"): lambda i: c("third_country_national_share") >= 0.02,
     ("AMIF", "staff_capacity"): lambda i: c("eu_project_staff_fte") >= 0.5,
@@ -73,8 +75,9 @@ VEC_RULES: dict[tuple[str, str], Vec] = {
     ("EAFRD", "rural_municipality"): lambda i: c("degurba") == 3,
     ("EAFRD", "village_scale"): lambda i: c("population") < 10000,
     ("EAFRD", "village_investment"): lambda i: (c("degurba") == 3) & _lit(i["activities"] & BUILD),
-    ("INTERREG", "two_countries"): lambda i: (c("country_count") >= 2)
-    | _lit(i["applicant_type"] in ("egtc", "cross_border_body")),
+    ("INTERREG", "two_countries"): lambda i: (
+        (c("country_count") >= 2) | _lit(i["applicant_type"] in ("egtc", "cross_border_body"))
+    ),
     ("INTERREG", "member_state_beneficiary"): lambda i: c("member_state_count") >= 1,
     ("INTERREG", "cross_border_area"): lambda i: c("border_region"),
     ("INTERREG", "neighbour_partner"): lambda i: c("foreign_country_count") >= 1,
@@ -89,14 +92,19 @@ VEC_PRIORS: dict[tuple[str, str, int], Vec] = {("EAFRD", "leader_area", 1): lamb
 _COHESION: dict[str, Vec] = {
     "outermost": lambda i: c("outermost_region"),
     "less_developed": lambda i: c("region_category") == "less_developed",
-    "transition_was_less_developed": lambda i: (c("region_category") == "transition")
-    & (c("region_category_2014_2020") == "less_developed"),
-    "transition_otherwise": lambda i: (c("region_category") == "transition")
-    & c("region_category_2014_2020").is_in(["transition", "more_developed"]),
-    "more_developed_was_below": lambda i: (c("region_category") == "more_developed")
-    & c("region_category_2014_2020").is_in(["less_developed", "transition"]),
-    "more_developed_was_more_developed": lambda i: (c("region_category") == "more_developed")
-    & (c("region_category_2014_2020") == "more_developed"),
+    "transition_was_less_developed": lambda i: (
+        (c("region_category") == "transition") & (c("region_category_2014_2020") == "less_developed")
+    ),
+    "transition_otherwise": lambda i: (
+        (c("region_category") == "transition") & c("region_category_2014_2020").is_in(["transition", "more_developed"])
+    ),
+    "more_developed_was_below": lambda i: (
+        (c("region_category") == "more_developed")
+        & c("region_category_2014_2020").is_in(["less_developed", "transition"])
+    ),
+    "more_developed_was_more_developed": lambda i: (
+        (c("region_category") == "more_developed") & (c("region_category_2014_2020") == "more_developed")
+    ),
     "transition": lambda i: c("region_category") == "transition",
     "more_developed": lambda i: c("region_category") == "more_developed",
 }
@@ -184,12 +192,14 @@ class _Rule:
         idea_missing = [n for n in rule.reads if n not in ROW_FACTS and idea.get(n) is None]
         f = dict(idea, fund=fund.fund)
         if not row_reads:
-            if rule.priors and any(p[0] and set(p[0][0]) & ROW_FACTS or p[2] for p in rule.priors):
+            if rule.priors and any((p[0] and set(p[0][0]) & ROW_FACTS) or p[2] for p in rule.priors):
                 raise MissingLogic(f"vectorised: row-dependent prior of an idea-only rule {fund.fund}.{rule.id}")
             outcome, missed = _outcome(rule, f)
             self.passed, self.failed = _lit(outcome == "pass"), _lit(outcome == "fail")
             self.unknown = _lit(outcome == "unknown")
-            self.missing = {n: _lit(True) for n in missed} | ({f"ask:{rule.id}": _lit(True)} if outcome == "unknown" and not missed else {})
+            self.missing = {n: _lit(True) for n in missed} | (
+                {f"ask:{rule.id}": _lit(True)} if outcome == "unknown" and not missed else {}
+            )
             self.undecided = _lit(outcome == "unknown" and not missed)
             self.chance = pl.lit(_chance(rule, f) if outcome == "unknown" else 0.5)
             return
@@ -242,7 +252,10 @@ class _Rule:
         return expr.otherwise(pl.lit(0.5))
 
 
-def _fund_columns(fund: FundData, idea: Mapping[str, Any]) -> list[pl.Expr]:
+def _fund_columns(
+    fund: FundData, idea: Mapping[str, Any], decode: dict[str, tuple[list[str], list[str]]]
+) -> list[pl.Expr]:
+    """The fund's summary as columns ``FUND|field``; ``decode`` gets the ids behind the bit sets."""
     rules = [_Rule(fund, r, idea) for r in fund.rules]
     p = fund.fund
     deciding = [r for r in rules if r.rule.deciding and not r.rule.route_rule]
@@ -318,18 +331,24 @@ def _fund_columns(fund: FundData, idea: Mapping[str, Any]) -> list[pl.Expr]:
         pairs_max += [(stop, None), (cond, rate.rate_max)]
     rate_expr = _chain(pairs_rate, None, pl.Float64)
     budget = idea.get("budget_eur")
-    failed = pl.concat_list(
-        [pl.when(r.failed).then(pl.lit(r.rule.id)).otherwise(pl.lit(None, dtype=pl.String)) for r in rules if r.rule.deciding]
-    ).list.drop_nulls()
+    # Failed rule ids and missing inputs as bit sets over the fund's ids (the same information as lists, decoded
+    # by `as_summaries`): building list columns row by row would cost more than the whole screening.
+    ids = [r.rule.id for r in rules if r.rule.deciding]
+    failed = functools.reduce(
+        operator.add,
+        (pl.when(r.failed).then(1 << k).otherwise(0) for k, r in enumerate(r for r in rules if r.rule.deciding)),
+        pl.lit(0),
+    )
     asks: dict[str, pl.Expr] = {}
     for r in rules:
         for name, cond in r.missing.items():
             flag = r.unknown & cond if not name.startswith("ask:") else r.undecided
             asks[name] = asks[name] | flag if name in asks else flag
-    missing = pl.concat_list(
-        [pl.when(asks[n]).then(pl.lit(n)).otherwise(pl.lit(None, dtype=pl.String)) for n in sorted(asks)]
-        or [pl.lit(None, dtype=pl.String)]
-    ).list.drop_nulls()
+    names = sorted(asks)
+    missing = functools.reduce(
+        operator.add, (pl.when(asks[n]).then(1 << k).otherwise(0) for k, n in enumerate(names)), pl.lit(0)
+    )
+    decode[p] = (ids, names)
     return [
         status.alias(f"{p}|status"),
         points.clip(0.0, 100.0).round(1).alias(f"{p}|score"),
@@ -351,7 +370,9 @@ class Vectorised:
         self.tables = tables
         self.regions = _tables_frame(tables)
         self.partners = frozenset(self.idea["partner_countries"])
-        self.columns = [e for fund in funds for e in _fund_columns(fund, self.idea)]
+        #: Per fund, the rule ids behind the bits of ``failed`` and the inputs behind the bits of ``missing``.
+        self.decode: dict[str, tuple[list[str], list[str]]] = {}
+        self.columns = [e for fund in funds for e in _fund_columns(fund, self.idea, self.decode)]
 
     def ranked(self, df: pl.DataFrame) -> pl.DataFrame:
         """One row per municipality × fund, in ranking order within each municipality (column ``row``)."""
@@ -363,7 +384,10 @@ class Vectorised:
                     "row",
                     pl.lit(fund.fund).alias("fund"),
                     pl.lit(fund.order).alias("order"),
-                    *(c(f"{fund.fund}|{k}").alias(k) for k in ("status", "score", "likelihood", "rate", "rate_max", "amount", "failed", "missing")),
+                    *(
+                        c(f"{fund.fund}|{k}").alias(k)
+                        for k in ("status", "score", "likelihood", "rate", "rate_max", "amount", "failed", "missing")
+                    ),
                 )
                 for fund in self.funds
             ]
@@ -382,7 +406,7 @@ class Vectorised:
         return self.ranked(frame(rows))
 
 
-def as_summaries(ranked: pl.DataFrame) -> list[list[Summary]]:
+def as_summaries(ranked: pl.DataFrame, decode: Mapping[str, tuple[list[str], list[str]]]) -> list[list[Summary]]:
     """The ranked frame in the contenders' form (for the agreement check; not timed)."""
     out: list[list[Summary]] = []
     current = -1
@@ -392,5 +416,18 @@ def as_summaries(ranked: pl.DataFrame) -> list[list[Summary]]:
         if row != current:
             out.append([])
             current = row
-        out[-1].append((fund, _BY_ORDER[status], score, likelihood, rate, rate_max, amount, tuple(failed), tuple(missing)))
+        ids, names = decode[fund]
+        out[-1].append(
+            (
+                fund,
+                _BY_ORDER[status],
+                score,
+                likelihood,
+                rate,
+                rate_max,
+                amount,
+                tuple(i for k, i in enumerate(ids) if failed >> k & 1),
+                tuple(n for k, n in enumerate(names) if missing >> k & 1),
+            )
+        )
     return out
