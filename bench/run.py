@@ -130,7 +130,12 @@ def batch_rows(lau: Path | None, n: int, seed: int = 17) -> tuple[list[dict], st
     no_pop = sum("population" not in r for r in rows)
     no_degurba = sum("degurba" not in r for r in rows)
     greek = sum(r["country"] == "EL" for r in rows)
-    extra = f", {n - len(real):,} seeded repeats" if n > len(real) else f" (a seeded sample of {len(real):,})"
+    if n > len(real):
+        extra = f": every row once, and {n - len(real):,} seeded repeats"
+    elif n == len(real):
+        extra = ": every row once"
+    else:
+        extra = f": a seeded sample of its {len(real):,}"
     return rows, (
         f"REAL: {n:,} municipalities of the LAU list {lau}{extra}; population unknown (FR, CY) {no_pop:,},"
         f" DEGURBA unknown {no_degurba:,}, Greece as EL {greek:,}"
@@ -138,31 +143,45 @@ def batch_rows(lau: Path | None, n: int, seed: int = 17) -> tuple[list[dict], st
 
 
 # ------------------------------------------------------------------------------------------------- memo
+#: The memo limits the engine has declared (module, name): 0 means nothing is remembered. Names that a module
+#: no longer has are skipped; when none is left, the memo layer is gone and the figure is skipped.
+MEMO_LIMITS = (
+    ("_expressions", "_CACHE_LIMIT"),  # answers per condition
+    ("_engine", "_SUMMARY_LIMIT"),  # summaries and decisions per fund
+    ("_engine", "_HIT_LIMIT"),  # explained rule hits per rule
+    ("_pack", "_RANKINGS_LIMIT"),  # per-case comparisons, questions, warnings
+)
+
+
 @contextlib.contextmanager
 def memo_disabled() -> Iterator[str | None]:
     """Every memo of the engine disabled, or why that cannot be done (the memo API is gone or renamed).
 
-    The one place the benchmark touches the memo layer (`fundmatch._compiled`, `_expressions`, `_engine`): it
-    sets the memo size limits to 0, so nothing is remembered and each rule is evaluated on every call. Yields
-    None when disabled, else the reason (the caller prints it and skips the figure).
+    The one place the benchmark touches the memo layer (`MEMO_LIMITS` in `fundmatch._engine`, `_expressions`,
+    `_pack`): it sets the memo size limits to 0, so nothing is remembered and each rule is evaluated on every
+    call (on a pack loaded afterwards: `fresh_pack`). Yields None when disabled, else the reason (the caller
+    prints it and skips the figure).
     """
-    try:
-        from fundmatch import _engine, _expressions
-    except ImportError as exc:  # pragma: no cover - the engine was restructured
-        yield f"memo layer not found ({exc})"
-        return
-    limits = ((_expressions, "_CACHE_LIMIT"), (_engine, "_SUMMARY_LIMIT"), (_engine, "_HIT_LIMIT"))
-    saved = {(m, name): getattr(m, name) for m, name in limits if hasattr(m, name)}
+    import importlib
+
+    saved = {}
+    for module_name, name in MEMO_LIMITS:
+        try:
+            module = importlib.import_module(f"fundmatch.{module_name}")
+        except ImportError:
+            continue
+        if isinstance(getattr(module, name, None), int):
+            saved[(module, name)] = getattr(module, name)
     if not saved:
-        yield "no memo limit found (_expressions._CACHE_LIMIT, _engine._SUMMARY_LIMIT, _engine._HIT_LIMIT)"
+        yield "no memo limit found (" + ", ".join(f"{m}.{n}" for m, n in MEMO_LIMITS) + "): the memo layer is gone"
         return
-    for m, name in saved:
-        setattr(m, name, 0)
+    for module, name in saved:
+        setattr(module, name, 0)
     try:
         yield None
     finally:
-        for (m, name), value in saved.items():
-            setattr(m, name, value)
+        for (module, name), value in saved.items():
+            setattr(module, name, value)
 
 
 def fresh_pack() -> Any:
