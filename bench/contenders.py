@@ -531,10 +531,6 @@ class FundData:
     routes: tuple[RouteData, ...]  # only where routes decide the status
 
 
-def _norm(text: str | None) -> str:
-    return " ".join(str(text or "").split())
-
-
 def pack_data(pack: Any) -> list[FundData]:
     """The funds of a loaded pack as the contenders read them; `MissingLogic` for a rule with no logic here."""
     from fundmatch._pack import compiled_funds
@@ -1059,7 +1055,8 @@ class Tuned:
             self.rows.append(makers[fund.fund](fund, _idea_part(fund, self.idea, frozenset(expected))))
 
     @staticmethod
-    def _parts(fund: FundData, base: _Base) -> tuple[dict[str, RuleData], dict[str, float], dict[str, RateData]]:
+    def _parts(fund: FundData) -> tuple[dict[str, RuleData], dict[str, float], dict[str, RateData]]:
+        """The fund's rules, weights and rates by id."""
         rules = {r.id: r for r in fund.rules}
         return rules, {r.id: r.weight for r in fund.rules}, {r.id: r for r in fund.rates}
 
@@ -1129,7 +1126,7 @@ class Tuned:
         return rate
 
     def _amif(self, fund: FundData, base: _Base) -> Row:
-        rules, w, _ = self._parts(fund, base)
+        rules, w, _ = self._parts(fund)
         i_ms, i_dk = rules["applicant_in_member_state"].index, rules["denmark_does_not_take_part"].index
         w_need, w_staff, w_domestic = w["local_need"], w["staff_capacity"], w["domestic_project"]
         b = _frozen(base)
@@ -1161,7 +1158,7 @@ class Tuned:
         return row
 
     def _esf(self, fund: FundData, base: _Base) -> Row:
-        rules, w, _ = self._parts(fund, base)
+        rules, w, _ = self._parts(fund)
         i_ms, w_staff = rules["applicant_in_member_state"].index, w["staff_capacity"]
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
@@ -1185,7 +1182,7 @@ class Tuned:
         return row
 
     def _erdf(self, fund: FundData, base: _Base) -> Row:
-        rules, w, _ = self._parts(fund, base)
+        rules, w, _ = self._parts(fund)
         i_ms = rules["applicant_in_member_state"].index
         w_staff, w_urban, w_small = w["staff_capacity"], w["urban_area"], w["small_rural_place"]
         b = _frozen(base)
@@ -1230,7 +1227,7 @@ class Tuned:
         return row
 
     def _eafrd(self, fund: FundData, base: _Base) -> Row:
-        rules, w, rates = self._parts(fund, base)
+        rules, w, rates = self._parts(fund)
         i_ms, leader = rules["applicant_in_member_state"].index, rules["leader_area"]
         i_lag = leader.index
         (_, p_lag, by_lag), (_, p_city, by_city), (_, p_other, by_other) = leader.priors
@@ -1239,6 +1236,8 @@ class Tuned:
         w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
         activities = self.idea["activities"]
         builds = None if activities is None else bool(activities & BUILD)
+        if builds is None:  # village_investment waits on the activities whatever the row
+            base.missing.add("activities")
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1339,7 +1338,7 @@ class Tuned:
         return row
 
     def _interreg(self, fund: FundData, base: _Base) -> Row:
-        rules, w, _ = self._parts(fund, base)
+        rules, w, _ = self._parts(fund)
         i_two, i_ms = rules["two_countries"].index, rules["member_state_beneficiary"].index
         ((_, p_border, by_border),) = rules["cross_border_area"].priors
         body = self.idea["applicant_type"] in ("egtc", "cross_border_body")
@@ -1351,6 +1350,8 @@ class Tuned:
             w["migration_integration_objective"],
         )
         w_three, w_lead = w["three_countries"], w["lead_partner_in_member_state"]
+        if serves is None:  # migration_integration_objective waits on the target groups whatever the row
+            base.missing.add("target_groups")
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]

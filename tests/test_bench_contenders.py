@@ -76,6 +76,8 @@ IDEAS: list[dict[str, Any]] = [
         "start_date": "2026-01-31",
         "duration_months": 1,
     },
+    # Nothing to infer from: themes, target groups and activities stay missing.
+    {"title": "Plan", "partners": [{"country": "FR"}]},
 ]
 
 
