@@ -321,7 +321,7 @@ def screen_idea(
             nomemo = [hand.fundmatch_rows(s) for s in nomemo_out]
         else:
             t_nomemo, nomemo = None, None
-            print(f"fundmatch, every memo disabled: SKIPPED ({why})")
+            print(f"fundmatch, every memo disabled: SKIPPED ({why}); with no memo left, the summary is that figure")
 
     # Agreement: every contender against fundmatch's summary, row by row.
     bad = {
@@ -390,6 +390,8 @@ def screen_idea(
         ratio = (t_nomemo / len(memo_rows)) / (tuned_s / n)
         print(f"  ratio fundmatch, every memo disabled / tuned   {ratio:6.2f}×  (target ≤ 3×; per row)")
         fig["ratio_nomemo"] = ratio
+    else:  # no memo limit left to disable: the summary itself runs without a memo
+        fig["ratio_nomemo"] = fm_s / tuned_s
     if vec is not None:
         r_dicts, r_frame = fm_s / _med(times["vec"]), fm_s / _med(times["vec_frame"])
         print(
