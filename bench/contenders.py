@@ -42,6 +42,21 @@ from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 TCN = frozenset({"third_country_nationals", "refugees", "asylum_seekers", "unaccompanied_minors"})
 BUILD = frozenset({"construction", "renovation", "equipment"})
 PUBLIC = ("municipality", "association_of_municipalities", "region", "ngo")
+#: The ERDF's core objectives in the demarcation of village projects (pack 2021-2027.2).
+ERDF_CORE = frozenset(
+    {
+        "energy_climate",
+        "transport",
+        "digital",
+        "research_innovation",
+        "education",
+        "childcare",
+        "health",
+        "housing",
+        "migrant_integration",
+        "environment_nature",
+    }
+)
 END_2029 = _dt.date(2029, 12, 31)
 END_2030 = _dt.date(2030, 12, 31)
 
@@ -182,32 +197,6 @@ RULES: dict[str, dict[str, Logic]] = {
     },
     "ERDF": {
         **_COMMON,
-        "erdf_objective": (
-            ("themes",),
-            _any(
-                "themes",
-                (
-                    "infrastructure",
-                    "housing",
-                    "health",
-                    "education",
-                    "social_inclusion",
-                    "migrant_integration",
-                    "culture_sport",
-                    "tourism",
-                    "energy_climate",
-                    "digital",
-                    "transport",
-                    "research_innovation",
-                    "business_support",
-                    "rural_development",
-                    "childcare",
-                    "employment",
-                    "skills_training",
-                    "civic_participation",
-                ),
-            ),
-        ),
         "erdf_scope": (
             ("activities",),
             _any(
@@ -262,13 +251,19 @@ RULES: dict[str, dict[str, Logic]] = {
                 ),
             ),
         ),
-        "smart_green_theme": (
-            ("themes",),
-            _any("themes", ("digital", "research_innovation", "business_support", "energy_climate", "housing")),
-        ),
         "staff_capacity": (("eu_project_staff_fte",), lambda f: f["eu_project_staff_fte"] >= 1),
         "urban_area": (("degurba",), lambda f: f["degurba"] <= 2),
         "small_rural_place": (("degurba", "population"), lambda f: f["degurba"] == 3 and f["population"] < 5000),
+        # Pack 2021-2027.2: the ERDF/CAP demarcation of village projects, and small operations.
+        "village_project_outside_core": (
+            ("themes",),
+            lambda f: "rural_development" in f["themes"] and not f["themes"] & ERDF_CORE,
+        ),
+        "small_operation": (("budget_eur",), lambda f: f["budget_eur"] < 200000),
+        "rural_place_outside_core": (
+            ("degurba", "themes"),
+            lambda f: f["degurba"] == 3 and not f["themes"] & ERDF_CORE,
+        ),
     },
     "EAFRD": {
         **_COMMON,
@@ -293,10 +288,6 @@ RULES: dict[str, dict[str, Logic]] = {
         "rural_municipality": (("degurba",), lambda f: f["degurba"] == 3),
         "village_scale": (("population",), lambda f: f["population"] < 10000),
         "lag_applicant": (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
-        "village_investment": (
-            ("activities", "degurba"),
-            lambda f: f["degurba"] == 3 and bool(f["activities"] & BUILD),
-        ),
         "small_budget": (("budget_eur",), lambda f: f["budget_eur"] <= 300000),
     },
     "INTERREG": {
@@ -338,6 +329,68 @@ UNDECIDED: dict[tuple[str, str], Logic] = {
     ),
 }
 
+_ERDF_OBJECTIVES = (
+    "infrastructure",
+    "housing",
+    "health",
+    "education",
+    "social_inclusion",
+    "migrant_integration",
+    "culture_sport",
+    "tourism",
+    "energy_climate",
+    "digital",
+    "transport",
+    "research_innovation",
+    "business_support",
+    "rural_development",
+    "childcare",
+    "employment",
+    "skills_training",
+    "civic_participation",
+)
+_SMART_GREEN = ("digital", "research_innovation", "business_support", "energy_climate", "housing")
+
+#: Rules whose condition differs between pack versions, by (fund, id): the pack's ``when`` (whitespace folded)
+#: picks the logic and names the variant (the tuned loop and polars read the name); a ``when`` not listed is
+#: refused (`MissingLogic`) rather than screened with the wrong logic.
+VARIANTS: dict[tuple[str, str], dict[str, tuple[str, Logic]]] = {
+    ("ERDF", "erdf_objective"): {
+        "(themes & {" + ", ".join(f"'{t}'" for t in _ERDF_OBJECTIVES) + "}).length > 0": (
+            "2021-2027.1",
+            (("themes",), _any("themes", _ERDF_OBJECTIVES)),
+        ),
+        "(themes & {" + ", ".join(f"'{t}'" for t in (*_ERDF_OBJECTIVES, "environment_nature")) + "}).length > 0": (
+            "2021-2027.2",
+            (("themes",), _any("themes", (*_ERDF_OBJECTIVES, "environment_nature"))),
+        ),
+    },
+    ("ERDF", "smart_green_theme"): {
+        "(themes & {" + ", ".join(f"'{t}'" for t in _SMART_GREEN) + "}).length > 0": (
+            "2021-2027.1",
+            (("themes",), _any("themes", _SMART_GREEN)),
+        ),
+        "(themes & {" + ", ".join(f"'{t}'" for t in (*_SMART_GREEN, "environment_nature")) + "}).length > 0": (
+            "2021-2027.2",
+            (("themes",), _any("themes", (*_SMART_GREEN, "environment_nature"))),
+        ),
+    },
+    ("EAFRD", "village_investment"): {
+        "degurba == 3 and (activities & {'construction', 'renovation', 'equipment'}).length > 0": (
+            "degurba",
+            (("activities", "degurba"), lambda f: f["degurba"] == 3 and bool(f["activities"] & BUILD)),
+        ),
+        "(degurba == 3 or 'rural_development' in themes) and (activities & {'construction', 'renovation',"
+        " 'equipment'}).length > 0": (
+            "degurba or rural theme",
+            (
+                ("activities", "degurba", "themes"),
+                lambda f: (f["degurba"] == 3 or "rural_development" in f["themes"]) and bool(f["activities"] & BUILD),
+            ),
+        ),
+    },
+}
+
 #: The conditions of a rule's priors, in the pack's order (None: a prior without a condition).
 PRIORS: dict[tuple[str, str], list[Logic | None]] = {
     ("EAFRD", "leader_area"): [
@@ -345,7 +398,6 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
         (("degurba",), lambda f: f["degurba"] == 1),
         None,
     ],
-    ("INTERREG", "cross_border_area"): [None],
 }
 
 _COHESION: dict[str, Logic | None] = {
@@ -500,6 +552,7 @@ class RuleData:
     undecided: Logic | None
     priors: tuple[tuple[Logic | None, float, Mapping[str, float]], ...]
     route_rule: bool
+    variant: str = ""  # which of `VARIANTS` the pack's condition is ("" where a rule has one logic)
 
     @property
     def deciding(self) -> bool:
@@ -544,9 +597,16 @@ def pack_data(pack: Any) -> list[FundData]:
         rules = []
         for index, rule in enumerate(fund.rules):
             spec = rule.spec
-            if spec.id not in logic:
+            variant = ""
+            if (fund_id, spec.id) in VARIANTS:
+                when = " ".join(str(spec.when).split())
+                if when not in VARIANTS[(fund_id, spec.id)]:
+                    raise MissingLogic(f"the condition of {fund_id}.{spec.id} changed: {when!r}")
+                variant, (reads, fn) = VARIANTS[(fund_id, spec.id)][when]
+            elif spec.id in logic:
+                reads, fn = logic[spec.id]
+            else:
                 raise MissingLogic(f"no hand-written logic for rule {fund_id}.{spec.id}: add it to bench/contenders.py")
-            reads, fn = logic[spec.id]
             undecided = None
             if rule.undecided is not None:
                 undecided = UNDECIDED.get((fund_id, spec.id))
@@ -554,8 +614,9 @@ def pack_data(pack: Any) -> list[FundData]:
                     raise MissingLogic(f"no hand-written undecided_when for {fund_id}.{spec.id}")
             priors = []
             if rule.priors:
-                conditions = PRIORS.get((fund_id, spec.id))
-                if conditions is None or len(conditions) != len(rule.priors):
+                # Priors without a condition need no logic; one with a condition needs it written here.
+                conditions = PRIORS.get((fund_id, spec.id), [None] * len(rule.priors))
+                if len(conditions) != len(rule.priors):
                     raise MissingLogic(f"no hand-written prior conditions for {fund_id}.{spec.id}")
                 for condition, prior in zip(conditions, rule.priors, strict=True):
                     if (condition is None) != (prior.condition is None):
@@ -575,6 +636,7 @@ def pack_data(pack: Any) -> list[FundData]:
                     undecided=undecided,
                     priors=tuple(priors),
                     route_rule=spec.id in route_rules,
+                    variant=variant,
                 )
             )
         rate_logic = RATES.get(fund_id, {})
@@ -903,6 +965,7 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
         "staff_capacity": ("preference", 0),
         "urban_area": ("preference", 0),
         "small_rural_place": ("preference", 0),
+        "rural_place_outside_core": ("preference", 0),
     },
     "EAFRD": {
         "applicant_in_member_state": ("requirement", 0),
@@ -924,6 +987,8 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
         "lead_partner_in_member_state": ("preference", 0),
     },
 }
+#: Row rules that older packs lack (their row part is skipped there).
+_OPTIONAL_ROW_RULES = frozenset({"rural_place_outside_core"})
 _RATE_ORDER = {
     "ESF+": [
         "most_deprived_priority",
@@ -1046,7 +1111,7 @@ class Tuned:
                     raise MissingLogic(
                         f"tuned loop: {fund.fund}.{rule.id} reads the municipality: add it to its row part"
                     )
-            missing = set(expected) - {r.id for r in fund.rules}
+            missing = set(expected) - {r.id for r in fund.rules} - _OPTIONAL_ROW_RULES
             if missing:
                 raise MissingLogic(f"tuned loop: {fund.fund} no longer has {sorted(missing)}")
             order = _RATE_ORDER.get(fund.fund)
@@ -1185,6 +1250,13 @@ class Tuned:
         rules, w, _ = self._parts(fund)
         i_ms = rules["applicant_in_member_state"].index
         w_staff, w_urban, w_small = w["staff_capacity"], w["urban_area"], w["small_rural_place"]
+        # Pack 2021-2027.2: a rural place outside the ERDF's core objectives (absent from older packs).
+        demarcation = "rural_place_outside_core" in rules
+        w_outside = w.get("rural_place_outside_core", 0.0)
+        themes = self.idea["themes"]
+        outside_core = None if themes is None else not themes & ERDF_CORE
+        if demarcation and outside_core is None:  # waits on the themes whatever the row
+            base.missing.add("themes")
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1220,6 +1292,11 @@ class Tuned:
                     missing |= POPULATION
                 elif degurba == 3 and population < 5000:
                     points += w_small
+            if demarcation:
+                if degurba is None or outside_core is None:
+                    points += w_outside * 0.5
+                elif degurba == 3 and outside_core:
+                    points += w_outside
             return _finish(
                 name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
             )
@@ -1234,10 +1311,18 @@ class Tuned:
         lag_applicant = self.idea["applicant_type"] == "local_action_group"
         w_rural, w_band, w_staff = w["rural_area"], w["lag_population_band"], w["staff_capacity"]
         w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
-        activities = self.idea["activities"]
+        activities, themes = self.idea["activities"], self.idea["themes"]
         builds = None if activities is None else bool(activities & BUILD)
         if builds is None:  # village_investment waits on the activities whatever the row
             base.missing.add("activities")
+        # Pack 2021-2027.2 also counts an investment for a rural theme, and so reads the themes.
+        variant = rules["village_investment"].variant
+        if variant not in ("degurba", "degurba or rural theme"):
+            raise MissingLogic(f"tuned loop: no row part for EAFRD.village_investment {variant!r}")
+        by_theme = variant == "degurba or rural theme"
+        rural_theme = None if themes is None else "rural_development" in themes
+        if by_theme and rural_theme is None:
+            base.missing.add("themes")
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1296,9 +1381,9 @@ class Tuned:
                 points += w_village * 0.5
             elif population < 10000:
                 points += w_village
-            if degurba is None or builds is None:
+            if degurba is None or builds is None or (by_theme and rural_theme is None):
                 points += w_investment * 0.5
-            elif degurba == 3 and builds:
+            elif (degurba == 3 or (by_theme and rural_theme)) and builds:
                 points += w_investment
             # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
             lag_state = 1 if lag is None else 0 if lag else 2

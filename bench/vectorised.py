@@ -18,6 +18,7 @@ import polars as pl
 from contenders import (
     _BY_ORDER,
     BUILD,
+    ERDF_CORE,
     ROW_FACTS,
     TCN,
     FundData,
@@ -55,8 +56,9 @@ def _lit(value: bool) -> pl.Expr:
     return pl.lit(bool(value))
 
 
-#: The rules that read a municipality's facts, by (fund, id); the idea's part is a constant.
-VEC_RULES: dict[tuple[str, str], Vec] = {
+#: The rules that read a municipality's facts, by (fund, id) or (fund, id, variant) where the condition differs
+#: between pack versions (`contenders.VARIANTS`); the idea's part is a constant.
+VEC_RULES: dict[tuple[str, ...], Vec] = {
     **{
         (fund, "applicant_in_member_state"): (lambda i: c("member_state")) for fund in ("AMIF", "ESF+", "ERDF", "EAFRD")
     },
@@ -74,7 +76,11 @@ VEC_RULES: dict[tuple[str, str], Vec] = {
     ("EAFRD", "staff_capacity"): lambda i: c("eu_project_staff_fte") >= 0.2,
     ("EAFRD", "rural_municipality"): lambda i: c("degurba") == 3,
     ("EAFRD", "village_scale"): lambda i: c("population") < 10000,
-    ("EAFRD", "village_investment"): lambda i: (c("degurba") == 3) & _lit(i["activities"] & BUILD),
+    ("EAFRD", "village_investment", "degurba"): lambda i: (c("degurba") == 3) & _lit(i["activities"] & BUILD),
+    ("EAFRD", "village_investment", "degurba or rural theme"): lambda i: (
+        ((c("degurba") == 3) | _lit("rural_development" in i["themes"])) & _lit(i["activities"] & BUILD)
+    ),
+    ("ERDF", "rural_place_outside_core"): lambda i: (c("degurba") == 3) & _lit(not i["themes"] & ERDF_CORE),
     ("INTERREG", "two_countries"): lambda i: (
         (c("country_count") >= 2) | _lit(i["applicant_type"] in ("egtc", "cross_border_body"))
     ),
@@ -205,7 +211,7 @@ class _Rule:
             return
         if rule.undecided is not None:
             raise MissingLogic(f"vectorised: no undecided_when for row rule {fund.fund}.{rule.id}")
-        vec = VEC_RULES.get((fund.fund, rule.id))
+        vec = VEC_RULES.get((fund.fund, rule.id, rule.variant)) or VEC_RULES.get((fund.fund, rule.id))
         if vec is None:
             raise MissingLogic(f"vectorised: no polars logic for rule {fund.fund}.{rule.id}")
         self.missing = {}
