@@ -505,6 +505,7 @@ def main() -> None:
     if not args.no_extras:
         print()
         extras.update(start_up())
+        extras.update(load_and_warm_match(rows))
         extras.update(cold_and_unmemoised(rows))
         extras.update(inference_1000_words())
     targets(figures, extras)
@@ -658,6 +659,27 @@ def _all_conditions(pack: Any, rows: list[dict], idea: Any, both: tuple[bool, ..
         f"compiled closures: {len(conditions) - fallbacks}/{len(conditions)} conditions ({fallbacks} left to rule-engine)"
     )
     return rules
+
+
+def load_and_warm_match(rows: list[dict]) -> dict[str, float]:
+    """Load + compile in this process (median of 5), and a single match on a warm pack (median of 2,000)."""
+    import fundmatch
+
+    loads = sorted(_clock(fresh_pack) for _ in range(5))
+    pack = fundmatch.load_rules()
+    idea = fundmatch.ProjectIdea.model_validate(IDEA)
+    models = [fundmatch.Municipality.model_validate(p) for p in rows[:2000]]
+    for m in models[:200]:
+        pack.match(m, idea)
+    warm = [_clock(pack.match, m, idea) for m in models]
+    print(
+        f"load + compile the {DEFAULT_PERIOD} pack, in process   {statistics.median(loads) * 1000:7.1f} ms  (median of 5)"
+    )
+    print(
+        f"single match, warm pack (models)             {statistics.median(warm) * 1000:7.3f} ms"
+        f"  (median of {len(models):,} municipalities)"
+    )
+    return {"load_ms": statistics.median(loads) * 1000, "warm_ms": statistics.median(warm) * 1000}
 
 
 def start_up() -> dict[str, float]:
