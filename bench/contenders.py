@@ -28,6 +28,7 @@ reads differently is caught by the agreement check in ``bench/run.py``, which fa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +76,14 @@ _COMMON: dict[str, Logic] = {
     "programme_covers_operation": (("fund", "programme_confirmed"), lambda f: f["fund"] in f["programme_confirmed"]),
     "operation_completed": (("completed_before_application",), lambda f: f["completed_before_application"]),
     "expenditure_period": (("planned_end",), lambda f: f["planned_end"] <= END_2029),
+}
+
+#: Pack 2021-2027.3 (common.yaml): exclusions of the ERDF and Interreg regulations, read from the idea's themes.
+_EXCLUSIONS: dict[str, Logic] = {
+    "no_tobacco": (("themes",), lambda f: "tobacco" in f["themes"] and "health" not in f["themes"]),
+    "no_airport_infrastructure": (("themes",), lambda f: "airport" in f["themes"]),
+    "no_landfill": (("themes",), lambda f: "landfill" in f["themes"]),
+    "no_fossil_fuels": (("themes",), lambda f: "fossil_fuels" in f["themes"] and "energy_climate" not in f["themes"]),
 }
 
 #: Each fund's rules by id: what the pack's ``when`` says, by hand.
@@ -197,6 +206,7 @@ RULES: dict[str, dict[str, Logic]] = {
     },
     "ERDF": {
         **_COMMON,
+        **_EXCLUSIONS,
         "erdf_scope": (
             ("activities",),
             _any(
@@ -292,6 +302,7 @@ RULES: dict[str, dict[str, Logic]] = {
     },
     "INTERREG": {
         **_COMMON,
+        **_EXCLUSIONS,
         "two_countries": (
             ("applicant_type", "country_count"),
             lambda f: f["country_count"] >= 2 or f["applicant_type"] in ("egtc", "cross_border_body"),
@@ -313,8 +324,19 @@ RULES: dict[str, dict[str, Logic]] = {
     },
 }
 
+_AIRPORT_OPEN: Logic = (
+    ("outermost_region", "themes"),
+    lambda f: f["outermost_region"] or bool(f["themes"] & {"environment_nature", "energy_climate"}),
+)
+_LANDFILL_OPEN: Logic = (
+    ("outermost_region", "themes"),
+    lambda f: f["outermost_region"] or "environment_nature" in f["themes"],
+)
+
 #: ``undecided_when`` by (fund, rule id).
 UNDECIDED: dict[tuple[str, str], Logic] = {
+    **{(fund, "no_airport_infrastructure"): _AIRPORT_OPEN for fund in ("ERDF", "INTERREG")},
+    **{(fund, "no_landfill"): _LANDFILL_OPEN for fund in ("ERDF", "INTERREG")},
     ("ESF+", "expenditure_period"): (("planned_end",), lambda f: f["planned_end"] <= END_2030),
     ("ERDF", "expenditure_period"): (("planned_end",), lambda f: f["planned_end"] <= END_2030),
     ("ERDF", "erdf_scope"): (
@@ -393,6 +415,11 @@ VARIANTS: dict[tuple[str, str], dict[str, tuple[str, Logic]]] = {
 
 #: The conditions of a rule's priors, in the pack's order (None: a prior without a condition).
 PRIORS: dict[tuple[str, str], list[Logic | None]] = {
+    **{
+        (fund, rule): [(("themes",), lambda f, t=theme: t in f["themes"]), None]
+        for fund in ("ERDF", "INTERREG")
+        for rule, theme in (("no_airport_infrastructure", "airport"), ("no_landfill", "landfill"))
+    },
     ("EAFRD", "leader_area"): [
         (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
         (("degurba",), lambda f: f["degurba"] == 1),
@@ -1096,6 +1123,12 @@ class Tuned:
             "INTERREG": self._interreg,
         }
         self.rows: list[Row] = []
+        #: Funds this idea sends down the plain per-row path (`summarize`), by their position: rare ideas whose
+        #: idea-only rule a row fact can leave undecided. None for the shipped ideas.
+        self.generic: dict[int, FundData] = {}
+        self.tables = tables
+        if [fund.fund for fund in funds] != list(makers):
+            raise MissingLogic(f"tuned loop: the period's funds changed: {[fund.fund for fund in funds]}")
         for fund in funds:
             expected = _ROW_RULES.get(fund.fund)
             if expected is None:
@@ -1111,6 +1144,12 @@ class Tuned:
                     raise MissingLogic(
                         f"tuned loop: {fund.fund}.{rule.id} reads the municipality: add it to its row part"
                     )
+                elif rule.undecided is not None and set(rule.undecided[0]) & ROW_FACTS:
+                    # Decided by the idea, but left open by a row fact (an airport in an outermost region): only
+                    # when the idea's outcome is the one that can be left open does the row matter.
+                    decided, _ = _outcome(dataclasses.replace(rule, undecided=None), dict(self.idea, fund=fund.fund))
+                    if decided == rule.undecided_on:
+                        self.generic[fund.order] = fund
             missing = set(expected) - {r.id for r in fund.rules} - _OPTIONAL_ROW_RULES
             if missing:
                 raise MissingLogic(f"tuned loop: {fund.fund} no longer has {sorted(missing)}")
@@ -1492,16 +1531,21 @@ class Tuned:
         foreign = len(partners) - (not own)
         staff, degurba, population = get("eu_project_staff_fte"), get("degurba"), get("population")
         amif, esf, erdf, eafrd, interreg = self.rows
-        ranked = sorted(
-            (
-                amif(member, country, get("third_country_national_share"), staff, foreign),
-                esf(member, staff, out, category, before),
-                erdf(member, staff, degurba, population, out, category, before),
-                eafrd(member, country, get("leader_lag"), staff, degurba, population, out, category),
-                interreg(member, country, border, count, members, foreign),
-            )
-        )
-        return [summary for _, summary in ranked]
+        results = [
+            amif(member, country, get("third_country_national_share"), staff, foreign),
+            esf(member, staff, out, category, before),
+            erdf(member, staff, degurba, population, out, category, before),
+            eafrd(member, country, get("leader_lag"), staff, degurba, population, out, category),
+            interreg(member, country, border, count, members, foreign),
+        ]
+        if self.generic:
+            facts = {**self.idea, **row_facts(profile, partners, self.tables)}
+            for position, fund in self.generic.items():
+                summary = summarize(fund, dict(facts, fund=fund.fund))
+                key = (summary[1] == "ineligible", -round(summary[2] * summary[3], 3), _ORDER[summary[1]], fund.order)
+                results[position] = (key, summary)
+        results.sort()
+        return [summary for _, summary in results]
 
 
 def fundmatch_rows(summary: Any) -> list[Summary]:

@@ -9,6 +9,7 @@ the pack is said in `contenders`.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import operator
 from collections.abc import Callable, Mapping, Sequence
@@ -123,6 +124,19 @@ VEC_RATES: dict[tuple[str, str], Vec] = {
     ("EAFRD", "transition"): _COHESION["transition"],
     ("EAFRD", "other_regions"): lambda i: c("region_category") == "more_developed",
 }
+#: ``undecided_when`` conditions that read a municipality's facts, by (fund, rule id).
+VEC_UNDECIDED: dict[tuple[str, str], Vec] = {
+    **{
+        (fund, "no_airport_infrastructure"): lambda i: (
+            c("outermost_region") | _lit(i["themes"] & {"environment_nature", "energy_climate"})
+        )
+        for fund in ("ERDF", "INTERREG")
+    },
+    **{
+        (fund, "no_landfill"): lambda i: c("outermost_region") | _lit("environment_nature" in i["themes"])
+        for fund in ("ERDF", "INTERREG")
+    },
+}
 VEC_ROUTES: dict[tuple[str, str], Vec] = {
     ("EAFRD", "cap_investments"): lambda i: (c("degurba") == 3) | ((c("degurba") == 2) & (c("population") < 20000)),
 }
@@ -200,6 +214,11 @@ class _Rule:
         if not row_reads:
             if rule.priors and any((p[0] and set(p[0][0]) & ROW_FACTS) or p[2] for p in rule.priors):
                 raise MissingLogic(f"vectorised: row-dependent prior of an idea-only rule {fund.fund}.{rule.id}")
+            if rule.undecided is not None and set(rule.undecided[0]) & ROW_FACTS:
+                decided, _ = _outcome(dataclasses.replace(rule, undecided=None), f)
+                if decided == rule.undecided_on:
+                    self._left_open(fund, rule, f, decided)
+                    return
             outcome, missed = _outcome(rule, f)
             self.passed, self.failed = _lit(outcome == "pass"), _lit(outcome == "fail")
             self.unknown = _lit(outcome == "unknown")
@@ -230,6 +249,22 @@ class _Rule:
             self.failed = ~self.unknown & ~passed
         self.undecided = _lit(False)
         self.chance = self._chance(fund, f)
+
+    def _left_open(self, fund: FundData, rule: RuleData, f: Mapping[str, Any], decided: str) -> None:
+        """An idea-only outcome that a municipality's fact can leave undecided (`undecided_when`)."""
+        vec = VEC_UNDECIDED.get((fund.fund, rule.id))
+        if vec is None or rule.undecided is None:
+            raise MissingLogic(f"vectorised: no polars undecided_when for {fund.fund}.{rule.id}")
+        reads = rule.undecided[0]
+        if any(f.get(n) is None for n in reads if n not in ROW_FACTS):
+            open_ = _lit(False)
+        else:
+            known = functools.reduce(operator.and_, (c(n).is_not_null() for n in reads if n in ROW_FACTS))
+            open_ = known & vec(f).fill_null(False)
+        self.unknown = self.undecided = open_
+        self.passed, self.failed = _lit(decided == "pass") & ~open_, _lit(decided == "fail") & ~open_
+        self.missing = {f"ask:{rule.id}": _lit(True)}
+        self.chance = pl.lit(_chance(rule, f))
 
     def _chance(self, fund: FundData, f: Mapping[str, Any]) -> pl.Expr:
         pairs: list[tuple[pl.Expr, pl.Expr]] = []

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 import fundmatch
+from fundmatch._ids import Theme
 
 from .conftest import REPO
 
@@ -30,6 +31,7 @@ ROWS: list[dict[str, Any]] = [
     {"name": "Kos", "country": "GR", "nuts": "EL421", "population": 33388, "degurba": 3},
     {"name": "Altena", "country": "FR", "nuts": "FRK26", "degurba": 3},  # no population in the LAU list
     {"name": "Saint-Denis", "country": "FR", "nuts": "FRY40", "degurba": 1},  # outermost
+    {"name": "Ponta Delgada", "country": "PT", "nuts": "PT200", "population": 67000, "degurba": 2},  # outermost
     {"name": "Funchal", "country": "PT", "nuts": "PT300", "population": 105000, "degurba": 2},
     {"name": "Lefkosia", "country": "CY", "nuts": "CY000"},  # DEGURBA 9: unknown
     {"name": "Aarhus", "country": "DK", "nuts": "DK042", "population": 350000, "degurba": 1},
@@ -78,6 +80,14 @@ IDEAS: list[dict[str, Any]] = [
     },
     # Nothing to infer from: themes, target groups and activities stay missing.
     {"title": "Plan", "partners": [{"country": "FR"}]},
+]
+# Ideas for the exclusions of newer packs (an airport, left open in outermost regions; a landfill; fossil fuels),
+# where the inputs know their themes.
+_THEMES = {theme.value for theme in Theme}
+IDEAS += [
+    {"title": "Runway", "themes": themes, "activities": ["construction"], "partners": [{"country": "PT"}]}
+    for themes in (["airport", "tourism"], ["airport", "energy_climate"], ["landfill"], ["fossil_fuels", "transport"])
+    if set(themes) <= _THEMES
 ]
 
 
