@@ -92,3 +92,15 @@ def _example_idea() -> dict[str, Any]:
     import yaml
 
     return yaml.safe_load(Path(IDEA).read_text(encoding="utf-8"))
+
+
+def test_readme_spark_schema_names_the_summary_frame_columns() -> None:
+    # Spark's mapInPandas refuses a frame whose columns differ from the schema it is given: the README's schema
+    # must name exactly the columns of `MatchSummaries.to_frame()`, in order.
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("schema = (", 1)[1].split(")", 1)[0]
+    schema = "".join(part.split('"')[1] for part in block.strip().splitlines())
+    columns = [field.split()[0] for field in schema.split(", ")]
+    pytest.importorskip("pandas", reason="pandas comes with the test group")
+    frame = fundmatch.load_rules().match_many([{"name": "A", "country": "SE"}], IDEA, detail="summary").to_frame()
+    assert columns == list(frame.columns)
