@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
+from fundmatch._facts import IDEA_FACTS
 from fundmatch._ids import RuleKind
 from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
@@ -164,6 +165,11 @@ class CompiledFund:
     routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     #: The positions of the rules that decide the fund's status: requirements and exclusions of no route.
     deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the rules whose outcome reads a municipality's facts (the others follow from the idea
+    #: alone and are decided once per batch, `fundmatch._engine.plan`), and of those whose chance of passing
+    #: while unknown does (a prior's case or its figure per country).
+    row_rules: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_chances: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -210,6 +216,21 @@ class CompiledFund:
             if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in route_rules
         )
         object.__setattr__(self, "deciding", deciding)
+        # What one idea decides: its own facts, and the fund evaluated.
+        idea = IDEA_FACTS | {"fund"}
+        row_rules = tuple(
+            i
+            for i, rule in enumerate(self.rules)
+            if not idea.issuperset(rule.condition.reads)
+            or (rule.undecided is not None and not idea.issuperset(rule.undecided.reads))
+        )
+        object.__setattr__(self, "row_rules", row_rules)
+        row_chances = frozenset(
+            i
+            for i, rule in enumerate(self.rules)
+            if any(p.spec.by_country or (p.condition and not idea.issuperset(p.condition.reads)) for p in rule.priors)
+        )
+        object.__setattr__(self, "row_chances", row_chances)
         # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
         # makes nearly every case's result new; everything else about it follows from the interval the number
         # falls in. Results are also kept by that coarser key, and a case differing only in such numbers

@@ -428,9 +428,71 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     return decided
 
 
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A fund's rules specialised on one idea: what the idea alone decides, done once for a whole batch.
+
+    ``found`` and ``chances`` hold the outcome (and chance, where unknown) of every rule that reads only the
+    idea's facts; the places of the rules that read a municipality's (`CompiledFund.row_rules`) are filled for
+    each municipality, as are the chances of the idea's unknown rules whose prior reads the municipality
+    (``rechance``). A plan is compiled, not remembered: it belongs to the idea (`IdeaFacts.plans`), whose batch
+    it serves, and goes with it.
+    """
+
+    found: _Found
+    chances: list[_Chance | None]
+    rechance: tuple[int, ...]
+
+
+def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
+    """The plan of ``fund`` for the idea ``facts`` were built from (made at its first municipality), or None
+    for facts built from no idea (they are evaluated whole)."""
+    plans = facts.plans
+    if plans is None:
+        return None
+    made = plans.get(fund.fund)
+    if made is None:
+        made = plans[fund.fund] = _specialise(fund, facts)
+    return made
+
+
+def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
+    """Decide the rules of ``fund`` that read only the idea's facts, on the facts of any one municipality."""
+    row = set(fund.row_rules)
+    found: _Found = []
+    chances: list[_Chance | None] = []
+    rechance = []
+    for i, rule in enumerate(fund.rules):
+        if i in row:
+            found.append((rule, Outcome.UNKNOWN, []))  # a place, filled for each municipality
+            chances.append(None)
+            continue
+        outcome, missing = _outcome(fund, rule, facts)
+        found.append((rule, outcome, missing))
+        if outcome is Outcome.UNKNOWN and i in fund.row_chances:
+            rechance.append(i)
+        chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
+    return _Plan(found, chances, tuple(rechance))
+
+
 def _decide_fund(fund: CompiledFund, facts: Facts) -> _Decided:
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
-    chances = _chances(fund, found, facts)
+    planned = plan(fund, facts)
+    if planned is None:
+        found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+        chances = _chances(fund, found, facts)
+    else:
+        # Only the rules that read the municipality are evaluated; the idea's outcomes are the plan's.
+        rules = fund.rules
+        found = planned.found.copy()
+        chances = planned.chances.copy()
+        for i in fund.row_rules:
+            rule = rules[i]
+            outcome, missing = _outcome(fund, rule, facts)
+            found[i] = (rule, outcome, missing)
+            if outcome is Outcome.UNKNOWN:
+                chances[i] = _chance(fund, rule, facts)
+        for i in planned.rechance:
+            chances[i] = _chance(fund, rules[i], facts)
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
