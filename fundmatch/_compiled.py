@@ -170,6 +170,17 @@ class CompiledFund:
     #: while unknown does (a prior's case or its figure per country).
     row_rules: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     row_chances: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    #: The same positions among the rules that decide the status (`deciding`), and among all but preferences.
+    row_deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_required: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the preferences (their points add up in this order), and of each route's rules.
+    preferences: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    requires: tuple[tuple[int, ...], ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the routes and rates whose condition reads a municipality's facts (a route also when
+    #: a rule it requires does), and of the rates whose note shows none (the same note for every municipality).
+    row_routes: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    row_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    quiet_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -231,6 +242,28 @@ class CompiledFund:
             if any(p.spec.by_country or (p.condition and not idea.issuperset(p.condition.reads)) for p in rule.priors)
         )
         object.__setattr__(self, "row_chances", row_chances)
+        object.__setattr__(self, "row_deciding", tuple(i for i in row_rules if i in deciding))
+        preferences = tuple(i for i, rule in enumerate(self.rules) if rule.spec.kind is RuleKind.PREFERENCE)
+        object.__setattr__(self, "preferences", preferences)
+        object.__setattr__(self, "row_required", tuple(i for i in row_rules if i not in preferences))
+        position = {rule.spec.id: i for i, rule in enumerate(self.rules)}
+        requires = tuple(tuple(position[rule_id] for rule_id in r.spec.requires) for r in self.routes)
+        object.__setattr__(self, "requires", requires)
+
+        def of_row(condition: Condition | None) -> bool:
+            return condition is not None and not idea.issuperset(condition.reads)
+
+        row_routes = frozenset(
+            k
+            for k, (route, positions) in enumerate(zip(self.routes, requires, strict=True))
+            if of_row(route.condition) or set(positions) & set(row_rules)
+        )
+        object.__setattr__(self, "row_routes", row_routes)
+        object.__setattr__(self, "row_rates", frozenset(k for k, r in enumerate(self.rates) if of_row(r.condition)))
+        quiet = frozenset(
+            k for k, r in enumerate(self.rates) if not r.spec.note or idea.issuperset(check_template(r.spec.note))
+        )
+        object.__setattr__(self, "quiet_rates", quiet)
         # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
         # makes nearly every case's result new; everything else about it follows from the interval the number
         # falls in. Results are also kept by that coarser key, and a case differing only in such numbers
