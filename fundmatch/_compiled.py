@@ -145,11 +145,13 @@ class CompiledFund:
     basis: str
     next_steps: tuple[CompiledStep, ...]
     routes: tuple[CompiledRoute, ...] = ()
-    # A fund's decisions (outcomes, chances, status, routes' states, money: its summary) are a pure function of
-    # the facts its rules and rates read (plus the budget): in a batch most municipalities share those values,
-    # so they are remembered by them (numbers only compared with constants by the interval they fall in).
-    _decisions: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # A fund's decisions for one idea (outcomes, chances, status, routes' states, money: its summary) are a pure
+    # function of the municipality's facts its rules and rates read: in a batch most municipalities share those
+    # values, so the idea's plan remembers them by them (numbers only compared with constants by the interval
+    # they fall in; `fundmatch._engine.share_row_key` makes one key for all the funds of a pack).
+    row_reads: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_limits: dict[str, Thresholds] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    _row_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
     # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
     # again for every municipality. A number shown in a text is keyed by its value, not its interval.
@@ -200,7 +202,11 @@ class CompiledFund:
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
-        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), _thresholds(names, conditions)))
+        row_reads = tuple(sorted(names - IDEA_FACTS - {"fund"}))
+        row_limits = {n: t for n, t in _thresholds(names, conditions).items() if n in row_reads}
+        object.__setattr__(self, "row_reads", row_reads)
+        object.__setattr__(self, "row_limits", row_limits)
+        object.__setattr__(self, "_row_key", key_getter(row_reads, row_limits))
         # The explained result reads more: the next steps' conditions, every text's placeholders, the table
         # caveats of the rates, and what `needed` reads to word a missing end.
         steps = [s.condition for s in self.next_steps if s.condition is not None]
@@ -286,8 +292,8 @@ class CompiledFund:
         object.__setattr__(self, "reshown", reshown)
 
     def forget(self) -> None:
-        """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
-        self._decisions.clear()
+        """Drop every remembered hit and result of this fund (cold starts and memo tests; decisions are kept
+        by the plan of the idea they were made for, which goes with it)."""
         self._matches.clear()
         self._skeletons.clear()
         for rule in self.rules:

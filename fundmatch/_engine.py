@@ -9,12 +9,16 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, render
+from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
@@ -498,19 +502,43 @@ class _Decided:
 
 
 def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
-    """The fund's decisions for ``facts``, remembered by the summary key (`CompiledFund._key`).
+    """The fund's decisions for ``facts``, remembered by the idea's plan (`plan`) by the municipality's key.
 
     In a batch most municipalities share the values that key reads (numbers only compared with constants by
-    the interval they fall in), so a fund is decided once per combination; a case that differs from an earlier
-    one only in what its texts show (a population, a staff time) is only explained again.
+    the interval they fall in, `CompiledFund.row_reads`), so a fund is decided once per combination; a case that
+    differs from an earlier one only in what its texts show (a population, a staff time) is only explained
+    again. The key is made once per municipality for every fund of the pack (`share_row_key`).
     """
-    key = fund._key(facts.frozen)
-    decided = fund._decisions.get(key)
+    planned = plan(fund, facts)
+    if planned is None or not _SUMMARY_LIMIT:
+        return _decide_fund(fund, facts.for_fund(fund.fund), planned)
+    kept = facts.row_key
+    if kept is None or kept[0] is not fund._row_key:
+        kept = facts.row_key = (fund._row_key, fund._row_key(facts.frozen))
+    decided = planned.decisions.get(kept[1])
     if decided is None:
-        decided = _decide_fund(fund, facts.for_fund(fund.fund))
-        if len(fund._decisions) < _SUMMARY_LIMIT:
-            fund._decisions[key] = decided
+        decided = _decide_fund(fund, facts.for_fund(fund.fund), planned)
+        if len(planned.decisions) < _SUMMARY_LIMIT:
+            planned.decisions[kept[1]] = decided
     return decided
+
+
+def share_row_key(funds: Iterable[CompiledFund]) -> None:
+    """Give the funds of one pack one key of the municipality's facts, made once per case for all of them.
+
+    It reads what any of them reads; a number gets intervals where every fund reading it only compares it with
+    constants, over all their limits (finer than each fund's, so each fund's answer is still a function of it).
+    """
+    funds = list(funds)
+    names = sorted({name for fund in funds for name in fund.row_reads})
+    limits = {}
+    for name in names:
+        readers = [fund for fund in funds if name in fund.row_reads]
+        if all(name in fund.row_limits for fund in readers):
+            limits[name] = functools.reduce(operator.or_, (fund.row_limits[name] for fund in readers))
+    getter = key_getter(tuple(names), limits)
+    for fund in funds:
+        object.__setattr__(fund, "_row_key", getter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -539,6 +567,8 @@ class _Plan:
     rates: _Rates
     # The co-financing of the rates whose note shows no municipality's fact, by rate and table caveats.
     made: dict[Any, _CoFinanced]
+    # The decisions made for municipalities, by their key (see `_decided`).
+    decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
 
 
 def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
@@ -549,7 +579,7 @@ def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
         return None
     made = plans.get(fund.fund)
     if made is None:
-        made = plans[fund.fund] = _specialise(fund, facts)
+        made = plans[fund.fund] = _specialise(fund, facts.for_fund(fund.fund))
     return made
 
 
@@ -612,8 +642,8 @@ def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | No
     return weight * chance[0] if chance is not None else 0.0
 
 
-def _decide_fund(fund: CompiledFund, facts: Facts) -> _Decided:
-    planned = plan(fund, facts)
+def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _Decided:
+    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
     if planned is None:
         return _decide_whole(fund, facts)
     # Only the rules that read the municipality are evaluated; the idea's outcomes are the plan's.

@@ -175,7 +175,7 @@ class Facts(dict[str, Any]):
     idea's (`IdeaFacts.plans`) when the facts were built from one: what the evaluator compiled for that idea.
     """
 
-    __slots__ = ("frozen", "plans", "said")
+    __slots__ = ("frozen", "plans", "row_key", "said")
 
     def __init__(
         self,
@@ -191,6 +191,8 @@ class Facts(dict[str, Any]):
         self.frozen = frozen
         self.said: dict[str, str] = {} if said is None else said
         self.plans = plans
+        # The municipality's memo key for a pack's decisions, with the getter that made it (`_engine._decided`).
+        self.row_key: tuple[Any, Any] | None = None
 
     def for_fund(self, fund: str) -> Facts:
         """The same facts with ``fund`` set to the fund being evaluated."""

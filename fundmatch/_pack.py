@@ -80,6 +80,7 @@ class RulePack:
         self.version: str = meta.version
         self.status: str = meta.status
         self._funds: dict[str, CompiledFund] = loaded.funds
+        _engine.share_row_key(self._funds.values())
         self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
         self._regions = loaded.regions
         self._areas = loaded.areas
@@ -240,8 +241,9 @@ class RulePack:
     ) -> MatchReports | MatchSummaries:
         """One result per municipality for the same idea, identical to calling `match` one by one.
 
-        What depends only on the idea or the pack is done once: the text is read once, each fund's decisions
-        are remembered for the facts its rules read, and reports share their equal parts. ``detail="summary"``
+        What depends only on the idea or the pack is done once: the text is read once, each fund's rules that
+        read only the idea are decided once, its decisions are remembered within the batch by the
+        municipality's facts its rules read, and reports share their equal parts. ``detail="summary"``
         keeps only status, score and money per fund (for very large batches); ``progress=True`` shows a
         progress bar (tqdm if installed).
         """

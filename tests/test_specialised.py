@@ -74,7 +74,7 @@ def _valid(model: type, base: fundmatch.Municipality | fundmatch.ProjectIdea, ch
 
 
 def _decided(fund: CompiledFund, facts: Facts) -> _engine._Decided:
-    return _engine._decide_fund(fund, facts.for_fund(fund.fund))
+    return _engine._decide_fund(fund, facts.for_fund(fund.fund), _engine.plan(fund, facts))
 
 
 def _whole(facts: Facts) -> Facts:
@@ -85,8 +85,10 @@ def _whole(facts: Facts) -> Facts:
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
-        st.tuples(municipalities(), _near_limits(("population", "degurba", "eu_project_staff_fte",
-                                                  "third_country_national_share"))),
+        st.tuples(
+            municipalities(),
+            _near_limits(("population", "degurba", "eu_project_staff_fte", "third_country_national_share")),
+        ),
         min_size=1,
         max_size=4,
     ),
