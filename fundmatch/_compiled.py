@@ -55,6 +55,9 @@ class CompiledRule:
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # Where its texts show no fact, the hit of a pass and of a fail: the same for every case, made when the
+    # pack is loaded (`fundmatch._engine.prepare`), so even a first match renders none of them.
+    fixed: dict[Any, RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     # The values of those facts, as a tuple (part of a hit's key).
     _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)

@@ -111,6 +111,9 @@ def _hit(
     route: str | None = None,
     chance: _Chance | None = None,
 ) -> RuleHit:
+    fixed = rule.fixed.get(outcome)
+    if fixed is not None:  # a pass or a fail whose text shows no fact (`prepare`)
+        return fixed
     # The chance depends on other facts than the rule's own, so it is part of the key.
     key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
@@ -523,6 +526,19 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     return decided
 
 
+def prepare(fund: CompiledFund) -> None:
+    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose texts show no fact.
+
+    Such a hit depends on nothing but the rule (and the route it decides, always the same one): made once
+    when the pack is loaded, a first match renders only the hits that show a case's facts or wait for them.
+    """
+    for rule, route in zip(fund.rules, fund.routes_of, strict=True):
+        if rule._shown:
+            continue
+        for outcome in (Outcome.PASS, Outcome.FAIL):
+            rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+
+
 def share_row_key(funds: Iterable[CompiledFund]) -> None:
     """Give the funds of one pack one key of the municipality's facts, made once per case for all of them.
 
@@ -551,7 +567,8 @@ class _Plan:
     (``rechance``). What the summary makes of the idea's rules is kept too: the status they give, the
     positions of those that failed, the inputs they ask for, and the preferences' points (``points``, in the
     order of `CompiledFund.preferences`; ``repoint`` the places a municipality changes). A plan is compiled,
-    not remembered: it belongs to the idea (`IdeaFacts.plans`), whose batch it serves, and goes with it.
+    not a memo of answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
+    ideas, `RulePack._idea_facts`), and the decisions it keeps (``decisions``) are that idea's alone.
     """
 
     found: _Found

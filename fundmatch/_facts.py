@@ -230,6 +230,9 @@ IDEA_FACTS = frozenset(
 )
 
 
+_IDEA_ORDER = tuple(sorted(IDEA_FACTS))
+
+
 class IdeaFacts:
     """The facts of one idea, built once and shared by every municipality matched with it.
 
@@ -253,6 +256,11 @@ class IdeaFacts:
         self._frozen.update(_hashable(values))
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         self.plans: dict[str, Any] = {}
+
+    def key(self) -> tuple[Any, ...]:
+        """The idea's facts, as a hashable tuple: equal for equal ideas (their plans are the same)."""
+        frozen = self._frozen
+        return tuple(frozen[name] for name in _IDEA_ORDER)
 
     def with_municipality(
         self,

@@ -144,3 +144,26 @@ def test_rules_reading_a_municipality_are_left_to_each_row() -> None:
         for i, rule in enumerate(fund.rules):
             reads = set(rule.condition.reads) | set(rule.undecided.reads if rule.undecided else ())
             assert (i in fund.row_rules) == bool(reads - IDEA_FACTS - {"fund"}), rule.spec.id
+
+
+def test_a_pack_keeps_the_plans_of_a_few_ideas() -> None:
+    from fundmatch._pack import _IDEAS_LIMIT, RulePack
+
+    pack = RulePack(_pack().folder)
+    place = fundmatch.Municipality(name="A", country="AT", population=900, degurba=3)
+    for n in range(_IDEAS_LIMIT + 3):
+        pack.match(place, fundmatch.ProjectIdea(title=f"Library {n}", budget_eur=1000.0 * (n + 1)))
+    assert len(pack._plans) == _IDEAS_LIMIT
+    # An equal idea finds its plans again, and its decisions are those a fresh pack makes.
+    same = fundmatch.ProjectIdea(title="Library 0", budget_eur=1000.0)
+    again = pack.match(place, same)
+    assert set(pack._plans[pack._idea_facts(same).key()]) == set(pack.funds)
+    assert again.model_dump_json() == RulePack(_pack().folder).match(place, same).model_dump_json()
+
+
+def test_fixed_hits_are_the_hits_a_case_would_get() -> None:
+    for fund in compiled_funds(_pack()).values():
+        for rule, route in zip(fund.rules, fund.routes_of, strict=True):
+            for outcome, hit in rule.fixed.items():
+                assert not rule._shown
+                assert hit == _engine._new_hit(rule, outcome, [], Facts({"fund": fund.fund}), route, None)
