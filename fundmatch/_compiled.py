@@ -186,6 +186,9 @@ class CompiledFund:
     row_routes: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
     row_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
     quiet_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    #: Whether what a plan leaves to each municipality reads the fact ``fund`` (else the facts are not copied
+    #: to set it, `fundmatch._engine._decided`).
+    row_reads_fund: bool = dataclasses.field(default=True, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -273,6 +276,13 @@ class CompiledFund:
             k for k, r in enumerate(self.rates) if not r.spec.note or idea.issuperset(check_template(r.spec.note))
         )
         object.__setattr__(self, "quiet_rates", quiet)
+        left: list[Condition | None] = [self.rules[i].condition for i in row_rules]
+        left += [self.rules[i].undecided for i in row_rules]
+        left += [p.condition for r in self.rules for p in r.priors]
+        left += [r.condition for r in self.routes] + [r.condition for r in self.rates]
+        notes = {n for r in self.rates if r.spec.note for n in check_template(r.spec.note)}
+        reads_fund = "fund" in notes or any(c is not None and "fund" in c.reads for c in left)
+        object.__setattr__(self, "row_reads_fund", reads_fund)
         # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
         # makes nearly every case's result new; everything else about it follows from the interval the number
         # falls in. Results are also kept by that coarser key, and a case differing only in such numbers

@@ -514,13 +514,13 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     """
     planned = plan(fund, facts)
     if planned is None or not _SUMMARY_LIMIT:
-        return _decide_fund(fund, facts.for_fund(fund.fund), planned)
+        return _decide_fund(fund, _for_fund(fund, facts, planned), planned)
     kept = facts.row_key
     if kept is None or kept[0] is not fund._row_key:
         kept = facts.row_key = (fund._row_key, fund._row_key(facts.frozen))
     decided = planned.decisions.get(kept[1])
     if decided is None:
-        decided = _decide_fund(fund, facts.for_fund(fund.fund), planned)
+        decided = _decide_fund(fund, _for_fund(fund, facts, planned), planned)
         if len(planned.decisions) < _SUMMARY_LIMIT:
             planned.decisions[kept[1]] = decided
     return decided
@@ -537,6 +537,11 @@ def prepare(fund: CompiledFund) -> None:
             continue
         for outcome in (Outcome.PASS, Outcome.FAIL):
             rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+
+
+def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
+    """The facts with ``fund`` set, where what is evaluated reads it (a copy of the facts, per fund and case)."""
+    return facts if planned is not None and not fund.row_reads_fund else facts.for_fund(fund.fund)
 
 
 def share_row_key(funds: Iterable[CompiledFund]) -> None:

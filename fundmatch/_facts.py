@@ -255,7 +255,8 @@ class IdeaFacts:
         self._frozen = dict.fromkeys(FACTS)
         self._frozen.update(_hashable(values))
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
-        self.plans: dict[str, Any] = {}
+        # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
+        self.plans: dict[str, Any] | None = {}
 
     def key(self) -> tuple[Any, ...]:
         """The idea's facts, as a hashable tuple: equal for equal ideas (their plans are the same)."""

@@ -212,7 +212,7 @@ class RulePack:
         idea, inferred = self.infer(idea)
         municipality = _as_model(profile, Municipality, "profile")
         idea, inferred = self._for_applicant(idea, inferred, municipality.country)
-        return self._match(municipality, idea, self._idea_facts(idea), inferred, chosen)
+        return self._match(municipality, idea, self._idea_facts(idea, batch=False), inferred, chosen)
 
     @overload
     def match_many(
@@ -323,16 +323,20 @@ class RulePack:
             else:
                 yield self._match(municipality, one, idea_facts, terms, chosen)
 
-    def _idea_facts(self, idea: ProjectIdea) -> IdeaFacts:
-        """The idea's facts, with the plans an equal idea's earlier call made (`_engine.plan`), if kept."""
+    def _idea_facts(self, idea: ProjectIdea, *, batch: bool = True) -> IdeaFacts:
+        """The idea's facts, with the plans an equal idea's earlier call made (`_engine.plan`), if kept.
+
+        A single match whose plans are not kept evaluates every rule once instead (a plan pays from the second
+        municipality on).
+        """
         facts = IdeaFacts(idea)
-        if not _engine._SUMMARY_LIMIT:
-            return facts
-        key = facts.key()
-        plans = self._plans.get(key)
-        if plans is None and len(self._plans) < _IDEAS_LIMIT:
-            plans = self._plans[key] = facts.plans
-        if plans is not None:
+        plans = None
+        if _engine._SUMMARY_LIMIT:
+            key = facts.key()
+            plans = self._plans.get(key)
+            if plans is None and len(self._plans) < _IDEAS_LIMIT:
+                plans = self._plans[key] = {}
+        if plans is not None or not batch:
             facts.plans = plans
         return facts
 

@@ -74,7 +74,8 @@ def _valid(model: type, base: fundmatch.Municipality | fundmatch.ProjectIdea, ch
 
 
 def _decided(fund: CompiledFund, facts: Facts) -> _engine._Decided:
-    return _engine._decide_fund(fund, facts.for_fund(fund.fund), _engine.plan(fund, facts))
+    planned = _engine.plan(fund, facts)
+    return _engine._decide_fund(fund, _engine._for_fund(fund, facts, planned), planned)
 
 
 def _whole(facts: Facts) -> Facts:
