@@ -1,10 +1,11 @@
 """A fund's rules compiled: plain data made by the loader and read by the evaluator.
 
-They live apart from the evaluator so that reading YAML does not import evaluation. A fund carries the memos
-that make batches cheap, each keyed by the values of the facts what it keeps depends on: its decisions (and
-summary) by what its rules and rates read, its explained result by that and what its texts show, and per
-rule the hits. Conditions remember nothing: their closures cost about what a memo's key costs. One `forget`
-drops them all.
+They live apart from the evaluator so that reading YAML does not import evaluation. A fund knows which of
+its rules, routes and rates read a municipality's facts (the rest follow from the idea alone, and an idea's
+plan decides them once, `fundmatch._engine.plan`; the plan keeps the decisions, by the municipality's facts).
+A fund carries the memos of explained results, keyed by the values of the facts they depend on: its explained
+result by every fact its conditions read and its texts show, and per rule the hits. Conditions remember
+nothing: their closures cost about what a memo's key costs. One `forget` drops them all.
 """
 
 from __future__ import annotations

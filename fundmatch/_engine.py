@@ -24,6 +24,9 @@ from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _SUMMARY_LIMIT = 65_536
+#: The ideas whose plans a pack keeps between calls (`RulePack._idea_facts`): each plan keeps at most its share
+#: of `_SUMMARY_LIMIT` decisions per fund, so all of them together hold no more than one fund memo did.
+_KEPT_IDEAS = 8
 
 #: A fund's id as reports carry it (a shipped fund as its `Fund` member), by the pack's spelling.
 _FUND_IDS: dict[str, str] = {}
@@ -521,7 +524,7 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     decided = planned.decisions.get(kept[1])
     if decided is None:
         decided = _decide_fund(fund, _for_fund(fund, facts, planned), planned)
-        if len(planned.decisions) < _SUMMARY_LIMIT:
+        if len(planned.decisions) < _SUMMARY_LIMIT // _KEPT_IDEAS:
             planned.decisions[kept[1]] = decided
     return decided
 

@@ -49,7 +49,7 @@ _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 _RANKINGS_LIMIT = 65_536
 #: Ideas whose plans (and the decisions they keep) a pack keeps between calls: a few, for the same idea matched
 #: one municipality at a time (a web form, a notebook) or in several batches.
-_IDEAS_LIMIT = 8
+_IDEAS_LIMIT = _engine._KEPT_IDEAS
 
 
 _M = TypeVar("_M", bound=BaseModel)
