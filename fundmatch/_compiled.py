@@ -1,10 +1,11 @@
 """A fund's rules compiled: plain data made by the loader and read by the evaluator.
 
-They live apart from the evaluator so that reading YAML does not import evaluation. A fund carries the memos
-that make batches cheap, each keyed by the values of the facts what it keeps depends on: its decisions (and
-summary) by what its rules and rates read, its explained result by that and what its texts show, and per
-rule the hits. Conditions remember nothing: their closures cost about what a memo's key costs. One `forget`
-drops them all.
+They live apart from the evaluator so that reading YAML does not import evaluation. A fund knows which of
+its rules, routes and rates read a municipality's facts (the rest follow from the idea alone, and an idea's
+plan decides them once, `fundmatch._engine.plan`; the plan keeps the decisions, by the municipality's facts).
+A fund carries the memos of explained results, keyed by the values of the facts they depend on: its explained
+result by every fact its conditions read and its texts show, and per rule the hits. Conditions remember
+nothing: their closures cost about what a memo's key costs. One `forget` drops them all.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
+from fundmatch._facts import IDEA_FACTS
 from fundmatch._ids import RuleKind
 from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, RuleSpec, WarningSpec
 
@@ -54,6 +56,9 @@ class CompiledRule:
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
+    # Where its texts show no fact, the hit of a pass and of a fail: the same for every case, made when the
+    # pack is loaded (`fundmatch._engine.prepare`), so even a first match renders none of them.
+    fixed: dict[Any, RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     # The values of those facts, as a tuple (part of a hit's key).
     _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
@@ -144,11 +149,13 @@ class CompiledFund:
     basis: str
     next_steps: tuple[CompiledStep, ...]
     routes: tuple[CompiledRoute, ...] = ()
-    # A fund's decisions (outcomes, chances, status, routes' states, money: its summary) are a pure function of
-    # the facts its rules and rates read (plus the budget): in a batch most municipalities share those values,
-    # so they are remembered by them (numbers only compared with constants by the interval they fall in).
-    _decisions: dict[tuple[Any, ...], Any] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    _key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
+    # A fund's decisions for one idea (outcomes, chances, status, routes' states, money: its summary) are a pure
+    # function of the municipality's facts its rules and rates read: in a batch most municipalities share those
+    # values, so the idea's plan remembers them by them (numbers only compared with constants by the interval
+    # they fall in; `fundmatch._engine.share_row_key` makes one key for all the funds of a pack).
+    row_reads: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_limits: dict[str, Thresholds] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    _row_key: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # A fund's explained result is a pure function of every fact its conditions read and its texts show: reports
     # of a batch share one (immutable) result per combination instead of evaluating, rendering and holding it
     # again for every municipality. A number shown in a text is keyed by its value, not its interval.
@@ -164,6 +171,25 @@ class CompiledFund:
     routes_of: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
     #: The positions of the rules that decide the fund's status: requirements and exclusions of no route.
     deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the rules whose outcome reads a municipality's facts (the others follow from the idea
+    #: alone and are decided once per batch, `fundmatch._engine.plan`), and of those whose chance of passing
+    #: while unknown does (a prior's case or its figure per country).
+    row_rules: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_chances: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    #: The same positions among the rules that decide the status (`deciding`), and among all but preferences.
+    row_deciding: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    row_required: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the preferences (their points add up in this order), and of each route's rules.
+    preferences: tuple[int, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    requires: tuple[tuple[int, ...], ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    #: The positions of the routes and rates whose condition reads a municipality's facts (a route also when
+    #: a rule it requires does), and of the rates whose note shows none (the same note for every municipality).
+    row_routes: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    row_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    quiet_rates: frozenset[int] = dataclasses.field(default=frozenset(), init=False, repr=False, compare=False)
+    #: Whether what a plan leaves to each municipality reads the fact ``fund`` (else the facts are not copied
+    #: to set it, `fundmatch._engine._decided`).
+    row_reads_fund: bool = dataclasses.field(default=True, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]
@@ -183,7 +209,11 @@ class CompiledFund:
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
-        object.__setattr__(self, "_key", key_getter(tuple(sorted(names)), _thresholds(names, conditions)))
+        row_reads = tuple(sorted(names - IDEA_FACTS - {"fund"}))
+        row_limits = {n: t for n, t in _thresholds(names, conditions).items() if n in row_reads}
+        object.__setattr__(self, "row_reads", row_reads)
+        object.__setattr__(self, "row_limits", row_limits)
+        object.__setattr__(self, "_row_key", key_getter(row_reads, row_limits))
         # The explained result reads more: the next steps' conditions, every text's placeholders, the table
         # caveats of the rates, and what `needed` reads to word a missing end.
         steps = [s.condition for s in self.next_steps if s.condition is not None]
@@ -210,6 +240,50 @@ class CompiledFund:
             if rule.spec.kind is not RuleKind.PREFERENCE and rule.spec.id not in route_rules
         )
         object.__setattr__(self, "deciding", deciding)
+        # What one idea decides: its own facts, and the fund evaluated.
+        idea = IDEA_FACTS | {"fund"}
+        row_rules = tuple(
+            i
+            for i, rule in enumerate(self.rules)
+            if not idea.issuperset(rule.condition.reads)
+            or (rule.undecided is not None and not idea.issuperset(rule.undecided.reads))
+        )
+        object.__setattr__(self, "row_rules", row_rules)
+        row_chances = frozenset(
+            i
+            for i, rule in enumerate(self.rules)
+            if any(p.spec.by_country or (p.condition and not idea.issuperset(p.condition.reads)) for p in rule.priors)
+        )
+        object.__setattr__(self, "row_chances", row_chances)
+        object.__setattr__(self, "row_deciding", tuple(i for i in row_rules if i in deciding))
+        preferences = tuple(i for i, rule in enumerate(self.rules) if rule.spec.kind is RuleKind.PREFERENCE)
+        object.__setattr__(self, "preferences", preferences)
+        object.__setattr__(self, "row_required", tuple(i for i in row_rules if i not in preferences))
+        position = {rule.spec.id: i for i, rule in enumerate(self.rules)}
+        requires = tuple(tuple(position[rule_id] for rule_id in r.spec.requires) for r in self.routes)
+        object.__setattr__(self, "requires", requires)
+
+        def of_row(condition: Condition | None) -> bool:
+            return condition is not None and not idea.issuperset(condition.reads)
+
+        row_routes = frozenset(
+            k
+            for k, (route, positions) in enumerate(zip(self.routes, requires, strict=True))
+            if of_row(route.condition) or set(positions) & set(row_rules)
+        )
+        object.__setattr__(self, "row_routes", row_routes)
+        object.__setattr__(self, "row_rates", frozenset(k for k, r in enumerate(self.rates) if of_row(r.condition)))
+        quiet = frozenset(
+            k for k, r in enumerate(self.rates) if not r.spec.note or idea.issuperset(check_template(r.spec.note))
+        )
+        object.__setattr__(self, "quiet_rates", quiet)
+        left: list[Condition | None] = [self.rules[i].condition for i in row_rules]
+        left += [self.rules[i].undecided for i in row_rules]
+        left += [p.condition for r in self.rules for p in r.priors]
+        left += [r.condition for r in self.routes] + [r.condition for r in self.rates]
+        notes = {n for r in self.rates if r.spec.note for n in check_template(r.spec.note)}
+        reads_fund = "fund" in notes or any(c is not None and "fund" in c.reads for c in left)
+        object.__setattr__(self, "row_reads_fund", reads_fund)
         # A number only the rules' and routes' texts show (a population in "A rural place of 900 inhabitants")
         # makes nearly every case's result new; everything else about it follows from the interval the number
         # falls in. Results are also kept by that coarser key, and a case differing only in such numbers
@@ -232,8 +306,8 @@ class CompiledFund:
         object.__setattr__(self, "reshown", reshown)
 
     def forget(self) -> None:
-        """Drop every remembered hit, summary and result of this fund (cold starts and memo tests)."""
-        self._decisions.clear()
+        """Drop every remembered hit and result of this fund (cold starts and memo tests; decisions are kept
+        by the plan of the idea they were made for, which goes with it)."""
         self._matches.clear()
         self._skeletons.clear()
         for rule in self.rules:

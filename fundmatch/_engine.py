@@ -9,16 +9,24 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
+import dataclasses
+import functools
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, render
+from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
 
 _SUMMARY_LIMIT = 65_536
+#: The ideas whose plans a pack keeps between calls (`RulePack._idea_facts`): each plan keeps at most its share
+#: of `_SUMMARY_LIMIT` decisions per fund, so all of them together hold no more than one fund memo did.
+_KEPT_IDEAS = 8
 
 #: A fund's id as reports carry it (a shipped fund as its `Fund` member), by the pack's spelling.
 _FUND_IDS: dict[str, str] = {}
@@ -106,6 +114,9 @@ def _hit(
     route: str | None = None,
     chance: _Chance | None = None,
 ) -> RuleHit:
+    fixed = rule.fixed.get(outcome)
+    if fixed is not None:  # a pass or a fail whose text shows no fact (`prepare`)
+        return fixed
     # The chance depends on other facts than the rule's own, so it is part of the key.
     key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
@@ -179,44 +190,107 @@ _TABLE_CAVEATS = (
 )
 
 
-def _co_financing(fund: CompiledFund, facts: Facts) -> tuple[CoFinancing, list[str]]:
-    budget = facts.get("budget_eur")
-    for rate in fund.rates:
-        spec = rate.spec
-        if rate.condition is not None:
+_CoFinanced = tuple[CoFinancing, list[str]]
+
+
+def _co_financing(
+    fund: CompiledFund, facts: Facts, rates: _Rates | None = None, made: dict[Any, _CoFinanced] | None = None
+) -> _CoFinanced:
+    """The co-financing rate of the first rate whose condition holds, and the facts it still waits for.
+
+    With ``rates`` (a plan's, `_plan_rates`), only the rates the idea leaves open are tried, and a rate the
+    idea decides holds is taken without evaluating it; ``made`` keeps the results whose note shows no
+    municipality's fact, by the rate and its table caveats (a plan's: a handful per fund).
+    """
+    order, sure = rates if rates is not None else (range(len(fund.rates)), frozenset())
+    for k in order:
+        rate = fund.rates[k]
+        if k in sure:
+            if isinstance(sure, dict):
+                return sure[k]
+        elif rate.condition is not None:
             try:
                 holds = rate.condition.decide(facts)
             except ExpressionProblem as exc:
-                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{spec.id}") from None
+                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
             if isinstance(holds, list):
                 note = f"The rate depends on what is not known yet: {_missing_text(holds)}"
                 return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
             if not holds:
                 continue
-        note = render(spec.note, facts) if spec.note else ""
-        for read, flag, caveat in _TABLE_CAVEATS:
-            if rate.condition is not None and read in rate.condition.reads and facts.get(flag):
-                note += caveat
-        if not spec.verified:
-            note += " Rate not verified against the act's text."
-        rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
-        return (
-            CoFinancing._made(
-                rate=spec.rate,
-                rate_max=rate_max,
-                amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
-                amount_max_eur=round(budget * rate_max, 2) if budget is not None and rate_max is not None else None,
-                tier=spec.label,
-                basis=fund.basis,
-                note=note.strip(),
-                citation=rate.citation,
-                verified=spec.verified,
-            ),
-            [],
+        flags = tuple(
+            bool(rate.condition is not None and read in rate.condition.reads and facts.get(flag))
+            for read, flag, _ in _TABLE_CAVEATS
         )
+        if made is not None and k in fund.quiet_rates:
+            found = made.get((k, flags))
+            if found is None:
+                found = made[(k, flags)] = _rate(fund, k, flags, facts)
+            return found
+        return _rate(fund, k, flags, facts)
     return CoFinancing._made(
         rate=None, basis=fund.basis, note="No co-financing rate of this pack applies to this case."
     ), []
+
+
+def _rate(fund: CompiledFund, k: int, flags: tuple[bool, ...], facts: Facts) -> _CoFinanced:
+    """The co-financing of the rate at ``k``, which applies, with the caveats its table values call for."""
+    rate = fund.rates[k]
+    spec = rate.spec
+    budget = facts.get("budget_eur")
+    note = render(spec.note, facts) if spec.note else ""
+    for (_, _, caveat), flag in zip(_TABLE_CAVEATS, flags, strict=True):
+        if flag:
+            note += caveat
+    if not spec.verified:
+        note += " Rate not verified against the act's text."
+    rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
+    return (
+        CoFinancing._made(
+            rate=spec.rate,
+            rate_max=rate_max,
+            amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
+            amount_max_eur=round(budget * rate_max, 2) if budget is not None and rate_max is not None else None,
+            tier=spec.label,
+            basis=fund.basis,
+            note=note.strip(),
+            citation=rate.citation,
+            verified=spec.verified,
+        ),
+        [],
+    )
+
+
+#: The rates a plan tries for each municipality, in order, and those the idea decides: a set of the ones
+#: that hold, or (for the last one tried) the result the idea alone gives, a rate waiting for an idea's input.
+_Rates = tuple[tuple[int, ...], frozenset[int] | dict[int, _CoFinanced]]
+
+
+def _plan_rates(fund: CompiledFund, facts: Facts) -> _Rates:
+    """The rates of ``fund`` the idea leaves to each municipality (see `_Rates`)."""
+    order: list[int] = []
+    holding: set[int] = set()
+    for k, rate in enumerate(fund.rates):
+        if k in fund.row_rates:
+            order.append(k)
+            continue
+        if rate.condition is None:
+            order.append(k)
+            holding.add(k)
+            break
+        try:
+            holds = rate.condition.decide(facts)
+        except ExpressionProblem as exc:
+            raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+        if isinstance(holds, list):
+            # Waiting for the idea's input: the same result for every municipality that gets this far.
+            order.append(k)
+            return tuple(order), {k: _co_financing(fund, facts, ((k,), frozenset()))}
+        if holds:
+            order.append(k)
+            holding.add(k)
+            break
+    return tuple(order), frozenset(holding)
 
 
 _Found = list[tuple[CompiledRule, Outcome, list[str]]]
@@ -261,6 +335,27 @@ def _route_status(
     if route.spec.ask:
         return RouteStatus.MAYBE, []
     return RouteStatus.OPEN, []
+
+
+_RouteState = tuple[CompiledRoute, RouteStatus, list[str]]
+
+
+def _with_routes(
+    fund: CompiledFund, status: Status, found: _Found, facts: Facts, planned: list[_RouteState | None]
+) -> tuple[Status, list[_RouteState]]:
+    """`_status` from the status the fund's own rules give and the routes' states the plan has."""
+    if not fund.routes:
+        return status, []
+    routes = []
+    for route, positions, state in zip(fund.routes, fund.requires, planned, strict=True):
+        if state is None:
+            by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
+            state = (route, *_route_status(fund, route, by_id, facts))
+        routes.append(state)
+    if fund.route_rules:
+        best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
+        status = max(status, best, key=_WORSE.__getitem__)
+    return status, routes
 
 
 def _status(
@@ -413,22 +508,218 @@ class _Decided:
 
 
 def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
-    """The fund's decisions for ``facts``, remembered by the summary key (`CompiledFund._key`).
+    """The fund's decisions for ``facts``, remembered by the idea's plan (`plan`) by the municipality's key.
 
     In a batch most municipalities share the values that key reads (numbers only compared with constants by
-    the interval they fall in), so a fund is decided once per combination; a case that differs from an earlier
-    one only in what its texts show (a population, a staff time) is only explained again.
+    the interval they fall in, `CompiledFund.row_reads`), so a fund is decided once per combination; a case that
+    differs from an earlier one only in what its texts show (a population, a staff time) is only explained
+    again. The key is made once per municipality for every fund of the pack (`share_row_key`).
     """
-    key = fund._key(facts.frozen)
-    decided = fund._decisions.get(key)
+    planned = plan(fund, facts)
+    if planned is None or not _SUMMARY_LIMIT:
+        return _decide_fund(fund, _for_fund(fund, facts, planned), planned)
+    kept = facts.row_key
+    if kept is None or kept[0] is not fund._row_key:
+        kept = facts.row_key = (fund._row_key, fund._row_key(facts.frozen))
+    decided = planned.decisions.get(kept[1])
     if decided is None:
-        decided = _decide_fund(fund, facts.for_fund(fund.fund))
-        if len(fund._decisions) < _SUMMARY_LIMIT:
-            fund._decisions[key] = decided
+        decided = _decide_fund(fund, _for_fund(fund, facts, planned), planned)
+        if len(planned.decisions) < _SUMMARY_LIMIT // _KEPT_IDEAS:
+            planned.decisions[kept[1]] = decided
     return decided
 
 
-def _decide_fund(fund: CompiledFund, facts: Facts) -> _Decided:
+def prepare(fund: CompiledFund) -> None:
+    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose texts show no fact.
+
+    Such a hit depends on nothing but the rule (and the route it decides, always the same one): made once
+    when the pack is loaded, a first match renders only the hits that show a case's facts or wait for them.
+    """
+    for rule, route in zip(fund.rules, fund.routes_of, strict=True):
+        if rule._shown:
+            continue
+        for outcome in (Outcome.PASS, Outcome.FAIL):
+            rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+
+
+def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
+    """The facts with ``fund`` set, where what is evaluated reads it (a copy of the facts, per fund and case)."""
+    return facts if planned is not None and not fund.row_reads_fund else facts.for_fund(fund.fund)
+
+
+def share_row_key(funds: Iterable[CompiledFund]) -> None:
+    """Give the funds of one pack one key of the municipality's facts, made once per case for all of them.
+
+    It reads what any of them reads; a number gets intervals where every fund reading it only compares it with
+    constants, over all their limits (finer than each fund's, so each fund's answer is still a function of it).
+    """
+    funds = list(funds)
+    names = sorted({name for fund in funds for name in fund.row_reads})
+    limits = {}
+    for name in names:
+        readers = [fund for fund in funds if name in fund.row_reads]
+        if all(name in fund.row_limits for fund in readers):
+            limits[name] = functools.reduce(operator.or_, (fund.row_limits[name] for fund in readers))
+    getter = key_getter(tuple(names), limits)
+    for fund in funds:
+        object.__setattr__(fund, "_row_key", getter)
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A fund's rules specialised on one idea: what the idea alone decides, done once for a whole batch.
+
+    ``found`` and ``chances`` hold the outcome (and chance, where unknown) of every rule that reads only the
+    idea's facts; the places of the rules that read a municipality's (`CompiledFund.row_rules`) are filled for
+    each municipality, as are the chances of the idea's unknown rules whose prior reads the municipality
+    (``rechance``). What the summary makes of the idea's rules is kept too: the status they give, the
+    positions of those that failed, the inputs they ask for, and the preferences' points (``points``, in the
+    order of `CompiledFund.preferences`; ``repoint`` the places a municipality changes). A plan is compiled,
+    not a memo of answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
+    ideas, `RulePack._idea_facts`), and the decisions it keeps (``decisions``) are that idea's alone.
+    """
+
+    found: _Found
+    chances: list[_Chance | None]
+    rechance: tuple[int, ...]
+    status: Status
+    failed: list[int]
+    asks: frozenset[str]
+    points: list[float]
+    repoint: tuple[tuple[int, int], ...]
+    # Each route's state where the idea alone decides it (None: decided for each municipality).
+    routes: list[_RouteState | None]
+    rates: _Rates
+    # The co-financing of the rates whose note shows no municipality's fact, by rate and table caveats.
+    made: dict[Any, _CoFinanced]
+    # The decisions made for municipalities, by their key (see `_decided`).
+    decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
+
+
+def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
+    """The plan of ``fund`` for the idea ``facts`` were built from (made at its first municipality), or None
+    for facts built from no idea (they are evaluated whole)."""
+    plans = facts.plans
+    if plans is None:
+        return None
+    made = plans.get(fund.fund)
+    if made is None:
+        made = plans[fund.fund] = _specialise(fund, facts.for_fund(fund.fund))
+    return made
+
+
+def _asks(rule: CompiledRule, outcome: Outcome, missing: list[str]) -> list[str]:
+    """The inputs an unknown rule asks for: its missing facts' inputs, or its question for the authority."""
+    if outcome is not Outcome.UNKNOWN:
+        return []
+    return [_question(n)[0] for n in missing] if missing else [f"ask:{rule.spec.id}"]
+
+
+def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
+    """Decide the rules of ``fund`` that read only the idea's facts, on the facts of any one municipality."""
+    row = set(fund.row_rules)
+    found: _Found = []
+    chances: list[_Chance | None] = []
+    rechance = []
+    for i, rule in enumerate(fund.rules):
+        if i in row:
+            found.append((rule, Outcome.UNKNOWN, []))  # a place, filled for each municipality
+            chances.append(None)
+            continue
+        outcome, missing = _outcome(fund, rule, facts)
+        found.append((rule, outcome, missing))
+        if outcome is Outcome.UNKNOWN and i in fund.row_chances:
+            rechance.append(i)
+        chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
+    status = Status.ELIGIBLE
+    for i in fund.deciding:
+        rule, outcome, missing = found[i]
+        if i in row:
+            continue
+        if outcome is Outcome.FAIL:
+            status = Status.INELIGIBLE
+            break
+        if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
+            status = Status.UNKNOWN
+    failed = [
+        i
+        for i, (rule, outcome, _) in enumerate(found)
+        if i not in row and outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
+    ]
+    asks = frozenset(a for i, (rule, o, m) in enumerate(found) if i not in row for a in _asks(rule, o, m))
+    changing = row | set(rechance)
+    points = [0.0 if i in changing else _points(found[i], chances[i]) for i in fund.preferences]
+    repoint = tuple((slot, i) for slot, i in enumerate(fund.preferences) if i in changing)
+    routes: list[_RouteState | None] = []
+    for k, (route, positions) in enumerate(zip(fund.routes, fund.requires, strict=True)):
+        by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
+        routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
+    rates = _plan_rates(fund, facts)
+    return _Plan(found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {})
+
+
+def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | None) -> float:
+    """What one preference adds to the fit: its weight when it passes, its share by its chance when unknown."""
+    rule, outcome, _ = found
+    weight = rule.spec.weight or 0.0
+    if outcome is Outcome.PASS:
+        return weight
+    return weight * chance[0] if chance is not None else 0.0
+
+
+def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _Decided:
+    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
+    if planned is None:
+        return _decide_whole(fund, facts)
+    # Only the rules that read the municipality are evaluated; the idea's outcomes are the plan's.
+    rules = fund.rules
+    found = planned.found.copy()
+    chances = planned.chances.copy()
+    asks = set(planned.asks)
+    for i in fund.row_rules:
+        rule = rules[i]
+        outcome, missing = _outcome(fund, rule, facts)
+        found[i] = (rule, outcome, missing)
+        if outcome is Outcome.UNKNOWN:
+            chances[i] = _chance(fund, rule, facts)
+            asks.update(_asks(rule, outcome, missing))
+    for i in planned.rechance:
+        chances[i] = _chance(fund, rules[i], facts)
+    status = planned.status
+    if status is not Status.INELIGIBLE:
+        for i in fund.row_deciding:
+            rule, outcome, missing = found[i]
+            if outcome is Outcome.FAIL:
+                status = Status.INELIGIBLE
+                break
+            if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
+                status = Status.UNKNOWN
+    status, states = _with_routes(fund, status, found, facts, planned.routes)
+    points = planned.points.copy()
+    for slot, i in planned.repoint:
+        points[slot] = _points(found[i], chances[i])
+    total = 0.0
+    for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
+        total += value
+    row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
+    failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
+    co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
+    summary = FundSummary._made(
+        fund=fund_id(fund.fund),
+        status=status,
+        score=round(min(100.0, max(0.0, total)), 1),
+        likelihood=_likelihood(fund, status, found, chances, states),
+        rate=co_financing.rate,
+        rate_max=co_financing.rate_max,
+        amount_eur=co_financing.amount_eur,
+        failed=[rules[i].spec.id for i in failed],
+        missing=sorted(asks),
+    )
+    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
+    """`_decide_fund` evaluating every rule (facts built from no idea, and the reference of the plans' tests)."""
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)

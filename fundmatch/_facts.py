@@ -171,13 +171,18 @@ class Facts(dict[str, Any]):
 
     rule-engine wants sets, but memo keys need hashable values, so both are kept; ``frozen`` has every
     symbol of `FACTS`, None where a fact is missing. ``said`` keeps each fact as the texts say it, formatted
-    once per case however many explanations show it (the idea's themes appear in a dozen).
+    once per case however many explanations show it (the idea's themes appear in a dozen). ``plans`` is the
+    idea's (`IdeaFacts.plans`) when the facts were built from one: what the evaluator compiled for that idea.
     """
 
-    __slots__ = ("frozen", "said")
+    __slots__ = ("frozen", "plans", "row_key", "said")
 
     def __init__(
-        self, values: dict[str, Any], frozen: dict[str, Any] | None = None, said: dict[str, str] | None = None
+        self,
+        values: dict[str, Any],
+        frozen: dict[str, Any] | None = None,
+        said: dict[str, str] | None = None,
+        plans: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(values)
         if frozen is None:
@@ -185,6 +190,9 @@ class Facts(dict[str, Any]):
             frozen.update(_hashable(values))
         self.frozen = frozen
         self.said: dict[str, str] = {} if said is None else said
+        self.plans = plans
+        # The municipality's memo key for a pack's decisions, with the getter that made it (`_engine._decided`).
+        self.row_key: tuple[Any, Any] | None = None
 
     def for_fund(self, fund: str) -> Facts:
         """The same facts with ``fund`` set to the fund being evaluated."""
@@ -195,7 +203,7 @@ class Facts(dict[str, Any]):
         frozen = self.frozen.copy()
         frozen["fund"] = fund
         # The copies share what is said: all their facts are the same but ``fund``, which is never kept there.
-        return Facts(values, frozen, self.said)
+        return Facts(values, frozen, self.said, self.plans)
 
 
 def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
@@ -215,6 +223,15 @@ def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
 _MUNICIPALITY_FIELDS = _field_reader(Municipality)
 _IDEA_FIELDS = _field_reader(ProjectIdea)
 
+#: The facts that follow from the idea alone: the same for every municipality matched with one idea (the
+#: partner facts that involve the applicant's country, ``countries`` and the counts, are the municipality's).
+IDEA_FACTS = frozenset(
+    {name for name, _ in _IDEA_FIELDS} | {"partner_count", "partner_countries", "partner_types", "planned_end"}
+)
+
+
+_IDEA_ORDER = tuple(sorted(IDEA_FACTS))
+
 
 class IdeaFacts:
     """The facts of one idea, built once and shared by every municipality matched with it.
@@ -223,7 +240,7 @@ class IdeaFacts:
     (and their hashable copies) here once, so a row only adds the municipality's own facts.
     """
 
-    __slots__ = ("_frozen", "_partner_countries", "_values")
+    __slots__ = ("_frozen", "_partner_countries", "_values", "plans")
 
     def __init__(self, idea: ProjectIdea) -> None:
         fields = idea.__dict__
@@ -237,6 +254,14 @@ class IdeaFacts:
         self._values = values
         self._frozen = dict.fromkeys(FACTS)
         self._frozen.update(_hashable(values))
+        # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
+        # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
+        self.plans: dict[str, Any] | None = {}
+
+    def key(self) -> tuple[Any, ...]:
+        """The idea's facts, as a hashable tuple: equal for equal ideas (their plans are the same)."""
+        frozen = self._frozen
+        return tuple(frozen[name] for name in _IDEA_ORDER)
 
     def with_municipality(
         self,
@@ -279,5 +304,5 @@ class IdeaFacts:
         values["countries"] = set(countries)
         values["member_states"] = set(member_states)
         if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
-            return Facts(values, frozen), []
-        return Facts(values, frozen), [*municipality.provenance, *derived, *from_areas]
+            return Facts(values, frozen, plans=self.plans), []
+        return Facts(values, frozen, plans=self.plans), [*municipality.provenance, *derived, *from_areas]

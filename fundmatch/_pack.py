@@ -47,6 +47,9 @@ if TYPE_CHECKING:  # pragma: no cover
 _INFERRED_FIELDS = ("themes", "target_groups", "activities")
 #: Comparisons, question sets and warnings remembered per pack (see `RulePack._merged`).
 _RANKINGS_LIMIT = 65_536
+#: Ideas whose plans (and the decisions they keep) a pack keeps between calls: a few, for the same idea matched
+#: one municipality at a time (a web form, a notebook) or in several batches.
+_IDEAS_LIMIT = _engine._KEPT_IDEAS
 
 
 _M = TypeVar("_M", bound=BaseModel)
@@ -80,6 +83,9 @@ class RulePack:
         self.version: str = meta.version
         self.status: str = meta.status
         self._funds: dict[str, CompiledFund] = loaded.funds
+        _engine.share_row_key(self._funds.values())
+        for fund in self._funds.values():
+            _engine.prepare(fund)
         self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
         self._regions = loaded.regions
         self._areas = loaded.areas
@@ -95,6 +101,7 @@ class RulePack:
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
         self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
+        self._plans: dict[tuple[Any, ...], dict[str, Any]] = {}
 
     @property
     def funds(self) -> list[str]:
@@ -205,7 +212,7 @@ class RulePack:
         idea, inferred = self.infer(idea)
         municipality = _as_model(profile, Municipality, "profile")
         idea, inferred = self._for_applicant(idea, inferred, municipality.country)
-        return self._match(municipality, idea, IdeaFacts(idea), inferred, chosen)
+        return self._match(municipality, idea, self._idea_facts(idea, batch=False), inferred, chosen)
 
     @overload
     def match_many(
@@ -240,8 +247,9 @@ class RulePack:
     ) -> MatchReports | MatchSummaries:
         """One result per municipality for the same idea, identical to calling `match` one by one.
 
-        What depends only on the idea or the pack is done once: the text is read once, each fund's decisions
-        are remembered for the facts its rules read, and reports share their equal parts. ``detail="summary"``
+        What depends only on the idea or the pack is done once: the text is read once, each fund's rules that
+        read only the idea are decided once, its decisions are remembered within the batch by the
+        municipality's facts its rules read, and reports share their equal parts. ``detail="summary"``
         keeps only status, score and money per fund (for very large batches); ``progress=True`` shows a
         progress bar (tqdm if installed).
         """
@@ -308,12 +316,29 @@ class RulePack:
                 one, terms = (
                     self._for_applicant(read, read_terms, municipality.country) if named else (read, read_terms)
                 )
-                by_country[key] = (one, terms, IdeaFacts(one))
+                by_country[key] = (one, terms, self._idea_facts(one))
             one, terms, idea_facts = by_country[key]
             if detail == "summary":
                 yield self._summary(municipality, idea_facts, chosen)
             else:
                 yield self._match(municipality, one, idea_facts, terms, chosen)
+
+    def _idea_facts(self, idea: ProjectIdea, *, batch: bool = True) -> IdeaFacts:
+        """The idea's facts, with the plans an equal idea's earlier call made (`_engine.plan`), if kept.
+
+        A single match whose plans are not kept evaluates every rule once instead (a plan pays from the second
+        municipality on).
+        """
+        facts = IdeaFacts(idea)
+        plans = None
+        if _engine._SUMMARY_LIMIT:
+            key = facts.key()
+            plans = self._plans.get(key)
+            if plans is None and len(self._plans) < _IDEAS_LIMIT:
+                plans = self._plans[key] = {}
+        if plans is not None or not batch:
+            facts.plans = plans
+        return facts
 
     def _facts(
         self, profile: Municipality, idea_facts: IdeaFacts, *, explain: bool = True
@@ -480,6 +505,7 @@ def forget_answers(pack: RulePack) -> None:
     pack._comparisons.clear()
     pack._questions.clear()
     pack._shown_warnings.clear()
+    pack._plans.clear()
     for fund in pack._funds.values():
         fund.forget()
 

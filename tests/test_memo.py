@@ -1,7 +1,8 @@
 """Memoised results: a remembered result is always the one a fresh evaluation gives.
 
-Funds remember their decisions and summaries by the values their rules read (numbers only compared with
-constants by the interval they fall in), and their explained results by those and what their texts show.
+An idea's plans remember each fund's decisions and summaries by the municipality's values their rules read
+(numbers only compared with constants by the interval they fall in), and funds their explained results by all
+the values they read and what their texts show.
 These tests try to catch a stale or over-shared memo: every answer is checked against a fresh evaluation
 (`test_report_construction` does the same for batches of near-identical municipalities).
 """
