@@ -146,8 +146,11 @@ def batch_rows(lau: Path | None, n: int, seed: int = 17) -> tuple[list[dict], st
 #: The memo limits the engine has declared (module, name): 0 means nothing is remembered. Names that a module
 #: no longer has are skipped; when none is left, the memo layer is gone and the figure is skipped.
 MEMO_LIMITS = (
-    ("_expressions", "_CACHE_LIMIT"),  # answers per condition
-    ("_engine", "_SUMMARY_LIMIT"),  # summaries and decisions per fund
+    ("_expressions", "_CACHE_LIMIT"),  # answers per condition (removed in issue 17; skipped when absent)
+    # Decisions per idea plan, explained results per fund; at 0 the pack keeps no plans and a single match
+    # evaluates every rule. The plans themselves (idea-only rules decided once per batch) are a compile step,
+    # not a memo, so "every memo disabled" still uses them within a batch.
+    ("_engine", "_SUMMARY_LIMIT"),
     ("_engine", "_HIT_LIMIT"),  # explained rule hits per rule
     ("_pack", "_RANKINGS_LIMIT"),  # per-case comparisons, questions, warnings
 )
@@ -417,8 +420,9 @@ def screen_idea(
 
 
 COMPUTES = {
-    "fundmatch summary": "match_many(detail='summary'): validated Municipality models, the typed facts, every rule of the"
-    " pack; MatchSummary models with the fields below",
+    "fundmatch summary": "match_many(detail='summary'): validated Municipality models, the typed facts; the idea-only rules"
+    " decided once per batch (the idea's plan), per row the rules that read the municipality; MatchSummary models"
+    " with the fields below",
     "full reports": "match_many / iter_match (detail='full'): the above plus every rule hit explained and cited,"
     " routes, questions, warnings, next steps (pydantic report models)",
     "contenders": hand.COVERS + "; no validation, no explanations, no models",
