@@ -810,7 +810,10 @@ def _outcome(rule: RuleData, f: Mapping[str, Any]) -> tuple[str, list[str]]:
     outcome = "pass" if holds != (rule.kind == "exclusion") else "fail"
     if rule.undecided is not None and outcome == rule.undecided_on:
         reads, fn = rule.undecided
-        if all(f.get(n) is not None for n in reads) and fn(f):
+        gap = [n for n in reads if f.get(n) is None]
+        if gap:  # what would leave it open is not known: unknown, asking for it
+            return "unknown", [_asks(n, f) for n in gap]
+        if fn(f):
             return "unknown", []
     return outcome, []
 

@@ -256,14 +256,24 @@ class _Rule:
         if vec is None or rule.undecided is None:
             raise MissingLogic(f"vectorised: no polars undecided_when for {fund.fund}.{rule.id}")
         reads = rule.undecided[0]
-        if any(f.get(n) is None for n in reads if n not in ROW_FACTS):
+        idea_gap = [n for n in reads if n not in ROW_FACTS and f.get(n) is None]
+        row_reads = [n for n in reads if n in ROW_FACTS]
+        # A fact that would decide whether it is left open, missing: unknown, asking for that fact.
+        gap = functools.reduce(operator.or_, (c(n).is_null() for n in row_reads), _lit(bool(idea_gap)))
+        if idea_gap:
             open_ = _lit(False)
         else:
-            known = functools.reduce(operator.and_, (c(n).is_not_null() for n in reads if n in ROW_FACTS))
+            known = functools.reduce(operator.and_, (c(n).is_not_null() for n in row_reads))
             open_ = known & vec(f).fill_null(False)
-        self.unknown = self.undecided = open_
-        self.passed, self.failed = _lit(decided == "pass") & ~open_, _lit(decided == "fail") & ~open_
-        self.missing = {f"ask:{rule.id}": _lit(True)}
+        self.undecided = open_
+        self.unknown = open_ | gap
+        self.passed, self.failed = _lit(decided == "pass") & ~self.unknown, _lit(decided == "fail") & ~self.unknown
+        self.missing = {f"ask:{rule.id}": open_}
+        for n in idea_gap:
+            self.missing[_asks(n, f)] = _lit(True)
+        for n in row_reads:
+            ask = _asks(n, f)
+            self.missing[ask] = self.missing[ask] | c(n).is_null() if ask in self.missing else c(n).is_null()
         self.chance = pl.lit(_chance(rule, f))
 
     def _chance(self, fund: FundData, f: Mapping[str, Any]) -> pl.Expr:

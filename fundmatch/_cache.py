@@ -18,6 +18,7 @@ executed, and what a file holds is checked again where it is used (`fundmatch._c
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -48,9 +49,20 @@ def cache_dir() -> Path | None:
     return (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "fundmatch"
 
 
+@functools.lru_cache(maxsize=1)
+def _installed_version() -> bytes:
+    # Part of every key: where an installation has no .py sources to hash, an upgrade still changes the key.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("fundmatch").encode()
+    except PackageNotFoundError:
+        return b"0+unknown"
+
+
 def digest(parts: Iterable[bytes]) -> str:
     """A key over ``parts`` (each length-prefixed, so that no two different lists hash alike)."""
-    h = hashlib.sha256(_FORMAT)
+    h = hashlib.sha256(_FORMAT + b"\0" + _installed_version())
     for part in parts:
         h.update(len(part).to_bytes(8, "little"))
         h.update(part)
@@ -65,10 +77,21 @@ def file_bytes(path: Path | str) -> bytes:
         return b"\0unreadable\0" + os.fsencode(str(path))
 
 
+def _private(folder: Path) -> bool:
+    """Whether only this user can write into ``folder``: a cached record skips the load-time checks."""
+    if not hasattr(os, "getuid"):  # Windows: the per-user LOCALAPPDATA folder
+        return True
+    try:
+        info = folder.stat()
+    except OSError:
+        return False
+    return info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
 def read(name: str, key: str) -> Any:
     """The data stored under ``name`` if its key is ``key`` and its checksum holds, else None."""
     folder = cache_dir()
-    if folder is None:
+    if folder is None or not _private(folder):
         return None
     try:
         with (folder / name).open("rb") as handle:
@@ -94,7 +117,9 @@ def write(name: str, key: str, data: Any) -> None:
     with contextlib.suppress(OSError, ValueError, TypeError, RecursionError):
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = json.dumps({"key": key, "sha256": hashlib.sha256(body).hexdigest()}).encode()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not _private(folder):
+            return
         with atomic_path(folder / name) as tmp:
             tmp.write_bytes(header + b"\n" + body)
 

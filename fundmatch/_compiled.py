@@ -204,13 +204,16 @@ class CompiledFund:
         # The amount of money is budget × rate: the budget itself is part of the summary; the rate's note is too
         # (what it shows, and the caveat of a doubtful row of the region table).
         names.add("budget_eur")
-        names.update(n for r in self.rates if r.spec.note for n in check_template(r.spec.note))
+        note_shown = {n for r in self.rates if r.spec.note for n in check_template(r.spec.note)}
+        names.update(note_shown)
         names.update(("region_category_doubtful", "region_category_2014_2020_inferred"))
         if "planned_end" in names:
             # A missing end is asked as the start when a duration is given (`fundmatch._facts.needed`).
             names.update(("duration_months", "start_date"))
         row_reads = tuple(sorted(names - IDEA_FACTS - {"fund"}))
-        row_limits = {n: t for n, t in _thresholds(names, conditions).items() if n in row_reads}
+        # A kept decision carries its rate's note already written: a number the note shows is keyed by its
+        # value, not by the interval it falls in, or the next municipality would read the first one's number.
+        row_limits = {n: t for n, t in _thresholds(names - note_shown, conditions).items() if n in row_reads}
         object.__setattr__(self, "row_reads", row_reads)
         object.__setattr__(self, "row_limits", row_limits)
         object.__setattr__(self, "_row_key", key_getter(row_reads, row_limits))

@@ -83,8 +83,14 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
     undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
-    if undecided and rule.undecided is not None and _decide(rule.undecided, facts, fund, rule) is True:
-        return Outcome.UNKNOWN, []
+    if undecided and rule.undecided is not None:
+        left_open = _decide(rule.undecided, facts, fund, rule)
+        if left_open is True:
+            return Outcome.UNKNOWN, []
+        if left_open is not False:
+            # What would leave the answer open is not known (an outermost region?): unknown, asking for it,
+            # never a silent fail.
+            return Outcome.UNKNOWN, [needed(n, facts) for n in left_open]
     return outcome, []
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import reprlib
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -101,7 +103,7 @@ class RulePack:
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
         self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
-        self._plans: dict[tuple[Any, ...], dict[str, Any]] = {}
+        self._plans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
 
     @property
     def funds(self) -> list[str]:
@@ -334,8 +336,14 @@ class RulePack:
         if _engine._SUMMARY_LIMIT:
             key = facts.key()
             plans = self._plans.get(key)
-            if plans is None and len(self._plans) < _IDEAS_LIMIT:
-                plans = self._plans[key] = {}
+            # Requests of the web app share a pack: another thread may evict between these steps.
+            with contextlib.suppress(KeyError):
+                if plans is not None:
+                    self._plans.move_to_end(key)
+                else:
+                    plans = self._plans[key] = {}
+                    if len(self._plans) > _IDEAS_LIMIT:
+                        self._plans.popitem(last=False)  # the least recently used idea
         if plans is not None or not batch:
             facts.plans = plans
         return facts

@@ -90,8 +90,10 @@ _WORD_RE = re.compile(r"[^\W_]+")
 _WORD_SPLIT = re.compile(r"([^\W_]+)")  # the same words, kept by `re.split` between what separates them
 _SENTENCE_BREAK = re.compile(r"[.;:!?]")
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]\u2013\u2014]|\s-\s")
-#: Distinct words whose look-up a vocabulary keeps (a few MB at most; beyond it words are looked up anew).
+#: Distinct words whose look-up a vocabulary keeps, and the longest word kept: a few MB at most (a text of
+#: 20,000-letter "words" would otherwise pin gigabytes for the pack's life); others are looked up anew.
 _WORD_CACHE = 50_000
+_WORD_CACHE_LETTERS = 64
 #: A word's look-up: the patterns it matches (with similarity), and the terms that may start with it.
 _WordHits = tuple[dict[int, float], list[tuple[int, int, bool, float]]]
 _NO_HITS: _WordHits = ({}, [])
@@ -108,7 +110,9 @@ def _code_key() -> tuple[bytes, ...]:
     """What a vocabulary read from the cache depends on besides its file: the code that reads and folds it, the
     ids it may name, and Unicode's tables (folding strips accents by them)."""
     here = pathlib.Path(__file__).parent
-    sources = [_cache.file_bytes(here / f"{name}.py") for name in ("_vocabulary_file", "_vocabulary", "_fold", "_ids")]
+    sources = [
+        _cache.file_bytes(here / f"{name}.py") for name in ("_vocabulary_file", "_vocabulary", "_fold", "_ids", "_yaml")
+    ]
     return (*sources, unicodedata.unidata_version.encode(), sys.version.encode())
 
 
@@ -313,7 +317,7 @@ class Vocabulary(VocabularyFile):
             word_hits = known.get(raw)
             if word_hits is None:
                 word_hits = self._hits_and_starts(_fold(raw))
-                if len(known) < _WORD_CACHE:
+                if len(known) < _WORD_CACHE and len(raw) <= _WORD_CACHE_LETTERS:
                     known[raw] = word_hits
             distinct[raw] = word_hits
         per_word = list(map(distinct.__getitem__, raws))

@@ -133,3 +133,25 @@ def test_the_new_terms_do_not_fire_on_ordinary_words_of_other_languages(
 ) -> None:
     _, inferred = pack.infer({"description": text})
     assert not_inferred not in {f"{i.field}.{i.id}" for i in inferred}
+
+
+@pytest.mark.parametrize(
+    "description", ["We want to extend the runway of our regional airport.", "A new landfill cell."]
+)
+def test_an_unknown_outermost_status_leaves_the_exception_open_not_a_refusal(
+    pack: fundmatch.RulePack, description: str
+) -> None:
+    # A French place without a NUTS code may lie in an outermost region, where the exception applies: unknown,
+    # asking for what decides it, never a silent fail.
+    place = profile(name="Commune", country="FR", population=3000, degurba=3)
+    place.pop("nuts", None)
+    erdf = pack.match(place, _text(description))["ERDF"]
+    rule_id = "no_airport_infrastructure" if "airport" in description else "no_landfill"
+    hit = _hit(erdf, rule_id)
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing, hit.explanation
+    assert erdf.status is not Status.INELIGIBLE or hit not in erdf.failed()
+    # Known not to be outermost (a mainland NUTS code): the exclusion refuses.
+    known = pack.match(
+        profile(name="Commune", country="FR", nuts="FRK26", population=3000, degurba=3), _text(description)
+    )
+    assert _hit(known["ERDF"], rule_id).outcome is Outcome.FAIL

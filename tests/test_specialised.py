@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -155,10 +156,16 @@ def test_a_pack_keeps_the_plans_of_a_few_ideas() -> None:
     for n in range(_IDEAS_LIMIT + 3):
         pack.match(place, fundmatch.ProjectIdea(title=f"Library {n}", budget_eur=1000.0 * (n + 1)))
     assert len(pack._plans) == _IDEAS_LIMIT
-    # An equal idea finds its plans again, and its decisions are those a fresh pack makes.
+    # The most recent ideas are kept, the oldest evicted.
+    newest = fundmatch.ProjectIdea(title=f"Library {_IDEAS_LIMIT + 2}", budget_eur=1000.0 * (_IDEAS_LIMIT + 3))
+    oldest = fundmatch.ProjectIdea(title="Library 0", budget_eur=1000.0)
+    assert IdeaFacts(newest).key() in pack._plans
+    assert IdeaFacts(oldest).key() not in pack._plans
+    # An idea asked again is the most recent one, and its answer is the one a fresh pack gives.
     same = fundmatch.ProjectIdea(title="Library 0", budget_eur=1000.0)
     again = pack.match(place, same)
-    assert set(pack._plans[pack._idea_facts(same).key()]) == set(pack.funds)
+    assert list(pack._plans)[-1] == IdeaFacts(same).key()
+    assert len(pack._plans) == _IDEAS_LIMIT
     assert again.model_dump_json() == RulePack(_pack().folder).match(place, same).model_dump_json()
 
 
@@ -168,3 +175,25 @@ def test_fixed_hits_are_the_hits_a_case_would_get() -> None:
             for outcome, hit in rule.fixed.items():
                 assert not rule._shown
                 assert hit == _engine._new_hit(rule, outcome, [], Facts({"fund": fund.fund}), route, None)
+
+
+def test_a_number_a_rate_note_shows_is_the_municipality_s_own(pack_copy: Path) -> None:
+    # A kept decision carries its rate's note already written: a number the note shows must not be keyed by
+    # the interval it falls in, or a second municipality would read the first one's figure.
+    erdf = pack_copy / "erdf.yaml"
+    text = erdf.read_text(encoding="utf-8")
+    old = "      when: outermost_region\n      rate: 0.85\n      note: Outermost regions get at most 85 % (CPR Art. 112(3), last subparagraph).\n"
+    assert old in text
+    new = "      when: outermost_region or population < 5000\n      rate: 0.85\n      note: For {population} inhabitants.\n"
+    erdf.write_text(text.replace(old, new, 1), encoding="utf-8")
+    pack = fundmatch.RulePack(pack_copy)
+    idea = {"title": "Village hall", "themes": ["culture_sport"], "budget_eur": 100000}
+    rows = [{"name": f"M{n}", "country": "DE", "nuts": "DE111", "population": n, "degurba": 3} for n in (100, 200)]
+
+    def note(report: fundmatch.MatchReport) -> str:
+        found = next(f for f in report.ranking if f.fund == "ERDF").co_financing
+        assert found is not None and found.note is not None
+        return found.note
+
+    assert [note(r) for r in pack.match_many(rows, idea)] == ["For 100 inhabitants.", "For 200 inhabitants."]
+    assert [note(pack.match(row, idea)) for row in rows] == ["For 100 inhabitants.", "For 200 inhabitants."]
