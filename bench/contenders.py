@@ -324,19 +324,26 @@ RULES: dict[str, dict[str, Logic]] = {
     },
 }
 
+_INVESTS = frozenset({"construction", "renovation", "equipment"})
 _AIRPORT_OPEN: Logic = (
-    ("outermost_region", "themes"),
-    lambda f: f["outermost_region"] or bool(f["themes"] & {"environment_nature", "energy_climate"}),
+    ("outermost_region", "themes", "activities"),
+    lambda f: (
+        f["outermost_region"]
+        or bool(f["themes"] & {"environment_nature", "energy_climate"})
+        or not f["activities"] & _INVESTS
+    ),
 )
 _LANDFILL_OPEN: Logic = (
-    ("outermost_region", "themes"),
-    lambda f: f["outermost_region"] or "environment_nature" in f["themes"],
+    ("outermost_region", "themes", "activities"),
+    lambda f: f["outermost_region"] or "environment_nature" in f["themes"] or not f["activities"] & _INVESTS,
 )
+_NO_INVESTMENT: Logic = (("activities",), lambda f: not f["activities"] & _INVESTS)
 
 #: ``undecided_when`` by (fund, rule id).
 UNDECIDED: dict[tuple[str, str], Logic] = {
     **{(fund, "no_airport_infrastructure"): _AIRPORT_OPEN for fund in ("ERDF", "INTERREG")},
     **{(fund, "no_landfill"): _LANDFILL_OPEN for fund in ("ERDF", "INTERREG")},
+    **{(fund, rule): _NO_INVESTMENT for fund in ("ERDF", "INTERREG") for rule in ("no_tobacco", "no_fossil_fuels")},
     ("ESF+", "expenditure_period"): (("planned_end",), lambda f: f["planned_end"] <= END_2030),
     ("ERDF", "expenditure_period"): (("planned_end",), lambda f: f["planned_end"] <= END_2030),
     ("ERDF", "erdf_scope"): (
@@ -418,7 +425,12 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
     **{
         (fund, rule): [(("themes",), lambda f, t=theme: t in f["themes"]), None]
         for fund in ("ERDF", "INTERREG")
-        for rule, theme in (("no_airport_infrastructure", "airport"), ("no_landfill", "landfill"))
+        for rule, theme in (
+            ("no_airport_infrastructure", "airport"),
+            ("no_landfill", "landfill"),
+            ("no_tobacco", "tobacco"),
+            ("no_fossil_fuels", "fossil_fuels"),
+        )
     },
     ("EAFRD", "leader_area"): [
         (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),

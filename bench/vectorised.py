@@ -128,12 +128,18 @@ VEC_RATES: dict[tuple[str, str], Vec] = {
 VEC_UNDECIDED: dict[tuple[str, str], Vec] = {
     **{
         (fund, "no_airport_infrastructure"): lambda i: (
-            c("outermost_region") | _lit(i["themes"] & {"environment_nature", "energy_climate"})
+            c("outermost_region")
+            | _lit(i["themes"] & {"environment_nature", "energy_climate"})
+            | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
         )
         for fund in ("ERDF", "INTERREG")
     },
     **{
-        (fund, "no_landfill"): lambda i: c("outermost_region") | _lit("environment_nature" in i["themes"])
+        (fund, "no_landfill"): lambda i: (
+            c("outermost_region")
+            | _lit("environment_nature" in i["themes"])
+            | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
+        )
         for fund in ("ERDF", "INTERREG")
     },
 }

@@ -50,7 +50,9 @@ def _place(**changes: Any) -> dict[str, Any]:
 def test_an_excluded_sector_named_in_the_idea_makes_the_erdf_and_interreg_ineligible(
     pack: fundmatch.RulePack, description: str, rule_id: str, article: str
 ) -> None:
-    report = pack.match(_place(), _text(description, partners=[{"country": "HU", "type": "municipality"}]))
+    # Art 7(1) excludes investment in the sector: the idea states works or equipment.
+    idea = _text(description, partners=[{"country": "HU", "type": "municipality"}], activities=["construction"])
+    report = pack.match(_place(), idea)
     for fund in ("ERDF", "INTERREG"):
         result = report[fund]
         hit = _hit(result, rule_id)
@@ -145,13 +147,31 @@ def test_an_unknown_outermost_status_leaves_the_exception_open_not_a_refusal(
     # asking for what decides it, never a silent fail.
     place = profile(name="Commune", country="FR", population=3000, degurba=3)
     place.pop("nuts", None)
-    erdf = pack.match(place, _text(description))["ERDF"]
+    erdf = pack.match(place, _text(description, activities=["construction"]))["ERDF"]
     rule_id = "no_airport_infrastructure" if "airport" in description else "no_landfill"
     hit = _hit(erdf, rule_id)
     assert hit.outcome is Outcome.UNKNOWN and hit.missing, hit.explanation
     assert erdf.status is not Status.INELIGIBLE or hit not in erdf.failed()
     # Known not to be outermost (a mainland NUTS code): the exclusion refuses.
     known = pack.match(
-        profile(name="Commune", country="FR", nuts="FRK26", population=3000, degurba=3), _text(description)
+        profile(name="Commune", country="FR", nuts="FRK26", population=3000, degurba=3),
+        _text(description, activities=["construction"]),
     )
     assert _hit(known["ERDF"], rule_id).outcome is Outcome.FAIL
+
+
+@pytest.mark.parametrize(
+    ("description", "rule_id"),
+    [
+        ("Language courses for refugees housed in the old barracks near the airport.", "no_airport_infrastructure"),
+        ("Guided walks and a small exhibition on the history of tobacco growing in our valley.", "no_tobacco"),
+        ("Workshops for pupils on how the former landfill shaped the town.", "no_landfill"),
+    ],
+)
+def test_a_sector_only_named_is_asked_not_refused(pack: fundmatch.RulePack, description: str, rule_id: str) -> None:
+    # Art 7(1) excludes support of the sector (investment in it), not every project that names it.
+    erdf = pack.match(_place(), _text(description, activities=["training", "awareness"]))["ERDF"]
+    hit = _hit(erdf, rule_id)
+    # The sector is recognised, so the rule is open (a question), not passed unseen and not failed.
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing == [], hit.explanation
+    assert "Ask your managing authority" in hit.explanation and hit not in erdf.failed()
