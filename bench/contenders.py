@@ -58,6 +58,8 @@ ERDF_CORE = frozenset(
         "environment_nature",
     }
 )
+#: The same core without education and digital access (pack 2021-2027.5's village_culture_outside_core).
+VILLAGE_CULTURE_CORE = ERDF_CORE - {"education", "digital"}
 END_2029 = _dt.date(2029, 12, 31)
 END_2030 = _dt.date(2030, 12, 31)
 
@@ -269,6 +271,16 @@ RULES: dict[str, dict[str, Logic]] = {
             ("themes",),
             lambda f: "rural_development" in f["themes"] and not f["themes"] & ERDF_CORE,
         ),
+        # Pack 2021-2027.5: a village's cultural or community building that also serves learning or digital access.
+        "village_culture_outside_core": (
+            ("themes",),
+            lambda f: (
+                "rural_development" in f["themes"]
+                and "culture_sport" in f["themes"]
+                and bool(f["themes"] & {"education", "digital"})
+                and not f["themes"] & VILLAGE_CULTURE_CORE
+            ),
+        ),
         "small_operation": (("budget_eur",), lambda f: f["budget_eur"] < 200000),
         "rural_place_outside_core": (
             ("degurba", "themes"),
@@ -298,6 +310,8 @@ RULES: dict[str, dict[str, Logic]] = {
         "rural_municipality": (("degurba",), lambda f: f["degurba"] == 3),
         "village_scale": (("population",), lambda f: f["population"] < 10000),
         "lag_applicant": (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
+        # Pack 2021-2027.5: a local action group among the partners.
+        "lag_partner": (("partner_types",), lambda f: "local_action_group" in f["partner_types"]),
         "small_budget": (("budget_eur",), lambda f: f["budget_eur"] <= 300000),
     },
     "INTERREG": {

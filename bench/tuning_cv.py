@@ -11,7 +11,7 @@ only the count on the cases it was chosen on. The check half is not read at all.
 
 A grid lists, per preference (``FUND.rule_id``), the weights to try; for every fold the combination with the
 most first-ranked hits on the other folds (text and themes modes together; ties to the packs' weights) is
-measured on that fold. Statuses and likelihoods do not depend on preference weights, so each case is matched
+measured on that fold (top-1, and top-2 beside it). Statuses and likelihoods do not depend on preference weights, so each case is matched
 once and re-ranked for every combination; the re-ranking is checked against the engine's own order first.
 """
 
@@ -99,16 +99,17 @@ def main(argv: list[str] | None = None) -> int:
                 raise SystemExit(f"{case['id']}: the re-ranking disagrees with the engine's; fix this script first")
             rows[mode].append(row)
 
-    def hits(w: Mapping[str, float], folds: set[int], mode: str) -> int:
-        return sum(1 for r in rows[mode] if r.fold in folds and _rank(r.funds, w, order)[0] == r.paid_by)
+    def hits(w: Mapping[str, float], folds: set[int], mode: str, top: int = 1) -> int:
+        return sum(1 for r in rows[mode] if r.fold in folds and r.paid_by in _rank(r.funds, w, order)[:top])
 
     everything = set(range(args.folds))
     print(f"# tuning half only: {len(cases)} real cases in {args.folds} folds (check half not read)")
     for mode in truth.MODES:
         per_fold = " ".join(f"{hits(weights, {k}, mode)}/{sum(r.fold == k for r in rows[mode])}" for k in everything)
-        total = hits(weights, everything, mode)
+        total, two = hits(weights, everything, mode), hits(weights, everything, mode, 2)
         print(
-            f"packs' weights, {mode:6}: top-1 {total}/{len(cases)} ({100 * total / len(cases):.1f} %); per fold {per_fold}"
+            f"packs' weights, {mode:6}: top-1 {total}/{len(cases)} ({100 * total / len(cases):.1f} %); per fold {per_fold};"
+            f" top-2 {two}/{len(cases)}"
         )
     if not args.grid:
         return 0
@@ -130,16 +131,20 @@ def main(argv: list[str] | None = None) -> int:
         return max(combos, key=merit)
 
     held = dict.fromkeys(truth.MODES, 0)
+    held2 = dict.fromkeys(truth.MODES, 0)
     for k in sorted(everything):
         combo = chosen(everything - {k})
         w = {**weights, **combo}
         for mode in truth.MODES:
             held[mode] += hits(w, {k}, mode)
+            held2[mode] += hits(w, {k}, mode, 2)
         shown = " ".join(f"{m}={hits(w, {k}, m)}" for m in truth.MODES)
         print(f"fold {k} held out: chosen {combo}; {shown}")
     print(
         "held-out top-1: "
         + ", ".join(f"{m} {held[m]}/{len(cases)} ({100 * held[m] / len(cases):.1f} %)" for m in truth.MODES)
+        + "; top-2: "
+        + ", ".join(f"{m} {held2[m]}/{len(cases)}" for m in truth.MODES)
     )
     best = chosen(everything)
     w = {**weights, **best}

@@ -80,6 +80,21 @@ IDEAS: list[dict[str, Any]] = [
     },
     # Nothing to infer from: themes, target groups and activities stay missing.
     {"title": "Plan", "partners": [{"country": "FR"}]},
+    # A village's cultural house with an e-library (pack 2021-2027.5's village_culture_outside_core).
+    {
+        "title": "Village cultural house",
+        "themes": ["rural_development", "culture_sport", "digital", "infrastructure"],
+        "activities": ["renovation"],
+        "applicant_type": "ngo",
+    },
+    # A local action group among the partners (pack 2021-2027.5), and a cycle path to the airport in words.
+    {
+        "title": "Village shop with the LAG",
+        "description": "We want to build a cycle path from the village to the airport.",
+        "applicant_type": "municipality",
+        "partners": [{"country": "SE", "type": "local_action_group"}],
+        "budget_eur": 250_000,
+    },
 ]
 # Ideas for the exclusions of newer packs (an airport, left open in outermost regions; a landfill; fossil fuels),
 # where the inputs know their themes.

@@ -175,3 +175,37 @@ def test_a_sector_only_named_is_asked_not_refused(pack: fundmatch.RulePack, desc
     # The sector is recognised, so the rule is open (a question), not passed unseen and not failed.
     assert hit.outcome is Outcome.UNKNOWN and hit.missing == [], hit.explanation
     assert "Ask your managing authority" in hit.explanation and hit not in erdf.failed()
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "We want to build a cycle path from the town centre to the airport.",
+        "Wir wollen einen Radweg vom Ortskern bis zum Flughafen bauen.",
+        "Nous voulons construire une piste cyclable jusqu'à l'aéroport.",
+        "Queremos construir un carril bici hasta el aeropuerto.",
+        "Chcemy zbudować ścieżkę rowerową do lotniska.",
+        "Vrem să construim o pistă de biciclete până la aeroport.",
+    ],
+)
+def test_works_leading_to_an_airport_are_not_investment_in_it(pack: fundmatch.RulePack, description: str) -> None:
+    # Art 7(1)(e) excludes investment in airport infrastructure; a cycle path to the airport is a transport link
+    # beside it, read as transport (the airport word is part of the link), so the exclusion does not refuse it.
+    result = pack.match(_place(), _text(description, activities=["construction"]))
+    erdf = result["ERDF"]
+    assert "transport" in {t.value for t in result.idea.themes}
+    assert "airport" not in {t.value for t in result.idea.themes}
+    assert _hit(erdf, "no_airport_infrastructure").outcome is Outcome.PASS
+    assert erdf.status is not Status.INELIGIBLE
+
+
+def test_works_in_the_airport_itself_are_still_refused(pack: fundmatch.RulePack) -> None:
+    # Beside a link phrase, a terminal or runway named is the airport's own infrastructure: the exclusion holds.
+    erdf = pack.match(
+        _place(),
+        _text(
+            "We want an extension to the airport terminal and a new bus line to the airport.",
+            activities=["construction"],
+        ),
+    )["ERDF"]
+    assert _hit(erdf, "no_airport_infrastructure").outcome is Outcome.FAIL

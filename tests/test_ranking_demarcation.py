@@ -137,3 +137,62 @@ def test_unstated_activities_are_likely_to_include_measures_for_people(pack: fun
     hit = next(h for h in esf.hits if h.rule_id == "not_infrastructure_only")
     assert hit.outcome is Outcome.UNKNOWN and hit.likelihood == 0.77
     assert esf.likelihood == 0.77
+
+
+def test_a_village_cultural_house_with_an_e_library_stays_a_village_project(pack: fundmatch.RulePack) -> None:
+    # Its digital and learning uses switch off village_project_outside_core (digital and education are ERDF
+    # objectives), but the building is still village renewal: the companion rule keeps the demarcation.
+    report = pack.match(
+        _village(population=12000),
+        idea(
+            title="Our village's cultural house",
+            description="We want to renovate the village cultural house and set up an e-library for residents.",
+            themes=["culture_sport", "rural_development", "digital", "infrastructure"],
+            target_groups=["general_population"],
+            activities=["renovation"],
+            partners=[],
+        ),
+    )
+    funds = _by_fund(report)
+    erdf = funds["ERDF"]
+    assert erdf.status is Status.ELIGIBLE
+    assert _outcome(erdf, "village_project_outside_core") is Outcome.FAIL
+    assert _outcome(erdf, "village_culture_outside_core") is Outcome.PASS
+    assert _position(report, "EAFRD") < _position(report, "ERDF")
+
+
+def test_a_village_school_is_not_a_cultural_house(pack: fundmatch.RulePack) -> None:
+    # Education without a cultural or community use stays with the ERDF's education objective.
+    report = pack.match(
+        _village(),
+        idea(
+            title="Village school extension",
+            description="We want to extend the village school.",
+            themes=["education", "rural_development", "infrastructure"],
+            target_groups=["children"],
+            activities=["construction"],
+            partners=[],
+        ),
+    )
+    assert _outcome(_by_fund(report)["ERDF"], "village_culture_outside_core") is Outcome.FAIL
+
+
+def test_a_local_action_group_among_the_partners_counts_for_leader(pack: fundmatch.RulePack) -> None:
+    def eafrd(partners: list[dict[str, str]]) -> fundmatch.FundMatch:
+        report = pack.match(
+            _village(),
+            idea(
+                title="Village festival",
+                themes=["culture_sport", "rural_development"],
+                target_groups=["general_population"],
+                activities=["events"],
+                partners=partners,
+            ),
+        )
+        return _by_fund(report)["EAFRD"]
+
+    with_lag = eafrd([{"country": "PL", "type": "local_action_group"}])
+    without = eafrd([{"country": "PL", "type": "ngo"}])
+    assert _outcome(with_lag, "lag_partner") is Outcome.PASS
+    assert _outcome(without, "lag_partner") is Outcome.FAIL
+    assert with_lag.score > without.score
