@@ -18,7 +18,7 @@ from typing import Any
 
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
+from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
@@ -553,11 +553,12 @@ def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
     return facts if planned is not None and not fund.row_reads_fund else facts.for_fund(fund.fund)
 
 
-def share_row_key(funds: Iterable[CompiledFund]) -> None:
+def share_row_key(funds: Iterable[CompiledFund]) -> tuple[tuple[str, ...], dict[str, Thresholds]]:
     """Give the funds of one pack one key of the municipality's facts, made once per case for all of them.
 
     It reads what any of them reads; a number gets intervals where every fund reading it only compares it with
     constants, over all their limits (finer than each fund's, so each fund's answer is still a function of it).
+    Returns what the key reads and the intervals (a whole ranking is a function of them too, `RowKeys`).
     """
     funds = list(funds)
     names = sorted({name for fund in funds for name in fund.row_reads})
@@ -569,6 +570,7 @@ def share_row_key(funds: Iterable[CompiledFund]) -> None:
     getter = key_getter(tuple(names), limits)
     for fund in funds:
         object.__setattr__(fund, "_row_key", getter)
+    return tuple(names), limits
 
 
 @dataclass(frozen=True, slots=True)
