@@ -184,7 +184,7 @@ class Facts(dict[str, Any]):
         values: dict[str, Any],
         frozen: dict[str, Any] | None = None,
         said: dict[str, str] | None = None,
-        plans: dict[str, Any] | None = None,
+        plans: dict[Any, Any] | None = None,
     ) -> None:
         super().__init__(values)
         if frozen is None:
@@ -258,7 +258,7 @@ class IdeaFacts:
         self._frozen.update(_hashable(values))
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
-        self.plans: dict[str, Any] | None = {}
+        self.plans: dict[Any, Any] | None = {}
 
     def key(self) -> tuple[Any, ...]:
         """The idea's facts, as a hashable tuple: equal for equal ideas (their plans are the same)."""

@@ -117,7 +117,7 @@ class RulePack:
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
         self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
-        self._plans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
 
     @property
     def funds(self) -> list[str]:
