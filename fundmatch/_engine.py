@@ -414,25 +414,24 @@ def _likelihood(
     """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
-    chance_of = {rule.spec.id: chance[0] for (rule, _, _), chance in zip(found, chances, strict=True) if chance}
     likelihood = 1.0
-    for (rule, outcome, missing), chance in zip(found, chances, strict=True):
-        if (
-            outcome is Outcome.UNKNOWN
-            and chance
-            and rule.spec.id not in fund.route_rules
-            and _holds_status(rule, missing)
-        ):
+    # Only the rules that decide the fund can hold it at unknown (`_holds_status`): theirs, in the rules' order.
+    for i in fund.deciding:
+        rule, outcome, missing = found[i]
+        chance = chances[i]
+        if outcome is Outcome.UNKNOWN and chance and _holds_status(rule, missing):
             likelihood *= chance[0]
     if fund.route_rules and states:
         best = 0.0
-        for route, state, _ in states:
+        for (route, state, _), positions in zip(states, fund.requires, strict=True):
             if state is RouteStatus.OPEN:
                 best = 1.0
             elif state is RouteStatus.MAYBE:
                 p = 1.0
-                for rule_id in route.spec.requires:
-                    p *= chance_of.get(rule_id, 1.0)
+                for i in positions:  # the route's rules, in the order it requires them
+                    chance = chances[i]
+                    if chance:
+                        p *= chance[0]
                 if route.spec.ask or not route.spec.requires:
                     p *= _EVEN_ODDS[0]
                 best = max(best, p)
@@ -726,6 +725,93 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _De
     return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
 
 
+def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
+    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
+
+    The same outcomes, chances, status, routes and points, in the same order (so every figure is the same to
+    the bit), without what only an explained report reads: no co-financing model (the money is the rate the
+    first holding rate gives, `_money`) and no `_Decided`.
+    """
+    rules = fund.rules
+    found = planned.found.copy()
+    chances = planned.chances
+    asks: set[str] | frozenset[str] = planned.asks
+    rechanced = bool(planned.rechance)
+    for i in fund.row_rules:
+        rule = rules[i]
+        outcome, missing = _outcome(fund, rule, facts)
+        found[i] = (rule, outcome, missing)
+        if outcome is Outcome.UNKNOWN:
+            if not rechanced:
+                chances, rechanced = chances.copy(), True
+            chances[i] = _chance(fund, rule, facts)
+            asks = asks | set(_asks(rule, outcome, missing))
+    if planned.rechance:
+        chances = chances if chances is not planned.chances else chances.copy()
+        for i in planned.rechance:
+            chances[i] = _chance(fund, rules[i], facts)
+    status = planned.status
+    if status is not Status.INELIGIBLE:
+        for i in fund.row_deciding:
+            rule, outcome, missing = found[i]
+            if outcome is Outcome.FAIL:
+                status = Status.INELIGIBLE
+                break
+            if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
+                status = Status.UNKNOWN
+    status, states = _with_routes(fund, status, found, facts, planned.routes)
+    total = 0.0
+    points = planned.points
+    if planned.repoint:
+        points = points.copy()
+        for slot, i in planned.repoint:
+            points[slot] = _points(found[i], chances[i])
+    for value in points:  # in the rules' order, as `_decide_fund` adds them
+        total += value
+    row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
+    failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
+    rate, rate_max, amount = _money(fund, facts, planned.rates)
+    return FundSummary._made(
+        fund=fund_id(fund.fund),
+        status=status,
+        score=round(min(100.0, max(0.0, total)), 1),
+        likelihood=_likelihood(fund, status, found, chances, states),
+        rate=rate,
+        rate_max=rate_max,
+        amount_eur=amount,
+        failed=[rules[i].spec.id for i in failed],
+        missing=sorted(asks),
+    )
+
+
+def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> tuple[float | None, float | None, float | None]:
+    """The rate, the upper end of its range and the EU amount `_co_financing` gives, without its model."""
+    order, sure = rates
+    for k in order:
+        rate = fund.rates[k]
+        if k in sure:
+            if isinstance(sure, dict):
+                made = sure[k][0]
+                return made.rate, made.rate_max, made.amount_eur
+        elif rate.condition is not None:
+            try:
+                holds = rate.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+            if isinstance(holds, list):
+                return None, None, None
+            if not holds:
+                continue
+        spec = rate.spec
+        budget = facts.get("budget_eur")
+        return (
+            spec.rate,
+            spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+            round(budget * spec.rate, 2) if budget is not None else None,
+        )
+    return None, None, None
+
+
 def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
     """`_decide_fund` evaluating every rule (facts built from no idea, and the reference of the plans' tests)."""
     found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
@@ -752,7 +838,14 @@ def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    """Status, score and money of ``fund`` without the explained trace (for large batches).
+
+    Where no decision is kept (every memo off), only the summary is made (`_summarise`).
+    """
+    if not _SUMMARY_LIMIT:
+        planned = plan(fund, facts)
+        if planned is not None:
+            return _summarise(fund, _for_fund(fund, facts, planned), planned)
     return _decided(fund, facts).summary
 
 
