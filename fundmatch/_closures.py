@@ -60,7 +60,7 @@ def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
     run = _compile(ir, frozenset())
     if isinstance(ir, list) and ir and ir[0] in _BOOLEAN_ROOTS:
         # A node that gives a bool already: called as it is (one call less per evaluation).
-        return lambda facts: run(facts, _NO_LOCALS)  # type: ignore[no-any-return]
+        return lambda facts: run(facts, _NO_LOCALS)
 
     def matches(facts: Mapping[str, Any]) -> bool:
         return bool(run(facts, _NO_LOCALS))
