@@ -308,10 +308,15 @@ _ROUTE_STATUS = {
 }
 
 
-def _rules_status(fund: CompiledFund, found: _Found) -> Status:
-    """The status the fund's own rules give (a route's rules decide only their route)."""
-    status = Status.ELIGIBLE
-    for i in fund.deciding:
+def _rules_status(found: _Found, positions: Iterable[int], status: Status = Status.ELIGIBLE) -> Status:
+    """The status the rules at ``positions`` give, from ``status`` (a route's rules decide only their route).
+
+    The fund's own rules are `CompiledFund.deciding`; a plan gives those the idea decides, and each
+    municipality adds its own (`CompiledFund.row_deciding`) to the plan's status.
+    """
+    if status is Status.INELIGIBLE:
+        return status
+    for i in positions:
         rule, outcome, missing = found[i]
         if outcome is Outcome.FAIL:
             return Status.INELIGIBLE
@@ -368,15 +373,7 @@ def _status(
     fund: CompiledFund, found: _Found, facts: Facts
 ) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
     """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
-    status = _rules_status(fund, found)
-    if not fund.routes:
-        return status, []
-    by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
-    routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
-    if fund.route_rules and routes:
-        best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
-        status = max(status, best, key=_WORSE.__getitem__)
-    return status, routes
+    return _with_routes(fund, _rules_status(found, fund.deciding), found, facts, [None] * len(fund.routes))
 
 
 def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[_Chance | None]:
@@ -638,16 +635,7 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         if outcome is Outcome.UNKNOWN and i in fund.row_chances:
             rechance.append(i)
         chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
-    status = Status.ELIGIBLE
-    for i in fund.deciding:
-        rule, outcome, missing = found[i]
-        if i in row:
-            continue
-        if outcome is Outcome.FAIL:
-            status = Status.INELIGIBLE
-            break
-        if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
-            status = Status.UNKNOWN
+    status = _rules_status(found, (i for i in fund.deciding if i not in row))
     failed = [
         i
         for i, (rule, outcome, _) in enumerate(found)
@@ -678,7 +666,28 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _De
     """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
     if planned is None:
         return _decide_whole(fund, facts)
-    # Only the rules that read the municipality are evaluated; the idea's outcomes are the plan's.
+    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
+    money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
+    summary = _planned_summary(fund, planned, found, chances, asks, status, states, money)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
+    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
+
+    The same decisions, without what only an explained report reads: no co-financing model (the money is what
+    the first rate that holds gives, `_money`) and no `_Decided`.
+    """
+    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    return _planned_summary(fund, planned, found, chances, asks, status, states, _money(fund, facts, planned.rates))
+
+
+def _row_decisions(
+    fund: CompiledFund, facts: Facts, planned: _Plan
+) -> tuple[_Found, list[_Chance | None], set[str], Status, list[_RouteState]]:
+    """What a municipality adds to the idea's plan: the outcomes (and chances, where unknown) of the rules that
+    read its facts, the inputs they ask for, the status and the routes' states."""
     rules = fund.rules
     found = planned.found.copy()
     chances = planned.chances.copy()
@@ -692,85 +701,37 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _De
             asks.update(_asks(rule, outcome, missing))
     for i in planned.rechance:
         chances[i] = _chance(fund, rules[i], facts)
-    status = planned.status
-    if status is not Status.INELIGIBLE:
-        for i in fund.row_deciding:
-            rule, outcome, missing = found[i]
-            if outcome is Outcome.FAIL:
-                status = Status.INELIGIBLE
-                break
-            if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
-                status = Status.UNKNOWN
+    status = _rules_status(found, fund.row_deciding, planned.status)
     status, states = _with_routes(fund, status, found, facts, planned.routes)
-    points = planned.points.copy()
-    for slot, i in planned.repoint:
-        points[slot] = _points(found[i], chances[i])
-    total = 0.0
-    for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
-        total += value
-    row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
-    failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
-    co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
-    summary = FundSummary._made(
-        fund=fund_id(fund.fund),
-        status=status,
-        score=round(min(100.0, max(0.0, total)), 1),
-        likelihood=_likelihood(fund, status, found, chances, states),
-        rate=co_financing.rate,
-        rate_max=co_financing.rate_max,
-        amount_eur=co_financing.amount_eur,
-        failed=[rules[i].spec.id for i in failed],
-        missing=sorted(asks),
-    )
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+    return found, chances, asks, status, states
 
 
-def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
-    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
+_Money = tuple[float | None, float | None, float | None]
 
-    The same outcomes, chances, status, routes and points, in the same order (so every figure is the same to
-    the bit), without what only an explained report reads: no co-financing model (the money is the rate the
-    first holding rate gives, `_money`) and no `_Decided`.
-    """
+
+def _planned_summary(
+    fund: CompiledFund,
+    planned: _Plan,
+    found: _Found,
+    chances: list[_Chance | None],
+    asks: set[str],
+    status: Status,
+    states: list[_RouteState],
+    money: _Money,
+) -> FundSummary:
+    """The summary of a fund decided by its plan (`_row_decisions`), with its money (rate, upper end, amount)."""
     rules = fund.rules
-    found = planned.found.copy()
-    chances = planned.chances
-    asks: set[str] | frozenset[str] = planned.asks
-    rechanced = bool(planned.rechance)
-    for i in fund.row_rules:
-        rule = rules[i]
-        outcome, missing = _outcome(fund, rule, facts)
-        found[i] = (rule, outcome, missing)
-        if outcome is Outcome.UNKNOWN:
-            if not rechanced:
-                chances, rechanced = chances.copy(), True
-            chances[i] = _chance(fund, rule, facts)
-            asks = asks | set(_asks(rule, outcome, missing))
-    if planned.rechance:
-        chances = chances if chances is not planned.chances else chances.copy()
-        for i in planned.rechance:
-            chances[i] = _chance(fund, rules[i], facts)
-    status = planned.status
-    if status is not Status.INELIGIBLE:
-        for i in fund.row_deciding:
-            rule, outcome, missing = found[i]
-            if outcome is Outcome.FAIL:
-                status = Status.INELIGIBLE
-                break
-            if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
-                status = Status.UNKNOWN
-    status, states = _with_routes(fund, status, found, facts, planned.routes)
-    total = 0.0
     points = planned.points
     if planned.repoint:
         points = points.copy()
         for slot, i in planned.repoint:
             points[slot] = _points(found[i], chances[i])
-    for value in points:  # in the rules' order, as `_decide_fund` adds them
+    total = 0.0
+    for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
         total += value
     row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
     failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
-    rate, rate_max, amount = _money(fund, facts, planned.rates)
+    rate, rate_max, amount = money
     return FundSummary._made(
         fund=fund_id(fund.fund),
         status=status,
@@ -784,7 +745,7 @@ def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
     )
 
 
-def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> tuple[float | None, float | None, float | None]:
+def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
     """The rate, the upper end of its range and the EU amount `_co_financing` gives, without its model."""
     order, sure = rates
     for k in order:
