@@ -147,9 +147,10 @@ def batch_rows(lau: Path | None, n: int, seed: int = 17) -> tuple[list[dict], st
 #: no longer has are skipped; when none is left, the memo layer is gone and the figure is skipped.
 MEMO_LIMITS = (
     ("_expressions", "_CACHE_LIMIT"),  # answers per condition (removed in issue 17; skipped when absent)
-    # Decisions per idea plan, explained results per fund; at 0 the pack keeps no plans and a single match
-    # evaluates every rule. The plans themselves (idea-only rules decided once per batch) are a compile step,
-    # not a memo, so "every memo disabled" still uses them within a batch.
+    # Decisions per idea plan, the whole rankings and derived facts a summary batch keeps by the row key,
+    # explained results per fund; at 0 the pack keeps no plans and a single match evaluates every rule. The
+    # plans themselves (idea-only rules decided once per batch) are a compile step (partial evaluation), not a
+    # memo, so "every memo disabled" still uses them within a batch.
     ("_engine", "_SUMMARY_LIMIT"),
     ("_engine", "_HIT_LIMIT"),  # explained rule hits per rule
     ("_pack", "_RANKINGS_LIMIT"),  # per-case comparisons, questions, warnings
@@ -420,9 +421,14 @@ def screen_idea(
 
 
 COMPUTES = {
-    "fundmatch summary": "match_many(detail='summary'): validated Municipality models, the typed facts; the idea-only rules"
-    " decided once per batch (the idea's plan), per row the rules that read the municipality; MatchSummary models"
-    " with the fields below",
+    "fundmatch summary": "match_many(detail='summary'): a validated Municipality model per row; the idea-only rules"
+    " decided once per batch (the idea's plan); per row the key of the municipality's facts the pack's rules read"
+    " (derived facts kept by the fields they follow from), the whole ranking kept by that key, the facts built and"
+    " the residual rules evaluated only for a key not seen; MatchSummary models with the fields below",
+    "every memo disabled": "the same with no ranking, decision, derived fact, hit or comparison kept: per row the"
+    " Municipality model, its facts, each fund's residual rules, routes, rates and chances (a summary-only path,"
+    " no co-financing model); what stays on is compiled, not remembered: the closures and the idea's plan (the"
+    " idea-only rules decided once per batch, partial evaluation)",
     "full reports": "match_many / iter_match (detail='full'): the above plus every rule hit explained and cited,"
     " routes, questions, warnings, next steps (pydantic report models)",
     "contenders": hand.COVERS + "; no validation, no explanations, no models",
