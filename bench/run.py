@@ -296,10 +296,25 @@ def screen_idea(
     tuned = hand.Tuned(idea, funds, tables)
     vec = vectorised.Vectorised(idea, funds, tables) if vectorised else None
     frame = vectorised.frame(rows) if vectorised else None
-    times: dict[str, list[float]] = {"fm": [], "tuned": [], "vec": [], "vec_frame": []}
+    times: dict[str, list[float]] = {"fm": [], "tuned": [], "vec": [], "vec_frame": [], "nomemo": []}
     tuned_out: list = []
     vec_out: Any = None
+    # fundmatch with every memo disabled, on a smaller seeded sample (a tenth of a millisecond or more a row),
+    # timed in the same rounds as the others.
+    rng = random.Random(index)
+    sample_ix = sorted(rng.sample(range(n), min(args.baseline_sample, n)))
+    memo_ix = sample_ix[: args.memo_sample]
+    memo_rows = [rows[i] for i in memo_ix]
+    nomemo_out: Any = None
+    with memo_disabled() as why:
+        cold = fresh_pack() if why is None else None
+    if why is not None:
+        print(f"fundmatch, every memo disabled: SKIPPED ({why}); with no memo left, the summary is that figure")
     for _ in range(args.repeats):
+        if cold is not None:
+            with memo_disabled():
+                t, nomemo_out = _timed(lambda: cold.match_many(memo_rows, idea, detail="summary"))
+            times["nomemo"].append(t)
         t, _out = _timed(lambda: first.match_many(rows, idea, detail="summary"))
         times["fm"].append(t)
         del _out
@@ -310,22 +325,10 @@ def screen_idea(
             times["vec"].append(t)
             times["vec_frame"].append(_timed(lambda: vec.ranked(frame))[0])
     # The plain baseline on a seeded sample (it is the slow hand-written path).
-    rng = random.Random(index)
-    sample_ix = sorted(rng.sample(range(n), min(args.baseline_sample, n)))
     sample = [rows[i] for i in sample_ix]
     t_base, base_out = _timed(lambda: [hand.baseline(r, idea, funds, tables) for r in sample])
-
-    # fundmatch with every memo disabled, on a smaller seeded sample (about a third of a millisecond a row).
-    memo_ix = sample_ix[: args.memo_sample]
-    memo_rows = [rows[i] for i in memo_ix]
-    with memo_disabled() as why:
-        if why is None:
-            cold = fresh_pack()
-            t_nomemo, nomemo_out = _timed(lambda: cold.match_many(memo_rows, idea, detail="summary"))
-            nomemo = [hand.fundmatch_rows(s) for s in nomemo_out]
-        else:
-            t_nomemo, nomemo = None, None
-            print(f"fundmatch, every memo disabled: SKIPPED ({why}); with no memo left, the summary is that figure")
+    t_nomemo = _med(times["nomemo"]) if times["nomemo"] else None
+    nomemo = [hand.fundmatch_rows(s) for s in nomemo_out] if nomemo_out is not None else None
 
     # Agreement: every contender against fundmatch's summary, row by row.
     bad = {
@@ -369,7 +372,12 @@ def screen_idea(
     line("fundmatch summary, first batch (fresh pack)", t_first, n)
     line(f"fundmatch summary (median of {args.repeats})", fm_s, n, f"{n / fm_s:,.0f}/s")
     if t_nomemo is not None:
-        line("fundmatch summary, every memo disabled", t_nomemo, len(memo_rows), f"(sample of {len(memo_rows):,})")
+        line(
+            f"fundmatch summary, every memo disabled (median of {args.repeats})",
+            t_nomemo,
+            len(memo_rows),
+            f"(sample of {len(memo_rows):,})",
+        )
     for (mode, size), got in sorted(full.items()):
         label = {
             "full-streamed": "full reports streamed (iter_match)",

@@ -598,6 +598,28 @@ class _Plan:
     made: dict[Any, _CoFinanced]
     # The decisions made for municipalities, by their key (see `_decided`).
     decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
+    # The rules each municipality evaluates, as `_row_decisions` reads them (see `_steps`).
+    steps: tuple[_Step, ...] = ()
+
+
+#: A rule left to each municipality: its position, the rule, what reads its values, what evaluates it, whether it
+#: is an exclusion (a holding condition fails it), and whether it can be left open (`undecided_when`).
+_Step = tuple[int, CompiledRule, Any, Any, bool, bool]
+
+
+def _steps(fund: CompiledFund) -> tuple[_Step, ...]:
+    """The rules of ``fund`` that read a municipality's facts, looked up once per plan instead of per row."""
+    return tuple(
+        (
+            i,
+            rule,
+            rule.condition._key,
+            rule.condition._evaluate,
+            rule.spec.kind is RuleKind.EXCLUSION,
+            rule.undecided is not None,
+        )
+        for i, rule in ((i, fund.rules[i]) for i in fund.row_rules)
+    )
 
 
 def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
@@ -650,7 +672,9 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
         routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
     rates = _plan_rates(fund, facts)
-    return _Plan(found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {})
+    return _Plan(
+        found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {}, {}, _steps(fund)
+    )
 
 
 def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | None) -> float:
@@ -692,9 +716,22 @@ def _row_decisions(
     found = planned.found.copy()
     chances = planned.chances.copy()
     asks = set(planned.asks)
-    for i in fund.row_rules:
-        rule = rules[i]
-        outcome, missing = _outcome(fund, rule, facts)
+    frozen = facts.frozen
+    for i, rule, key, evaluate, exclusion, may_be_open in planned.steps:
+        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
+        if may_be_open or None in key(frozen):
+            outcome, missing = _outcome(fund, rule, facts)
+        else:
+            try:
+                holds = evaluate(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(
+                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+                ) from None
+            outcome, missing = (
+                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
+                [],
+            )
         found[i] = (rule, outcome, missing)
         if outcome is Outcome.UNKNOWN:
             chances[i] = _chance(fund, rule, facts)
