@@ -348,7 +348,17 @@ class RowKeys:
     rows whose key has not been seen. ``limit`` bounds what is kept (nothing at 0).
     """
 
-    __slots__ = ("_areas", "_derived", "_derived_reads", "_fields", "_idea", "_inputs", "_limit", "_regions")
+    __slots__ = (
+        "_areas",
+        "_derived",
+        "_derived_reads",
+        "_idea",
+        "_inputs",
+        "_limit",
+        "_numbers",
+        "_plain",
+        "_regions",
+    )
 
     def __init__(
         self,
@@ -363,8 +373,11 @@ class RowKeys:
         derived = tuple(n for n in reads if n not in _OWN_FIELDS or n in _DERIVED_FROM)
         self._derived_reads = tuple((n, limits.get(n)) for n in derived)
         self._inputs = operator.itemgetter(*_DERIVED_FROM)
-        fields = tuple(n for n in reads if n not in derived)
-        self._fields = tuple((n, limits.get(n)) for n in fields)
+        fields = [n for n in reads if n not in derived]
+        # The fields read as given, and the numbers read by the interval they fall in (None stays None).
+        plain = tuple(n for n in fields if n not in limits)
+        self._plain: Callable[[dict[str, Any]], Any] = operator.itemgetter(*plain) if plain else lambda given: ()
+        self._numbers = tuple((n, limits[n]) for n in fields if n in limits)
         self._derived: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
     def __call__(self, municipality: Municipality) -> tuple[Any, ...]:
@@ -376,4 +389,5 @@ class RowKeys:
             derived = tuple(own[n] if interval is None else interval(own[n]) for n, interval in self._derived_reads)
             if len(self._derived) < self._limit:
                 self._derived[inputs] = derived
-        return (derived, *[given[n] if interval is None else interval(given[n]) for n, interval in self._fields])
+        numbers = [None if (value := given[n]) is None else interval(value) for n, interval in self._numbers]
+        return (derived, self._plain(given), *numbers)

@@ -12,13 +12,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, to_eurostat, to_iso
+from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, NUTS_PREFIX, to_iso
 from fundmatch._country_names import country_from_name
 from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 
 def _country(value: Any) -> Any:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value in ISO_COUNTRIES:  # a code as ISO writes it: the commonest row
         return value
     # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB. A name in an EU language
     # ("Austria", "Österreich") is read too, as officers write it.
@@ -148,7 +148,7 @@ class Municipality(_Input):
                 f"nuts: '{self.nuts}' is not a NUTS level-2 or level-3 code"
                 " (two letters and 2–3 characters, e.g. 'ITH42')"
             )
-        prefix = to_eurostat(self.country)
+        prefix = NUTS_PREFIX.get(self.country, self.country)  # `to_eurostat` of a code validated already
         if self.nuts[:2] != prefix:
             raise ValueError(
                 f"nuts: '{self.nuts}' is not in country {self.country} (NUTS codes there start with '{prefix}')"
