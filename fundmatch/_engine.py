@@ -703,20 +703,25 @@ def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
     The same decisions, without what only an explained report reads: no co-financing model (the money is what
     the first rate that holds gives, `_money`) and no `_Decided`.
     """
-    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    found, chances, asks, status, states = _row_decisions(fund, facts, planned, summary=True)
     return _planned_summary(fund, planned, found, chances, asks, status, states, _money(fund, facts, planned.rates))
 
 
 def _row_decisions(
-    fund: CompiledFund, facts: Facts, planned: _Plan
+    fund: CompiledFund, facts: Facts, planned: _Plan, *, summary: bool = False
 ) -> tuple[_Found, list[_Chance | None], set[str], Status, list[_RouteState]]:
     """What a municipality adds to the idea's plan: the outcomes (and chances, where unknown) of the rules that
-    read its facts, the inputs they ask for, the status and the routes' states."""
+    read its facts, the inputs they ask for, the status and the routes' states.
+
+    With ``summary`` (a summary alone), a fund its rules make ineligible gets no routes' states and chances only
+    for its preferences: its summary reads nothing else of them (its likelihood is 0, its points add up).
+    """
     rules = fund.rules
     found = planned.found.copy()
     chances = planned.chances.copy()
     asks = set(planned.asks)
     frozen = facts.frozen
+    unknown = []
     for i, rule, key, evaluate, exclusion, may_be_open in planned.steps:
         # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
         if may_be_open or None in key(frozen):
@@ -734,11 +739,17 @@ def _row_decisions(
             )
         found[i] = (rule, outcome, missing)
         if outcome is Outcome.UNKNOWN:
-            chances[i] = _chance(fund, rule, facts)
+            unknown.append(i)
             asks.update(_asks(rule, outcome, missing))
-    for i in planned.rechance:
-        chances[i] = _chance(fund, rules[i], facts)
+    unknown += planned.rechance
     status = _rules_status(found, fund.row_deciding, planned.status)
+    if summary and status is Status.INELIGIBLE:
+        for i in unknown:
+            if rules[i].spec.kind is RuleKind.PREFERENCE:
+                chances[i] = _chance(fund, rules[i], facts)
+        return found, chances, asks, status, []
+    for i in unknown:
+        chances[i] = _chance(fund, rules[i], facts)
     status, states = _with_routes(fund, status, found, facts, planned.routes)
     return found, chances, asks, status, states
 
