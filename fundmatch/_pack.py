@@ -75,11 +75,15 @@ def _as_model(value: Any, model: type[_M], what: str) -> _M:
 _Summarise = Callable[[Municipality], MatchSummary]
 
 
+_VALIDATE_MUNICIPALITY = Municipality.__pydantic_validator__.validate_python
+
+
 def _as_profile(value: Any) -> Municipality:
     """`_as_model` for a batch's municipality: a plain dict is validated as it is (no copy), the commonest row."""
     if type(value) is dict:
         try:
-            return Municipality.model_validate(value)
+            # `Municipality.model_validate` with no option given, without its Python wrapper.
+            return _VALIDATE_MUNICIPALITY(value)  # type: ignore[no-any-return]
         except ValidationError as exc:
             raise with_suggestions(exc, Municipality) from None
     return _as_model(value, Municipality, "profile")
@@ -324,6 +328,15 @@ class RulePack:
         # applicant country when the text names partners' countries: the applicant's own is left out).
         by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts, _Summarise]] = {}
         named = any(t.field == "partners" for t in read_terms)
+        if detail == "summary" and not named:
+            # One idea for every municipality: the loop below without its per-country lookup.
+            summarise: _Summarise | None = None
+            for profile in with_progress(as_profiles(profiles), progress):
+                municipality = _as_profile(profile)
+                if summarise is None:
+                    summarise = self._summariser(self._idea_facts(read), chosen)
+                yield summarise(municipality)
+            return
         for profile in with_progress(as_profiles(profiles), progress):
             municipality = _as_profile(profile)
             key = municipality.country if named else None
