@@ -326,7 +326,7 @@ class RulePack:
         read, read_terms = self.infer(idea)
         # Everything that depends only on the idea is turned into facts once for the whole batch (once per
         # applicant country when the text names partners' countries: the applicant's own is left out).
-        by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts, _Summarise]] = {}
+        by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts, _Summarise | None]] = {}
         named = any(t.field == "partners" for t in read_terms)
         if detail == "summary" and not named:
             # One idea for every municipality: the loop below without its per-country lookup.
@@ -345,9 +345,10 @@ class RulePack:
                     self._for_applicant(read, read_terms, municipality.country) if named else (read, read_terms)
                 )
                 idea_facts = self._idea_facts(one)
-                by_country[key] = (one, terms, idea_facts, self._summariser(idea_facts, chosen))
+                made = self._summariser(idea_facts, chosen) if detail == "summary" else None
+                by_country[key] = (one, terms, idea_facts, made)
             one, terms, idea_facts, summarise = by_country[key]
-            if detail == "summary":
+            if summarise is not None:
                 yield summarise(municipality)
             else:
                 yield self._match(municipality, one, idea_facts, terms, chosen)
