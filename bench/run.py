@@ -147,9 +147,10 @@ def batch_rows(lau: Path | None, n: int, seed: int = 17) -> tuple[list[dict], st
 #: no longer has are skipped; when none is left, the memo layer is gone and the figure is skipped.
 MEMO_LIMITS = (
     ("_expressions", "_CACHE_LIMIT"),  # answers per condition (removed in issue 17; skipped when absent)
-    # Decisions per idea plan, explained results per fund; at 0 the pack keeps no plans and a single match
-    # evaluates every rule. The plans themselves (idea-only rules decided once per batch) are a compile step,
-    # not a memo, so "every memo disabled" still uses them within a batch.
+    # Decisions per idea plan, the whole rankings and derived facts a summary batch keeps by the row key,
+    # explained results per fund; at 0 the pack keeps no plans and a single match evaluates every rule. The
+    # plans themselves (idea-only rules decided once per batch) are a compile step (partial evaluation), not a
+    # memo, so "every memo disabled" still uses them within a batch.
     ("_engine", "_SUMMARY_LIMIT"),
     ("_engine", "_HIT_LIMIT"),  # explained rule hits per rule
     ("_pack", "_RANKINGS_LIMIT"),  # per-case comparisons, questions, warnings
@@ -295,10 +296,25 @@ def screen_idea(
     tuned = hand.Tuned(idea, funds, tables)
     vec = vectorised.Vectorised(idea, funds, tables) if vectorised else None
     frame = vectorised.frame(rows) if vectorised else None
-    times: dict[str, list[float]] = {"fm": [], "tuned": [], "vec": [], "vec_frame": []}
+    times: dict[str, list[float]] = {"fm": [], "tuned": [], "vec": [], "vec_frame": [], "nomemo": []}
     tuned_out: list = []
     vec_out: Any = None
+    # fundmatch with every memo disabled, on a smaller seeded sample (a tenth of a millisecond or more a row),
+    # timed in the same rounds as the others.
+    rng = random.Random(index)
+    sample_ix = sorted(rng.sample(range(n), min(args.baseline_sample, n)))
+    memo_ix = sample_ix[: args.memo_sample]
+    memo_rows = [rows[i] for i in memo_ix]
+    nomemo_out: Any = None
+    with memo_disabled() as why:
+        cold = fresh_pack() if why is None else None
+    if why is not None:
+        print(f"fundmatch, every memo disabled: SKIPPED ({why}); with no memo left, the summary is that figure")
     for _ in range(args.repeats):
+        if cold is not None:
+            with memo_disabled():
+                t, nomemo_out = _timed(lambda: cold.match_many(memo_rows, idea, detail="summary"))
+            times["nomemo"].append(t)
         t, _out = _timed(lambda: first.match_many(rows, idea, detail="summary"))
         times["fm"].append(t)
         del _out
@@ -309,22 +325,10 @@ def screen_idea(
             times["vec"].append(t)
             times["vec_frame"].append(_timed(lambda: vec.ranked(frame))[0])
     # The plain baseline on a seeded sample (it is the slow hand-written path).
-    rng = random.Random(index)
-    sample_ix = sorted(rng.sample(range(n), min(args.baseline_sample, n)))
     sample = [rows[i] for i in sample_ix]
     t_base, base_out = _timed(lambda: [hand.baseline(r, idea, funds, tables) for r in sample])
-
-    # fundmatch with every memo disabled, on a smaller seeded sample (about a third of a millisecond a row).
-    memo_ix = sample_ix[: args.memo_sample]
-    memo_rows = [rows[i] for i in memo_ix]
-    with memo_disabled() as why:
-        if why is None:
-            cold = fresh_pack()
-            t_nomemo, nomemo_out = _timed(lambda: cold.match_many(memo_rows, idea, detail="summary"))
-            nomemo = [hand.fundmatch_rows(s) for s in nomemo_out]
-        else:
-            t_nomemo, nomemo = None, None
-            print(f"fundmatch, every memo disabled: SKIPPED ({why}); with no memo left, the summary is that figure")
+    t_nomemo = _med(times["nomemo"]) if times["nomemo"] else None
+    nomemo = [hand.fundmatch_rows(s) for s in nomemo_out] if nomemo_out is not None else None
 
     # Agreement: every contender against fundmatch's summary, row by row.
     bad = {
@@ -368,7 +372,12 @@ def screen_idea(
     line("fundmatch summary, first batch (fresh pack)", t_first, n)
     line(f"fundmatch summary (median of {args.repeats})", fm_s, n, f"{n / fm_s:,.0f}/s")
     if t_nomemo is not None:
-        line("fundmatch summary, every memo disabled", t_nomemo, len(memo_rows), f"(sample of {len(memo_rows):,})")
+        line(
+            f"fundmatch summary, every memo disabled (median of {args.repeats})",
+            t_nomemo,
+            len(memo_rows),
+            f"(sample of {len(memo_rows):,})",
+        )
     for (mode, size), got in sorted(full.items()):
         label = {
             "full-streamed": "full reports streamed (iter_match)",
@@ -420,9 +429,14 @@ def screen_idea(
 
 
 COMPUTES = {
-    "fundmatch summary": "match_many(detail='summary'): validated Municipality models, the typed facts; the idea-only rules"
-    " decided once per batch (the idea's plan), per row the rules that read the municipality; MatchSummary models"
-    " with the fields below",
+    "fundmatch summary": "match_many(detail='summary'): a validated Municipality model per row; the idea-only rules"
+    " decided once per batch (the idea's plan); per row the key of the municipality's facts the pack's rules read"
+    " (derived facts kept by the fields they follow from), the whole ranking kept by that key, the facts built and"
+    " the residual rules evaluated only for a key not seen; MatchSummary models with the fields below",
+    "every memo disabled": "the same with no ranking, decision, derived fact, hit or comparison kept: per row the"
+    " Municipality model, its facts, each fund's residual rules, routes, rates and chances (a summary-only path,"
+    " no co-financing model); what stays on is compiled, not remembered: the closures and the idea's plan (the"
+    " idea-only rules decided once per batch, partial evaluation)",
     "full reports": "match_many / iter_match (detail='full'): the above plus every rule hit explained and cited,"
     " routes, questions, warnings, next steps (pydantic report models)",
     "contenders": hand.COVERS + "; no validation, no explanations, no models",

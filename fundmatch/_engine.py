@@ -18,7 +18,7 @@ from typing import Any
 
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
+from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
@@ -308,10 +308,15 @@ _ROUTE_STATUS = {
 }
 
 
-def _rules_status(fund: CompiledFund, found: _Found) -> Status:
-    """The status the fund's own rules give (a route's rules decide only their route)."""
-    status = Status.ELIGIBLE
-    for i in fund.deciding:
+def _rules_status(found: _Found, positions: Iterable[int], status: Status = Status.ELIGIBLE) -> Status:
+    """The status the rules at ``positions`` give, from ``status`` (a route's rules decide only their route).
+
+    The fund's own rules are `CompiledFund.deciding`; a plan gives those the idea decides, and each
+    municipality adds its own (`CompiledFund.row_deciding`) to the plan's status.
+    """
+    if status is Status.INELIGIBLE:
+        return status
+    for i in positions:
         rule, outcome, missing = found[i]
         if outcome is Outcome.FAIL:
             return Status.INELIGIBLE
@@ -368,15 +373,7 @@ def _status(
     fund: CompiledFund, found: _Found, facts: Facts
 ) -> tuple[Status, list[tuple[CompiledRoute, RouteStatus, list[str]]]]:
     """The fund's status and its routes' states: a fund whose rules belong to routes is as good as its best route."""
-    status = _rules_status(fund, found)
-    if not fund.routes:
-        return status, []
-    by_id = {rule.spec.id: (outcome, missing) for rule, outcome, missing in found}
-    routes = [(route, *_route_status(fund, route, by_id, facts)) for route in fund.routes]
-    if fund.route_rules and routes:
-        best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
-        status = max(status, best, key=_WORSE.__getitem__)
-    return status, routes
+    return _with_routes(fund, _rules_status(found, fund.deciding), found, facts, [None] * len(fund.routes))
 
 
 def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[_Chance | None]:
@@ -414,25 +411,24 @@ def _likelihood(
     """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
-    chance_of = {rule.spec.id: chance[0] for (rule, _, _), chance in zip(found, chances, strict=True) if chance}
     likelihood = 1.0
-    for (rule, outcome, missing), chance in zip(found, chances, strict=True):
-        if (
-            outcome is Outcome.UNKNOWN
-            and chance
-            and rule.spec.id not in fund.route_rules
-            and _holds_status(rule, missing)
-        ):
+    # Only the rules that decide the fund can hold it at unknown (`_holds_status`): theirs, in the rules' order.
+    for i in fund.deciding:
+        rule, outcome, missing = found[i]
+        chance = chances[i]
+        if outcome is Outcome.UNKNOWN and chance and _holds_status(rule, missing):
             likelihood *= chance[0]
     if fund.route_rules and states:
         best = 0.0
-        for route, state, _ in states:
+        for (route, state, _), positions in zip(states, fund.requires, strict=True):
             if state is RouteStatus.OPEN:
                 best = 1.0
             elif state is RouteStatus.MAYBE:
                 p = 1.0
-                for rule_id in route.spec.requires:
-                    p *= chance_of.get(rule_id, 1.0)
+                for i in positions:  # the route's rules, in the order it requires them
+                    chance = chances[i]
+                    if chance:
+                        p *= chance[0]
                 if route.spec.ask or not route.spec.requires:
                     p *= _EVEN_ODDS[0]
                 best = max(best, p)
@@ -553,11 +549,12 @@ def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
     return facts if planned is not None and not fund.row_reads_fund else facts.for_fund(fund.fund)
 
 
-def share_row_key(funds: Iterable[CompiledFund]) -> None:
+def share_row_key(funds: Iterable[CompiledFund]) -> tuple[tuple[str, ...], dict[str, Thresholds]]:
     """Give the funds of one pack one key of the municipality's facts, made once per case for all of them.
 
     It reads what any of them reads; a number gets intervals where every fund reading it only compares it with
     constants, over all their limits (finer than each fund's, so each fund's answer is still a function of it).
+    Returns what the key reads and the intervals (a whole ranking is a function of them too, `RowKeys`).
     """
     funds = list(funds)
     names = sorted({name for fund in funds for name in fund.row_reads})
@@ -569,6 +566,7 @@ def share_row_key(funds: Iterable[CompiledFund]) -> None:
     getter = key_getter(tuple(names), limits)
     for fund in funds:
         object.__setattr__(fund, "_row_key", getter)
+    return tuple(names), limits
 
 
 @dataclass(frozen=True, slots=True)
@@ -600,6 +598,28 @@ class _Plan:
     made: dict[Any, _CoFinanced]
     # The decisions made for municipalities, by their key (see `_decided`).
     decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
+    # The rules each municipality evaluates, as `_row_decisions` reads them (see `_steps`).
+    steps: tuple[_Step, ...] = ()
+
+
+#: A rule left to each municipality: its position, the rule, what reads its values, what evaluates it, whether it
+#: is an exclusion (a holding condition fails it), and whether it can be left open (`undecided_when`).
+_Step = tuple[int, CompiledRule, Any, Any, bool, bool]
+
+
+def _steps(fund: CompiledFund) -> tuple[_Step, ...]:
+    """The rules of ``fund`` that read a municipality's facts, looked up once per plan instead of per row."""
+    return tuple(
+        (
+            i,
+            rule,
+            rule.condition._key,
+            rule.condition._evaluate,
+            rule.spec.kind is RuleKind.EXCLUSION,
+            rule.undecided is not None,
+        )
+        for i, rule in ((i, fund.rules[i]) for i in fund.row_rules)
+    )
 
 
 def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
@@ -637,16 +657,7 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         if outcome is Outcome.UNKNOWN and i in fund.row_chances:
             rechance.append(i)
         chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
-    status = Status.ELIGIBLE
-    for i in fund.deciding:
-        rule, outcome, missing = found[i]
-        if i in row:
-            continue
-        if outcome is Outcome.FAIL:
-            status = Status.INELIGIBLE
-            break
-        if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
-            status = Status.UNKNOWN
+    status = _rules_status(found, (i for i in fund.deciding if i not in row))
     failed = [
         i
         for i, (rule, outcome, _) in enumerate(found)
@@ -661,7 +672,9 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
         routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
     rates = _plan_rates(fund, facts)
-    return _Plan(found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {})
+    return _Plan(
+        found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {}, {}, _steps(fund)
+    )
 
 
 def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | None) -> float:
@@ -677,51 +690,135 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _De
     """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
     if planned is None:
         return _decide_whole(fund, facts)
-    # Only the rules that read the municipality are evaluated; the idea's outcomes are the plan's.
+    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
+    money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
+    summary = _planned_summary(fund, planned, found, chances, asks, status, states, money)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
+    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
+
+    The same decisions, without what only an explained report reads: no co-financing model (the money is what
+    the first rate that holds gives, `_money`) and no `_Decided`.
+    """
+    found, chances, asks, status, states = _row_decisions(fund, facts, planned, summary=True)
+    return _planned_summary(fund, planned, found, chances, asks, status, states, _money(fund, facts, planned.rates))
+
+
+def _row_decisions(
+    fund: CompiledFund, facts: Facts, planned: _Plan, *, summary: bool = False
+) -> tuple[_Found, list[_Chance | None], set[str], Status, list[_RouteState]]:
+    """What a municipality adds to the idea's plan: the outcomes (and chances, where unknown) of the rules that
+    read its facts, the inputs they ask for, the status and the routes' states.
+
+    With ``summary`` (a summary alone), a fund its rules make ineligible gets no routes' states and chances only
+    for its preferences: its summary reads nothing else of them (its likelihood is 0, its points add up).
+    """
     rules = fund.rules
     found = planned.found.copy()
     chances = planned.chances.copy()
     asks = set(planned.asks)
-    for i in fund.row_rules:
-        rule = rules[i]
-        outcome, missing = _outcome(fund, rule, facts)
+    frozen = facts.frozen
+    unknown = []
+    for i, rule, key, evaluate, exclusion, may_be_open in planned.steps:
+        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
+        if may_be_open or None in key(frozen):
+            outcome, missing = _outcome(fund, rule, facts)
+        else:
+            try:
+                holds = evaluate(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(
+                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+                ) from None
+            outcome, missing = (
+                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
+                [],
+            )
         found[i] = (rule, outcome, missing)
         if outcome is Outcome.UNKNOWN:
-            chances[i] = _chance(fund, rule, facts)
+            unknown.append(i)
             asks.update(_asks(rule, outcome, missing))
-    for i in planned.rechance:
+    unknown += planned.rechance
+    status = _rules_status(found, fund.row_deciding, planned.status)
+    if summary and status is Status.INELIGIBLE:
+        for i in unknown:
+            if rules[i].spec.kind is RuleKind.PREFERENCE:
+                chances[i] = _chance(fund, rules[i], facts)
+        return found, chances, asks, status, []
+    for i in unknown:
         chances[i] = _chance(fund, rules[i], facts)
-    status = planned.status
-    if status is not Status.INELIGIBLE:
-        for i in fund.row_deciding:
-            rule, outcome, missing = found[i]
-            if outcome is Outcome.FAIL:
-                status = Status.INELIGIBLE
-                break
-            if outcome is Outcome.UNKNOWN and _holds_status(rule, missing):
-                status = Status.UNKNOWN
     status, states = _with_routes(fund, status, found, facts, planned.routes)
-    points = planned.points.copy()
-    for slot, i in planned.repoint:
-        points[slot] = _points(found[i], chances[i])
+    return found, chances, asks, status, states
+
+
+_Money = tuple[float | None, float | None, float | None]
+
+
+def _planned_summary(
+    fund: CompiledFund,
+    planned: _Plan,
+    found: _Found,
+    chances: list[_Chance | None],
+    asks: set[str],
+    status: Status,
+    states: list[_RouteState],
+    money: _Money,
+) -> FundSummary:
+    """The summary of a fund decided by its plan (`_row_decisions`), with its money (rate, upper end, amount)."""
+    rules = fund.rules
+    points = planned.points
+    if planned.repoint:
+        points = points.copy()
+        for slot, i in planned.repoint:
+            points[slot] = _points(found[i], chances[i])
     total = 0.0
     for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
         total += value
     row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
     failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
-    co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
-    summary = FundSummary._made(
+    rate, rate_max, amount = money
+    return FundSummary._made(
         fund=fund_id(fund.fund),
         status=status,
         score=round(min(100.0, max(0.0, total)), 1),
         likelihood=_likelihood(fund, status, found, chances, states),
-        rate=co_financing.rate,
-        rate_max=co_financing.rate_max,
-        amount_eur=co_financing.amount_eur,
+        rate=rate,
+        rate_max=rate_max,
+        amount_eur=amount,
         failed=[rules[i].spec.id for i in failed],
         missing=sorted(asks),
     )
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+
+
+def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
+    """The rate, the upper end of its range and the EU amount `_co_financing` gives, without its model."""
+    order, sure = rates
+    for k in order:
+        rate = fund.rates[k]
+        if k in sure:
+            if isinstance(sure, dict):
+                made = sure[k][0]
+                return made.rate, made.rate_max, made.amount_eur
+        elif rate.condition is not None:
+            try:
+                holds = rate.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+            if isinstance(holds, list):
+                return None, None, None
+            if not holds:
+                continue
+        spec = rate.spec
+        budget = facts.get("budget_eur")
+        return (
+            spec.rate,
+            spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+            round(budget * spec.rate, 2) if budget is not None else None,
+        )
+    return None, None, None
 
 
 def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
@@ -750,7 +847,14 @@ def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches)."""
+    """Status, score and money of ``fund`` without the explained trace (for large batches).
+
+    Where no decision is kept (every memo off), only the summary is made (`_summarise`).
+    """
+    if not _SUMMARY_LIMIT:
+        planned = plan(fund, facts)
+        if planned is not None:
+            return _summarise(fund, _for_fund(fund, facts, planned), planned)
     return _decided(fund, facts).summary
 
 

@@ -9,8 +9,10 @@ one plain condition each. Every fact knows which input to ask for when it is mis
 from __future__ import annotations
 
 import datetime as _dt
+import operator
 import types
 import typing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -182,7 +184,7 @@ class Facts(dict[str, Any]):
         values: dict[str, Any],
         frozen: dict[str, Any] | None = None,
         said: dict[str, str] | None = None,
-        plans: dict[str, Any] | None = None,
+        plans: dict[Any, Any] | None = None,
     ) -> None:
         super().__init__(values)
         if frozen is None:
@@ -256,12 +258,26 @@ class IdeaFacts:
         self._frozen.update(_hashable(values))
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
-        self.plans: dict[str, Any] | None = {}
+        self.plans: dict[Any, Any] | None = {}
 
     def key(self) -> tuple[Any, ...]:
         """The idea's facts, as a hashable tuple: equal for equal ideas (their plans are the same)."""
         frozen = self._frozen
         return tuple(frozen[name] for name in _IDEA_ORDER)
+
+    def row_keys(
+        self,
+        reads: tuple[str, ...],
+        limits: Mapping[str, Callable[[Any], Any]],
+        regions: RegionTable | None,
+        areas: InterregAreas | None,
+        limit: int,
+    ) -> RowKeys | None:
+        """A `RowKeys` for the municipalities matched with this idea, or None where a field it reads would need
+        converting (then the facts are built for each municipality)."""
+        if any(convert for name, convert in _MUNICIPALITY_FIELDS if name in reads and name not in _DERIVED_FROM):
+            return None
+        return RowKeys(self, reads, limits, regions, areas, limit)
 
     def with_municipality(
         self,
@@ -272,6 +288,22 @@ class IdeaFacts:
         explain: bool = True,
     ) -> tuple[Facts, list[DerivedValue]]:
         """The facts of this idea for ``municipality``, and (if ``explain``) the values derived, with sources."""
+        own, derived = self.own_facts(municipality, regions, areas, explain=explain)
+        frozen = self._frozen.copy()
+        frozen.update(own)
+        values = self._values.copy()
+        values.update(own)
+        # rule-engine's set operators want sets; the frozen copy keeps the frozensets for memo keys.
+        values["countries"] = set(own["countries"])
+        values["member_states"] = set(own["member_states"])
+        if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
+            return Facts(values, frozen, plans=self.plans), []
+        return Facts(values, frozen, plans=self.plans), [*municipality.provenance, *derived]
+
+    def own_facts(
+        self, municipality: Municipality, regions: RegionTable | None, areas: InterregAreas | None, *, explain: bool
+    ) -> tuple[dict[str, Any], list[DerivedValue]]:
+        """The municipality's facts (hashable: sets as frozensets) for this idea, and the values derived."""
         fields = municipality.__dict__
         own = {name: _plain(fields[name]) if convert else fields[name] for name, convert in _MUNICIPALITY_FIELDS}
 
@@ -295,14 +327,67 @@ class IdeaFacts:
         own["member_states"] = member_states
         own["member_state_count"] = len(member_states)
         own["foreign_country_count"] = len(partner_countries - {country})
+        return own, [*derived, *from_areas] if explain else []
 
-        frozen = self._frozen.copy()
-        frozen.update(own)
-        values = self._values.copy()
-        values.update(own)
-        # rule-engine's set operators want sets; the frozen copy keeps the frozensets for memo keys.
-        values["countries"] = set(countries)
-        values["member_states"] = set(member_states)
-        if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
-            return Facts(values, frozen, plans=self.plans), []
-        return Facts(values, frozen, plans=self.plans), [*municipality.provenance, *derived, *from_areas]
+
+#: The municipality's fields its other facts are derived from, with the pack's tables and the idea's partners
+#: (`IdeaFacts.with_municipality`): every fact that is not one of its other fields as given is a function of
+#: these.
+_DERIVED_FROM = ("country", "nuts", "region_category", "border_region", "outermost_region")
+_OWN_FIELDS = frozenset(name for name, _ in _MUNICIPALITY_FIELDS)
+
+
+class RowKeys:
+    """The key of a municipality's facts that a whole ranking of one idea is a function of, without its facts.
+
+    The key a pack's funds decide by (`fundmatch._engine.share_row_key`: what any fund reads of the
+    municipality, numbers by the interval they fall in) in two parts: the facts derived from `_DERIVED_FROM`
+    (category of region, border region, the partner counts with the applicant's country ...), kept by the
+    values of those fields (a few thousand NUTS codes in all Europe), and the other fields read, taken from the
+    validated profile as they are. Building a municipality's facts (two dicts of some 45 facts) is left to the
+    rows whose key has not been seen. ``limit`` bounds what is kept (nothing at 0).
+    """
+
+    __slots__ = (
+        "_areas",
+        "_derived",
+        "_derived_reads",
+        "_idea",
+        "_inputs",
+        "_limit",
+        "_numbers",
+        "_plain",
+        "_regions",
+    )
+
+    def __init__(
+        self,
+        idea: IdeaFacts,
+        reads: tuple[str, ...],
+        limits: Mapping[str, Callable[[Any], Any]],
+        regions: RegionTable | None,
+        areas: InterregAreas | None,
+        limit: int,
+    ) -> None:
+        self._idea, self._regions, self._areas, self._limit = idea, regions, areas, limit
+        derived = tuple(n for n in reads if n not in _OWN_FIELDS or n in _DERIVED_FROM)
+        self._derived_reads = tuple((n, limits.get(n)) for n in derived)
+        self._inputs = operator.itemgetter(*_DERIVED_FROM)
+        fields = [n for n in reads if n not in derived]
+        # The fields read as given, and the numbers read by the interval they fall in (None stays None).
+        plain = tuple(n for n in fields if n not in limits)
+        self._plain: Callable[[dict[str, Any]], Any] = operator.itemgetter(*plain) if plain else lambda given: ()
+        self._numbers = tuple((n, limits[n]) for n in fields if n in limits)
+        self._derived: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+
+    def __call__(self, municipality: Municipality) -> tuple[Any, ...]:
+        given = municipality.__dict__
+        inputs = self._inputs(given)
+        derived = self._derived.get(inputs)
+        if derived is None:
+            own, _ = self._idea.own_facts(municipality, self._regions, self._areas, explain=False)
+            derived = tuple(own[n] if interval is None else interval(own[n]) for n, interval in self._derived_reads)
+            if len(self._derived) < self._limit:
+                self._derived[inputs] = derived
+        numbers = [None if (value := given[n]) is None else interval(value) for n, interval in self._numbers]
+        return (derived, self._plain(given), *numbers)

@@ -10,15 +10,15 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, to_eurostat, to_iso
+from fundmatch._countries import ISO_COUNTRIES, NUTS_CODE, NUTS_PREFIX, to_iso
 from fundmatch._country_names import country_from_name
 from fundmatch._ids import Activity, OrganisationType, RegionCategory, TargetGroup, Theme
 
 
 def _country(value: Any) -> Any:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or value in ISO_COUNTRIES:  # a code as ISO writes it: the commonest row
         return value
     # Eurostat writes Greece as EL and the UK as UK; ISO 3166-1 says GR and GB. A name in an EU language
     # ("Austria", "Österreich") is read too, as officers write it.
@@ -40,6 +40,9 @@ def title_from(text: str, limit: int = 80) -> str:
 
 
 CountryCode = Annotated[str, Field(min_length=2, max_length=2, description="ISO 3166-1 alpha-2 country code")]
+# Upper case in pydantic's own validator (a Python validator costs a call per row of a batch); stripped by the
+# models' ``str_strip_whitespace``.
+_Upper = Annotated[str, StringConstraints(to_upper=True)]
 
 
 class _Input(BaseModel):
@@ -68,11 +71,11 @@ class Municipality(_Input):
 
     name: str = Field(min_length=1, description="Name of the municipality.")
     country: CountryCode = Field(description="In which country is the municipality?")
-    nuts: str | None = Field(
+    nuts: _Upper | None = Field(
         default=None,
         description="What is the municipality's NUTS code (level 2 or 3, e.g. ITH42)?",
     )
-    lau: str | None = Field(
+    lau: _Upper | None = Field(
         default=None, description="What is the municipality's LAU (local administrative unit) code?"
     )
     population: int | None = Field(
@@ -114,14 +117,12 @@ class Municipality(_Input):
     )
 
     _check_country = field_validator("country", mode="before")(_country)
-    # Where fundmatch derived fields from (a places register); kept out of the model's fields and JSON.
-    # A tuple default, not default_factory=list: pydantic inspects a factory's signature on every instance.
-    _provenance: tuple[Any, ...] = PrivateAttr(default=())
 
     @property
     def provenance(self) -> list[Any]:
         """The `DerivedValue`s behind fields filled from a place (empty for a profile typed in)."""
-        return list(self._provenance)
+        private = self.__pydantic_private__
+        return list(private.get("provenance", ())) if private else []
 
     @classmethod
     def from_place(cls, place: Any, **overrides: Any) -> Municipality:
@@ -138,11 +139,6 @@ class Municipality(_Input):
 
         return shipped_pack(DEFAULT_PERIOD).profile_from_place(place, **overrides)
 
-    @field_validator("nuts", "lau", mode="before")
-    @classmethod
-    def _upper(cls, value: Any) -> Any:
-        return value.strip().upper() if isinstance(value, str) else value
-
     @model_validator(mode="after")
     def _nuts_matches_country(self) -> Municipality:
         if self.nuts is None:
@@ -152,12 +148,23 @@ class Municipality(_Input):
                 f"nuts: '{self.nuts}' is not a NUTS level-2 or level-3 code"
                 " (two letters and 2–3 characters, e.g. 'ITH42')"
             )
-        prefix = to_eurostat(self.country)
+        prefix = NUTS_PREFIX.get(self.country, self.country)  # `to_eurostat` of a code validated already
         if self.nuts[:2] != prefix:
             raise ValueError(
                 f"nuts: '{self.nuts}' is not in country {self.country} (NUTS codes there start with '{prefix}')"
             )
         return self
+
+
+def with_provenance(profile: Municipality, derived: list[Any]) -> Municipality:
+    """``profile``, now saying where its fields were derived from (kept out of the model's fields and JSON).
+
+    Kept in pydantic's store of private values (copied, pickled and compared with the instance) without a
+    declared private attribute: declaring one makes pydantic call a Python function for every profile it
+    validates, a fifth of the validation of a batch's row.
+    """
+    object.__setattr__(profile, "__pydantic_private__", {"provenance": tuple(derived)})
+    return profile
 
 
 class ProjectIdea(_Input):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import reprlib
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -23,8 +23,8 @@ from fundmatch._evidence import DerivedValue, InferredTerm
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
-from fundmatch._input_errors import validate
-from fundmatch._inputs import Municipality, ProjectIdea
+from fundmatch._input_errors import validate, with_suggestions
+from fundmatch._inputs import Municipality, ProjectIdea, with_provenance
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._loader import load_folder
 from fundmatch._named_partners import named_partners
@@ -71,6 +71,24 @@ def _as_model(value: Any, model: type[_M], what: str) -> _M:
     raise ProfileError(f"{what} must be a {model.__name__}, a mapping of its fields{also}, not {type(value).__name__}")
 
 
+#: Summarises one municipality of a batch (`RulePack._summariser`).
+_Summarise = Callable[[Municipality], MatchSummary]
+
+
+_VALIDATE_MUNICIPALITY = Municipality.__pydantic_validator__.validate_python
+
+
+def _as_profile(value: Any) -> Municipality:
+    """`_as_model` for a batch's municipality: a plain dict is validated as it is (no copy), the commonest row."""
+    if type(value) is dict:
+        try:
+            # `Municipality.model_validate` with no option given, without its Python wrapper.
+            return _VALIDATE_MUNICIPALITY(value)  # type: ignore[no-any-return]
+        except ValidationError as exc:
+            raise with_suggestions(exc, Municipality) from None
+    return _as_model(value, Municipality, "profile")
+
+
 class RulePack:
     """Every fund pack of one period, compiled and ready to match.
 
@@ -85,7 +103,7 @@ class RulePack:
         self.version: str = meta.version
         self.status: str = meta.status
         self._funds: dict[str, CompiledFund] = loaded.funds
-        _engine.share_row_key(self._funds.values())
+        self._row_reads, self._row_limits = _engine.share_row_key(self._funds.values())
         for fund in self._funds.values():
             _engine.prepare(fund)
         self._aliases = {alias.upper(): fund for alias, fund in meta.aliases.items()}
@@ -103,7 +121,7 @@ class RulePack:
         self._shown_warnings: dict[tuple[Any, ...], tuple[ReportWarning, ...]] = {}
         self._comparisons: dict[tuple[int, int], tuple[FundMatch, FundMatch, str]] = {}
         self._questions: dict[tuple[Any, ...], tuple[ReportQuestion, ...]] = {}
-        self._plans: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
+        self._plans: OrderedDict[tuple[Any, ...], dict[Any, Any]] = OrderedDict()
 
     @property
     def funds(self) -> list[str]:
@@ -194,8 +212,7 @@ class RulePack:
             error = ProfileError(f"{place.label}: {why[0].source} ({why[0].field}, beside the place)")
             error.field = why[0].field
             raise error from None
-        profile._provenance = tuple(derived)
-        return profile
+        return with_provenance(profile, derived)
 
     def match(
         self,
@@ -309,19 +326,30 @@ class RulePack:
         read, read_terms = self.infer(idea)
         # Everything that depends only on the idea is turned into facts once for the whole batch (once per
         # applicant country when the text names partners' countries: the applicant's own is left out).
-        by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts]] = {}
+        by_country: dict[str | None, tuple[ProjectIdea, list[InferredTerm], IdeaFacts, _Summarise | None]] = {}
         named = any(t.field == "partners" for t in read_terms)
+        if detail == "summary" and not named:
+            # One idea for every municipality: the loop below without its per-country lookup.
+            summarise: _Summarise | None = None
+            for profile in with_progress(as_profiles(profiles), progress):
+                municipality = _as_profile(profile)
+                if summarise is None:
+                    summarise = self._summariser(self._idea_facts(read), chosen)
+                yield summarise(municipality)
+            return
         for profile in with_progress(as_profiles(profiles), progress):
-            municipality = _as_model(profile, Municipality, "profile")
+            municipality = _as_profile(profile)
             key = municipality.country if named else None
             if key not in by_country:
                 one, terms = (
                     self._for_applicant(read, read_terms, municipality.country) if named else (read, read_terms)
                 )
-                by_country[key] = (one, terms, self._idea_facts(one))
-            one, terms, idea_facts = by_country[key]
-            if detail == "summary":
-                yield self._summary(municipality, idea_facts, chosen)
+                idea_facts = self._idea_facts(one)
+                made = self._summariser(idea_facts, chosen) if detail == "summary" else None
+                by_country[key] = (one, terms, idea_facts, made)
+            one, terms, idea_facts, summarise = by_country[key]
+            if summarise is not None:
+                yield summarise(municipality)
             else:
                 yield self._match(municipality, one, idea_facts, terms, chosen)
 
@@ -357,12 +385,52 @@ class RulePack:
         return rank_key(result, self._order)
 
     def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
+        return MatchSummary._made(
+            municipality=profile.name,
+            country=profile.country,
+            nuts=profile.nuts,
+            ranking=list(self._ranking(profile, idea_facts, chosen)),
+        )
+
+    def _ranking(
+        self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]
+    ) -> tuple[FundSummary, ...]:
+        """The funds' summaries for ``profile``, ranked: each fund decided by the idea's plan."""
         facts, _ = self._facts(profile, idea_facts, explain=False)
         results = [summarize_fund(fund, facts) for fund in chosen]
         results.sort(key=self._rank)
-        return MatchSummary._made(
-            municipality=profile.name, country=profile.country, nuts=profile.nuts, ranking=results
-        )
+        return tuple(results)
+
+    def _summariser(self, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> _Summarise:
+        """How a batch summarises each municipality for ``idea_facts``: the ranking kept by the idea's plans.
+
+        A whole ranking is a function of the key every fund of the pack decides by (`RowKeys`): a row whose key
+        was seen gets that ranking without its facts being built or a fund being asked. The rankings are kept
+        with the idea's plans, as many as one plan keeps decisions; with no memo (the limit 0), or no plans,
+        every municipality's facts are built and each fund decides (`_summary`).
+        """
+        plans = idea_facts.plans
+        limit = _engine._SUMMARY_LIMIT // _engine._KEPT_IDEAS
+        row_key = None
+        if plans is not None and limit:
+            row_key = idea_facts.row_keys(self._row_reads, self._row_limits, self._regions, self._areas, limit)
+        if plans is None or row_key is None:
+            return lambda profile: self._summary(profile, idea_facts, chosen)
+        # Kept beside the funds' plans, by the funds chosen (a tuple never clashes with a fund's name).
+        rankings: dict[Any, tuple[FundSummary, ...]] = plans.setdefault(("rankings", *(f.fund for f in chosen)), {})
+        made = MatchSummary._made
+
+        def summarise(profile: Municipality) -> MatchSummary:
+            key = row_key(profile)
+            ranking = rankings.get(key)
+            if ranking is None:
+                ranking = self._ranking(profile, idea_facts, chosen)
+                if len(rankings) < limit:
+                    rankings[key] = ranking
+            given = profile.__dict__
+            return made(municipality=given["name"], country=given["country"], nuts=given["nuts"], ranking=[*ranking])
+
+        return summarise
 
     def _match(
         self,

@@ -1,0 +1,125 @@
+"""The fast summary of a batch is the summary its full reports give, with every memo on or off.
+
+A summary batch keeps whole rankings by the pack's row key, computed from the validated profile without its
+facts (`fundmatch._facts.RowKeys`), and decides a fund only for a key it has not seen. These properties
+compare every field of every fund's summary with what the full, explained reports of the same rows say, and
+with a pack that remembers nothing, on random municipalities (values missing, numbers on, just off and between
+the packs' limits, rows repeated so that later ones are answered from the kept rankings) and random ideas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+import fundmatch
+from fundmatch import _engine
+from fundmatch import _pack as pack_module
+from fundmatch._facts import IdeaFacts, RowKeys
+from fundmatch.testing import municipalities, project_ideas
+
+from .test_specialised import _near_limits, _pack, _valid
+
+_ROW_NUMBERS = ("population", "degurba", "eu_project_staff_fte", "third_country_national_share")
+
+
+@contextlib.contextmanager
+def _no_memo() -> Iterator[None]:
+    """Every memo of the engine off, as the benchmark switches them off (`bench/run.py` ``MEMO_LIMITS``)."""
+    saved = (_engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, pack_module._RANKINGS_LIMIT)
+    _engine._SUMMARY_LIMIT = _engine._HIT_LIMIT = pack_module._RANKINGS_LIMIT = 0
+    try:
+        yield
+    finally:
+        _engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, pack_module._RANKINGS_LIMIT = saved
+
+
+def _fields(summary: fundmatch.MatchSummary) -> list[tuple[Any, ...]]:
+    """Every field of a municipality's summary, fund by fund in ranking order."""
+    head = (summary.municipality, summary.country, summary.nuts)
+    return [(*head, *s.model_dump().values()) for s in summary.ranking]
+
+
+def _from_report(report: fundmatch.MatchReport) -> list[tuple[Any, ...]]:
+    """What the full, explained report says of each fund, as the fields of its summary."""
+    rows = []
+    for item in report.ranking:
+        money = item.co_financing
+        summary = fundmatch.FundSummary(
+            fund=item.fund,
+            status=item.status,
+            score=item.score,
+            likelihood=item.likelihood,
+            rate=money.rate if money else None,
+            rate_max=money.rate_max if money else None,
+            amount_eur=money.amount_eur if money else None,
+            failed=[h.rule_id for h in item.failed()],
+            # The summary's inputs are the rules' (a rate waiting for an input is not a rule's question).
+            missing=sorted(m.field for m in item.missing if set(m.rule_ids) - {"co_financing"}),
+        )
+        head = (report.municipality.name, report.municipality.country, report.municipality.nuts)
+        rows.append((*head, *summary.model_dump().values()))
+    return rows
+
+
+_ROWS = st.lists(st.tuples(municipalities(), _near_limits(_ROW_NUMBERS), st.integers(1, 3)), min_size=1, max_size=6)
+
+
+def _batch(rows: list) -> list[fundmatch.Municipality]:
+    """The municipalities of a drawn batch, some repeated (a repeat is answered from the kept rankings)."""
+    batch = []
+    for municipality, changes, times in rows:
+        batch += [_valid(fundmatch.Municipality, municipality, changes) or municipality] * times
+    return batch
+
+
+@settings(max_examples=80, deadline=None)
+@given(_ROWS, project_ideas(), st.booleans())
+def test_fast_summary_equals_full_reports_and_no_memo(rows: list, idea: fundmatch.ProjectIdea, as_dicts: bool) -> None:
+    batch = _batch(rows)
+    # Rows as a table gives them (plain dicts, validated in the batch) or as models.
+    given_rows: list[Any] = [m.model_dump(exclude_none=True) for m in batch] if as_dicts else batch
+    pack = fundmatch.RulePack(_pack().folder)
+    fast = [_fields(s) for s in pack.match_many(given_rows, idea, detail="summary")]
+    again = [_fields(s) for s in pack.match_many(given_rows, idea, detail="summary")]  # from the kept rankings
+    full = [_from_report(r) for r in pack.match_many(given_rows, idea)]
+    with _no_memo():
+        cold = fundmatch.RulePack(_pack().folder)
+        unmemoised = [_fields(s) for s in cold.match_many(given_rows, idea, detail="summary")]
+    assert fast == full
+    assert again == full
+    assert unmemoised == full
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ROWS, project_ideas())
+def test_rankings_are_kept_by_the_row_key_only(rows: list, idea: fundmatch.ProjectIdea) -> None:
+    # Two municipalities with one row key get one ranking: the key must tell apart every pair whose
+    # rankings differ (checked on the whole ranking each fund decides afresh).
+    pack = fundmatch.RulePack(_pack().folder)
+    idea_facts = IdeaFacts(idea)
+    keys = idea_facts.row_keys(pack._row_reads, pack._row_limits, pack._regions, pack._areas, 1_000)
+    assert isinstance(keys, RowKeys)
+    chosen = list(pack_module.compiled_funds(pack).values())
+    seen: dict[Any, list[tuple[Any, ...]]] = {}
+    for municipality in _batch(rows):
+        with _no_memo():
+            ranking = [tuple(s.model_dump().values()) for s in pack._ranking(municipality, IdeaFacts(idea), chosen)]
+        assert seen.setdefault(keys(municipality), ranking) == ranking
+
+
+def test_a_bad_row_of_a_summary_batch_says_what_and_stops_after_the_good_ones() -> None:
+    rows = [{"name": "A", "country": "AT"}, {"name": "B", "country": "AT", "popualtion": 5}]
+    summaries = _pack().iter_match(rows, {"title": "Library"}, detail="summary")
+    assert next(summaries).municipality == "A"  # the good row before it is answered
+    with pytest.raises(ValidationError) as raised:
+        next(summaries)
+    assert [(e["loc"], e["msg"]) for e in raised.value.errors()] == [
+        (("popualtion",), "unknown field: did you mean 'population'?")
+    ]
