@@ -56,7 +56,7 @@ class CompiledRule:
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    # Where its texts show no fact, the hit of a pass and of a fail: the same for every case, made when the
+    # Where the text of a pass (or of a fail) shows no fact, its hit: the same for every case, made when the
     # pack is loaded (`fundmatch._engine.prepare`), so even a first match renders none of them.
     fixed: dict[Any, RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
@@ -64,6 +64,11 @@ class CompiledRule:
     _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # Its texts that show no fact, as every hit says them (with the caveat of an unverified basis).
     _said: dict[str, str] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    # The fields of its hits that are the same for every case, in `RuleHit`'s order, by the route the rule
+    # decides (`fundmatch._engine.prepare`): a hit is a copy with the case's outcome, text and inputs set.
+    _blank: dict[str | None, dict[str, Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)

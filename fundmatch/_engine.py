@@ -18,6 +18,7 @@ from typing import Any
 
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
+from fundmatch._evidence import ReadOnlyList
 from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
@@ -123,6 +124,8 @@ def _hit(
     fixed = rule.fixed.get(outcome)
     if fixed is not None:  # a pass or a fail whose text shows no fact (`prepare`)
         return fixed
+    if not _HIT_LIMIT:  # nothing is kept: no key to make
+        return _new_hit(rule, outcome, missing, facts, route, chance)
     # The chance depends on other facts than the rule's own, so it is part of the key.
     key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
@@ -137,10 +140,8 @@ def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
     spec = rule.spec
-    if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
-        template: str | None = spec.undecided
-    elif outcome is Outcome.UNKNOWN:
-        template = spec.unknown or None
+    if outcome is Outcome.UNKNOWN:
+        template = spec.undecided if not missing and spec.undecided else spec.unknown or None
     else:
         template = spec.pass_ if outcome is Outcome.PASS else spec.fail
     # A text that shows no fact is the same for every case: made once per rule, caveat included.
@@ -152,21 +153,40 @@ def _new_hit(
             text = render(template, facts)
         if not spec.verified:
             text += _UNVERIFIED
-    return RuleHit._made(
-        rule_id=spec.id,
-        title=spec.title,
-        kind=spec.kind,
-        outcome=outcome,
-        explanation=text,
-        citation=rule.citation,
-        verified=spec.verified,
-        weight=spec.weight or 0.0,
-        missing=list(dict.fromkeys(_question(n)[0] for n in missing)) if missing else [],
-        affects_status=_holds_status(rule, missing) and route is None,
-        likelihood=chance[0] if chance else None,
-        likelihood_source=chance[1] if chance else None,
-        route=route,
-    )
+    # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
+    values = (rule._blank.get(route) or _blank(rule, route)).copy()
+    values["outcome"] = outcome
+    values["explanation"] = text
+    if missing:
+        values["missing"] = ReadOnlyList(dict.fromkeys([FACTS[n].asks for n in missing]))
+        values["affects_status"] = route is None and _holds_status(rule, missing)
+    if chance is not None:
+        values["likelihood"], values["likelihood_source"] = chance
+    return RuleHit._exact(values)
+
+
+_NOTHING_MISSING: ReadOnlyList[str] = ReadOnlyList()
+
+
+def _blank(rule: CompiledRule, route: str | None) -> dict[str, Any]:
+    """The fields of ``rule``'s hits that every case shares (outcome and text are placeholders), kept by the rule."""
+    spec = rule.spec
+    blank = rule._blank[route] = {
+        "rule_id": spec.id,
+        "title": spec.title,
+        "kind": spec.kind,
+        "outcome": Outcome.UNKNOWN,
+        "explanation": "",
+        "citation": rule.citation,
+        "verified": spec.verified,
+        "weight": spec.weight or 0.0,
+        "missing": _NOTHING_MISSING,
+        "affects_status": route is None and _holds_status(rule, []),
+        "likelihood": None,
+        "likelihood_source": None,
+        "route": route,
+    }
+    return blank
 
 
 def _holds_status(rule: CompiledRule, missing: list[str] | None = None) -> bool:
@@ -536,16 +556,17 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
 
 
 def prepare(fund: CompiledFund) -> None:
-    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose texts show no fact.
+    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose text shows no fact.
 
-    Such a hit depends on nothing but the rule (and the route it decides, always the same one): made once
-    when the pack is loaded, a first match renders only the hits that show a case's facts or wait for them.
+    Such a hit depends on nothing but the rule (and the route it decides, always the same one; a decided
+    outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
+    only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
-        if rule._shown:
-            continue
-        for outcome in (Outcome.PASS, Outcome.FAIL):
-            rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+        _blank(rule, route)
+        for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
+            if text in rule._said:
+                rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:

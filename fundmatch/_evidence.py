@@ -106,6 +106,16 @@ class _Output(BaseModel):
         return made
 
     @classmethod
+    def _exact(cls, values: dict[str, Any]) -> Self:
+        """`_made` for values the caller gives complete: every field in declaration order, lists read-only."""
+        made = _new(cls)
+        _set_dict(made, "__dict__", values)
+        _set_fields_set(made, cls._all)
+        _set_extra(made, None)
+        _set_private(made, None)
+        return made
+
+    @classmethod
     def _complete(cls, values: dict[str, Any]) -> dict[str, Any]:
         fields = cls.model_fields
         unknown = [n for n in values if n not in fields]
