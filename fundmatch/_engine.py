@@ -22,7 +22,7 @@ from fundmatch._evidence import ReadOnlyList
 from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
-from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
 
 _SUMMARY_LIMIT = 65_536
 #: The ideas whose plans a pack keeps between calls (`RulePack._idea_facts`): each plan keeps at most its share
@@ -144,15 +144,16 @@ def _new_hit(
         template = spec.undecided if not missing and spec.undecided else spec.unknown or None
     else:
         template = spec.pass_ if outcome is Outcome.PASS else spec.fail
-    # A text that shows no fact is the same for every case: made once per rule, caveat included.
-    text = rule._said.get(template) if template is not None else None
+    # A text that shows no fact is the same for every case: made once per rule, caveat included. One that
+    # does is written when first read (`Unwritten`), from the values it shows (not the case's facts, which a
+    # kept hit would otherwise hold on to).
+    text: str | Unwritten | None = rule._said.get(template) if template is not None else None
     if text is None:
+        caveat = "" if spec.verified else _UNVERIFIED
         if template is None:
-            text = f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
+            text = Unwritten(_not_decided, spec.title, tuple(missing), caveat)
         else:
-            text = render(template, facts)
-        if not spec.verified:
-            text += _UNVERIFIED
+            text = Unwritten(_written, template, rule._shown, rule._show(facts.frozen), caveat)
     # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
     values = (rule._blank.get(route) or _blank(rule, route)).copy()
     values["outcome"] = outcome
@@ -163,6 +164,16 @@ def _new_hit(
     if chance is not None:
         values["likelihood"], values["likelihood_source"] = chance
     return RuleHit._exact(values)
+
+
+def _written(template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str) -> str:
+    """A hit's explanation: ``template`` showing the facts ``names`` with ``values`` (hashable, as keyed)."""
+    return render(template, dict(zip(names, values, strict=True))) + caveat
+
+
+def _not_decided(title: str, missing: tuple[str, ...], caveat: str) -> str:
+    """The explanation of an unknown outcome whose rule has no text for it: what it waits for."""
+    return f"Not decided yet ({_lower_first(title)}): {_missing_text(list(missing))}" + caveat
 
 
 _NOTHING_MISSING: ReadOnlyList[str] = ReadOnlyList()

@@ -15,8 +15,10 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 _T = TypeVar("_T")
 
 _new = object.__new__
-_set_dict = object.__setattr__
-# The slots every pydantic model has, set directly (what model_construct does, minus its per-field work).
+# The slots every pydantic model has, set directly (what model_construct does, minus its per-field work); the
+# instance dict through its own slot, past a model's `__dict__` property (`fundmatch._report.RuleHit`).
+_get_dict = BaseModel.__dict__["__dict__"].__get__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
 _set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
 _set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
 _set_private = BaseModel.__dict__["__pydantic_private__"].__set__
@@ -99,7 +101,7 @@ class _Output(BaseModel):
             if type(values[name]) is list:
                 values[name] = ReadOnlyList(values[name])
         made = _new(cls)
-        _set_dict(made, "__dict__", values)
+        _set_dict(made, values)
         _set_fields_set(made, cls._all)
         _set_extra(made, None)
         _set_private(made, None)
@@ -109,7 +111,7 @@ class _Output(BaseModel):
     def _exact(cls, values: dict[str, Any]) -> Self:
         """`_made` for values the caller gives complete: every field in declaration order, lists read-only."""
         made = _new(cls)
-        _set_dict(made, "__dict__", values)
+        _set_dict(made, values)
         _set_fields_set(made, cls._all)
         _set_extra(made, None)
         _set_private(made, None)

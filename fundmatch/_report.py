@@ -6,11 +6,12 @@ the article of law it rests on.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from pydantic import Field
 
-from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _Output
+from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _get_dict, _Output, _set_dict
 from fundmatch._ids import FundId, Outcome, RouteStatus, RuleKind, Status
 from fundmatch._inputs import Municipality, ProjectIdea
 
@@ -18,8 +19,49 @@ from fundmatch._inputs import Municipality, ProjectIdea
 SCHEMA_VERSION = "1.0"
 
 
+class Unwritten(functools.partial[str]):
+    """An explanation not written yet: the function and the values that write it, called when it is first read.
+
+    A first match makes some 70 hits whose texts show a case's facts, and most are never read (a program
+    reads the statuses and the best fund; a batch keeps one hit for many reports): each is written when read,
+    serialised, compared or copied, and then kept, so every way of reading a hit gives the same text.
+    """
+
+    __slots__ = ()
+
+
+def _written(values: dict[str, Any]) -> dict[str, Any]:
+    text = values["explanation"]
+    if type(text) is Unwritten:
+        values["explanation"] = text()
+    return values
+
+
+class _Explanation:
+    """`RuleHit.explanation`, written on first read where the engine left it `Unwritten`."""
+
+    def __get__(self, hit: RuleHit | None, owner: type | None = None) -> Any:
+        if hit is None:
+            return self
+        return _written(_get_dict(hit))["explanation"]
+
+    def __set__(self, hit: RuleHit, value: str) -> None:
+        # Outputs are frozen: pydantic refuses the assignment before it gets here.
+        raise AttributeError("RuleHit is frozen")
+
+
 class RuleHit(_Output):
     """One rule applied to one profile and idea."""
+
+    # The instance's fields as pydantic reads them to serialise, compare, copy and pickle: with the explanation
+    # written (the engine may leave it `Unwritten`; the one field read on its own goes through `_Explanation`).
+    @property
+    def __dict__(self) -> dict[str, Any]:
+        return _written(_get_dict(self))
+
+    @__dict__.setter
+    def __dict__(self, values: dict[str, Any]) -> None:
+        _set_dict(self, values)
 
     rule_id: str
     title: str = Field(description="What the rule checks, in a few words.")
@@ -42,6 +84,10 @@ class RuleHit(_Output):
     route: str | None = Field(
         default=None, description="The route this rule decides (not the fund by itself), e.g. 'leader'."
     )
+
+
+# Set on the class after pydantic made it, so that the field stays a plain `str` field (schema, validation).
+setattr(RuleHit, "explanation", _Explanation())  # noqa: B010
 
 
 class Route(_Output):
