@@ -472,24 +472,30 @@ def _likelihood(
 
 
 def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
-    deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
-    own = [h for h in deciding if h.route is None]
+    # One pass: the first own requirement or exclusion that fails (ineligible) or holds the status (unknown),
+    # else the preference that adds the most points (the first of equal ones).
+    preference = RuleKind.PREFERENCE
+    if status is not Status.ELIGIBLE:
+        failing = status is Status.INELIGIBLE
+        wanted = Outcome.FAIL if failing else Outcome.UNKNOWN
+        for h in hits:
+            if h.outcome is wanted and h.route is None and h.kind is not preference and (failing or h.affects_status):
+                return h.explanation
     if status is Status.INELIGIBLE:
-        failed = next((h.explanation for h in own if h.outcome is Outcome.FAIL), None)
-        if failed is not None:
-            return failed
         closed = "; ".join(f"{r.name}: {r.missing[0] if r.missing else 'closed'}" for r in routes)
         return f"No way into this fund is open here. {closed}"
     if status is Status.UNKNOWN:
-        unknown = next((h.explanation for h in own if h.outcome is Outcome.UNKNOWN and h.affects_status), None)
-        if unknown is not None:
-            return unknown
         maybe = next(r for r in routes if r.status is RouteStatus.MAYBE)
         return f"{maybe.name} may be the way in: {' '.join(maybe.missing) or 'not decided yet.'}"
-    best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
-    best.sort(key=lambda h: -h.weight)
-    lead = f"All {len(deciding)} requirements and exclusions are met"
-    text = lead + (f"; {_lower_first(best[0].explanation)}" if best else ".")
+    deciding = 0
+    best: RuleHit | None = None
+    for h in hits:
+        if h.kind is not preference:
+            deciding += 1
+        elif h.outcome is Outcome.PASS and (best is None or h.weight > best.weight):
+            best = h
+    lead = f"All {deciding} requirements and exclusions are met"
+    text = lead + (f"; {_lower_first(best.explanation)}" if best is not None else ".")
     # The first open route, in the pack's order (the usual way in first), names where to apply.
     way_in = next((r for r in routes if r.status is RouteStatus.OPEN), None)
     return text + (f" Way in: {way_in.name}." if way_in is not None else "")
@@ -502,12 +508,14 @@ def _routes(
     facts: Facts,
 ) -> list[Route]:
     """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
-    by_id = {h.rule_id: h for h in hits}
-    routes = []
+    routes: list[Route] = []
+    by_id: dict[str, RuleHit] | None = None  # made for the first route that waits on a rule
     for route, state, open_items in states:
         spec = route.spec
         missing: list[str] = []
         for item in open_items:
+            if by_id is None:
+                by_id = {h.rule_id: h for h in hits}
             if item in by_id:
                 missing.append(by_id[item].explanation)
             else:
@@ -851,9 +859,11 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
     for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
+        if outcome is not Outcome.UNKNOWN:
+            continue  # a decided rule waits for nothing
         for name in hit.missing:
             waiting.setdefault(name, []).append(hit.rule_id)
-        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
+        if not missed and rule.spec.undecided:
             # An undecided rule's question is for the managing authority: its own field, so reports merge it.
             field = f"ask:{rule.spec.id}"
             waiting.setdefault(field, []).append(hit.rule_id)
