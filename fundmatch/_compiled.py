@@ -25,7 +25,7 @@ from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
-    from fundmatch._report import FundMatch, RuleHit
+    from fundmatch._report import FundMatch, Route, RuleHit
 
 
 #: What an explanation adds when its rule's legal basis could not be checked against the act.
@@ -105,6 +105,9 @@ class CompiledRoute:
     spec: RouteSpec
     condition: Condition | None
     citation: Citation
+    # Where its texts show no fact, the route as a report shows it in each state that waits on no rule: the
+    # same for every case, made when the pack is loaded (`fundmatch._engine.prepare`).
+    fixed: dict[Any, Route] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

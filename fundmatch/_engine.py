@@ -19,7 +19,7 @@ from typing import Any
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
-from fundmatch._expressions import Condition, ExpressionProblem, key_getter, render
+from fundmatch._expressions import Condition, ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
@@ -511,6 +511,11 @@ def _routes(
     routes: list[Route] = []
     by_id: dict[str, RuleHit] | None = None  # made for the first route that waits on a rule
     for route, state, open_items in states:
+        if not open_items:
+            fixed = route.fixed.get(state)
+            if fixed is not None:  # texts that show no fact, in a state that waits on nothing (`prepare`)
+                routes.append(fixed)
+                continue
         spec = route.spec
         missing: list[str] = []
         for item in open_items:
@@ -575,12 +580,18 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
 
 
 def prepare(fund: CompiledFund) -> None:
-    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose text shows no fact.
+    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose text shows no fact
+    (and likewise its routes, in each state that waits on no rule, where their texts show no fact).
 
     Such a hit depends on nothing but the rule (and the route it decides, always the same one; a decided
     outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
     only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
+    for way in fund.routes:
+        spec = way.spec
+        if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):
+            for state in RouteStatus:
+                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
         _blank(rule, route)
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
@@ -877,8 +888,10 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
-    decided = _decided(fund, facts)
+    case = facts
     facts = facts.for_fund(fund.fund)
+    # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
+    decided = _decided(fund, case if case.plans is not None else facts)
     found, status, summary = decided.found, decided.status, decided.summary
     hits = [
         _hit(rule, outcome, missing, facts, route, chance)

@@ -216,3 +216,24 @@ def test_validated_outputs_are_read_only_too_and_pickle() -> None:
     assert pickle.loads(pickle.dumps(report)) == report
     assert type(pickle.loads(pickle.dumps(report)).ranking[0].hits) is type(report.ranking)
     assert isinstance(report.model_dump()["ranking"], list) and type(report.model_dump()["ranking"]) is list
+
+
+def test_routes_made_at_load_are_the_routes_a_case_would_get() -> None:
+    from fundmatch import _engine
+    from fundmatch._facts import IdeaFacts
+    from fundmatch._ids import RouteStatus
+    from fundmatch._pack import compiled_funds
+
+    pack = fundmatch.load_rules()
+    report = pack.match(profile(population=3_000), idea())
+    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    made = 0
+    for fund in compiled_funds(pack).values():
+        for route in fund.routes:
+            for state, fixed in route.fixed.items():
+                unfixed = type(route)(route.spec, route.condition, route.citation)  # nothing made at load
+                case = _engine._routes(fund, [(unfixed, state, [])], [], facts.for_fund(fund.fund))[0]
+                _same(fixed, case, f"{fund.fund}.{route.spec.id}.{state}")
+                made += 1
+            assert set(route.fixed) in (set(), set(RouteStatus)), route.spec.id
+    assert made >= 30
