@@ -88,6 +88,13 @@ class CompiledRate:
     spec: RateSpec
     condition: Condition | None
     citation: Citation
+    # Made when the pack is loaded (`fundmatch._engine.prepare`): per caveat of the region table, the flag
+    # to read where the condition reads the table's value (None where it does not; empty: none does), and,
+    # where the note shows no fact, the co-financing's fields but the amounts, by the flags that hold.
+    flagged: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    blanks: dict[tuple[bool, ...], dict[str, Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
+from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
 from fundmatch._expressions import Condition, ExpressionProblem, check_template, key_getter, render
@@ -255,10 +256,7 @@ def _co_financing(
                 return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
             if not holds:
                 continue
-        flags = tuple(
-            bool(rate.condition is not None and read in rate.condition.reads and facts.get(flag))
-            for read, flag, _ in _TABLE_CAVEATS
-        )
+        flags = tuple(bool(f and facts.get(f)) for f in rate.flagged) if rate.flagged else _NO_FLAGS
         if made is not None and k in fund.quiet_rates:
             found = made.get((k, flags))
             if found is None:
@@ -273,29 +271,49 @@ def _co_financing(
 def _rate(fund: CompiledFund, k: int, flags: tuple[bool, ...], facts: Facts) -> _CoFinanced:
     """The co-financing of the rate at ``k``, which applies, with the caveats its table values call for."""
     rate = fund.rates[k]
-    spec = rate.spec
+    blank = rate.blanks.get(flags)  # a note that shows no fact (`prepare`)
+    values = (blank if blank is not None else _rate_blank(fund, rate, flags, facts)).copy()
     budget = facts.get("budget_eur")
+    if budget is not None:
+        values["amount_eur"] = round(budget * rate.spec.rate, 2)
+        if values["rate_max"] is not None:
+            values["amount_max_eur"] = round(budget * values["rate_max"], 2)
+    return CoFinancing._exact(values), []
+
+
+def _rate_blank(fund: CompiledFund, rate: CompiledRate, flags: tuple[bool, ...], facts: Facts) -> dict[str, Any]:
+    """The fields of a rate's co-financing but the amounts, in `CoFinancing`'s order, its note written."""
+    spec = rate.spec
     note = render(spec.note, facts) if spec.note else ""
     for (_, _, caveat), flag in zip(_TABLE_CAVEATS, flags, strict=True):
         if flag:
             note += caveat
     if not spec.verified:
         note += " Rate not verified against the act's text."
-    rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
-    return (
-        CoFinancing._made(
-            rate=spec.rate,
-            rate_max=rate_max,
-            amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
-            amount_max_eur=round(budget * rate_max, 2) if budget is not None and rate_max is not None else None,
-            tier=spec.label,
-            basis=fund.basis,
-            note=note.strip(),
-            citation=rate.citation,
-            verified=spec.verified,
-        ),
-        [],
-    )
+    return {
+        "rate": spec.rate,
+        "rate_max": spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+        "amount_eur": None,
+        "amount_max_eur": None,
+        "tier": spec.label,
+        "basis": fund.basis,
+        "note": note.strip(),
+        "citation": rate.citation,
+        "verified": spec.verified,
+    }
+
+
+def _prepare_rate(fund: CompiledFund, rate: CompiledRate) -> None:
+    """What `_co_financing` and `_rate` need of ``rate`` that no case changes (see `CompiledRate.flagged`)."""
+    reads = rate.condition.reads if rate.condition is not None else ()
+    flagged = tuple(flag if read in reads else None for read, flag, _ in _TABLE_CAVEATS)
+    object.__setattr__(rate, "flagged", flagged if any(flagged) else ())
+    if not rate.spec.note or not check_template(rate.spec.note):
+        for flags in itertools.product((False, True), repeat=len(_TABLE_CAVEATS)):
+            rate.blanks[flags] = _rate_blank(fund, rate, flags, Facts({}))
+
+
+_NO_FLAGS = (False,) * len(_TABLE_CAVEATS)
 
 
 #: The rates a plan tries for each municipality, in order, and those the idea decides: a set of the ones
@@ -587,6 +605,8 @@ def prepare(fund: CompiledFund) -> None:
     outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
     only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
+    for rate in fund.rates:
+        _prepare_rate(fund, rate)
     for way in fund.routes:
         spec = way.spec
         if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):

@@ -237,3 +237,29 @@ def test_routes_made_at_load_are_the_routes_a_case_would_get() -> None:
                 made += 1
             assert set(route.fixed) in (set(), set(RouteStatus)), route.spec.id
     assert made >= 30
+
+
+def test_rates_made_at_load_are_the_rates_a_case_would_get() -> None:
+    import itertools
+
+    from fundmatch import _engine
+    from fundmatch._facts import IdeaFacts
+    from fundmatch._pack import compiled_funds
+
+    pack = fundmatch.load_rules()
+    report = pack.match(profile(population=3_000), idea())
+    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    made = 0
+    for fund in compiled_funds(pack).values():
+        for rate in fund.rates:
+            unprepared = type(rate)(rate.spec, rate.condition, rate.citation)  # nothing made at load
+            for flags in itertools.product((False, True), repeat=len(_engine._TABLE_CAVEATS)):
+                case = _engine._rate_blank(fund, unprepared, flags, facts.for_fund(fund.fund))
+                if rate.blanks:
+                    assert rate.blanks[flags] == case, (fund.fund, rate.spec.id, flags)
+                    made += 1
+            reads = rate.condition.reads if rate.condition is not None else ()
+            assert [f is not None for f in rate.flagged] == [
+                r in reads for r, _, _ in _engine._TABLE_CAVEATS if rate.flagged
+            ], rate.spec.id
+    assert made >= 20
