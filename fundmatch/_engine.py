@@ -902,7 +902,9 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     for fact in decided.rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
     return [
-        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        MissingInfo._exact(
+            {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
+        )
         for name, ids in waiting.items()
     ]
 
@@ -914,7 +916,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     decided = _decided(fund, case if case.plans is not None else facts)
     found, status, summary = decided.found, decided.status, decided.summary
     hits = [
-        _hit(rule, outcome, missing, facts, route, chance)
+        rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
         for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
     ]
     routes = _routes(fund, decided.states, hits, facts)
