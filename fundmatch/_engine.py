@@ -154,7 +154,7 @@ def _new_hit(
         if template is None:
             text = Unwritten(_not_decided, spec.title, tuple(missing), caveat)
         else:
-            text = Unwritten(_written, template, rule._shown, rule._show(facts.frozen), caveat)
+            text = Unwritten(_write_text, template, rule._shown, rule._show(facts.frozen), caveat)
     # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
     values = (rule._blank.get(route) or _blank(rule, route)).copy()
     values["outcome"] = outcome
@@ -167,7 +167,7 @@ def _new_hit(
     return RuleHit._exact(values)
 
 
-def _written(template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str) -> str:
+def _write_text(template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str) -> str:
     """A hit's explanation: ``template`` showing the facts ``names`` with ``values`` (hashable, as keyed)."""
     return render(template, dict(zip(names, values, strict=True))) + caveat
 
@@ -599,7 +599,8 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
 
 def prepare(fund: CompiledFund) -> None:
     """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose text shows no fact
-    (and likewise its routes, in each state that waits on no rule, where their texts show no fact).
+    (and likewise its routes, in each state that waits on no rule, where their texts show no fact, and its
+    rates' co-financing but the amounts, where the note shows none).
 
     Such a hit depends on nothing but the rule (and the route it decides, always the same one; a decided
     outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
