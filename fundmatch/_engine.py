@@ -869,7 +869,8 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         rule, outcome, missing = decided.found[i]
         hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
         undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
-    routes = _routes(fund, decided.states, hits, facts) if fund.reroute else like.routes
+    hits = ReadOnlyList(hits)
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts)) if fund.reroute else like.routes
     missing_info = _missing_info(decided, hits) if undecided else like.missing
     return FundMatch._made(
         fund=like.fund,
@@ -877,7 +878,7 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         status=like.status,
         score=like.score,
         likelihood=like.likelihood,
-        reason=_reason(like.status, hits, routes),
+        reason=Unwritten(_reason, like.status, hits, routes),
         hits=hits,
         missing=missing_info,
         co_financing=like.co_financing,
@@ -916,11 +917,13 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
     decided = _decided(fund, case if case.plans is not None else facts)
     found, status, summary = decided.found, decided.status, decided.summary
-    hits = [
-        rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
-        for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
-    ]
-    routes = _routes(fund, decided.states, hits, facts)
+    hits = ReadOnlyList(
+        [
+            rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
+            for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
+        ]
+    )
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts))
     missing = _missing_info(decided, hits)
 
     steps = []
@@ -943,7 +946,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         status=status,
         score=summary.score,
         likelihood=summary.likelihood,
-        reason=_reason(status, hits, routes),
+        # Written when first read, of the same lists the result holds (it quotes a hit).
+        reason=Unwritten(_reason, status, hits, routes),
         hits=hits,
         missing=missing,
         co_financing=decided.co_financing,

@@ -1,8 +1,9 @@
-"""Explanations written when first read are the texts the case's facts render, however a hit is read.
+"""Explanations (and reasons) written when first read are the texts the case gives, however they are read.
 
-The engine leaves a hit's explanation `Unwritten` (the template and the values it shows) until something reads
-it: the attribute, `model_dump`, JSON, equality, a copy, pickling. Each must give the very text rendering the
-template with the case's facts gives, and the same whichever is read first.
+The engine leaves a hit's explanation `Unwritten` (the template and the values it shows), and a fund's reason
+(its status, hits and routes), until something reads it: the attribute, `model_dump`, JSON, equality, a copy,
+pickling. Each must give the very text rendering the template with the case's facts gives, and the same
+whichever is read first.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from fundmatch._expressions import render
 from fundmatch._facts import IdeaFacts
 from fundmatch._ids import Outcome
 from fundmatch._pack import compiled_funds, forget_answers
-from fundmatch._report import MatchReport, RuleHit, Unwritten
+from fundmatch._report import MatchReport, Unwritten
 from fundmatch.testing import municipalities, project_ideas
 
 from .conftest import idea, profile
@@ -71,36 +72,49 @@ def test_written_explanations_are_the_case_s_rendered_texts(one: fundmatch.Munic
     assert MatchReport.model_validate_json(as_json) == read == dumped
 
 
-def _unwritten_hits() -> list[RuleHit]:
+def _unwritten() -> list[tuple[Any, str]]:
+    """The hits and results of a first match whose explanation or reason is not written yet, with the field."""
     pack = fundmatch.load_rules()
     forget_answers(pack)
     report = pack.match(profile(population=3_000), idea())
-    found = [h for r in report.ranking for h in r.hits if type(_get_dict(h)["explanation"]) is Unwritten]
+    found = [(r, "reason") for r in report.ranking if type(_get_dict(r)["reason"]) is Unwritten]
+    found += [
+        (h, "explanation") for r in report.ranking for h in r.hits if type(_get_dict(h)["explanation"]) is Unwritten
+    ]
     assert len(found) > 10  # a first match leaves most texts that show facts unwritten
+    assert {field for _, field in found} == {"reason", "explanation"}
     return found
 
 
 _READS: dict[str, Any] = {
-    "attribute": lambda hit: hit.explanation,
-    "model_dump": lambda hit: hit.model_dump()["explanation"],
-    "json": lambda hit: RuleHit.model_validate_json(hit.model_dump_json()).explanation,
-    "equality": lambda hit, written: hit == RuleHit.model_validate(written.model_dump()) and hit.explanation,
-    "copy": lambda hit: copy.copy(hit).__dict__["explanation"],
-    "deepcopy": lambda hit: copy.deepcopy(hit).__dict__["explanation"],
-    "model_copy": lambda hit: hit.model_copy(update={"weight": 1.0}).explanation,
-    "pickle": lambda hit: pickle.loads(pickle.dumps(hit)).explanation,
-    "repr": lambda hit: next(v for k, v in hit.__repr_args__() if k == "explanation"),
-    "vars": lambda hit: vars(hit)["explanation"],
+    "attribute": lambda m, field, written: getattr(m, field),
+    "model_dump": lambda m, field, written: m.model_dump()[field],
+    "json": lambda m, field, written: getattr(type(m).model_validate_json(m.model_dump_json()), field),
+    "equality": lambda m, field, written: m == type(m).model_validate(written.model_dump()) and getattr(m, field),
+    "copy": lambda m, field, written: copy.copy(m).__dict__[field],
+    "deepcopy": lambda m, field, written: copy.deepcopy(m).__dict__[field],
+    "model_copy": lambda m, field, written: getattr(m.model_copy(update={"likelihood": 0.5}), field),
+    "pickle": lambda m, field, written: getattr(pickle.loads(pickle.dumps(m)), field),
+    "repr": lambda m, field, written: next(v for k, v in m.__repr_args__() if k == field),
+    "vars": lambda m, field, written: vars(m)[field],
 }
 
 
 @pytest.mark.parametrize("way", sorted(_READS))
-def test_every_way_of_reading_a_hit_writes_the_same_text(way: str) -> None:
-    hits = _unwritten_hits()
-    reference = [h.model_copy() for h in _unwritten_hits()]  # written by the copy
-    for hit, written in zip(hits, reference, strict=True):
-        read = _READS[way]
-        text = read(hit, written) if way == "equality" else read(hit)
+def test_every_way_of_reading_a_text_writes_the_same_text(way: str) -> None:
+    models = _unwritten()
+    reference = [m.model_copy() for m, _ in _unwritten()]  # written by the copy
+    for (model, field), written in zip(models, reference, strict=True):
+        text = _READS[way](model, field, written)
         assert isinstance(text, str) and type(text) is not Unwritten
-        assert text == written.explanation
-        assert type(_get_dict(hit)["explanation"]) is str  # written once, then kept
+        assert text == getattr(written, field)
+        assert type(_get_dict(model)[field]) is str  # written once, then kept
+
+
+def test_a_fund_s_reason_is_written_from_its_own_hits_and_routes() -> None:
+    pack = fundmatch.load_rules()
+    for population in (300, 3_000, 30_000, 300_000):
+        forget_answers(pack)
+        report = pack.match(profile(population=population, leader_lag=None), idea())
+        for result in report.ranking:
+            assert result.reason == _engine._reason(result.status, list(result.hits), list(result.routes))
