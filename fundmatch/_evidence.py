@@ -81,6 +81,9 @@ class _Output(BaseModel):
         for name in self._lists:
             if type(values[name]) is list:
                 values[name] = ReadOnlyList(values[name])
+        # Some pydantic versions (before 2.14) give a model with a validator an empty private dict, and compare
+        # it with `_made`'s None: the same value for an output without private attributes.
+        _set_private(self, None)
         return self
 
     @classmethod
