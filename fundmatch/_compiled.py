@@ -25,7 +25,7 @@ from fundmatch._schema import NextStepSpec, PriorSpec, RateSpec, RouteSpec, Rule
 
 if TYPE_CHECKING:  # pragma: no cover
     # Only the memo dicts hold these; the report module sits above, on the evaluator's side.
-    from fundmatch._report import FundMatch, RuleHit
+    from fundmatch._report import FundMatch, Route, RuleHit
 
 
 #: What an explanation adds when its rule's legal basis could not be checked against the act.
@@ -56,7 +56,7 @@ class CompiledRule:
     # A hit is a pure function of the outcome, the facts missed and the facts its texts show: reports of a
     # batch share one (immutable) hit instead of rendering and validating it again for every municipality.
     _hits: dict[tuple[Any, ...], RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
-    # Where its texts show no fact, the hit of a pass and of a fail: the same for every case, made when the
+    # Where the text of a pass (or of a fail) shows no fact, its hit: the same for every case, made when the
     # pack is loaded (`fundmatch._engine.prepare`), so even a first match renders none of them.
     fixed: dict[Any, RuleHit] = dataclasses.field(default_factory=dict, repr=False, compare=False)
     _shown: tuple[str, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
@@ -64,6 +64,11 @@ class CompiledRule:
     _show: Any = dataclasses.field(default=None, init=False, repr=False, compare=False)
     # Its texts that show no fact, as every hit says them (with the caveat of an unverified basis).
     _said: dict[str, str] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+    # The fields of its hits that are the same for every case, in `RuleHit`'s order, by the route the rule
+    # decides (`fundmatch._engine.prepare`): a hit is a copy with the case's outcome, text and inputs set.
+    _blank: dict[str | None, dict[str, Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
@@ -83,6 +88,13 @@ class CompiledRate:
     spec: RateSpec
     condition: Condition | None
     citation: Citation
+    # Made when the pack is loaded (`fundmatch._engine.prepare`): per caveat of the region table, the flag
+    # to read where the condition reads the table's value (None where it does not; empty: none does), and,
+    # where the note shows no fact, the co-financing's fields but the amounts, by the flags that hold.
+    flagged: tuple[str | None, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    blanks: dict[tuple[bool, ...], dict[str, Any]] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +112,9 @@ class CompiledRoute:
     spec: RouteSpec
     condition: Condition | None
     citation: Citation
+    # Where its texts show no fact, the route as a report shows it in each state that waits on no rule: the
+    # same for every case, made when the pack is loaded (`fundmatch._engine.prepare`).
+    fixed: dict[Any, Route] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRoute, CompiledRule
+from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
-from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, key_getter, render
+from fundmatch._evidence import ReadOnlyList
+from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
 from fundmatch._facts import FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
-from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit
+from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
 
 _SUMMARY_LIMIT = 65_536
 #: The ideas whose plans a pack keeps between calls (`RulePack._idea_facts`): each plan keeps at most its share
@@ -123,6 +125,8 @@ def _hit(
     fixed = rule.fixed.get(outcome)
     if fixed is not None:  # a pass or a fail whose text shows no fact (`prepare`)
         return fixed
+    if not _HIT_LIMIT:  # nothing is kept: no key to make
+        return _new_hit(rule, outcome, missing, facts, route, chance)
     # The chance depends on other facts than the rule's own, so it is part of the key.
     key = (outcome, tuple(missing), route, chance, rule._show(facts.frozen))
     hit = rule._hits.get(key)
@@ -137,36 +141,64 @@ def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
     spec = rule.spec
-    if outcome is Outcome.UNKNOWN and not missing and spec.undecided:
-        template: str | None = spec.undecided
-    elif outcome is Outcome.UNKNOWN:
-        template = spec.unknown or None
+    if outcome is Outcome.UNKNOWN:
+        template = spec.undecided if not missing and spec.undecided else spec.unknown or None
     else:
         template = spec.pass_ if outcome is Outcome.PASS else spec.fail
-    # A text that shows no fact is the same for every case: made once per rule, caveat included.
-    text = rule._said.get(template) if template is not None else None
+    # A text that shows no fact is the same for every case: made once per rule, caveat included. One that
+    # does is written when first read (`Unwritten`), from the values it shows (not the case's facts, which a
+    # kept hit would otherwise hold on to).
+    text: str | Unwritten | None = rule._said.get(template) if template is not None else None
     if text is None:
+        caveat = "" if spec.verified else _UNVERIFIED
         if template is None:
-            text = f"Not decided yet ({_lower_first(spec.title)}): {_missing_text(missing)}"
+            text = Unwritten(_not_decided, spec.title, tuple(missing), caveat)
         else:
-            text = render(template, facts)
-        if not spec.verified:
-            text += _UNVERIFIED
-    return RuleHit._made(
-        rule_id=spec.id,
-        title=spec.title,
-        kind=spec.kind,
-        outcome=outcome,
-        explanation=text,
-        citation=rule.citation,
-        verified=spec.verified,
-        weight=spec.weight or 0.0,
-        missing=list(dict.fromkeys(_question(n)[0] for n in missing)) if missing else [],
-        affects_status=_holds_status(rule, missing) and route is None,
-        likelihood=chance[0] if chance else None,
-        likelihood_source=chance[1] if chance else None,
-        route=route,
-    )
+            text = Unwritten(_write_text, template, rule._shown, rule._show(facts.frozen), caveat)
+    # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
+    values = (rule._blank.get(route) or _blank(rule, route)).copy()
+    values["outcome"] = outcome
+    values["explanation"] = text
+    if missing:
+        values["missing"] = ReadOnlyList(dict.fromkeys([FACTS[n].asks for n in missing]))
+        values["affects_status"] = route is None and _holds_status(rule, missing)
+    if chance is not None:
+        values["likelihood"], values["likelihood_source"] = chance
+    return RuleHit._exact(values)
+
+
+def _write_text(template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str) -> str:
+    """A hit's explanation: ``template`` showing the facts ``names`` with ``values`` (hashable, as keyed)."""
+    return render(template, dict(zip(names, values, strict=True))) + caveat
+
+
+def _not_decided(title: str, missing: tuple[str, ...], caveat: str) -> str:
+    """The explanation of an unknown outcome whose rule has no text for it: what it waits for."""
+    return f"Not decided yet ({_lower_first(title)}): {_missing_text(list(missing))}" + caveat
+
+
+_NOTHING_MISSING: ReadOnlyList[str] = ReadOnlyList()
+
+
+def _blank(rule: CompiledRule, route: str | None) -> dict[str, Any]:
+    """The fields of ``rule``'s hits that every case shares (outcome and text are placeholders), kept by the rule."""
+    spec = rule.spec
+    blank = rule._blank[route] = {
+        "rule_id": spec.id,
+        "title": spec.title,
+        "kind": spec.kind,
+        "outcome": Outcome.UNKNOWN,
+        "explanation": "",
+        "citation": rule.citation,
+        "verified": spec.verified,
+        "weight": spec.weight or 0.0,
+        "missing": _NOTHING_MISSING,
+        "affects_status": route is None and _holds_status(rule, []),
+        "likelihood": None,
+        "likelihood_source": None,
+        "route": route,
+    }
+    return blank
 
 
 def _holds_status(rule: CompiledRule, missing: list[str] | None = None) -> bool:
@@ -224,10 +256,7 @@ def _co_financing(
                 return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
             if not holds:
                 continue
-        flags = tuple(
-            bool(rate.condition is not None and read in rate.condition.reads and facts.get(flag))
-            for read, flag, _ in _TABLE_CAVEATS
-        )
+        flags = tuple(bool(f and facts.get(f)) for f in rate.flagged) if rate.flagged else _NO_FLAGS
         if made is not None and k in fund.quiet_rates:
             found = made.get((k, flags))
             if found is None:
@@ -242,29 +271,49 @@ def _co_financing(
 def _rate(fund: CompiledFund, k: int, flags: tuple[bool, ...], facts: Facts) -> _CoFinanced:
     """The co-financing of the rate at ``k``, which applies, with the caveats its table values call for."""
     rate = fund.rates[k]
-    spec = rate.spec
+    blank = rate.blanks.get(flags)  # a note that shows no fact (`prepare`)
+    values = (blank if blank is not None else _rate_blank(fund, rate, flags, facts)).copy()
     budget = facts.get("budget_eur")
+    if budget is not None:
+        values["amount_eur"] = round(budget * rate.spec.rate, 2)
+        if values["rate_max"] is not None:
+            values["amount_max_eur"] = round(budget * values["rate_max"], 2)
+    return CoFinancing._exact(values), []
+
+
+def _rate_blank(fund: CompiledFund, rate: CompiledRate, flags: tuple[bool, ...], facts: Facts) -> dict[str, Any]:
+    """The fields of a rate's co-financing but the amounts, in `CoFinancing`'s order, its note written."""
+    spec = rate.spec
     note = render(spec.note, facts) if spec.note else ""
     for (_, _, caveat), flag in zip(_TABLE_CAVEATS, flags, strict=True):
         if flag:
             note += caveat
     if not spec.verified:
         note += " Rate not verified against the act's text."
-    rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
-    return (
-        CoFinancing._made(
-            rate=spec.rate,
-            rate_max=rate_max,
-            amount_eur=round(budget * spec.rate, 2) if budget is not None else None,
-            amount_max_eur=round(budget * rate_max, 2) if budget is not None and rate_max is not None else None,
-            tier=spec.label,
-            basis=fund.basis,
-            note=note.strip(),
-            citation=rate.citation,
-            verified=spec.verified,
-        ),
-        [],
-    )
+    return {
+        "rate": spec.rate,
+        "rate_max": spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+        "amount_eur": None,
+        "amount_max_eur": None,
+        "tier": spec.label,
+        "basis": fund.basis,
+        "note": note.strip(),
+        "citation": rate.citation,
+        "verified": spec.verified,
+    }
+
+
+def _prepare_rate(fund: CompiledFund, rate: CompiledRate) -> None:
+    """What `_co_financing` and `_rate` need of ``rate`` that no case changes (see `CompiledRate.flagged`)."""
+    reads = rate.condition.reads if rate.condition is not None else ()
+    flagged = tuple(flag if read in reads else None for read, flag, _ in _TABLE_CAVEATS)
+    object.__setattr__(rate, "flagged", flagged if any(flagged) else ())
+    if not rate.spec.note or not check_template(rate.spec.note):
+        for flags in itertools.product((False, True), repeat=len(_TABLE_CAVEATS)):
+            rate.blanks[flags] = _rate_blank(fund, rate, flags, Facts({}))
+
+
+_NO_FLAGS = (False,) * len(_TABLE_CAVEATS)
 
 
 #: The rates a plan tries for each municipality, in order, and those the idea decides: a set of the ones
@@ -437,24 +486,30 @@ def _likelihood(
 
 
 def _reason(status: Status, hits: list[RuleHit], routes: list[Route]) -> str:
-    deciding = [h for h in hits if h.kind is not RuleKind.PREFERENCE]
-    own = [h for h in deciding if h.route is None]
+    # One pass: the first own requirement or exclusion that fails (ineligible) or holds the status (unknown),
+    # else the preference that adds the most points (the first of equal ones).
+    preference = RuleKind.PREFERENCE
+    if status is not Status.ELIGIBLE:
+        failing = status is Status.INELIGIBLE
+        wanted = Outcome.FAIL if failing else Outcome.UNKNOWN
+        for h in hits:
+            if h.outcome is wanted and h.route is None and h.kind is not preference and (failing or h.affects_status):
+                return h.explanation
     if status is Status.INELIGIBLE:
-        failed = next((h.explanation for h in own if h.outcome is Outcome.FAIL), None)
-        if failed is not None:
-            return failed
         closed = "; ".join(f"{r.name}: {r.missing[0] if r.missing else 'closed'}" for r in routes)
         return f"No way into this fund is open here. {closed}"
     if status is Status.UNKNOWN:
-        unknown = next((h.explanation for h in own if h.outcome is Outcome.UNKNOWN and h.affects_status), None)
-        if unknown is not None:
-            return unknown
         maybe = next(r for r in routes if r.status is RouteStatus.MAYBE)
         return f"{maybe.name} may be the way in: {' '.join(maybe.missing) or 'not decided yet.'}"
-    best = [h for h in hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS]
-    best.sort(key=lambda h: -h.weight)
-    lead = f"All {len(deciding)} requirements and exclusions are met"
-    text = lead + (f"; {_lower_first(best[0].explanation)}" if best else ".")
+    deciding = 0
+    best: RuleHit | None = None
+    for h in hits:
+        if h.kind is not preference:
+            deciding += 1
+        elif h.outcome is Outcome.PASS and (best is None or h.weight > best.weight):
+            best = h
+    lead = f"All {deciding} requirements and exclusions are met"
+    text = lead + (f"; {_lower_first(best.explanation)}" if best is not None else ".")
     # The first open route, in the pack's order (the usual way in first), names where to apply.
     way_in = next((r for r in routes if r.status is RouteStatus.OPEN), None)
     return text + (f" Way in: {way_in.name}." if way_in is not None else "")
@@ -467,12 +522,19 @@ def _routes(
     facts: Facts,
 ) -> list[Route]:
     """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
-    by_id = {h.rule_id: h for h in hits}
-    routes = []
+    routes: list[Route] = []
+    by_id: dict[str, RuleHit] | None = None  # made for the first route that waits on a rule
     for route, state, open_items in states:
+        if not open_items:
+            fixed = route.fixed.get(state)
+            if fixed is not None:  # texts that show no fact, in a state that waits on nothing (`prepare`)
+                routes.append(fixed)
+                continue
         spec = route.spec
         missing: list[str] = []
         for item in open_items:
+            if by_id is None:
+                by_id = {h.rule_id: h for h in hits}
             if item in by_id:
                 missing.append(by_id[item].explanation)
             else:
@@ -532,16 +594,26 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
 
 
 def prepare(fund: CompiledFund) -> None:
-    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose texts show no fact.
+    """Make the hits of ``fund`` that are the same for every case: a pass or a fail whose text shows no fact
+    (and likewise its routes, in each state that waits on no rule, where their texts show no fact, and its
+    rates' co-financing but the amounts, where the note shows none).
 
-    Such a hit depends on nothing but the rule (and the route it decides, always the same one): made once
-    when the pack is loaded, a first match renders only the hits that show a case's facts or wait for them.
+    Such a hit depends on nothing but the rule (and the route it decides, always the same one; a decided
+    outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
+    only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
+    for rate in fund.rates:
+        _prepare_rate(fund, rate)
+    for way in fund.routes:
+        spec = way.spec
+        if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):
+            for state in RouteStatus:
+                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
-        if rule._shown:
-            continue
-        for outcome in (Outcome.PASS, Outcome.FAIL):
-            rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+        _blank(rule, route)
+        for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
+            if text in rule._said:
+                rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
@@ -901,7 +973,8 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         rule, outcome, missing = decided.found[i]
         hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
         undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
-    routes = _routes(fund, decided.states, hits, facts) if fund.reroute else like.routes
+    hits = ReadOnlyList(hits)
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts)) if fund.reroute else like.routes
     missing_info = _missing_info(decided, hits) if undecided else like.missing
     return FundMatch._made(
         fund=like.fund,
@@ -909,7 +982,7 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         status=like.status,
         score=like.score,
         likelihood=like.likelihood,
-        reason=_reason(like.status, hits, routes),
+        reason=Unwritten(_reason, like.status, hits, routes),
         hits=hits,
         missing=missing_info,
         co_financing=like.co_financing,
@@ -923,9 +996,11 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
     for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
+        if outcome is not Outcome.UNKNOWN:
+            continue  # a decided rule waits for nothing
         for name in hit.missing:
             waiting.setdefault(name, []).append(hit.rule_id)
-        if outcome is Outcome.UNKNOWN and not missed and rule.spec.undecided:
+        if not missed and rule.spec.undecided:
             # An undecided rule's question is for the managing authority: its own field, so reports merge it.
             field = f"ask:{rule.spec.id}"
             waiting.setdefault(field, []).append(hit.rule_id)
@@ -933,20 +1008,26 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     for fact in decided.rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
     return [
-        MissingInfo._made(field=name, question=questions.get(name) or question_for(name), rule_ids=ids)
+        MissingInfo._exact(
+            {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
+        )
         for name, ids in waiting.items()
     ]
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
-    decided = _decided(fund, facts)
+    case = facts
     facts = facts.for_fund(fund.fund)
+    # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
+    decided = _decided(fund, case if case.plans is not None else facts)
     found, status, summary = decided.found, decided.status, decided.summary
-    hits = [
-        _hit(rule, outcome, missing, facts, route, chance)
-        for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
-    ]
-    routes = _routes(fund, decided.states, hits, facts)
+    hits = ReadOnlyList(
+        [
+            rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
+            for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
+        ]
+    )
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts))
     missing = _missing_info(decided, hits)
 
     steps = []
@@ -969,7 +1050,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         status=status,
         score=summary.score,
         likelihood=summary.likelihood,
-        reason=_reason(status, hits, routes),
+        # Written when first read, of the same lists the result holds (it quotes a hit).
+        reason=Unwritten(_reason, status, hits, routes),
         hits=hits,
         missing=missing,
         co_financing=decided.co_financing,

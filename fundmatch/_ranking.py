@@ -38,18 +38,24 @@ def _cited(hit: RuleHit) -> str:
 
 
 def _strongest(result: FundMatch) -> RuleHit | None:
-    """The preference that adds the most fit points to ``result``."""
-    passed = [h for h in result.hits if h.kind is RuleKind.PREFERENCE and h.outcome is Outcome.PASS and h.weight > 0]
-    return max(passed, key=lambda h: h.weight, default=None)
+    """The preference that adds the most fit points to ``result`` (the first of equal ones)."""
+    best: RuleHit | None = None
+    for h in result.hits:
+        if h.outcome is Outcome.PASS and h.kind is RuleKind.PREFERENCE and h.weight > (best.weight if best else 0):
+            best = h
+    return best
 
 
 def _open_question(result: FundMatch) -> RuleHit | None:
-    waiting = [
-        h
-        for h in result.hits
-        if h.outcome is Outcome.UNKNOWN and h.affects_status and h.kind is not RuleKind.PREFERENCE
-    ]
-    return min(waiting, key=lambda h: h.likelihood if h.likelihood is not None else 1.0, default=None)
+    """The open requirement or exclusion least likely to pass (the first of equal ones)."""
+    found: RuleHit | None = None
+    least = 0.0
+    for h in result.hits:
+        if h.outcome is Outcome.UNKNOWN and h.affects_status and h.kind is not RuleKind.PREFERENCE:
+            chance = h.likelihood if h.likelihood is not None else 1.0
+            if found is None or chance < least:
+                found, least = h, chance
+    return found
 
 
 def compare(first: FundMatch, second: FundMatch) -> str:

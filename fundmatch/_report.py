@@ -6,11 +6,12 @@ the article of law it rests on.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, ClassVar
 
 from pydantic import Field
 
-from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _Output
+from fundmatch._evidence import Citation, DerivedValue, InferredTerm, _get_dict, _Output, _set_dict
 from fundmatch._ids import FundId, Outcome, RouteStatus, RuleKind, Status
 from fundmatch._inputs import Municipality, ProjectIdea
 
@@ -18,8 +19,69 @@ from fundmatch._inputs import Municipality, ProjectIdea
 SCHEMA_VERSION = "1.0"
 
 
-class RuleHit(_Output):
+class Unwritten(functools.partial[str]):
+    """A text not written yet: the function and the values that write it, called when it is first read.
+
+    A first match makes some 70 hits whose explanations show a case's facts, and most are never read (a
+    program reads the statuses and the best fund; a batch keeps one hit for many reports): each is written
+    when read, serialised, compared or copied, and then kept, so every way of reading it gives the same text.
+    A fund's reason, which quotes one of its hits, is written the same way.
+    """
+
+    __slots__ = ()
+
+
+class _Written:
+    """A field the engine may leave `Unwritten`, written on first read (see `_WrittenOnRead`)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, model: _Output | None, owner: type | None = None) -> Any:
+        if model is None:
+            return self
+        values = _get_dict(model)
+        value = values[self.name]
+        if type(value) is Unwritten:
+            value = values[self.name] = value()
+        return value
+
+    def __set__(self, model: _Output, value: Any) -> None:
+        # Outputs are frozen: pydantic refuses the assignment before it gets here.
+        raise AttributeError(f"{type(model).__name__} is frozen")
+
+
+class _WrittenOnRead(_Output):
+    """An output with text fields (``_unwritten``) the engine may leave `Unwritten` until they are read."""
+
+    _unwritten: ClassVar[tuple[str, ...]] = ()
+
+    @classmethod
+    def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
+        super().__pydantic_init_subclass__(**kwargs)
+        # Set on the class after pydantic made it, so that the fields stay plain `str` fields (schema, validation).
+        for name in cls._unwritten:
+            setattr(cls, name, _Written(name))
+
+    # The instance's fields as pydantic reads them to serialise, compare, copy and pickle: every text written
+    # (one field read on its own goes through `_Written`).
+    @property
+    def __dict__(self) -> dict[str, Any]:
+        values: dict[str, Any] = _get_dict(self)
+        for name in self._unwritten:
+            if type(values[name]) is Unwritten:
+                values[name] = values[name]()
+        return values
+
+    @__dict__.setter
+    def __dict__(self, values: dict[str, Any]) -> None:
+        _set_dict(self, values)
+
+
+class RuleHit(_WrittenOnRead):
     """One rule applied to one profile and idea."""
+
+    _unwritten = ("explanation",)
 
     rule_id: str
     title: str = Field(description="What the rule checks, in a few words.")
@@ -114,8 +176,10 @@ class CoFinancing(_Output):
         return text
 
 
-class FundMatch(_Output):
+class FundMatch(_WrittenOnRead):
     """How one fund stands for the idea: status, fit, the rule hits behind it, money and next steps."""
+
+    _unwritten = ("reason",)
 
     fund: FundId
     name: str = Field(description="Full name of the fund.")

@@ -153,3 +153,113 @@ def test_shared_results_of_a_batch_equal_fresh_evaluations(profiles: list, one_i
             forget_answers(pack)
             fresh = pack.match(report.municipality, one_idea)
             assert report.model_dump_json() == fresh.model_dump_json()
+
+
+def _lists_of(model: BaseModel, where: str = "report") -> list[tuple[str, list[Any]]]:
+    """Every list a report holds (its own fields', its results', their hits' …), with where it is."""
+    found = []
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        if isinstance(value, list):
+            found.append((f"{where}.{name}", value))
+            found += [
+                p for i, v in enumerate(value) if isinstance(v, _Output) for p in _lists_of(v, f"{where}.{name}[{i}]")
+            ]
+        elif isinstance(value, _Output):
+            found += _lists_of(value, f"{where}.{name}")
+    return found
+
+
+_CHANGES = {
+    "append": lambda items: items.append(items[0] if items else "x"),
+    "extend": lambda items: items.extend(["x"]),
+    "setitem": lambda items: items.__setitem__(0, "x"),
+    "delitem": lambda items: items.__delitem__(0),
+    "iadd": lambda items: items.__iadd__(["x"]),
+    "insert": lambda items: items.insert(0, "x"),
+    "pop": lambda items: items.pop(),
+    "remove": lambda items: items.remove(items[0]),
+    "clear": lambda items: items.clear(),
+    "sort": lambda items: items.sort(key=repr),
+    "reverse": lambda items: items.reverse(),
+}
+
+
+@pytest.mark.parametrize("change", sorted(_CHANGES))
+@pytest.mark.parametrize("detail", ["full", "summary"])
+def test_a_report_changed_in_place_never_changes_the_next_report_of_the_case(change: str, detail: str) -> None:
+    # Equal cases share their results through the memo: a list changed in one report would be changed in all.
+    pack = fundmatch.load_rules()
+    cases = [profile(population=3_000), profile(population=3_000, leader_lag=None, eu_project_staff_fte=None)]
+    first = pack.match_many(cases, idea(), detail=detail)  # type: ignore[call-overload]
+    before = [r.model_dump_json() for r in first]
+    lists = [p for r in first for p in _lists_of(r) if p[1]]
+    assert len(lists) > (20 if detail == "full" else 10)  # hits, their inputs missing, routes, failed rules …
+    for where, items in lists:
+        with pytest.raises(TypeError, match="read-only"):
+            _CHANGES[change](items)
+        assert isinstance(items, list), where  # still a list to read
+    again = pack.match_many(cases, idea(), detail=detail)  # type: ignore[call-overload]
+    assert [r.model_dump_json() for r in again] == before
+    assert [r.model_dump_json() for r in first] == before
+
+
+def test_validated_outputs_are_read_only_too_and_pickle() -> None:
+    import pickle
+
+    report = fundmatch.load_rules().match(profile(population=3_000), idea())
+    again = MatchReport.model_validate_json(report.model_dump_json())
+    for where, items in _lists_of(again):
+        assert type(items) is type(report.ranking), where
+    with pytest.raises(TypeError, match="read-only"):
+        again.ranking[0].hits.append(again.ranking[0].hits[0])
+    assert pickle.loads(pickle.dumps(report)) == report
+    assert type(pickle.loads(pickle.dumps(report)).ranking[0].hits) is type(report.ranking)
+    assert isinstance(report.model_dump()["ranking"], list) and type(report.model_dump()["ranking"]) is list
+
+
+def test_routes_made_at_load_are_the_routes_a_case_would_get() -> None:
+    from fundmatch import _engine
+    from fundmatch._facts import IdeaFacts
+    from fundmatch._ids import RouteStatus
+    from fundmatch._pack import compiled_funds
+
+    pack = fundmatch.load_rules()
+    report = pack.match(profile(population=3_000), idea())
+    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    made = 0
+    for fund in compiled_funds(pack).values():
+        for route in fund.routes:
+            for state, fixed in route.fixed.items():
+                unfixed = type(route)(route.spec, route.condition, route.citation)  # nothing made at load
+                case = _engine._routes(fund, [(unfixed, state, [])], [], facts.for_fund(fund.fund))[0]
+                _same(fixed, case, f"{fund.fund}.{route.spec.id}.{state}")
+                made += 1
+            assert set(route.fixed) in (set(), set(RouteStatus)), route.spec.id
+    assert made >= 30
+
+
+def test_rates_made_at_load_are_the_rates_a_case_would_get() -> None:
+    import itertools
+
+    from fundmatch import _engine
+    from fundmatch._facts import IdeaFacts
+    from fundmatch._pack import compiled_funds
+
+    pack = fundmatch.load_rules()
+    report = pack.match(profile(population=3_000), idea())
+    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    made = 0
+    for fund in compiled_funds(pack).values():
+        for rate in fund.rates:
+            unprepared = type(rate)(rate.spec, rate.condition, rate.citation)  # nothing made at load
+            for flags in itertools.product((False, True), repeat=len(_engine._TABLE_CAVEATS)):
+                case = _engine._rate_blank(fund, unprepared, flags, facts.for_fund(fund.fund))
+                if rate.blanks:
+                    assert rate.blanks[flags] == case, (fund.fund, rate.spec.id, flags)
+                    made += 1
+            reads = rate.condition.reads if rate.condition is not None else ()
+            assert [f is not None for f in rate.flagged] == [
+                r in reads for r, _, _ in _engine._TABLE_CAVEATS if rate.flagged
+            ], rate.spec.id
+    assert made >= 20

@@ -1,0 +1,120 @@
+"""Explanations (and reasons) written when first read are the texts the case gives, however they are read.
+
+The engine leaves a hit's explanation `Unwritten` (the template and the values it shows), and a fund's reason
+(its status, hits and routes), until something reads it: the attribute, `model_dump`, JSON, equality, a copy,
+pickling. Each must give the very text rendering the template with the case's facts gives, and the same
+whichever is read first.
+"""
+
+from __future__ import annotations
+
+import copy
+import pickle
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+
+import fundmatch
+from fundmatch import _engine
+from fundmatch._compiled import _UNVERIFIED
+from fundmatch._evidence import _get_dict
+from fundmatch._expressions import render
+from fundmatch._facts import IdeaFacts
+from fundmatch._ids import Outcome
+from fundmatch._pack import compiled_funds, forget_answers
+from fundmatch._report import MatchReport, Unwritten
+from fundmatch.testing import municipalities, project_ideas
+
+from .conftest import idea, profile
+
+
+def _eager(rule: Any, outcome: Outcome, missing: list[str], facts: Any) -> str:
+    """The explanation as the engine wrote it before it was deferred: rendered with the case's facts."""
+    spec = rule.spec
+    if outcome is Outcome.UNKNOWN:
+        template = spec.undecided if not missing and spec.undecided else spec.unknown or None
+    else:
+        template = spec.pass_ if outcome is Outcome.PASS else spec.fail
+    if template is None:
+        text = f"Not decided yet ({_engine._lower_first(spec.title)}): {_engine._missing_text(missing)}"
+    else:
+        text = render(template, facts)
+    return text + ("" if spec.verified else _UNVERIFIED)
+
+
+def _expected(pack: fundmatch.RulePack, report: MatchReport) -> dict[tuple[str, str], str]:
+    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    texts = {}
+    for result in report.ranking:
+        fund = compiled_funds(pack)[result.fund]
+        fund_facts = facts.for_fund(fund.fund)
+        decided = _engine._decide_whole(fund, fund_facts)
+        for rule, outcome, missing in decided.found:
+            texts[(result.fund, rule.spec.id)] = _eager(rule, outcome, missing, fund_facts)
+    return texts
+
+
+@settings(max_examples=40, deadline=None)
+@given(municipalities(), project_ideas())
+def test_written_explanations_are_the_case_s_rendered_texts(one: fundmatch.Municipality, one_idea: Any) -> None:
+    pack = fundmatch.load_rules()
+    forget_answers(pack)
+    dumped = pack.match(one, one_idea)
+    as_json = dumped.model_dump_json()  # written by the serialiser, before any attribute is read
+    forget_answers(pack)
+    read = pack.match(one, one_idea)
+    expected = _expected(pack, read)
+    for result in read.ranking:
+        for hit in result.hits:
+            assert hit.explanation == expected[(result.fund, hit.rule_id)]
+    assert read.model_dump_json() == as_json
+    assert MatchReport.model_validate_json(as_json) == read == dumped
+
+
+def _unwritten() -> list[tuple[Any, str]]:
+    """The hits and results of a first match whose explanation or reason is not written yet, with the field."""
+    pack = fundmatch.load_rules()
+    forget_answers(pack)
+    report = pack.match(profile(population=3_000), idea())
+    found = [(r, "reason") for r in report.ranking if type(_get_dict(r)["reason"]) is Unwritten]
+    found += [
+        (h, "explanation") for r in report.ranking for h in r.hits if type(_get_dict(h)["explanation"]) is Unwritten
+    ]
+    assert len(found) > 10  # a first match leaves most texts that show facts unwritten
+    assert {field for _, field in found} == {"reason", "explanation"}
+    return found
+
+
+_READS: dict[str, Any] = {
+    "attribute": lambda m, field, written: getattr(m, field),
+    "model_dump": lambda m, field, written: m.model_dump()[field],
+    "json": lambda m, field, written: getattr(type(m).model_validate_json(m.model_dump_json()), field),
+    "equality": lambda m, field, written: m == type(m).model_validate(written.model_dump()) and getattr(m, field),
+    "copy": lambda m, field, written: copy.copy(m).__dict__[field],
+    "deepcopy": lambda m, field, written: copy.deepcopy(m).__dict__[field],
+    "model_copy": lambda m, field, written: getattr(m.model_copy(update={"likelihood": 0.5}), field),
+    "pickle": lambda m, field, written: getattr(pickle.loads(pickle.dumps(m)), field),
+    "repr": lambda m, field, written: next(v for k, v in m.__repr_args__() if k == field),
+    "vars": lambda m, field, written: vars(m)[field],
+}
+
+
+@pytest.mark.parametrize("way", sorted(_READS))
+def test_every_way_of_reading_a_text_writes_the_same_text(way: str) -> None:
+    models = _unwritten()
+    reference = [m.model_copy() for m, _ in _unwritten()]  # written by the copy
+    for (model, field), written in zip(models, reference, strict=True):
+        text = _READS[way](model, field, written)
+        assert isinstance(text, str) and type(text) is not Unwritten
+        assert text == getattr(written, field)
+        assert type(_get_dict(model)[field]) is str  # written once, then kept
+
+
+def test_a_fund_s_reason_is_written_from_its_own_hits_and_routes() -> None:
+    pack = fundmatch.load_rules()
+    for population in (300, 3_000, 30_000, 300_000):
+        forget_answers(pack)
+        report = pack.match(profile(population=population, leader_lag=None), idea())
+        for result in report.ranking:
+            assert result.reason == _engine._reason(result.status, list(result.hits), list(result.routes))
