@@ -57,7 +57,7 @@ def _lower_first(text: str) -> str:
 
 
 def _missing_text(names: list[str]) -> str:
-    return "; ".join(_question(n)[1] for n in dict.fromkeys(_question(n)[0] for n in names))
+    return "; ".join(question_for(asks) for asks in dict.fromkeys(_question(n)[0] for n in names))
 
 
 def _decide(condition: Condition, facts: Facts, fund: CompiledFund, rule: CompiledRule) -> bool | list[str]:

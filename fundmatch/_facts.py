@@ -45,6 +45,9 @@ class Fact:
 def _datatype(annotation: Any) -> str | None:
     """The rule type of a model field annotation (None for fields rules read only through facts)."""
     origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        # A constrained field (`nuts`, `lau`: upper-cased by pydantic) is still its base type to a rule.
+        return _datatype(typing.get_args(annotation)[0])
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(annotation) if a is not type(None)]
         return _datatype(inner[0]) if len(inner) == 1 else None
@@ -217,6 +220,7 @@ def _field_reader(model: type[BaseModel]) -> tuple[tuple[str, bool], ...]:
         annotation = info.annotation
         optional = typing.get_origin(annotation) in (typing.Union, types.UnionType)
         inner = [a for a in typing.get_args(annotation) if a is not type(None)] if optional else [annotation]
+        inner = [typing.get_args(a)[0] if typing.get_origin(a) is typing.Annotated else a for a in inner]
         plain = all(a in (bool, int, float, str) for a in inner)
         reader.append((name, not plain))
     return tuple(reader)

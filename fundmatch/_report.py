@@ -41,7 +41,10 @@ class _Written:
         if model is None:
             return self
         values = _get_dict(model)
-        value = values[self.name]
+        try:
+            value = values[self.name]
+        except KeyError:  # `model_construct` without the field: what pydantic says of a missing attribute
+            raise AttributeError(f"{type(model).__name__!r} object has no attribute {self.name!r}") from None
         if type(value) is Unwritten:
             value = values[self.name] = value()
         return value
