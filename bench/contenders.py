@@ -345,6 +345,8 @@ _AIRPORT_OPEN: Logic = (
         f["outermost_region"]
         or bool(f["themes"] & {"environment_nature", "energy_climate"})
         or not f["activities"] & _INVESTS
+        # Pack 2021-2027.6: beside a transport link, the airport's own works or the link? Asked.
+        or "transport" in f["themes"]
     ),
 )
 _LANDFILL_OPEN: Logic = (

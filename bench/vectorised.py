@@ -131,6 +131,7 @@ VEC_UNDECIDED: dict[tuple[str, str], Vec] = {
             c("outermost_region")
             | _lit(i["themes"] & {"environment_nature", "energy_climate"})
             | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
+            | _lit("transport" in i["themes"])
         )
         for fund in ("ERDF", "INTERREG")
     },
