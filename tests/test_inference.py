@@ -525,3 +525,23 @@ def test_every_airport_term_read_alone_gives_airport(vocab: Vocabulary) -> None:
 )
 def test_a_link_to_an_airport_still_reads_airport(vocab: Vocabulary, text: str) -> None:
     assert "themes.airport" in ids(vocab, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "renovation"),
+    [
+        # Renovation verbs read on a building, not on a programme, a website or "distinguishing oneself".
+        ("Vēlamies atjaunot kultūras namu.", True),
+        ("Vēlamies atjaunot pagasta tautas namu.", True),
+        ("Pašvaldība grib atjaunot mājaslapu.", False),
+        ("Vēlamies atjaunot mācību programmu jauniešiem.", False),
+        ("Queremos remodelar o edifício da escola primária.", True),
+        ("Queremos remodelar a sede da junta de freguesia da aldeia.", True),
+        ("Queremos remodelar o programa de formação para desempregados.", False),
+        ("Haluamme kunnostaa kylätalon.", True),
+        ("Kunnostamme koulun liikuntasalin.", True),
+        ("Kunta haluaa kunnostautua nuorten työllistämisessä.", False),
+    ],
+)
+def test_renovation_verbs_read_on_buildings_only(vocab: Vocabulary, text: str, renovation: bool) -> None:
+    assert ("activities.renovation" in ids(vocab, text)) is renovation
