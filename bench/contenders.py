@@ -60,6 +60,19 @@ ERDF_CORE = frozenset(
 )
 #: The same core without education and digital access (pack 2021-2027.5's village_culture_outside_core).
 VILLAGE_CULTURE_CORE = ERDF_CORE - {"education", "digital"}
+
+
+def _village_culture(f: Mapping[str, Any]) -> bool:
+    """Pack 2021-2027.6's village_culture_outside_core without its degree of urbanisation (also its prior)."""
+    themes = f["themes"]
+    return (
+        "rural_development" in themes
+        and "culture_sport" in themes
+        and "digital" in themes
+        and not themes & VILLAGE_CULTURE_CORE
+    )
+
+
 END_2029 = _dt.date(2029, 12, 31)
 END_2030 = _dt.date(2030, 12, 31)
 
@@ -271,15 +284,10 @@ RULES: dict[str, dict[str, Logic]] = {
             ("themes",),
             lambda f: "rural_development" in f["themes"] and not f["themes"] & ERDF_CORE,
         ),
-        # Pack 2021-2027.5: a village's cultural or community building that also serves learning or digital access.
+        # Pack 2021-2027.6: a rural area's cultural or community building that also offers digital access.
         "village_culture_outside_core": (
-            ("themes",),
-            lambda f: (
-                "rural_development" in f["themes"]
-                and "culture_sport" in f["themes"]
-                and bool(f["themes"] & {"education", "digital"})
-                and not f["themes"] & VILLAGE_CULTURE_CORE
-            ),
+            ("degurba", "themes"),
+            lambda f: f["degurba"] == 3 and _village_culture(f),
         ),
         "small_operation": (("budget_eur",), lambda f: f["budget_eur"] < 200000),
         "rural_place_outside_core": (
@@ -345,6 +353,8 @@ _AIRPORT_OPEN: Logic = (
         f["outermost_region"]
         or bool(f["themes"] & {"environment_nature", "energy_climate"})
         or not f["activities"] & _INVESTS
+        # Pack 2021-2027.6: beside a transport link, the airport's own works or the link? Asked.
+        or "transport" in f["themes"]
     ),
 )
 _LANDFILL_OPEN: Logic = (
@@ -446,6 +456,7 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
             ("no_fossil_fuels", "fossil_fuels"),
         )
     },
+    ("ERDF", "village_culture_outside_core"): [(("themes",), _village_culture), None],
     ("EAFRD", "leader_area"): [
         (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
         (("degurba",), lambda f: f["degurba"] == 1),
@@ -1022,6 +1033,7 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
         "urban_area": ("preference", 0),
         "small_rural_place": ("preference", 0),
         "rural_place_outside_core": ("preference", 0),
+        "village_culture_outside_core": ("preference", 2),
     },
     "EAFRD": {
         "applicant_in_member_state": ("requirement", 0),
@@ -1044,7 +1056,7 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
     },
 }
 #: Row rules that older packs lack (their row part is skipped there).
-_OPTIONAL_ROW_RULES = frozenset({"rural_place_outside_core"})
+_OPTIONAL_ROW_RULES = frozenset({"rural_place_outside_core", "village_culture_outside_core"})
 _RATE_ORDER = {
     "ESF+": [
         "most_deprived_priority",
@@ -1325,6 +1337,17 @@ class Tuned:
         outside_core = None if themes is None else not themes & ERDF_CORE
         if demarcation and outside_core is None:  # waits on the themes whatever the row
             base.missing.add("themes")
+        # Pack 2021-2027.6: a rural area's cultural house with digital access; an unknown degree of urbanisation
+        # counts by the prior of its themes (the first prior when they match, the last otherwise).
+        culture = "village_culture_outside_core" in rules
+        w_culture = w.get("village_culture_outside_core", 0.0)
+        culture_house = None if themes is None else _village_culture({"themes": themes})
+        p_culture = 0.0
+        if culture:
+            (_, p_house, _), (_, p_other, _) = rules["village_culture_outside_core"].priors
+            p_culture = p_house if culture_house else p_other
+            if culture_house is None:
+                base.missing.add("themes")
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1365,6 +1388,11 @@ class Tuned:
                     points += w_outside * 0.5
                 elif degurba == 3 and outside_core:
                     points += w_outside
+            if culture:
+                if degurba is None or culture_house is None:
+                    points += w_culture * p_culture
+                elif degurba == 3 and culture_house:
+                    points += w_culture
             return _finish(
                 name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
             )

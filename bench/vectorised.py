@@ -31,6 +31,7 @@ from contenders import (
     _chance,
     _outcome,
     _plain_idea,
+    _village_culture,
 )
 
 from fundmatch._countries import EU_MEMBER_STATES
@@ -82,6 +83,7 @@ VEC_RULES: dict[tuple[str, ...], Vec] = {
         ((c("degurba") == 3) | _lit("rural_development" in i["themes"])) & _lit(i["activities"] & BUILD)
     ),
     ("ERDF", "rural_place_outside_core"): lambda i: (c("degurba") == 3) & _lit(not i["themes"] & ERDF_CORE),
+    ("ERDF", "village_culture_outside_core"): lambda i: (c("degurba") == 3) & _lit(_village_culture(i)),
     ("INTERREG", "two_countries"): lambda i: (
         (c("country_count") >= 2) | _lit(i["applicant_type"] in ("egtc", "cross_border_body"))
     ),
@@ -131,6 +133,7 @@ VEC_UNDECIDED: dict[tuple[str, str], Vec] = {
             c("outermost_region")
             | _lit(i["themes"] & {"environment_nature", "energy_climate"})
             | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
+            | _lit("transport" in i["themes"])
         )
         for fund in ("ERDF", "INTERREG")
     },

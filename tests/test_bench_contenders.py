@@ -96,12 +96,18 @@ IDEAS: list[dict[str, Any]] = [
         "budget_eur": 250_000,
     },
 ]
-# Ideas for the exclusions of newer packs (an airport, left open in outermost regions; a landfill; fossil fuels),
-# where the inputs know their themes.
+# Ideas for the exclusions of newer packs (an airport, left open in outermost regions and, from pack 2021-2027.6,
+# beside a transport link; a landfill; fossil fuels), where the inputs know their themes.
 _THEMES = {theme.value for theme in Theme}
 IDEAS += [
     {"title": "Runway", "themes": themes, "activities": ["construction"], "partners": [{"country": "PT"}]}
-    for themes in (["airport", "tourism"], ["airport", "energy_climate"], ["landfill"], ["fossil_fuels", "transport"])
+    for themes in (
+        ["airport", "tourism"],
+        ["airport", "transport"],
+        ["airport", "energy_climate"],
+        ["landfill"],
+        ["fossil_fuels", "transport"],
+    )
     if set(themes) <= _THEMES
 ]
 

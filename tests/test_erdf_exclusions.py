@@ -188,24 +188,53 @@ def test_a_sector_only_named_is_asked_not_refused(pack: fundmatch.RulePack, desc
         "Vrem să construim o pistă de biciclete până la aeroport.",
     ],
 )
-def test_works_leading_to_an_airport_are_not_investment_in_it(pack: fundmatch.RulePack, description: str) -> None:
-    # Art 7(1)(e) excludes investment in airport infrastructure; a cycle path to the airport is a transport link
-    # beside it, read as transport (the airport word is part of the link), so the exclusion does not refuse it.
+def test_works_leading_to_an_airport_are_asked_not_refused_nor_passed(
+    pack: fundmatch.RulePack, description: str
+) -> None:
+    # Art 7(1)(e) excludes investment in airport infrastructure. Works named beside a transport link may be the
+    # link (a cycle path to the airport) or the airport itself: the airport is read, and the rule asks which.
     result = pack.match(_place(), _text(description, activities=["construction"]))
     erdf = result["ERDF"]
-    assert "transport" in {t.value for t in result.idea.themes}
-    assert "airport" not in {t.value for t in result.idea.themes}
-    assert _hit(erdf, "no_airport_infrastructure").outcome is Outcome.PASS
-    assert erdf.status is not Status.INELIGIBLE
+    assert {"airport", "transport"} <= {t.value for t in result.idea.themes}
+    hit = _hit(erdf, "no_airport_infrastructure")
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing == [], hit.explanation
+    assert "or a link to it" in hit.explanation
+    assert erdf.status is Status.UNKNOWN
 
 
-def test_works_in_the_airport_itself_are_still_refused(pack: fundmatch.RulePack) -> None:
-    # Beside a link phrase, a terminal or runway named is the airport's own infrastructure: the exclusion holds.
-    erdf = pack.match(
-        _place(),
-        _text(
-            "We want an extension to the airport terminal and a new bus line to the airport.",
-            activities=["construction"],
-        ),
-    )["ERDF"]
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Modernisierung des Flughafens.",
+        "Erweiterung des Flughafens um ein neues Vorfeld.",
+        "An extension to the airport.",
+        "Improvements to the airport, including a new apron.",
+        "Construction of a new terminal building at the airport.",
+        "Termināļa paplašināšana lidostai.",
+    ],
+)
+def test_works_in_the_airport_itself_are_refused(pack: fundmatch.RulePack, description: str) -> None:
+    # No transport link named beside it: the works are the airport's own, which the ERDF may not support.
+    result = pack.match(_place(), _text(description, activities=["construction"]))
+    assert "airport" in {t.value for t in result.idea.themes}
+    erdf = result["ERDF"]
     assert _hit(erdf, "no_airport_infrastructure").outcome is Outcome.FAIL
+    assert erdf.status is Status.INELIGIBLE
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "Ampliación de la terminal y nueva carretera al aeropuerto.",
+        "Neubau eines Terminals und einer Zufahrtsstraße zum Flughafen.",
+        "Construction of a new terminal building, with a bus link to the airport.",
+        "We want an extension to the airport terminal and a new bus line to the airport.",
+    ],
+)
+def test_a_terminal_beside_a_link_is_never_eligible(pack: fundmatch.RulePack, description: str) -> None:
+    # The airport word is never swallowed by a link phrase: at worst the adviser is asked, never a pass.
+    result = pack.match(_place(), _text(description))
+    erdf = result["ERDF"]
+    assert "airport" in {t.value for t in result.idea.themes}
+    assert _hit(erdf, "no_airport_infrastructure").outcome in (Outcome.FAIL, Outcome.UNKNOWN)
+    assert erdf.status is not Status.ELIGIBLE

@@ -102,7 +102,7 @@ def test_eval_set_precision_and_recall_in_every_language(vocab: Vocabulary) -> N
 def test_vocabulary_has_terms_for_every_id_in_all_24_languages(vocab: Vocabulary) -> None:
     # Every id, not only the core ones (migrant integration, employment, education, housing, rural,
     # cross-border cooperation): a missing language would silently infer nothing for that id.
-    assert vocab.version == "2021-2027.8"
+    assert vocab.version == "2021-2027.9"
     for field, valid in VALID.items():
         for id_ in valid:
             terms = vocab.terms(field, id_)
@@ -361,7 +361,7 @@ def test_bad_wildcards_and_implies_are_errors(tmp_path: pathlib.Path) -> None:
 
 
 def test_yaml_tags_are_refused(tmp_path: pathlib.Path) -> None:
-    path = broken(tmp_path, 'version: "2021-2027.8"', "version: !!python/object/apply:os.getcwd []")
+    path = broken(tmp_path, 'version: "2021-2027.9"', "version: !!python/object/apply:os.getcwd []")
     with pytest.raises(RulePackError, match=r"vocabulary\.yaml"):
         Vocabulary.load(path)
 
@@ -479,3 +479,69 @@ def test_new_terms_do_not_collide_across_languages(vocab: Vocabulary, text: str,
 def test_contrast_words_of_new_languages_do_not_end_other_negations(vocab: Vocabulary, text: str) -> None:
     got = ids(vocab, text)
     assert "activities.construction" not in got and "activities.renovation" in got
+
+
+# ------------------------------------------------------------------------------ the airport is never hidden
+def test_every_airport_term_read_alone_gives_airport(vocab: Vocabulary) -> None:
+    # ERDF Art 7(1)(e) refuses investment in airport infrastructure: no longer term (a link phrase "to the
+    # airport") may swallow an airport word, so each term, read alone (a wildcard as its bare stem), reads airport.
+    terms = load_yaml(VOCABULARY)["themes"]["airport"]
+    for lang in EU_LANGUAGES:
+        for term in terms[lang]:
+            assert "themes.airport" in ids(vocab, term.replace("*", "")), (lang, term)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The link phrases vocabulary 2021-2027.8 read as transport only, and inflections they hid.
+        "to the airport",
+        "airport bus",
+        "zum Flughafen",
+        "Anbindung des Flughafens",
+        "Modernisierung des Flughafens.",
+        "Flughafenanbindung",
+        "jusqu'à l'aéroport",
+        "collegamento all'aeroporto",
+        "al aeropuerto",
+        "ao aeroporto",
+        "do lotniska",
+        "naar de luchthaven",
+        "till flygplatsen",
+        "προς το αεροδρόμιο",
+        "до летището",
+        "k letišti",
+        "til lufthavnen",
+        "chuig an aerfort",
+        "do zračne luke",
+        "a repülőtérig",
+        "į oro uostą",
+        "līdz lidostai",
+        "lejn l-ajruport",
+        "până la aeroport",
+        "k letisku",
+        "do letališča",
+    ],
+)
+def test_a_link_to_an_airport_still_reads_airport(vocab: Vocabulary, text: str) -> None:
+    assert "themes.airport" in ids(vocab, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "renovation"),
+    [
+        # Renovation verbs read on a building, not on a programme, a website or "distinguishing oneself".
+        ("Vēlamies atjaunot kultūras namu.", True),
+        ("Vēlamies atjaunot pagasta tautas namu.", True),
+        ("Pašvaldība grib atjaunot mājaslapu.", False),
+        ("Vēlamies atjaunot mācību programmu jauniešiem.", False),
+        ("Queremos remodelar o edifício da escola primária.", True),
+        ("Queremos remodelar a sede da junta de freguesia da aldeia.", True),
+        ("Queremos remodelar o programa de formação para desempregados.", False),
+        ("Haluamme kunnostaa kylätalon.", True),
+        ("Kunnostamme koulun liikuntasalin.", True),
+        ("Kunta haluaa kunnostautua nuorten työllistämisessä.", False),
+    ],
+)
+def test_renovation_verbs_read_on_buildings_only(vocab: Vocabulary, text: str, renovation: bool) -> None:
+    assert ("activities.renovation" in ids(vocab, text)) is renovation

@@ -2,8 +2,8 @@
 
 An adviser sends a village's community investment (a hall, a playground, a cultural house) to the CAP
 Strategic Plan or its LAG, and keeps energy, mobility, education, health, housing, nature and integration
-investments with the ERDF (Partnership Agreements demarcate the funds, CPR Art 11(1)(b)(ii)). Statuses stay
-truthful: the ERDF remains eligible, only its fit drops.
+investments with the ERDF (Partnership Agreements set out how the Funds complement the EAFRD, CPR Art
+11(1)(b)(iii)). Statuses stay truthful: the ERDF remains eligible, only its fit drops.
 """
 
 from __future__ import annotations
@@ -196,3 +196,63 @@ def test_a_local_action_group_among_the_partners_counts_for_leader(pack: fundmat
     assert _outcome(with_lag, "lag_partner") is Outcome.PASS
     assert _outcome(without, "lag_partner") is Outcome.FAIL
     assert with_lag.score > without.score
+
+
+def _cultural_house(**changes: Any) -> dict[str, Any]:
+    return (
+        idea(
+            title="Our village's cultural house",
+            description="We want to renovate the village cultural house and set up an e-library for residents.",
+            themes=["culture_sport", "rural_development", "digital", "infrastructure"],
+            target_groups=["general_population"],
+            activities=["renovation"],
+            partners=[],
+        )
+        | changes
+    )
+
+
+def test_a_towns_cultural_house_is_not_demarcated_as_a_village_project(pack: fundmatch.RulePack) -> None:
+    # The demarcation concerns rural areas: in a town or city (DEGURBA 1-2) a cultural house with an e-library is
+    # not left to the CAP plan by it, whatever words the idea uses.
+    for degurba in (1, 2):
+        erdf = _by_fund(pack.match(_village(degurba=degurba, population=40000), _cultural_house()))["ERDF"]
+        assert _outcome(erdf, "village_culture_outside_core") is Outcome.FAIL, degurba
+    rural = _by_fund(pack.match(_village(), _cultural_house()))["ERDF"]
+    town = _by_fund(pack.match(_village(degurba=2, population=40000), _cultural_house()))["ERDF"]
+    assert rural.score < town.score
+
+
+def test_a_cultural_house_where_the_degree_of_urbanisation_is_unknown_is_asked_by_its_chance(
+    pack: fundmatch.RulePack,
+) -> None:
+    # Unknown, not failed: the idea's own words name a village, so the penalty counts by the rule's prior.
+    erdf = _by_fund(pack.match(_village(degurba=None), _cultural_house()))["ERDF"]
+    hit = next(h for h in erdf.hits if h.rule_id == "village_culture_outside_core")
+    assert hit.outcome is Outcome.UNKNOWN and hit.missing == ["degurba"]
+    assert hit.likelihood is not None and 0 < hit.likelihood < 1
+
+
+def test_an_unknown_degree_of_urbanisation_costs_nothing_where_the_idea_is_no_cultural_house(
+    pack: fundmatch.RulePack,
+) -> None:
+    plain = idea(title="Heat pumps", themes=["energy_climate"], activities=["equipment"], partners=[])
+    erdf = _by_fund(pack.match(_village(degurba=None), plain))["ERDF"]
+    hit = next(h for h in erdf.hits if h.rule_id == "village_culture_outside_core")
+    assert hit.outcome is not Outcome.PASS and (hit.likelihood or 0.0) == 0.0
+
+
+def test_a_village_schools_sports_hall_is_school_infrastructure_not_a_cultural_house(pack: fundmatch.RulePack) -> None:
+    # A new sports hall for the village school: education infrastructure, an ERDF objective, even with a sports
+    # club among its users; the cultural-house demarcation is not for it.
+    report = pack.match(
+        _village(),
+        idea(
+            title="Village school sports hall",
+            description="A new sports hall for the village primary school, used by pupils and the local sports club.",
+            themes=["education", "culture_sport", "rural_development"],
+            activities=["construction"],
+            partners=[],
+        ),
+    )
+    assert _outcome(_by_fund(report)["ERDF"], "village_culture_outside_core") is Outcome.FAIL
