@@ -205,6 +205,9 @@ class CompiledFund:
     #: Whether what a plan leaves to each municipality reads the fact ``fund`` (else the facts are not copied
     #: to set it, `fundmatch._engine._decided`).
     row_reads_fund: bool = dataclasses.field(default=True, init=False, repr=False, compare=False)
+    #: Every rule as the engine evaluates it whole, and a place for each one's outcome (`fundmatch._engine.prepare`).
+    steps: tuple[Any, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    unset: tuple[Any, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]

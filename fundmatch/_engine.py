@@ -568,10 +568,13 @@ class _Decided:
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]]
     co_financing: CoFinancing
     rate_missing: list[str]
-    summary: FundSummary
+    score: float
+    likelihood: float
+    # None where only the explained result was asked for (`_decide_whole`): nothing reads it there.
+    summary: FundSummary | None
 
 
-def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
+def _decided(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
     """The fund's decisions for ``facts``, remembered by the idea's plan (`plan`) by the municipality's key.
 
     In a batch most municipalities share the values that key reads (numbers only compared with constants by
@@ -581,7 +584,7 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     """
     planned = plan(fund, facts)
     if planned is None or not _SUMMARY_LIMIT:
-        return _decide_fund(fund, _for_fund(fund, facts, planned), planned)
+        return _decide_fund(fund, _for_fund(fund, facts, planned), planned, summary=summary)
     kept = facts.row_key
     if kept is None or kept[0] is not fund._row_key:
         kept = facts.row_key = (fund._row_key, fund._row_key(facts.frozen))
@@ -602,6 +605,8 @@ def prepare(fund: CompiledFund) -> None:
     outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
     only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
+    object.__setattr__(fund, "steps", _steps(fund, range(len(fund.rules))))
+    object.__setattr__(fund, "unset", tuple((rule, Outcome.UNKNOWN, []) for rule in fund.rules))
     for rate in fund.rates:
         _prepare_rate(fund, rate)
     for way in fund.routes:
@@ -679,8 +684,8 @@ class _Plan:
 _Step = tuple[int, CompiledRule, Any, Any, bool, bool]
 
 
-def _steps(fund: CompiledFund) -> tuple[_Step, ...]:
-    """The rules of ``fund`` that read a municipality's facts, looked up once per plan instead of per row."""
+def _steps(fund: CompiledFund, positions: Iterable[int]) -> tuple[_Step, ...]:
+    """The rules of ``fund`` at ``positions``, as `_decide_steps` reads them: looked up once, not per case."""
     return tuple(
         (
             i,
@@ -690,8 +695,33 @@ def _steps(fund: CompiledFund) -> tuple[_Step, ...]:
             rule.spec.kind is RuleKind.EXCLUSION,
             rule.undecided is not None,
         )
-        for i, rule in ((i, fund.rules[i]) for i in fund.row_rules)
+        for i, rule in ((i, fund.rules[i]) for i in positions)
     )
+
+
+def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, found: _Found) -> list[int]:
+    """Put the outcome of each step's rule in its place of ``found``; the places left unknown, in order."""
+    frozen = facts.frozen
+    unknown = []
+    for i, rule, key, evaluate, exclusion, may_be_open in steps:
+        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
+        if may_be_open or None in key(frozen):
+            outcome, missing = _outcome(fund, rule, facts)
+        else:
+            try:
+                holds = evaluate(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(
+                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+                ) from None
+            outcome, missing = (
+                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
+                [],
+            )
+        found[i] = (rule, outcome, missing)
+        if outcome is Outcome.UNKNOWN:
+            unknown.append(i)
+    return unknown
 
 
 def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
@@ -745,7 +775,19 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
     rates = _plan_rates(fund, facts)
     return _Plan(
-        found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {}, {}, _steps(fund)
+        found,
+        chances,
+        tuple(rechance),
+        status,
+        failed,
+        asks,
+        points,
+        repoint,
+        routes,
+        rates,
+        {},
+        {},
+        _steps(fund, fund.row_rules),
     )
 
 
@@ -758,15 +800,16 @@ def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | No
     return weight * chance[0] if chance is not None else 0.0
 
 
-def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _Decided:
-    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
+def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, summary: bool = True) -> _Decided:
+    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`,
+    whose summary is made only if asked for; a plan's always is, as the decisions it keeps are summarised)."""
     if planned is None:
-        return _decide_whole(fund, facts)
+        return _decide_whole(fund, facts, summary=summary)
     found, chances, asks, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
     money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
-    summary = _planned_summary(fund, planned, found, chances, asks, status, states, money)
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+    made = _planned_summary(fund, planned, found, chances, asks, status, states, money)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, made.score, made.likelihood, made)
 
 
 def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
@@ -792,27 +835,10 @@ def _row_decisions(
     found = planned.found.copy()
     chances = planned.chances.copy()
     asks = set(planned.asks)
-    frozen = facts.frozen
-    unknown = []
-    for i, rule, key, evaluate, exclusion, may_be_open in planned.steps:
-        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
-        if may_be_open or None in key(frozen):
-            outcome, missing = _outcome(fund, rule, facts)
-        else:
-            try:
-                holds = evaluate(facts)
-            except ExpressionProblem as exc:
-                raise RulePackError(
-                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
-                ) from None
-            outcome, missing = (
-                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
-                [],
-            )
-        found[i] = (rule, outcome, missing)
-        if outcome is Outcome.UNKNOWN:
-            unknown.append(i)
-            asks.update(_asks(rule, outcome, missing))
+    unknown = _decide_steps(fund, planned.steps, facts, found)
+    for i in unknown:
+        rule, outcome, missing = found[i]
+        asks.update(_asks(rule, outcome, missing))
     unknown += planned.rechance
     status = _rules_status(found, fund.row_deciding, planned.status)
     if summary and status is Status.INELIGIBLE:
@@ -893,18 +919,24 @@ def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
     return None, None, None
 
 
-def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
-    """`_decide_fund` evaluating every rule (facts built from no idea, and the reference of the plans' tests)."""
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
+    """`_decide_fund` evaluating every rule (facts built from no idea, a single match whose plans are not kept,
+    and the reference of the plans' tests); its summary only if asked for."""
+    found: _Found = list(fund.unset)
+    _decide_steps(fund, fund.steps, facts, found)
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
+    score = _score(found, chances)
+    likelihood = _likelihood(fund, status, found, chances, states)
+    if not summary:
+        return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
-    summary = FundSummary._made(
+    made = FundSummary._made(
         fund=fund_id(fund.fund),
         status=status,
-        score=_score(found, chances),
-        likelihood=_likelihood(fund, status, found, chances, states),
+        score=score,
+        likelihood=likelihood,
         rate=co_financing.rate,
         rate_max=co_financing.rate_max,
         amount_eur=co_financing.amount_eur,
@@ -915,7 +947,7 @@ def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
         ],
         missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, made)
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
@@ -927,7 +959,9 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
         planned = plan(fund, facts)
         if planned is not None:
             return _summarise(fund, _for_fund(fund, facts, planned), planned)
-    return _decided(fund, facts).summary
+    made = _decided(fund, facts).summary
+    assert made is not None  # asked for (the default)
+    return made
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -941,6 +975,8 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
     A case that differs from a kept one only in numbers the texts show is explained from it and not kept itself:
     that costs little, and keeping one result per distinct population would fill the memory of a long batch.
     """
+    if not _SUMMARY_LIMIT:  # nothing is kept: no key to make
+        return _evaluate(fund, facts), False
     key = fund._match_key(facts.frozen)
     result = fund._matches.get(key)
     if result is not None:
@@ -1019,8 +1055,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     case = facts
     facts = facts.for_fund(fund.fund)
     # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
-    decided = _decided(fund, case if case.plans is not None else facts)
-    found, status, summary = decided.found, decided.status, decided.summary
+    decided = _decided(fund, case if case.plans is not None else facts, summary=False)
+    found, status = decided.found, decided.status
     hits = ReadOnlyList(
         [
             rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
@@ -1048,8 +1084,8 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
         fund=fund_id(fund.fund),
         name=fund.name,
         status=status,
-        score=summary.score,
-        likelihood=summary.likelihood,
+        score=decided.score,
+        likelihood=decided.likelihood,
         # Written when first read, of the same lists the result holds (it quotes a hit).
         reason=Unwritten(_reason, status, hits, routes),
         hits=hits,

@@ -40,6 +40,7 @@ from fundmatch._report import (
     MatchSummary,
     ReportQuestion,
     ReportWarning,
+    Unwritten,
 )
 from fundmatch._resources import period_folder
 
@@ -471,7 +472,9 @@ class RulePack:
                 self._shown_warnings[key] = shown
         return shown
 
-    def _merged(self, results: list[FundMatch], kept: list[bool]) -> tuple[str | None, tuple[ReportQuestion, ...]]:
+    def _merged(
+        self, results: list[FundMatch], kept: list[bool]
+    ) -> tuple[str | Unwritten | None, tuple[ReportQuestion, ...]]:
         """The comparison of the first two funds and the merged questions, each made once for equal parts.
 
         The comparison is kept by the identities of the first two results when both are kept by their funds
@@ -479,17 +482,19 @@ class RulePack:
         the questions by what the results ask, which results that differ only in a shown number share.
         """
         memo = _engine._SUMMARY_LIMIT > 0
-        if len(results) < 2:
-            comparison = None
-        else:
+        comparison: str | Unwritten | None = None
+        if len(results) >= 2:
             pair = (id(results[0]), id(results[1]))
             both = memo and kept[0] and kept[1]
             compared = self._comparisons.get(pair) if both else None
-            if compared is None:
-                compared = (results[0], results[1], compare(results[0], results[1]))
-                if both and len(self._comparisons) < _RANKINGS_LIMIT:
-                    self._comparisons[pair] = compared
-            comparison = compared[2]
+            if compared is not None:
+                comparison = compared[2]
+            elif both and len(self._comparisons) < _RANKINGS_LIMIT:
+                comparison = compare(results[0], results[1])
+                self._comparisons[pair] = (results[0], results[1], comparison)
+            else:
+                # Kept by no one: written when the report's comparison is first read, if ever (`Unwritten`).
+                comparison = Unwritten(compare, results[0], results[1])
         asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
         questions = self._questions.get(asks) if memo else None
         if questions is None:

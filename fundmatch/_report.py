@@ -249,8 +249,12 @@ class MatchSummary(_Output):
         return summary_rows(self)
 
 
-class MatchReport(_Output):
+class MatchReport(_WrittenOnRead):
     """Funds ranked for one municipality and one idea: by fit × likelihood, every ineligible fund last."""
+
+    # The comparison quotes the first two funds' reasons and hits: a single match leaves it to be written when
+    # read (most programs read statuses and the best fund), so the texts it quotes are not written for it either.
+    _unwritten = ("comparison",)
 
     schema_version: str = SCHEMA_VERSION
     period: str
