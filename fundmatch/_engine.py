@@ -156,9 +156,7 @@ def _new_hit(
         else:
             text = Unwritten(_write_text, template, rule._shown, rule._show(facts.frozen), caveat)
     # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
-    values = (rule._blank.get(route) or _blank(rule, route)).copy()
-    values["outcome"] = outcome
-    values["explanation"] = text
+    values = {**(rule._blank.get(route) or _blank(rule, route)), "outcome": outcome, "explanation": text}
     if missing:
         values["missing"] = ReadOnlyList(dict.fromkeys([FACTS[n].asks for n in missing]))
         values["affects_status"] = route is None and _holds_status(rule, missing)
@@ -375,9 +373,12 @@ def _rules_status(found: _Found, positions: Iterable[int], status: Status = Stat
 
 
 def _route_status(
-    fund: CompiledFund, route: CompiledRoute, found: dict[str, tuple[Outcome, list[str]]], facts: Facts
+    fund: CompiledFund, route: CompiledRoute, found: _Found, positions: tuple[int, ...], facts: Facts
 ) -> tuple[RouteStatus, list[str]]:
-    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`)."""
+    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`).
+
+    ``positions`` are those of the rules it requires, in its order (`CompiledFund.requires`).
+    """
     holds: bool | list[str] = True
     if route.condition is not None:
         try:
@@ -386,10 +387,10 @@ def _route_status(
             raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
     if holds is False:
         return RouteStatus.CLOSED, []
-    failed = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.FAIL]
+    failed = [found[i][0].spec.id for i in positions if found[i][1] is Outcome.FAIL]
     if failed:
         return RouteStatus.CLOSED, failed
-    open_rules = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.UNKNOWN]
+    open_rules = [found[i][0].spec.id for i in positions if found[i][1] is Outcome.UNKNOWN]
     if isinstance(holds, list) or open_rules:
         return RouteStatus.MAYBE, [*(holds if isinstance(holds, list) else []), *open_rules]
     if route.spec.ask:
@@ -409,8 +410,7 @@ def _with_routes(
     routes = []
     for route, positions, state in zip(fund.routes, fund.requires, planned, strict=True):
         if state is None:
-            by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
-            state = (route, *_route_status(fund, route, by_id, facts))
+            state = (route, *_route_status(fund, route, found, positions, facts))
         routes.append(state)
     if fund.route_rules:
         best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
@@ -430,17 +430,15 @@ def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[_Chance | 
     return [_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None for rule, outcome, _ in found]
 
 
-def _score(found: _Found, chances: list[_Chance | None]) -> float:
+def _score(fund: CompiledFund, found: _Found, chances: list[_Chance | None]) -> float:
     """The fit: the points of the preferences that pass, an unknown one by its chance, within 0–100."""
     points = 0.0
-    for (rule, outcome, _), chance in zip(found, chances, strict=True):
-        if rule.spec.kind is not RuleKind.PREFERENCE:
-            continue
-        weight = rule.spec.weight or 0.0
+    for i in fund.preferences:  # in the rules' order
+        rule, outcome, _ = found[i]
         if outcome is Outcome.PASS:
-            points += weight
-        elif chance is not None:
-            points += weight * chance[0]
+            points += rule.spec.weight or 0.0
+        elif (chance := chances[i]) is not None:
+            points += (rule.spec.weight or 0.0) * chance[0]
     return round(min(100.0, max(0.0, points)), 1)
 
 
@@ -704,8 +702,15 @@ def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, fo
     frozen = facts.frozen
     unknown = []
     for i, rule, key, evaluate, exclusion, may_be_open in steps:
-        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
-        if may_be_open or None in key(frozen):
+        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) and whose facts are known.
+        values = key(frozen)
+        if None in values:
+            reads = rule.condition.reads
+            outcome, missing = (
+                Outcome.UNKNOWN,
+                [needed(n, facts) for n, v in zip(reads, values, strict=True) if v is None],
+            )
+        elif may_be_open:
             outcome, missing = _outcome(fund, rule, facts)
         else:
             try:
@@ -771,8 +776,7 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
     repoint = tuple((slot, i) for slot, i in enumerate(fund.preferences) if i in changing)
     routes: list[_RouteState | None] = []
     for k, (route, positions) in enumerate(zip(fund.routes, fund.requires, strict=True)):
-        by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
-        routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
+        routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, found, positions, facts)))
     rates = _plan_rates(fund, facts)
     return _Plan(
         found,
@@ -927,7 +931,7 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
-    score = _score(found, chances)
+    score = _score(fund, found, chances)
     likelihood = _likelihood(fund, status, found, chances, states)
     if not summary:
         return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
@@ -1057,9 +1061,10 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
     decided = _decided(fund, case if case.plans is not None else facts, summary=False)
     found, status = decided.found, decided.status
+    made = _hit if _HIT_LIMIT else _new_hit  # nothing kept: no key to make (`_hit`)
     hits = ReadOnlyList(
         [
-            rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
+            rule.fixed.get(outcome) or made(rule, outcome, missing, facts, route, chance)
             for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
         ]
     )

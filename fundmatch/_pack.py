@@ -80,7 +80,7 @@ _VALIDATE_MUNICIPALITY = Municipality.__pydantic_validator__.validate_python
 
 
 def _as_profile(value: Any) -> Municipality:
-    """`_as_model` for a batch's municipality: a plain dict is validated as it is (no copy), the commonest row."""
+    """`_as_model` for a municipality: a plain dict (a batch's row, a form) is validated as it is, not copied."""
     if type(value) is dict:
         try:
             # `Municipality.model_validate` with no option given, without its Python wrapper.
@@ -230,7 +230,7 @@ class RulePack:
         """
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        municipality = _as_model(profile, Municipality, "profile")
+        municipality = _as_profile(profile)
         idea, inferred = self._for_applicant(idea, inferred, municipality.country)
         return self._match(municipality, idea, self._idea_facts(idea, batch=False), inferred, chosen)
 
@@ -463,12 +463,14 @@ class RulePack:
 
     def _warned(self, results: list[FundMatch], facts: Facts) -> tuple[ReportWarning, ...]:
         """The report's warnings, the same objects for every case with the same funds alive and the same facts."""
+        if not _engine._SUMMARY_LIMIT:  # nothing kept: no key to make
+            return tuple(_warnings(self._warnings, results, facts))
         alive = tuple(r.fund for r in results if r.status is not Status.INELIGIBLE)
         key = (frozenset(alive), self._warnings_key(facts.frozen))
         shown = self._shown_warnings.get(key)
         if shown is None:
             shown = tuple(_warnings(self._warnings, results, facts))
-            if len(self._shown_warnings) < _RANKINGS_LIMIT and _engine._SUMMARY_LIMIT:
+            if len(self._shown_warnings) < _RANKINGS_LIMIT:
                 self._shown_warnings[key] = shown
         return shown
 
@@ -495,11 +497,13 @@ class RulePack:
             else:
                 # Kept by no one: written when the report's comparison is first read, if ever (`Unwritten`).
                 comparison = Unwritten(compare, results[0], results[1])
+        if not memo:  # nothing kept: no key to make
+            return comparison, tuple(_questions(results))
         asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
-        questions = self._questions.get(asks) if memo else None
+        questions = self._questions.get(asks)
         if questions is None:
             questions = tuple(_questions(results))
-            if memo and len(self._questions) < _RANKINGS_LIMIT:
+            if len(self._questions) < _RANKINGS_LIMIT:
                 self._questions[asks] = questions
         return comparison, questions
 
