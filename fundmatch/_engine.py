@@ -677,9 +677,10 @@ class _Plan:
     steps: tuple[_Step, ...] = ()
 
 
-#: A rule left to each municipality: its position, the rule, what reads its values, what evaluates it, whether it
-#: is an exclusion (a holding condition fails it), and whether it can be left open (`undecided_when`).
-_Step = tuple[int, CompiledRule, Any, Any, bool, bool]
+#: A rule as `_decide_steps` evaluates it: its position, the rule, what reads its values, what evaluates it, its
+#: outcome when the condition holds and when it does not (an exclusion fails when it holds), and whether it can
+#: be left open (`undecided_when`).
+_Step = tuple[int, CompiledRule, Any, Any, Outcome, Outcome, bool]
 
 
 def _steps(fund: CompiledFund, positions: Iterable[int]) -> tuple[_Step, ...]:
@@ -690,7 +691,7 @@ def _steps(fund: CompiledFund, positions: Iterable[int]) -> tuple[_Step, ...]:
             rule,
             rule.condition._key,
             rule.condition._evaluate,
-            rule.spec.kind is RuleKind.EXCLUSION,
+            *((Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)),
             rule.undecided is not None,
         )
         for i, rule in ((i, fund.rules[i]) for i in positions)
@@ -701,31 +702,29 @@ def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, fo
     """Put the outcome of each step's rule in its place of ``found``; the places left unknown, in order."""
     frozen = facts.frozen
     unknown = []
-    for i, rule, key, evaluate, exclusion, may_be_open in steps:
+    for i, rule, key, evaluate, holding, failing, may_be_open in steps:
         # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) and whose facts are known.
         values = key(frozen)
         if None in values:
             reads = rule.condition.reads
-            outcome, missing = (
+            found[i] = (
+                rule,
                 Outcome.UNKNOWN,
                 [needed(n, facts) for n, v in zip(reads, values, strict=True) if v is None],
             )
+            unknown.append(i)
         elif may_be_open:
             outcome, missing = _outcome(fund, rule, facts)
+            found[i] = (rule, outcome, missing)
+            if outcome is Outcome.UNKNOWN:
+                unknown.append(i)
         else:
             try:
-                holds = evaluate(facts)
+                found[i] = (rule, holding if evaluate(facts) else failing, [])
             except ExpressionProblem as exc:
                 raise RulePackError(
                     exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
                 ) from None
-            outcome, missing = (
-                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
-                [],
-            )
-        found[i] = (rule, outcome, missing)
-        if outcome is Outcome.UNKNOWN:
-            unknown.append(i)
     return unknown
 
 
@@ -1035,11 +1034,16 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     """What the fund still waits for, each input once with the rules that need it."""
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
+    unknown = Outcome.UNKNOWN
     for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
-        if outcome is not Outcome.UNKNOWN:
+        if outcome is not unknown:
             continue  # a decided rule waits for nothing
         for name in hit.missing:
-            waiting.setdefault(name, []).append(hit.rule_id)
+            ids = waiting.get(name)
+            if ids is None:
+                waiting[name] = [hit.rule_id]
+            else:
+                ids.append(hit.rule_id)
         if not missed and rule.spec.undecided:
             # An undecided rule's question is for the managing authority: its own field, so reports merge it.
             field = f"ask:{rule.spec.id}"
@@ -1047,12 +1051,14 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
             questions[field] = hit.explanation
     for fact in decided.rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    return [
-        MissingInfo._exact(
-            {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
-        )
-        for name, ids in waiting.items()
-    ]
+    return ReadOnlyList(
+        [
+            MissingInfo._exact(
+                {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
+            )
+            for name, ids in waiting.items()
+        ]
+    )
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -1085,17 +1091,19 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
                 continue
         steps.append(render(step.spec.text, facts))
 
-    return FundMatch._made(
-        fund=fund_id(fund.fund),
-        name=fund.name,
-        status=status,
-        score=decided.score,
-        likelihood=decided.likelihood,
-        # Written when first read, of the same lists the result holds (it quotes a hit).
-        reason=Unwritten(_reason, status, hits, routes),
-        hits=hits,
-        missing=missing,
-        co_financing=decided.co_financing,
-        next_steps=steps,
-        routes=routes,
+    return FundMatch._exact(
+        {
+            "fund": fund_id(fund.fund),
+            "name": fund.name,
+            "status": status,
+            "score": decided.score,
+            "likelihood": decided.likelihood,
+            # Written when first read, of the same lists the result holds (it quotes a hit).
+            "reason": Unwritten(_reason, status, hits, routes),
+            "hits": hits,
+            "missing": missing,
+            "co_financing": decided.co_financing,
+            "next_steps": ReadOnlyList(steps),
+            "routes": routes,
+        }
     )
