@@ -19,7 +19,7 @@ from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
 from fundmatch._engine import fund_id, shared_result, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
-from fundmatch._evidence import DerivedValue, InferredTerm
+from fundmatch._evidence import DerivedValue, InferredTerm, ReadOnlyList
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
@@ -61,6 +61,8 @@ _M = TypeVar("_M", bound=BaseModel)
 def _as_model(value: Any, model: type[_M], what: str) -> _M:
     if isinstance(value, model):
         return value
+    if type(value) is dict:  # the commonest: validated as it is (validation never changes its input)
+        return validate(model, value)  # type: ignore[no-any-return]
     if isinstance(value, Mapping):
         return validate(model, dict(value))  # type: ignore[no-any-return]
     if model is ProjectIdea and isinstance(value, str):
@@ -444,7 +446,8 @@ class RulePack:
         facts, derived = self._facts(profile, idea_facts)
         found = [shared_result(fund, facts) for fund in chosen]
         found.sort(key=lambda pair: self._rank(pair[0]))
-        results = [result for result, _ in found]
+        # Read-only as the report holds it: the comparison and questions left to be made when read refer to it.
+        results = ReadOnlyList([result for result, _ in found])
         comparison, questions = self._merged(results, [kept for _, kept in found])
         return MatchReport._made(
             schema_version=SCHEMA_VERSION,
@@ -456,7 +459,7 @@ class RulePack:
             derived=derived,
             ranking=results,
             comparison=comparison,
-            questions=list(questions),
+            questions=ReadOnlyList(questions) if isinstance(questions, tuple) else questions,
             warnings=list(self._warned(results, facts)),
             notes=self._notes(idea),
         )
@@ -476,7 +479,7 @@ class RulePack:
 
     def _merged(
         self, results: list[FundMatch], kept: list[bool]
-    ) -> tuple[str | Unwritten | None, tuple[ReportQuestion, ...]]:
+    ) -> tuple[str | Unwritten | None, tuple[ReportQuestion, ...] | Unwritten]:
         """The comparison of the first two funds and the merged questions, each made once for equal parts.
 
         The comparison is kept by the identities of the first two results when both are kept by their funds
@@ -497,8 +500,8 @@ class RulePack:
             else:
                 # Kept by no one: written when the report's comparison is first read, if ever (`Unwritten`).
                 comparison = Unwritten(compare, results[0], results[1])
-        if not memo:  # nothing kept: no key to make
-            return comparison, tuple(_questions(results))
+        if not memo:  # nothing kept: made when the report's questions are first read, if ever
+            return comparison, Unwritten(_questions, results)
         asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
         questions = self._questions.get(asks)
         if questions is None:
@@ -511,18 +514,26 @@ class RulePack:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
 
 
-def _questions(results: list[FundMatch]) -> list[ReportQuestion]:
+def _questions(results: list[FundMatch]) -> ReadOnlyList[ReportQuestion]:
     """Every fund's open questions merged on what they ask for, so a report asks each once."""
     merged: dict[str, tuple[str, list[str], list[str]]] = {}
     for result in results:
         for missing in result.missing:
-            _, funds, rule_ids = merged.setdefault(missing.field, (missing.question, [], []))
+            entry = merged.get(missing.field)
+            if entry is None:
+                merged[missing.field] = (missing.question, [result.fund], list(missing.rule_ids))
+                continue
+            _, funds, rule_ids = entry
             funds.append(result.fund)
             rule_ids.extend(r for r in missing.rule_ids if r not in rule_ids)
-    return [
-        ReportQuestion._made(field=field, question=question, funds=funds, rule_ids=rule_ids)
-        for field, (question, funds, rule_ids) in merged.items()
-    ]
+    return ReadOnlyList(
+        [
+            ReportQuestion._exact(
+                {"field": field, "question": question, "funds": ReadOnlyList(funds), "rule_ids": ReadOnlyList(rule_ids)}
+            )
+            for field, (question, funds, rule_ids) in merged.items()
+        ]
+    )
 
 
 def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], facts: Facts) -> list[ReportWarning]:
