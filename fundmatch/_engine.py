@@ -140,6 +140,10 @@ def _hit(
 def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
+    if missing and rule._unknown:  # the same for every case that misses these inputs (`prepare`)
+        made = rule._unknown.get(tuple(missing))
+        if made is not None:
+            return made
     spec = rule.spec
     if outcome is Outcome.UNKNOWN:
         template = spec.undecided if not missing and spec.undecided else spec.unknown or None
@@ -617,6 +621,35 @@ def prepare(fund: CompiledFund) -> None:
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
             if text in rule._said:
                 rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+        _prepare_unknown(rule, route)
+
+
+#: The inputs `needed` may ask for when a fact is missing (a missing end is asked as the start, given a duration).
+_ASKED_AS = {"planned_end": ("planned_end", "start_date")}
+
+
+def _prepare_unknown(rule: CompiledRule, route: str | None) -> None:
+    """Make the hits of ``rule``'s unknown outcomes that are the same for every case, by the inputs missed.
+
+    That is where the unknown text shows no fact and the chance is one figure for every case (no prior, or a
+    first prior with no case and no figure per country): the hit then follows from which of the condition's
+    facts are missing (asked as `needed` asks for them), for each such combination of a rule of a few facts.
+    """
+    spec = rule.spec
+    reads = rule.condition.reads
+    if (spec.unknown and spec.unknown not in rule._said) or len(reads) > 3:
+        return
+    if not rule.priors:
+        chance = _EVEN_ODDS
+    elif rule.priors[0].condition is None and not rule.priors[0].spec.by_country:
+        chance = (rule.priors[0].spec.value, rule.priors[0].spec.source)
+    else:
+        return
+    for mask in itertools.product((False, True), repeat=len(reads)):
+        names = [name for name, missed in zip(reads, mask, strict=True) if missed]
+        for missing in itertools.product(*(_ASKED_AS.get(name, (name,)) for name in names)):
+            if missing:
+                rule._unknown[missing] = _new_hit(rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance)
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
