@@ -521,7 +521,7 @@ def _questions(results: list[FundMatch]) -> ReadOnlyList[ReportQuestion]:
         for missing in result.missing:
             entry = merged.get(missing.field)
             if entry is None:
-                merged[missing.field] = (missing.question, [result.fund], list(missing.rule_ids))
+                merged[missing.field] = (missing.question, [result.fund], list(dict.fromkeys(missing.rule_ids)))
                 continue
             _, funds, rule_ids = entry
             funds.append(result.fund)
