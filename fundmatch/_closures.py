@@ -230,8 +230,33 @@ def _or(ir: list[Any], bound: frozenset[str]) -> Closure:
     return lambda facts, local: bool(left(facts, local) or right(facts, local))
 
 
+def _length_against_constant(ir: list[Any], bound: frozenset[str]) -> tuple[Closure, Decimal] | None:
+    """(what the length is taken of, the constant) for ``(...).length`` compared with a number literal.
+
+    ``(themes & {...}).length > 0`` is the commonest test of the packs: the length compared as the int it is
+    gives what its Decimal gives (ints and Decimals compare exactly), without making one per evaluation.
+    """
+    _, left, right = ir
+    if not (isinstance(left, list) and left[:1] == ["length"] and isinstance(right, list) and right[:1] == ["float"]):
+        return None
+    _, node = _shape(left, 2)
+    return _compile(node, bound), _value(right)
+
+
+def _length_of(target: Closure, facts: Mapping[str, Any], local: Mapping[str, Any]) -> int:
+    """`_length`'s length, as an int."""
+    value = target(facts, local)
+    if value is None:
+        raise EvaluationFailed("attribute access on a null value")
+    return len(value)
+
+
 def _equal(ir: list[Any], bound: frozenset[str]) -> Closure:
     left, right = _binary(ir, bound)
+    length = _length_against_constant(ir, bound)
+    if length is not None:
+        target, constant = length
+        return lambda facts, local: _length_of(target, facts, local) == constant
 
     def equal(facts: Mapping[str, Any], local: Mapping[str, Any]) -> bool:
         a, b = left(facts, local), right(facts, local)
@@ -295,6 +320,10 @@ def _order(ir: list[Any], bound: frozenset[str]) -> Closure:
             return _ordered(op, constant, as_number(value))
 
         return constant_then_fact
+    length = _length_against_constant(ir, bound)
+    if length is not None:
+        target, limit = length
+        return lambda facts, local: op(_length_of(target, facts, local), limit)
     return lambda facts, local: _ordered(op, left(facts, local), right(facts, local))
 
 

@@ -69,6 +69,12 @@ class CompiledRule:
     _blank: dict[str | None, dict[str, Any]] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Where its unknown text shows no fact and its chance is the same for every case, the hit of an unknown
+    # outcome is a function of the inputs missed alone: made when the pack is loaded, by those inputs
+    # (`fundmatch._engine.prepare`).
+    _unknown: dict[tuple[str, ...], RuleHit] = dataclasses.field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
@@ -205,6 +211,9 @@ class CompiledFund:
     #: Whether what a plan leaves to each municipality reads the fact ``fund`` (else the facts are not copied
     #: to set it, `fundmatch._engine._decided`).
     row_reads_fund: bool = dataclasses.field(default=True, init=False, repr=False, compare=False)
+    #: Every rule as the engine evaluates it whole, and a place for each one's outcome (`fundmatch._engine.prepare`).
+    steps: tuple[Any, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
+    unset: tuple[Any, ...] = dataclasses.field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         conditions = [r.condition for r in self.rules]

@@ -140,6 +140,10 @@ def _hit(
 def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
+    if missing and rule._unknown:  # the same for every case that misses these inputs (`prepare`)
+        made = rule._unknown.get(tuple(missing))
+        if made is not None:
+            return made
     spec = rule.spec
     if outcome is Outcome.UNKNOWN:
         template = spec.undecided if not missing and spec.undecided else spec.unknown or None
@@ -156,9 +160,7 @@ def _new_hit(
         else:
             text = Unwritten(_write_text, template, rule._shown, rule._show(facts.frozen), caveat)
     # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
-    values = (rule._blank.get(route) or _blank(rule, route)).copy()
-    values["outcome"] = outcome
-    values["explanation"] = text
+    values = {**(rule._blank.get(route) or _blank(rule, route)), "outcome": outcome, "explanation": text}
     if missing:
         values["missing"] = ReadOnlyList(dict.fromkeys([FACTS[n].asks for n in missing]))
         values["affects_status"] = route is None and _holds_status(rule, missing)
@@ -375,9 +377,12 @@ def _rules_status(found: _Found, positions: Iterable[int], status: Status = Stat
 
 
 def _route_status(
-    fund: CompiledFund, route: CompiledRoute, found: dict[str, tuple[Outcome, list[str]]], facts: Facts
+    fund: CompiledFund, route: CompiledRoute, found: _Found, positions: tuple[int, ...], facts: Facts
 ) -> tuple[RouteStatus, list[str]]:
-    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`)."""
+    """How one route stands, and what closes it or is still missing (as fact names or rule ids, see `_routes`).
+
+    ``positions`` are those of the rules it requires, in its order (`CompiledFund.requires`).
+    """
     holds: bool | list[str] = True
     if route.condition is not None:
         try:
@@ -386,10 +391,10 @@ def _route_status(
             raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
     if holds is False:
         return RouteStatus.CLOSED, []
-    failed = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.FAIL]
+    failed = [found[i][0].spec.id for i in positions if found[i][1] is Outcome.FAIL]
     if failed:
         return RouteStatus.CLOSED, failed
-    open_rules = [rule_id for rule_id in route.spec.requires if found[rule_id][0] is Outcome.UNKNOWN]
+    open_rules = [found[i][0].spec.id for i in positions if found[i][1] is Outcome.UNKNOWN]
     if isinstance(holds, list) or open_rules:
         return RouteStatus.MAYBE, [*(holds if isinstance(holds, list) else []), *open_rules]
     if route.spec.ask:
@@ -409,8 +414,7 @@ def _with_routes(
     routes = []
     for route, positions, state in zip(fund.routes, fund.requires, planned, strict=True):
         if state is None:
-            by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
-            state = (route, *_route_status(fund, route, by_id, facts))
+            state = (route, *_route_status(fund, route, found, positions, facts))
         routes.append(state)
     if fund.route_rules:
         best = min((_ROUTE_STATUS[state] for _, state, _ in routes), key=_WORSE.__getitem__)
@@ -430,17 +434,15 @@ def _chances(fund: CompiledFund, found: _Found, facts: Facts) -> list[_Chance | 
     return [_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None for rule, outcome, _ in found]
 
 
-def _score(found: _Found, chances: list[_Chance | None]) -> float:
+def _score(fund: CompiledFund, found: _Found, chances: list[_Chance | None]) -> float:
     """The fit: the points of the preferences that pass, an unknown one by its chance, within 0–100."""
     points = 0.0
-    for (rule, outcome, _), chance in zip(found, chances, strict=True):
-        if rule.spec.kind is not RuleKind.PREFERENCE:
-            continue
-        weight = rule.spec.weight or 0.0
+    for i in fund.preferences:  # in the rules' order
+        rule, outcome, _ = found[i]
         if outcome is Outcome.PASS:
-            points += weight
-        elif chance is not None:
-            points += weight * chance[0]
+            points += rule.spec.weight or 0.0
+        elif (chance := chances[i]) is not None:
+            points += (rule.spec.weight or 0.0) * chance[0]
     return round(min(100.0, max(0.0, points)), 1)
 
 
@@ -568,10 +570,13 @@ class _Decided:
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]]
     co_financing: CoFinancing
     rate_missing: list[str]
-    summary: FundSummary
+    score: float
+    likelihood: float
+    # None where only the explained result was asked for (`_decide_whole`): nothing reads it there.
+    summary: FundSummary | None
 
 
-def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
+def _decided(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
     """The fund's decisions for ``facts``, remembered by the idea's plan (`plan`) by the municipality's key.
 
     In a batch most municipalities share the values that key reads (numbers only compared with constants by
@@ -581,7 +586,7 @@ def _decided(fund: CompiledFund, facts: Facts) -> _Decided:
     """
     planned = plan(fund, facts)
     if planned is None or not _SUMMARY_LIMIT:
-        return _decide_fund(fund, _for_fund(fund, facts, planned), planned)
+        return _decide_fund(fund, _for_fund(fund, facts, planned), planned, summary=summary)
     kept = facts.row_key
     if kept is None or kept[0] is not fund._row_key:
         kept = facts.row_key = (fund._row_key, fund._row_key(facts.frozen))
@@ -602,6 +607,8 @@ def prepare(fund: CompiledFund) -> None:
     outcome misses no input and has no chance): made once when the pack is loaded, a first match renders
     only the hits that show a case's facts or wait for them. The other texts of the rule may show facts.
     """
+    object.__setattr__(fund, "steps", _steps(fund, range(len(fund.rules))))
+    object.__setattr__(fund, "unset", tuple((rule, Outcome.UNKNOWN, []) for rule in fund.rules))
     for rate in fund.rates:
         _prepare_rate(fund, rate)
     for way in fund.routes:
@@ -614,6 +621,35 @@ def prepare(fund: CompiledFund) -> None:
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
             if text in rule._said:
                 rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+        _prepare_unknown(rule, route)
+
+
+#: The inputs `needed` may ask for when a fact is missing (a missing end is asked as the start, given a duration).
+_ASKED_AS = {"planned_end": ("planned_end", "start_date")}
+
+
+def _prepare_unknown(rule: CompiledRule, route: str | None) -> None:
+    """Make the hits of ``rule``'s unknown outcomes that are the same for every case, by the inputs missed.
+
+    That is where the unknown text shows no fact and the chance is one figure for every case (no prior, or a
+    first prior with no case and no figure per country): the hit then follows from which of the condition's
+    facts are missing (asked as `needed` asks for them), for each such combination of a rule of a few facts.
+    """
+    spec = rule.spec
+    reads = rule.condition.reads
+    if (spec.unknown and spec.unknown not in rule._said) or len(reads) > 3:
+        return
+    if not rule.priors:
+        chance = _EVEN_ODDS
+    elif rule.priors[0].condition is None and not rule.priors[0].spec.by_country:
+        chance = (rule.priors[0].spec.value, rule.priors[0].spec.source)
+    else:
+        return
+    for mask in itertools.product((False, True), repeat=len(reads)):
+        names = [name for name, missed in zip(reads, mask, strict=True) if missed]
+        for missing in itertools.product(*(_ASKED_AS.get(name, (name,)) for name in names)):
+            if missing:
+                rule._unknown[missing] = _new_hit(rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance)
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
@@ -674,24 +710,55 @@ class _Plan:
     steps: tuple[_Step, ...] = ()
 
 
-#: A rule left to each municipality: its position, the rule, what reads its values, what evaluates it, whether it
-#: is an exclusion (a holding condition fails it), and whether it can be left open (`undecided_when`).
-_Step = tuple[int, CompiledRule, Any, Any, bool, bool]
+#: A rule as `_decide_steps` evaluates it: its position, the rule, what reads its values, what evaluates it, its
+#: outcome when the condition holds and when it does not (an exclusion fails when it holds), and whether it can
+#: be left open (`undecided_when`).
+_Step = tuple[int, CompiledRule, Any, Any, Outcome, Outcome, bool]
 
 
-def _steps(fund: CompiledFund) -> tuple[_Step, ...]:
-    """The rules of ``fund`` that read a municipality's facts, looked up once per plan instead of per row."""
+def _steps(fund: CompiledFund, positions: Iterable[int]) -> tuple[_Step, ...]:
+    """The rules of ``fund`` at ``positions``, as `_decide_steps` reads them: looked up once, not per case."""
     return tuple(
         (
             i,
             rule,
             rule.condition._key,
             rule.condition._evaluate,
-            rule.spec.kind is RuleKind.EXCLUSION,
+            *((Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)),
             rule.undecided is not None,
         )
-        for i, rule in ((i, fund.rules[i]) for i in fund.row_rules)
+        for i, rule in ((i, fund.rules[i]) for i in positions)
     )
+
+
+def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, found: _Found) -> list[int]:
+    """Put the outcome of each step's rule in its place of ``found``; the places left unknown, in order."""
+    frozen = facts.frozen
+    unknown = []
+    for i, rule, key, evaluate, holding, failing, may_be_open in steps:
+        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) and whose facts are known.
+        values = key(frozen)
+        if None in values:
+            reads = rule.condition.reads
+            found[i] = (
+                rule,
+                Outcome.UNKNOWN,
+                [needed(n, facts) for n, v in zip(reads, values, strict=True) if v is None],
+            )
+            unknown.append(i)
+        elif may_be_open:
+            outcome, missing = _outcome(fund, rule, facts)
+            found[i] = (rule, outcome, missing)
+            if outcome is Outcome.UNKNOWN:
+                unknown.append(i)
+        else:
+            try:
+                found[i] = (rule, holding if evaluate(facts) else failing, [])
+            except ExpressionProblem as exc:
+                raise RulePackError(
+                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+                ) from None
+    return unknown
 
 
 def plan(fund: CompiledFund, facts: Facts) -> _Plan | None:
@@ -741,11 +808,22 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
     repoint = tuple((slot, i) for slot, i in enumerate(fund.preferences) if i in changing)
     routes: list[_RouteState | None] = []
     for k, (route, positions) in enumerate(zip(fund.routes, fund.requires, strict=True)):
-        by_id = {found[i][0].spec.id: found[i][1:] for i in positions}
-        routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, by_id, facts)))
+        routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, found, positions, facts)))
     rates = _plan_rates(fund, facts)
     return _Plan(
-        found, chances, tuple(rechance), status, failed, asks, points, repoint, routes, rates, {}, {}, _steps(fund)
+        found,
+        chances,
+        tuple(rechance),
+        status,
+        failed,
+        asks,
+        points,
+        repoint,
+        routes,
+        rates,
+        {},
+        {},
+        _steps(fund, fund.row_rules),
     )
 
 
@@ -758,15 +836,16 @@ def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | No
     return weight * chance[0] if chance is not None else 0.0
 
 
-def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> _Decided:
-    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`)."""
+def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, summary: bool = True) -> _Decided:
+    """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`,
+    whose summary is made only if asked for; a plan's always is, as the decisions it keeps are summarised)."""
     if planned is None:
-        return _decide_whole(fund, facts)
+        return _decide_whole(fund, facts, summary=summary)
     found, chances, asks, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
     money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
-    summary = _planned_summary(fund, planned, found, chances, asks, status, states, money)
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+    made = _planned_summary(fund, planned, found, chances, asks, status, states, money)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, made.score, made.likelihood, made)
 
 
 def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
@@ -792,27 +871,10 @@ def _row_decisions(
     found = planned.found.copy()
     chances = planned.chances.copy()
     asks = set(planned.asks)
-    frozen = facts.frozen
-    unknown = []
-    for i, rule, key, evaluate, exclusion, may_be_open in planned.steps:
-        # `_outcome`, inlined for a rule whose facts are all known and that cannot be left open (most of them).
-        if may_be_open or None in key(frozen):
-            outcome, missing = _outcome(fund, rule, facts)
-        else:
-            try:
-                holds = evaluate(facts)
-            except ExpressionProblem as exc:
-                raise RulePackError(
-                    exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
-                ) from None
-            outcome, missing = (
-                (Outcome.FAIL if holds else Outcome.PASS) if exclusion else (Outcome.PASS if holds else Outcome.FAIL),
-                [],
-            )
-        found[i] = (rule, outcome, missing)
-        if outcome is Outcome.UNKNOWN:
-            unknown.append(i)
-            asks.update(_asks(rule, outcome, missing))
+    unknown = _decide_steps(fund, planned.steps, facts, found)
+    for i in unknown:
+        rule, outcome, missing = found[i]
+        asks.update(_asks(rule, outcome, missing))
     unknown += planned.rechance
     status = _rules_status(found, fund.row_deciding, planned.status)
     if summary and status is Status.INELIGIBLE:
@@ -893,18 +955,24 @@ def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
     return None, None, None
 
 
-def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
-    """`_decide_fund` evaluating every rule (facts built from no idea, and the reference of the plans' tests)."""
-    found = [(rule, *_outcome(fund, rule, facts)) for rule in fund.rules]
+def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
+    """`_decide_fund` evaluating every rule (facts built from no idea, a single match whose plans are not kept,
+    and the reference of the plans' tests); its summary only if asked for."""
+    found: _Found = list(fund.unset)
+    _decide_steps(fund, fund.steps, facts, found)
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
+    score = _score(fund, found, chances)
+    likelihood = _likelihood(fund, status, found, chances, states)
+    if not summary:
+        return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
-    summary = FundSummary._made(
+    made = FundSummary._made(
         fund=fund_id(fund.fund),
         status=status,
-        score=_score(found, chances),
-        likelihood=_likelihood(fund, status, found, chances, states),
+        score=score,
+        likelihood=likelihood,
         rate=co_financing.rate,
         rate_max=co_financing.rate_max,
         amount_eur=co_financing.amount_eur,
@@ -915,7 +983,7 @@ def _decide_whole(fund: CompiledFund, facts: Facts) -> _Decided:
         ],
         missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
-    return _Decided(found, chances, status, states, co_financing, rate_missing, summary)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, made)
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
@@ -927,7 +995,9 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
         planned = plan(fund, facts)
         if planned is not None:
             return _summarise(fund, _for_fund(fund, facts, planned), planned)
-    return _decided(fund, facts).summary
+    made = _decided(fund, facts).summary
+    assert made is not None  # asked for (the default)
+    return made
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -941,6 +1011,8 @@ def shared_result(fund: CompiledFund, facts: Facts) -> tuple[FundMatch, bool]:
     A case that differs from a kept one only in numbers the texts show is explained from it and not kept itself:
     that costs little, and keeping one result per distinct population would fill the memory of a long batch.
     """
+    if not _SUMMARY_LIMIT:  # nothing is kept: no key to make
+        return _evaluate(fund, facts), False
     key = fund._match_key(facts.frozen)
     result = fund._matches.get(key)
     if result is not None:
@@ -995,11 +1067,16 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
     """What the fund still waits for, each input once with the rules that need it."""
     waiting: dict[str, list[str]] = {}
     questions: dict[str, str] = {}
+    unknown = Outcome.UNKNOWN
     for (rule, outcome, missed), hit in zip(decided.found, hits, strict=True):
-        if outcome is not Outcome.UNKNOWN:
+        if outcome is not unknown:
             continue  # a decided rule waits for nothing
         for name in hit.missing:
-            waiting.setdefault(name, []).append(hit.rule_id)
+            ids = waiting.get(name)
+            if ids is None:
+                waiting[name] = [hit.rule_id]
+            else:
+                ids.append(hit.rule_id)
         if not missed and rule.spec.undecided:
             # An undecided rule's question is for the managing authority: its own field, so reports merge it.
             field = f"ask:{rule.spec.id}"
@@ -1007,23 +1084,26 @@ def _missing_info(decided: _Decided, hits: list[RuleHit]) -> list[MissingInfo]:
             questions[field] = hit.explanation
     for fact in decided.rate_missing:
         waiting.setdefault(_question(fact)[0], []).append("co_financing")
-    return [
-        MissingInfo._exact(
-            {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
-        )
-        for name, ids in waiting.items()
-    ]
+    return ReadOnlyList(
+        [
+            MissingInfo._exact(
+                {"field": name, "question": questions.get(name) or question_for(name), "rule_ids": ReadOnlyList(ids)}
+            )
+            for name, ids in waiting.items()
+        ]
+    )
 
 
 def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     case = facts
     facts = facts.for_fund(fund.fund)
     # Without an idea's plan the fund is decided on its own copy of the facts: this one, not a second copy.
-    decided = _decided(fund, case if case.plans is not None else facts)
-    found, status, summary = decided.found, decided.status, decided.summary
+    decided = _decided(fund, case if case.plans is not None else facts, summary=False)
+    found, status = decided.found, decided.status
+    made = _hit if _HIT_LIMIT else _new_hit  # nothing kept: no key to make (`_hit`)
     hits = ReadOnlyList(
         [
-            rule.fixed.get(outcome) or _hit(rule, outcome, missing, facts, route, chance)
+            rule.fixed.get(outcome) or made(rule, outcome, missing, facts, route, chance)
             for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
         ]
     )
@@ -1044,17 +1124,19 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
                 continue
         steps.append(render(step.spec.text, facts))
 
-    return FundMatch._made(
-        fund=fund_id(fund.fund),
-        name=fund.name,
-        status=status,
-        score=summary.score,
-        likelihood=summary.likelihood,
-        # Written when first read, of the same lists the result holds (it quotes a hit).
-        reason=Unwritten(_reason, status, hits, routes),
-        hits=hits,
-        missing=missing,
-        co_financing=decided.co_financing,
-        next_steps=steps,
-        routes=routes,
+    return FundMatch._exact(
+        {
+            "fund": fund_id(fund.fund),
+            "name": fund.name,
+            "status": status,
+            "score": decided.score,
+            "likelihood": decided.likelihood,
+            # Written when first read, of the same lists the result holds (it quotes a hit).
+            "reason": Unwritten(_reason, status, hits, routes),
+            "hits": hits,
+            "missing": missing,
+            "co_financing": decided.co_financing,
+            "next_steps": ReadOnlyList(steps),
+            "routes": routes,
+        }
     )

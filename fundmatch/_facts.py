@@ -142,6 +142,8 @@ _DERIVED: tuple[Fact, ...] = (
 #: Every symbol a rule may read, by name.
 FACTS: dict[str, Fact] = {**_model_facts(Municipality), **_model_facts(ProjectIdea)}
 FACTS.update({fact.name: fact for fact in _DERIVED})
+#: Every symbol, none known: what a case's hashable facts start from.
+_NO_FACTS: dict[str, Any] = dict.fromkeys(FACTS)
 # "name" (municipality) and "title" are there for explanations; partners are read through the derived facts.
 
 
@@ -191,7 +193,7 @@ class Facts(dict[str, Any]):
     ) -> None:
         super().__init__(values)
         if frozen is None:
-            frozen = dict.fromkeys(FACTS)
+            frozen = _NO_FACTS.copy()
             frozen.update(_hashable(values))
         self.frozen = frozen
         self.said: dict[str, str] = {} if said is None else said
@@ -258,7 +260,7 @@ class IdeaFacts:
         values["partner_types"] = {p.type.value for p in partners}
         values["planned_end"] = _plain(planned_end(idea))
         self._values = values
-        self._frozen = dict.fromkeys(FACTS)
+        self._frozen = _NO_FACTS.copy()
         self._frozen.update(_hashable(values))
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).

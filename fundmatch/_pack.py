@@ -19,7 +19,7 @@ from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
 from fundmatch._engine import fund_id, shared_result, summarize_fund
 from fundmatch._errors import ProfileError, RulePackError
-from fundmatch._evidence import DerivedValue, InferredTerm
+from fundmatch._evidence import DerivedValue, InferredTerm, ReadOnlyList
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
 from fundmatch._facts import Facts, IdeaFacts
 from fundmatch._ids import Status
@@ -40,6 +40,7 @@ from fundmatch._report import (
     MatchSummary,
     ReportQuestion,
     ReportWarning,
+    Unwritten,
 )
 from fundmatch._resources import period_folder
 
@@ -60,6 +61,8 @@ _M = TypeVar("_M", bound=BaseModel)
 def _as_model(value: Any, model: type[_M], what: str) -> _M:
     if isinstance(value, model):
         return value
+    if type(value) is dict:  # the commonest: validated as it is (validation never changes its input)
+        return validate(model, value)  # type: ignore[no-any-return]
     if isinstance(value, Mapping):
         return validate(model, dict(value))  # type: ignore[no-any-return]
     if model is ProjectIdea and isinstance(value, str):
@@ -79,7 +82,7 @@ _VALIDATE_MUNICIPALITY = Municipality.__pydantic_validator__.validate_python
 
 
 def _as_profile(value: Any) -> Municipality:
-    """`_as_model` for a batch's municipality: a plain dict is validated as it is (no copy), the commonest row."""
+    """`_as_model` for a municipality: a plain dict (a batch's row, a form) is validated as it is, not copied."""
     if type(value) is dict:
         try:
             # `Municipality.model_validate` with no option given, without its Python wrapper.
@@ -229,7 +232,7 @@ class RulePack:
         """
         chosen = self._select(funds)
         idea, inferred = self.infer(idea)
-        municipality = _as_model(profile, Municipality, "profile")
+        municipality = _as_profile(profile)
         idea, inferred = self._for_applicant(idea, inferred, municipality.country)
         return self._match(municipality, idea, self._idea_facts(idea, batch=False), inferred, chosen)
 
@@ -443,7 +446,8 @@ class RulePack:
         facts, derived = self._facts(profile, idea_facts)
         found = [shared_result(fund, facts) for fund in chosen]
         found.sort(key=lambda pair: self._rank(pair[0]))
-        results = [result for result, _ in found]
+        # Read-only as the report holds it: the comparison and questions left to be made when read refer to it.
+        results = ReadOnlyList([result for result, _ in found])
         comparison, questions = self._merged(results, [kept for _, kept in found])
         return MatchReport._made(
             schema_version=SCHEMA_VERSION,
@@ -455,23 +459,27 @@ class RulePack:
             derived=derived,
             ranking=results,
             comparison=comparison,
-            questions=list(questions),
+            questions=ReadOnlyList(questions) if isinstance(questions, tuple) else questions,
             warnings=list(self._warned(results, facts)),
             notes=self._notes(idea),
         )
 
     def _warned(self, results: list[FundMatch], facts: Facts) -> tuple[ReportWarning, ...]:
         """The report's warnings, the same objects for every case with the same funds alive and the same facts."""
+        if not _engine._SUMMARY_LIMIT:  # nothing kept: no key to make
+            return tuple(_warnings(self._warnings, results, facts))
         alive = tuple(r.fund for r in results if r.status is not Status.INELIGIBLE)
         key = (frozenset(alive), self._warnings_key(facts.frozen))
         shown = self._shown_warnings.get(key)
         if shown is None:
             shown = tuple(_warnings(self._warnings, results, facts))
-            if len(self._shown_warnings) < _RANKINGS_LIMIT and _engine._SUMMARY_LIMIT:
+            if len(self._shown_warnings) < _RANKINGS_LIMIT:
                 self._shown_warnings[key] = shown
         return shown
 
-    def _merged(self, results: list[FundMatch], kept: list[bool]) -> tuple[str | None, tuple[ReportQuestion, ...]]:
+    def _merged(
+        self, results: list[FundMatch], kept: list[bool]
+    ) -> tuple[str | Unwritten | None, tuple[ReportQuestion, ...] | Unwritten]:
         """The comparison of the first two funds and the merged questions, each made once for equal parts.
 
         The comparison is kept by the identities of the first two results when both are kept by their funds
@@ -479,22 +487,26 @@ class RulePack:
         the questions by what the results ask, which results that differ only in a shown number share.
         """
         memo = _engine._SUMMARY_LIMIT > 0
-        if len(results) < 2:
-            comparison = None
-        else:
+        comparison: str | Unwritten | None = None
+        if len(results) >= 2:
             pair = (id(results[0]), id(results[1]))
             both = memo and kept[0] and kept[1]
             compared = self._comparisons.get(pair) if both else None
-            if compared is None:
-                compared = (results[0], results[1], compare(results[0], results[1]))
-                if both and len(self._comparisons) < _RANKINGS_LIMIT:
-                    self._comparisons[pair] = compared
-            comparison = compared[2]
+            if compared is not None:
+                comparison = compared[2]
+            elif both and len(self._comparisons) < _RANKINGS_LIMIT:
+                comparison = compare(results[0], results[1])
+                self._comparisons[pair] = (results[0], results[1], comparison)
+            else:
+                # Kept by no one: written when the report's comparison is first read, if ever (`Unwritten`).
+                comparison = Unwritten(compare, results[0], results[1])
+        if not memo:  # nothing kept: made when the report's questions are first read, if ever
+            return comparison, Unwritten(_questions, results)
         asks = tuple((r.fund, *((m.field, m.question, *m.rule_ids) for m in r.missing)) for r in results)
-        questions = self._questions.get(asks) if memo else None
+        questions = self._questions.get(asks)
         if questions is None:
             questions = tuple(_questions(results))
-            if memo and len(self._questions) < _RANKINGS_LIMIT:
+            if len(self._questions) < _RANKINGS_LIMIT:
                 self._questions[asks] = questions
         return comparison, questions
 
@@ -502,18 +514,26 @@ class RulePack:
         return f"<RulePack {self.period} v{self.version}: {', '.join(self._funds)}>"
 
 
-def _questions(results: list[FundMatch]) -> list[ReportQuestion]:
+def _questions(results: list[FundMatch]) -> ReadOnlyList[ReportQuestion]:
     """Every fund's open questions merged on what they ask for, so a report asks each once."""
     merged: dict[str, tuple[str, list[str], list[str]]] = {}
     for result in results:
         for missing in result.missing:
-            _, funds, rule_ids = merged.setdefault(missing.field, (missing.question, [], []))
+            entry = merged.get(missing.field)
+            if entry is None:
+                merged[missing.field] = (missing.question, [result.fund], list(dict.fromkeys(missing.rule_ids)))
+                continue
+            _, funds, rule_ids = entry
             funds.append(result.fund)
             rule_ids.extend(r for r in missing.rule_ids if r not in rule_ids)
-    return [
-        ReportQuestion._made(field=field, question=question, funds=funds, rule_ids=rule_ids)
-        for field, (question, funds, rule_ids) in merged.items()
-    ]
+    return ReadOnlyList(
+        [
+            ReportQuestion._exact(
+                {"field": field, "question": question, "funds": ReadOnlyList(funds), "rule_ids": ReadOnlyList(rule_ids)}
+            )
+            for field, (question, funds, rule_ids) in merged.items()
+        ]
+    )
 
 
 def _warnings(warnings: tuple[CompiledWarning, ...], results: list[FundMatch], facts: Facts) -> list[ReportWarning]:

@@ -19,13 +19,14 @@ from fundmatch._inputs import Municipality, ProjectIdea
 SCHEMA_VERSION = "1.0"
 
 
-class Unwritten(functools.partial[str]):
+class Unwritten(functools.partial[Any]):
     """A text not written yet: the function and the values that write it, called when it is first read.
 
     A first match makes some 70 hits whose explanations show a case's facts, and most are never read (a
     program reads the statuses and the best fund; a batch keeps one hit for many reports): each is written
     when read, serialised, compared or copied, and then kept, so every way of reading it gives the same text.
-    A fund's reason, which quotes one of its hits, is written the same way.
+    A fund's reason, which quotes one of its hits, is written the same way; so are a single match's comparison
+    and its merged questions, made of the results the report holds.
     """
 
     __slots__ = ()
@@ -252,8 +253,13 @@ class MatchSummary(_Output):
         return summary_rows(self)
 
 
-class MatchReport(_Output):
+class MatchReport(_WrittenOnRead):
     """Funds ranked for one municipality and one idea: by fit × likelihood, every ineligible fund last."""
+
+    # The comparison quotes the first two funds' reasons and hits, the questions merge every fund's: a single
+    # match whose parts nobody keeps leaves both to be made when read (most programs read statuses and the best
+    # fund), and the texts they quote are not written for them either.
+    _unwritten = ("comparison", "questions")
 
     schema_version: str = SCHEMA_VERSION
     period: str

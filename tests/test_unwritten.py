@@ -18,7 +18,7 @@ from hypothesis import given, settings
 import fundmatch
 from fundmatch import _engine
 from fundmatch._compiled import _UNVERIFIED
-from fundmatch._evidence import _get_dict
+from fundmatch._evidence import ReadOnlyList, _get_dict
 from fundmatch._expressions import render
 from fundmatch._facts import IdeaFacts
 from fundmatch._ids import Outcome
@@ -118,3 +118,58 @@ def test_a_fund_s_reason_is_written_from_its_own_hits_and_routes() -> None:
         report = pack.match(profile(population=population, leader_lag=None), idea())
         for result in report.ranking:
             assert result.reason == _engine._reason(result.status, list(result.hits), list(result.routes))
+
+
+@pytest.fixture
+def memo_off() -> Any:
+    """Every memo of the engine disabled, as for a truly cold single match (`bench/run.py`)."""
+    from fundmatch import _pack
+
+    saved = (_engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, _pack._RANKINGS_LIMIT)
+    _engine._SUMMARY_LIMIT = _engine._HIT_LIMIT = _pack._RANKINGS_LIMIT = 0
+    try:
+        yield
+    finally:
+        _engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, _pack._RANKINGS_LIMIT = saved
+
+
+def _as_data(value: Any) -> Any:
+    """Questions as `model_dump` gives them (a text as it is), so that every way of reading compares alike."""
+    return [q if isinstance(q, dict) else q.model_dump() for q in value] if isinstance(value, list) else value
+
+
+_REPORT_READS = {way: read for way, read in _READS.items() if way not in ("model_copy", "repr")}
+_REPORT_READS["model_copy"] = lambda m, field, written: getattr(m.model_copy(update={"notes": ["copied"]}), field)
+
+
+@pytest.mark.parametrize("way", sorted(_REPORT_READS))
+def test_a_single_match_s_comparison_and_questions_are_made_when_read(way: str, memo_off: None) -> None:
+    from fundmatch._pack import _questions
+    from fundmatch._ranking import compare
+
+    pack = fundmatch.load_rules()
+    for population in (300, 3_000, 30_000, 300_000):
+        report = pack.match(profile(population=population, leader_lag=None), idea())
+        # Nothing keeps a memo-off report's parts: both are left to be made, of the results the report holds.
+        assert type(_get_dict(report)["comparison"]) is Unwritten
+        assert type(_get_dict(report)["questions"]) is Unwritten
+        again = pack.match(profile(population=population, leader_lag=None), idea())
+        expected = {
+            "comparison": compare(again.ranking[0], again.ranking[1]),
+            "questions": list(_questions(list(again.ranking))),
+        }
+        for field, value in expected.items():
+            read = _REPORT_READS[way](report, field, again)
+            assert _as_data(read) == _as_data(value)
+            assert type(_get_dict(report)[field]) is not Unwritten  # made once, then kept
+        assert report.model_dump_json() == again.model_dump_json()
+        assert type(report.questions) is ReadOnlyList
+
+
+def test_a_kept_match_makes_its_comparison_and_questions_at_once() -> None:
+    pack = fundmatch.load_rules()
+    forget_answers(pack)
+    report = pack.match(profile(population=3_000), idea())
+    # Kept reports share these parts (the same objects for equal cases): made when the first is.
+    assert type(_get_dict(report)["comparison"]) is str
+    assert type(_get_dict(report)["questions"]) is ReadOnlyList
