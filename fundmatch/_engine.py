@@ -959,6 +959,9 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
     """`_decide_fund` evaluating every rule (facts built from no idea, a single match whose plans are not kept,
     and the reference of the plans' tests); its summary only if asked for."""
     found: _Found = list(fund.unset)
+    if len(found) != len(fund.rules):
+        # A fund compiled without `prepare` would decide none of its rules: say so instead of answering.
+        raise RuntimeError(f"fund {fund.fund!r} was compiled without fundmatch._engine.prepare")
     _decide_steps(fund, fund.steps, facts, found)
     chances = _chances(fund, found, facts)
     status, states = _status(fund, found, facts)
