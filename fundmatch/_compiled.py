@@ -72,7 +72,7 @@ class CompiledRule:
     # Where its unknown text shows no fact and its chance is the same for every case, the hit of an unknown
     # outcome is a function of the inputs missed alone: made when the pack is loaded, by those inputs
     # (`fundmatch._engine.prepare`).
-    _unknown: dict[tuple[str, ...], RuleHit] = dataclasses.field(
+    _unknown: dict[tuple[str | None, ...], RuleHit] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 

@@ -122,7 +122,7 @@ def _hit(
     route: str | None = None,
     chance: _Chance | None = None,
 ) -> RuleHit:
-    fixed = rule.fixed.get(outcome)
+    fixed = rule.fixed.get((outcome, route))
     if fixed is not None:  # a pass or a fail whose text shows no fact (`prepare`)
         return fixed
     if not _HIT_LIMIT:  # nothing is kept: no key to make
@@ -141,7 +141,7 @@ def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
     if missing and rule._unknown:  # the same for every case that misses these inputs (`prepare`)
-        made = rule._unknown.get(tuple(missing))
+        made = rule._unknown.get((route, *missing))
         if made is not None:
             return made
     spec = rule.spec
@@ -620,7 +620,8 @@ def prepare(fund: CompiledFund) -> None:
         _blank(rule, route)
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
             if text in rule._said:
-                rule.fixed[outcome] = _new_hit(rule, outcome, [], Facts({}), route, None)
+                # Keyed by the route too: a common rule is one object in every fund, deciding a route in some.
+                rule.fixed[outcome, route] = _new_hit(rule, outcome, [], Facts({}), route, None)
         _prepare_unknown(rule, route)
 
 
@@ -649,7 +650,9 @@ def _prepare_unknown(rule: CompiledRule, route: str | None) -> None:
         names = [name for name, missed in zip(reads, mask, strict=True) if missed]
         for missing in itertools.product(*(_ASKED_AS.get(name, (name,)) for name in names)):
             if missing:
-                rule._unknown[missing] = _new_hit(rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance)
+                rule._unknown[(route, *missing)] = _new_hit(
+                    rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance
+                )
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
@@ -1106,7 +1109,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
     made = _hit if _HIT_LIMIT else _new_hit  # nothing kept: no key to make (`_hit`)
     hits = ReadOnlyList(
         [
-            rule.fixed.get(outcome) or made(rule, outcome, missing, facts, route, chance)
+            rule.fixed.get((outcome, route)) or made(rule, outcome, missing, facts, route, chance)
             for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
         ]
     )

@@ -9,13 +9,17 @@ the JSON of both reports on random municipalities and ideas, and the load-time h
 from __future__ import annotations
 
 import contextlib
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 
 import fundmatch
 from fundmatch import _engine
 from fundmatch._pack import compiled_funds, forget_answers
+from fundmatch._resources import period_folder
 from fundmatch.testing import municipalities, project_ideas
 
 from .test_summary_paths import _no_memo
@@ -78,3 +82,38 @@ def test_load_time_hits_of_unknown_outcomes_are_shared_by_cases() -> None:
     second = [h for r in two.ranking for h in r.hits if id(h) in tables]
     assert first and {id(h) for h in first} & {id(h) for h in second}
     assert all(_engine.Outcome.UNKNOWN is h.outcome and h.missing for h in first)
+
+
+@pytest.mark.parametrize("confirmed", [None, ["ERDF"], []])
+def test_a_common_rule_deciding_a_route_in_one_fund_only_says_so_in_that_fund(
+    tmp_path: Path, confirmed: list[str] | None
+) -> None:
+    # `programme_covers_operation` (common.yaml) is one compiled rule in AMIF, ESF+ and ERDF; here only ERDF's
+    # programme call requires it, so only ERDF's hit names that route, whatever the outcome, memos on or off.
+    folder = tmp_path / "rules"
+    shutil.copytree(period_folder("2021-2027"), folder)
+    shutil.rmtree(folder / "tests", ignore_errors=True)
+    erdf = folder / "erdf.yaml"
+    head, tail = erdf.read_text(encoding="utf-8").split("  - id: programme_call\n", 1)
+    name_line, rest = tail.split("\n", 1)
+    requires = "    requires: [programme_covers_operation]\n"
+    erdf.write_text(head + "  - id: programme_call\n" + name_line + "\n" + requires + rest, encoding="utf-8")
+    idea = {
+        "title": "Integration course",
+        "description": "Language courses and counselling for refugees and migrants in our town.",
+        "themes": ["migrant_integration"],
+        "programme_confirmed": confirmed,
+    }
+    profile = {"name": "X", "country": "DE", "population": 4000, "degurba": 3}
+    pack = fundmatch.load_rules(path=folder)
+    reports = [pack.match(profile, idea)]
+    with _no_memo():
+        reports.append(fundmatch.load_rules(path=folder).match(profile, idea))
+    for report in reports:
+        routes = {
+            result.fund: hit.route
+            for result in report.ranking
+            for hit in result.hits
+            if hit.rule_id == "programme_covers_operation"
+        }
+        assert routes == {"AMIF": None, "ESF+": None, "ERDF": "programme_call"}
