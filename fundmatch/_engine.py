@@ -233,6 +233,15 @@ _TABLE_CAVEATS = (
 _CoFinanced = tuple[CoFinancing, list[str]]
 
 
+def _rate_holds(fund: CompiledFund, rate: CompiledRate, facts: Facts) -> bool | list[str]:
+    """Whether a rate's condition holds, or the inputs it misses; a broken condition names the rate."""
+    assert rate.condition is not None
+    try:
+        return rate.condition.decide(facts)
+    except ExpressionProblem as exc:
+        raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+
+
 def _co_financing(
     fund: CompiledFund, facts: Facts, rates: _Rates | None = None, made: dict[Any, _CoFinanced] | None = None
 ) -> _CoFinanced:
@@ -249,10 +258,7 @@ def _co_financing(
             if isinstance(sure, dict):
                 return sure[k]
         elif rate.condition is not None:
-            try:
-                holds = rate.condition.decide(facts)
-            except ExpressionProblem as exc:
-                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+            holds = _rate_holds(fund, rate, facts)
             if isinstance(holds, list):
                 note = f"The rate depends on what is not known yet: {_missing_text(holds)}"
                 return CoFinancing._made(rate=None, basis=fund.basis, note=note, citation=rate.citation), holds
@@ -940,10 +946,7 @@ def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
                 made = sure[k][0]
                 return made.rate, made.rate_max, made.amount_eur
         elif rate.condition is not None:
-            try:
-                holds = rate.condition.decide(facts)
-            except ExpressionProblem as exc:
-                raise RulePackError(exc.problem, path=fund.path, rule_id=f"co_financing.{rate.spec.id}") from None
+            holds = _rate_holds(fund, rate, facts)
             if isinstance(holds, list):
                 return None, None, None
             if not holds:

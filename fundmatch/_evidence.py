@@ -103,12 +103,7 @@ class _Output(BaseModel):
         for name in cls._lists:
             if type(values[name]) is list:
                 values[name] = ReadOnlyList(values[name])
-        made = _new(cls)
-        _set_dict(made, values)
-        _set_fields_set(made, cls._all)
-        _set_extra(made, None)
-        _set_private(made, None)
-        return made
+        return cls._exact(values)
 
     @classmethod
     def _exact(cls, values: dict[str, Any]) -> Self:
