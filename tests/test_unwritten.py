@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from fundmatch._report import MatchReport, Unwritten
 from fundmatch.testing import municipalities, project_ideas
 
 from .conftest import idea, profile
+from .test_summary_paths import _no_memo
 
 
 def _eager(rule: Any, outcome: Outcome, missing: list[str], facts: Any) -> str:
@@ -121,16 +123,10 @@ def test_a_fund_s_reason_is_written_from_its_own_hits_and_routes() -> None:
 
 
 @pytest.fixture
-def memo_off() -> Any:
+def memo_off() -> Iterator[None]:
     """Every memo of the engine disabled, as for a truly cold single match (`bench/run.py`)."""
-    from fundmatch import _pack
-
-    saved = (_engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, _pack._RANKINGS_LIMIT)
-    _engine._SUMMARY_LIMIT = _engine._HIT_LIMIT = _pack._RANKINGS_LIMIT = 0
-    try:
+    with _no_memo():
         yield
-    finally:
-        _engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, _pack._RANKINGS_LIMIT = saved
 
 
 def _as_data(value: Any) -> Any:
