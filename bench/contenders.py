@@ -300,20 +300,6 @@ RULES: dict[str, dict[str, Logic]] = {
         "leader_area": (("leader_lag",), lambda f: f["leader_lag"]),
         "rural_area": (("degurba",), lambda f: f["degurba"] >= 2),
         "lag_population_band": (("population",), lambda f: f["population"] <= 150000),
-        "local_development_theme": (
-            ("themes",),
-            _any(
-                "themes",
-                (
-                    "rural_development",
-                    "culture_sport",
-                    "tourism",
-                    "agriculture_food",
-                    "civic_participation",
-                    "business_support",
-                ),
-            ),
-        ),
         "staff_capacity": (("eu_project_staff_fte",), lambda f: f["eu_project_staff_fte"] >= 0.2),
         "rural_municipality": (("degurba",), lambda f: f["degurba"] == 3),
         "village_scale": (("population",), lambda f: f["population"] < 10000),
@@ -403,6 +389,15 @@ _ERDF_OBJECTIVES = (
     "civic_participation",
 )
 _SMART_GREEN = ("digital", "research_innovation", "business_support", "energy_climate", "housing")
+#: The EAFRD's themes of local development strategies (pack 2021-2027.7 adds social inclusion, CAP SP Reg Art 6(1)(h)).
+_LOCAL_DEVELOPMENT = (
+    "rural_development",
+    "culture_sport",
+    "tourism",
+    "agriculture_food",
+    "civic_participation",
+    "business_support",
+)
 
 #: Rules whose condition differs between pack versions, by (fund, id): the pack's ``when`` (whitespace folded)
 #: picks the logic and names the variant (the tuned loop and polars read the name); a ``when`` not listed is
@@ -426,6 +421,16 @@ VARIANTS: dict[tuple[str, str], dict[str, tuple[str, Logic]]] = {
         "(themes & {" + ", ".join(f"'{t}'" for t in (*_SMART_GREEN, "environment_nature")) + "}).length > 0": (
             "2021-2027.2",
             (("themes",), _any("themes", (*_SMART_GREEN, "environment_nature"))),
+        ),
+    },
+    ("EAFRD", "local_development_theme"): {
+        "(themes & {" + ", ".join(f"'{t}'" for t in _LOCAL_DEVELOPMENT) + "}).length > 0": (
+            "2021-2027.1",
+            (("themes",), _any("themes", _LOCAL_DEVELOPMENT)),
+        ),
+        "(themes & {" + ", ".join(f"'{t}'" for t in (*_LOCAL_DEVELOPMENT, "social_inclusion")) + "}).length > 0": (
+            "2021-2027.7",
+            (("themes",), _any("themes", (*_LOCAL_DEVELOPMENT, "social_inclusion"))),
         ),
     },
     ("EAFRD", "village_investment"): {

@@ -12,7 +12,10 @@ check half is the figure to report.
 
     python bench/truth.py                 # both halves, text only and with themes given
     python bench/truth.py --half check    # one half
-    python bench/truth.py --show-misses   # list the cases the first fund got wrong
+    python bench/truth.py --half tuning --show-misses   # list the tuning half's cases the first fund got wrong
+
+Misses are listed for the tuning half only (with each fund's status, fit and likelihood): the check half is for
+reporting its aggregate figures, never for reading case by case.
 
 Prints, per half and mode: top-1 and top-2 accuracy overall and per fund, the share of ineligible checks
 flagged ``ineligible``, and a confusion table (paid fund × fund ranked first). Nothing here is a test.
@@ -165,6 +168,8 @@ class Outcome:
     ranking: list[str]
     statuses: dict[str, str]
     error: str | None = None
+    # per fund: (fit score, likelihood), for reading the tuning half's misses
+    scores: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 def run(cases: Iterable[Mapping[str, Any]], lau: LauIndex, mode: str) -> list[Outcome]:
@@ -181,7 +186,8 @@ def run(cases: Iterable[Mapping[str, Any]], lau: LauIndex, mode: str) -> list[Ou
         statuses = {
             str(getattr(m.fund, "value", m.fund)): str(getattr(m.status, "value", m.status)) for m in report.ranking
         }
-        outcomes.append(Outcome(case, ranking, statuses))
+        scores = {str(getattr(m.fund, "value", m.fund)): (m.score, m.likelihood) for m in report.ranking}
+        outcomes.append(Outcome(case, ranking, statuses, scores=scores))
     return outcomes
 
 
@@ -243,7 +249,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--half", choices=("tuning", "check", "both"), default="both")
     parser.add_argument("--mode", choices=(*MODES, "both"), default="both")
-    parser.add_argument("--show-misses", action="store_true", help="list the cases whose first fund is wrong")
+    parser.add_argument(
+        "--show-misses", action="store_true", help="list the tuning half's cases whose first fund is wrong"
+    )
     parser.add_argument("--folder", type=Path, default=DEVSET, help="the folder of case files")
     args = parser.parse_args(argv)
     cases = read_cases(args.folder)
@@ -260,14 +268,19 @@ def main(argv: list[str] | None = None) -> int:
             outcomes = run(chosen, lau, mode)
             label = "text only (idea as sentences)" if mode == "text" else "themes, target groups and activities given"
             print_scores(f"{half} half, {label}", score(outcomes))
-            if args.show_misses:
+            if args.show_misses and half != "tuning":
+                print("  (misses are listed for the tuning half only: the check half is read in aggregate)")
+            elif args.show_misses:
                 for o in outcomes:
                     if o.case.get("kind") == "ineligible":
                         missed = [f for f in o.case["must_not"] if o.statuses.get(f) != "ineligible"]
                         if missed:
                             print(f"  MISS {o.case['id']}: {missed} not ineligible ({o.statuses})")
                     elif o.ranking[:1] != [o.case["paid_by"]]:
-                        print(f"  MISS {o.case['id']}: paid {o.case['paid_by']}, ranked {o.ranking[:3]}")
+                        funds = "; ".join(
+                            f"{f} {o.statuses[f]} {o.scores[f][0]:g}×{o.scores[f][1]:g}" for f in o.ranking[:3]
+                        )
+                        print(f"  MISS {o.case['id']}: paid {o.case['paid_by']}, ranked {funds}")
     return 0
 
 
