@@ -20,8 +20,8 @@ from typing import Any
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
-from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
-from fundmatch._facts import FACTS, Facts, needed, question_for
+from fundmatch._expressions import FAILURES, Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
+from fundmatch._facts import FACTS, IDEA_FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
 
@@ -717,6 +717,8 @@ class _Plan:
     decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
     # The rules each municipality evaluates, as `_row_decisions` reads them (see `_steps`).
     steps: tuple[_Step, ...] = ()
+    # The summary compiled for each municipality (`summary_program`), made when a summary first asks for it.
+    program: Any = None
 
 
 #: A rule as `_decide_steps` evaluates it: its position, the rule, what reads its values, what evaluates it, its
@@ -1000,11 +1002,10 @@ def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
 
     Where no decision is kept (every memo off), only the summary is made (`_summarise`).
     """
-    if not _SUMMARY_LIMIT:
-        planned = plan(fund, facts)
-        if planned is not None:
-            return _summarise(fund, _for_fund(fund, facts, planned), planned)
-    made = _decided(fund, facts).summary
+    program = summary_program(fund, facts)
+    if program is not None:
+        return program(facts, 0)[-1]  # type: ignore[no-any-return]
+    made = _decide_whole(fund, facts).summary
     assert made is not None  # asked for (the default)
     return made
 
@@ -1149,3 +1150,457 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
             "routes": routes,
         }
     )
+
+
+# ---------------------------------------------------------------------------------------------- row programs
+# A summary batch without memos decides every fund for every municipality. Its plan (`_specialise`) already
+# decides what the idea alone decides; the row program compiles the rest once per plan: each rule still left to
+# the municipality becomes one closure over its compiled condition, and what each outcome changes (a
+# preference's points, the status, a route, the inputs asked for, the failed list) is worked out at compile
+# time, so that a municipality costs its few conditions and one summary. Nothing is kept between rows.
+
+#: What a rule step gives for a municipality: its outcome, or (unknown) the inputs it asks for: the facts it
+#: misses as `needed` asks for them, or its own question where the law leaves it open (`undecided_when`).
+_Result = Outcome | tuple[str, ...]
+#: A row program: the summary of its fund for a municipality's facts (a dict of every fact), and the fund's
+#: rank key before it (`fundmatch._ranking.rank_key`: ineligible last, fit × likelihood, status, the order
+#: given), so that a batch ranks the funds by sorting these tuples.
+Program = Any
+_NO_MONEY: _Money = (None, None, None)
+_STEP, _RECHANCED, _FIXED = 0, 1, 2
+
+
+def summary_program(fund: CompiledFund, facts: Facts) -> Program | None:
+    """The row program of ``fund`` for the idea ``facts`` were built from (compiled with its plan, at the first
+    municipality asking for it), or None for facts built from no idea."""
+    planned = plan(fund, facts)
+    if planned is None:
+        return None
+    program = planned.program
+    if program is None:
+        program = _program(fund, planned, facts.for_fund(fund.fund))
+        object.__setattr__(planned, "program", program)
+    return program
+
+
+def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
+    """How a condition's failure is reported: the `RulePackError` the plain evaluation raises for it."""
+    if rule is None:
+        return lambda problem: RulePackError(problem.problem, path=fund.path, rule_id=rule_id)
+    path = rule.path or fund.path
+    return lambda problem: RulePackError(problem.problem, path=path, line=rule.line, rule_id=rule_id)
+
+
+def _row_decide(condition: Condition, error: Any) -> Any:
+    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing."""
+    key, reads, run = condition._key, condition.reads, condition.runner()
+
+    def decide(values: dict[str, Any]) -> bool | list[str]:
+        found = key(values)
+        if None in found:
+            return [n for n, v in zip(reads, found, strict=True) if v is None]
+        try:
+            return run(values)
+        except FAILURES as exc:
+            raise error(condition.problem(exc)) from None
+
+    return decide
+
+
+def _rule_step(
+    fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, str], question: tuple[str]
+) -> Any:
+    """A rule left to the municipality, as a closure giving its `_Result` (`_outcome`'s answer); or, where the
+    idea decides it after all (its condition reads only the idea's facts, and its outcome is not the one that
+    can be left open), its outcome and missed facts (as `_outcome` gives them).
+
+    ``asked`` is the input each fact is asked as when missing (`needed`: it depends on the idea's facts only),
+    ``question`` what the rule gives when left open (the row program knows it by identity).
+    """
+    condition = rule.condition
+    holding, failing = (
+        (Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)
+    )
+    error = _locate(fund, rule, rule.spec.id)
+    open_on = None
+    if rule.undecided is not None:
+        open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
+    left_open = _row_decide(rule.undecided, error) if rule.undecided is not None else None
+    if _IDEA.issuperset(condition.reads):
+        decided = _decide(condition, facts, fund, rule)
+        if isinstance(decided, list):
+            return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
+        outcome = holding if decided else failing
+        if outcome is not open_on or left_open is None:
+            return outcome, []
+
+        def only_open(values: dict[str, Any]) -> _Result:
+            left = left_open(values)
+            if left is False:
+                return outcome
+            return question if left is True else tuple([asked[n] for n in left])
+
+        return only_open
+    key, reads, run = condition._key, condition.reads, condition.runner()
+    if left_open is None and len(reads) == 1:
+        (name,) = reads
+        missing = (asked[name],)
+
+        def one_fact(values: dict[str, Any]) -> _Result:
+            if values[name] is None:
+                return missing
+            try:
+                return holding if run(values) else failing
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
+
+        return one_fact
+
+    def step(values: dict[str, Any]) -> _Result:
+        found = key(values)
+        if None in found:
+            return tuple([asked[n] for n, v in zip(reads, found, strict=True) if v is None])
+        try:
+            outcome = holding if run(values) else failing
+        except FAILURES as exc:
+            raise error(condition.problem(exc)) from None
+        if outcome is open_on and left_open is not None:
+            left = left_open(values)
+            if left is True:
+                return question
+            if left is not False:
+                return tuple([asked[n] for n in left])
+        return outcome
+
+    return step
+
+
+def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
+    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts.
+
+    The priors whose case reads only the idea's facts are decided here: those that do not hold are dropped, and
+    the first that holds ends the list.
+    """
+    error = _locate(fund, rule, rule.spec.id)
+    left: list[tuple[Any, Any]] = []
+    for prior in rule.priors:
+        condition = prior.condition
+        if condition is not None and _IDEA.issuperset(condition.reads):
+            if _decide(condition, facts, fund, rule) is not True:
+                continue
+            condition = None
+        left.append((None if condition is None else _row_decide(condition, error), prior.spec))
+        if condition is None:
+            break
+    if not left:
+        return _EVEN_ODDS, None
+    first, spec = left[0]
+    if first is None and not spec.by_country:
+        return (spec.value, spec.source), None
+
+    def chance(values: dict[str, Any]) -> _Chance:
+        for decide, spec in left:
+            if decide is not None and decide(values) is not True:
+                continue
+            return spec.by_country.get(str(values["country"]), spec.value), spec.source
+        return _EVEN_ODDS
+
+    return None, chance
+
+
+def _money_of(rate: CompiledRate, facts: Facts) -> _Money:
+    """The rate, its upper end and the EU amount of a rate that applies (`_rate`'s, without its model)."""
+    spec = rate.spec
+    budget = facts.get("budget_eur")
+    return (
+        spec.rate,
+        spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+        round(budget * spec.rate, 2) if budget is not None else None,
+    )
+
+
+def _money_chain(fund: CompiledFund, planned: _Plan, facts: Facts) -> tuple[tuple[Any, _Money], ...]:
+    """The plan's rates (`_Rates`) as the row program tries them: (what decides it for a municipality, or None
+    where it applies whatever the municipality, its money); the first that holds gives the money."""
+    order, sure = planned.rates
+    chain: list[tuple[Any, _Money]] = []
+    for k in order:
+        rate = fund.rates[k]
+        if k in sure:
+            if isinstance(sure, dict):
+                made = sure[k][0]
+                chain.append((None, (made.rate, made.rate_max, made.amount_eur)))
+                break
+        elif rate.condition is not None:
+            error = _locate(fund, None, f"co_financing.{rate.spec.id}")
+            chain.append((_row_decide(rate.condition, error), _money_of(rate, facts)))
+            continue
+        chain.append((None, _money_of(rate, facts)))
+        break
+    return tuple(chain)
+
+
+_IDEA = IDEA_FACTS | {"fund"}
+
+
+def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
+    """Compile the summary ``planned`` leaves to each municipality into one function of its facts (`Program`).
+
+    It gives what `_row_decisions` and the plan's summary give (the same operations on the same values in the
+    same order: the points added in the rules' order, the chances multiplied in it), with what every outcome
+    changes decided here. Routes are read only where a route requires rules: elsewhere they decide nothing of a
+    summary (`_with_routes`, `_likelihood`).
+    """
+    rules = fund.rules
+    found = list(planned.found)
+    chances = list(planned.chances)
+    rechance = list(planned.rechance)
+    steps: list[tuple[int, Any]] = []
+    asked = {n: FACTS[needed(n, facts)].asks for n in FACTS}
+    questions = {i: (f"ask:{rules[i].spec.id}",) for i in fund.row_rules}
+    for i in fund.row_rules:
+        made = _rule_step(fund, rules[i], facts, asked, questions[i])
+        if callable(made):
+            steps.append((i, made))
+            continue
+        outcome, missing = made
+        found[i] = (rules[i], outcome, missing)
+        if outcome is Outcome.UNKNOWN:
+            if i in fund.row_chances:
+                rechance.append(i)
+            else:
+                chances[i] = _chance(fund, rules[i], facts)
+    rechance.sort()
+    stepped = {i: k for k, (i, _) in enumerate(steps)}
+    rechanced = {i: j for j, i in enumerate(rechance)}
+    # What the idea decides, summarised once.
+    status0 = _rules_status(found, (i for i in fund.deciding if i not in stepped))
+    failed0 = [
+        i
+        for i, (rule, outcome, _) in enumerate(found)
+        if i not in stepped and outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
+    ]
+    asks0 = frozenset(a for i, (rule, o, m) in enumerate(found) if i not in stepped for a in _asks(rule, o, m))
+    ids = [rule.spec.id for rule in rules]
+    failed_ids0 = ReadOnlyList([ids[i] for i in failed0])
+    missing0 = ReadOnlyList(sorted(asks0))
+    points0 = [
+        0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences
+    ]
+    slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
+    # Per step: its position, whether it is a preference, whether it decides the status, whether an unknown
+    # outcome holds the status whatever it misses, its question (an unknown left open always holds it), and
+    # its chance (the figure, or what computes it).
+    roles = []
+    chance_steps = []
+    for k, (i, _) in enumerate(steps):
+        rule = rules[i]
+        preference = rule.spec.kind is RuleKind.PREFERENCE
+        roles.append(
+            (
+                i,
+                preference,
+                i in fund.deciding,
+                not preference and rule.spec.unknown_effect == "status",
+                questions[i],
+            )
+        )
+        chance_steps.append((k, preference, *_chance_of(fund, rule, facts)))
+    step_calls = tuple(step for _, step in steps)
+    roles_t = tuple(roles)
+    rechances = tuple((rules[i].spec.kind is RuleKind.PREFERENCE, *_chance_of(fund, rules[i], facts)) for i in rechance)
+    pref_steps = tuple(
+        (k, slot_of[i], rules[i].spec.weight or 0.0) for k, (i, _) in enumerate(steps) if i in slot_of
+    )
+    pref_rechances = tuple(
+        (j, slot_of[i], rules[i].spec.weight or 0.0) for j, i in enumerate(rechance) if i in slot_of
+    )
+    repoints = bool(pref_steps or pref_rechances)
+
+    def ref(i: int) -> tuple[int, int, Outcome, _Chance | None]:
+        """Where the row program finds the outcome and chance of the rule at ``i``."""
+        if i in stepped:
+            return _STEP, stepped[i], Outcome.UNKNOWN, None
+        if i in rechanced:
+            return _RECHANCED, rechanced[i], Outcome.UNKNOWN, None
+        return _FIXED, 0, found[i][1], chances[i]
+
+    # The likelihood's factors: the rules that decide the fund, in their order (`_likelihood`).
+    deciding = []
+    for i in fund.deciding:
+        kind, x, outcome, chance = ref(i)
+        if kind == _FIXED:
+            rule, outcome, missing = found[i]
+            if outcome is Outcome.UNKNOWN and chance and _holds_status(rule, missing):
+                deciding.append((kind, 0, chance[0]))
+        elif kind == _RECHANCED:
+            if _holds_status(rules[i], found[i][2]):
+                deciding.append((kind, x, 0.0))
+        else:
+            deciding.append((kind, x, 0.0))
+    deciding_t = tuple(deciding)
+    routes = []
+    if fund.route_rules:
+        for route, positions in zip(fund.routes, fund.requires, strict=True):
+            holds: Any = True
+            decide = None
+            if route.condition is not None:
+                if _IDEA.issuperset(route.condition.reads):
+                    try:
+                        holds = route.condition.decide(facts)
+                    except ExpressionProblem as exc:
+                        raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+                else:
+                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"))
+            halves = bool(route.spec.ask or not route.spec.requires)
+            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
+    routes_t = tuple(routes)
+    money = _money_chain(fund, planned, facts)
+    name = fund_id(fund.fund)
+    reads_fund = fund.row_reads_fund
+    made = FundSummary._exact
+    eligible, unknown, ineligible = Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE
+    passed, failing = Outcome.PASS, Outcome.FAIL
+    worse = _WORSE
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        if reads_fund:
+            values = {**values, "fund": fund.fund}
+        results = [step(values) for step in step_calls]
+        status = status0
+        failed: list[int] | None = None
+        asks: list[str] | None = None
+        open_steps: list[int] | None = None
+        for k, ((i, preference, decides, holds_any, question), result) in enumerate(zip(roles_t, results)):
+            if result is passed:
+                continue
+            if result is failing:
+                if not preference:
+                    if failed is None:
+                        failed = [i]
+                    else:
+                        failed.append(i)
+                    if decides:
+                        status = ineligible
+                continue
+            if asks is None:
+                asks, open_steps = [*result], [k]
+            else:
+                asks += result
+                open_steps.append(k)  # type: ignore[union-attr]
+            if decides and status is eligible and (holds_any or result is question):
+                status = unknown
+        # The chances of what is unknown, in the order `_row_decisions` takes them; a fund its rules make
+        # ineligible needs only its preferences' (its likelihood is 0).
+        out = status is ineligible
+        step_chances: list[_Chance | None] | None = None
+        if open_steps is not None:
+            step_chances = [None] * len(step_calls)
+            for k in open_steps:
+                _, preference, figure, compute = chance_steps[k]
+                if preference or not out:
+                    step_chances[k] = figure if compute is None else compute(values)
+        row_chances = [
+            (figure if compute is None else compute(values)) if preference or not out else None
+            for preference, figure, compute in rechances
+        ]
+        if repoints:
+            points = points0.copy()
+            for k, slot, weight in pref_steps:
+                result = results[k]
+                if result is passed:
+                    points[slot] = weight
+                elif result is not failing:
+                    points[slot] = weight * step_chances[k][0]  # type: ignore[index]
+            for j, slot, weight in pref_rechances:
+                points[slot] = weight * row_chances[j][0]  # type: ignore[index]
+        else:
+            points = points0
+        total = 0.0
+        for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
+            total += value
+        best = 0.0
+        if routes_t and not out:
+            route_status = ineligible
+            best = 0.0
+            for decide, holds, refs, ask, halves in routes_t:
+                if decide is not None:
+                    holds = decide(values)
+                closed = holds is False
+                maybe = holds is not True
+                p = 1.0
+                for kind, x, outcome, chance in refs:
+                    if kind == _STEP:
+                        outcome = results[x]
+                        if outcome is not passed and outcome is not failing:
+                            outcome, chance = Outcome.UNKNOWN, step_chances[x]  # type: ignore[index]
+                    elif kind == _RECHANCED:
+                        chance = row_chances[x]
+                    if outcome is failing:
+                        closed = True
+                    elif outcome is not passed:
+                        maybe = True
+                    if chance:
+                        p *= chance[0]
+                if closed:
+                    continue
+                if maybe or ask:
+                    if route_status is ineligible:
+                        route_status = unknown
+                    best = max(best, p * _EVEN_ODDS[0] if halves else p)
+                else:
+                    route_status = eligible
+                    best = 1.0
+            if worse[route_status] > worse[status]:
+                status = route_status
+        if status is unknown:
+            likelihood = 1.0
+            for kind, x, figure in deciding_t:
+                if kind == _FIXED:
+                    likelihood *= figure
+                elif kind == _RECHANCED:
+                    chance = row_chances[x]
+                    if chance:
+                        likelihood *= chance[0]
+                else:
+                    result = results[x]
+                    if result is not passed and result is not failing:
+                        _, _, _, holds_any, question = roles_t[x]
+                        chance = step_chances[x]  # type: ignore[index]
+                        if chance and (holds_any or result is question):
+                            likelihood *= chance[0]
+            if routes_t:
+                likelihood *= best
+            likelihood = round(likelihood, 3)
+        else:
+            likelihood = 1.0 if status is eligible else 0.0
+        for decide, figures in money:
+            if decide is None:
+                rate, rate_max, amount = figures
+                break
+            holds = decide(values)
+            if holds is True:
+                rate, rate_max, amount = figures
+                break
+            if holds is not False:
+                rate, rate_max, amount = _NO_MONEY
+                break
+        else:
+            rate, rate_max, amount = _NO_MONEY
+        score = round(min(100.0, max(0.0, total)), 1)
+        summary = made(
+            {
+                "fund": name,
+                "status": status,
+                "score": score,
+                "likelihood": likelihood,
+                "rate": rate,
+                "rate_max": rate_max,
+                "amount_eur": amount,
+                "failed": failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
+                "missing": missing0 if asks is None else ReadOnlyList(sorted(asks0.union(asks))),
+            }
+        )
+        return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
+
+    return run

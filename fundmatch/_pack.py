@@ -17,7 +17,7 @@ from fundmatch import _engine
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import fund_id, shared_result, summarize_fund
+from fundmatch._engine import fund_id, shared_result, summarize_fund, summary_program
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm, ReadOnlyList
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
@@ -388,21 +388,38 @@ class RulePack:
         return rank_key(result, self._order)
 
     def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
-        return MatchSummary._made(
-            municipality=profile.name,
-            country=profile.country,
-            nuts=profile.nuts,
-            ranking=list(self._ranking(profile, idea_facts, chosen)),
+        given = profile.__dict__
+        return MatchSummary._exact(
+            {
+                "municipality": given["name"],
+                "country": given["country"],
+                "nuts": given["nuts"],
+                "ranking": ReadOnlyList(self._ranking(profile, idea_facts, chosen)),
+            }
         )
 
     def _ranking(
         self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]
     ) -> tuple[FundSummary, ...]:
-        """The funds' summaries for ``profile``, ranked: each fund decided by the idea's plan."""
-        facts, _ = self._facts(profile, idea_facts, explain=False)
-        results = [summarize_fund(fund, facts) for fund in chosen]
-        results.sort(key=self._rank)
-        return tuple(results)
+        """The funds' summaries for ``profile``, ranked: each fund's row program (`_engine.summary_program`)
+        run on the municipality's facts, the funds sorted by the rank keys the programs give."""
+        plans = idea_facts.plans
+        if plans is None:  # no idea's plan to compile: every rule of every fund evaluated
+            facts, _ = self._facts(profile, idea_facts, explain=False)
+            results = [summarize_fund(fund, facts) for fund in chosen]
+            results.sort(key=self._rank)
+            return tuple(results)
+        # Compiled with the funds' plans, at the first municipality (kept beside them; a tuple never clashes
+        # with a fund's name).
+        key = ("programs", *(f.fund for f in chosen))
+        programs = plans.get(key)
+        if programs is None:
+            facts, _ = self._facts(profile, idea_facts, explain=False)
+            programs = plans[key] = [(summary_program(f, facts), self._order[f.fund]) for f in chosen]
+        values = idea_facts.row_values(profile, self._regions, self._areas)
+        ranked = [program(values, order) for program, order in programs]
+        ranked.sort()
+        return tuple([r[-1] for r in ranked])
 
     def _summariser(self, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> _Summarise:
         """How a batch summarises each municipality for ``idea_facts``: the ranking kept by the idea's plans.
@@ -421,7 +438,7 @@ class RulePack:
             return lambda profile: self._summary(profile, idea_facts, chosen)
         # Kept beside the funds' plans, by the funds chosen (a tuple never clashes with a fund's name).
         rankings: dict[Any, tuple[FundSummary, ...]] = plans.setdefault(("rankings", *(f.fund for f in chosen)), {})
-        made = MatchSummary._made
+        made = MatchSummary._exact
 
         def summarise(profile: Municipality) -> MatchSummary:
             key = row_key(profile)
@@ -431,7 +448,14 @@ class RulePack:
                 if len(rankings) < limit:
                     rankings[key] = ranking
             given = profile.__dict__
-            return made(municipality=given["name"], country=given["country"], nuts=given["nuts"], ranking=[*ranking])
+            return made(
+                {
+                    "municipality": given["name"],
+                    "country": given["country"],
+                    "nuts": given["nuts"],
+                    "ranking": ReadOnlyList(ranking),
+                }
+            )
 
         return summarise
 
