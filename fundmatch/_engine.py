@@ -1194,6 +1194,19 @@ def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
 def _row_decide(condition: Condition, error: Any) -> Any:
     """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing."""
     key, reads, run = condition._key, condition.reads, condition.runner()
+    if len(reads) == 1:  # most conditions: one fact, looked up once
+        (name,) = reads
+        missing = [name]
+
+        def decide_one(values: dict[str, Any]) -> bool | list[str]:
+            if values[name] is None:
+                return missing.copy()
+            try:
+                return run(values)
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
+
+        return decide_one
 
     def decide(values: dict[str, Any]) -> bool | list[str]:
         found = key(values)
@@ -1471,9 +1484,12 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         failed: list[int] | None = None
         asks: list[str] | None = None
         open_steps: list[int] | None = None
-        for k, ((i, preference, decides, holds_any, question), result) in enumerate(zip(roles_t, results)):
+        k = -1
+        for result in results:
+            k += 1
             if result is passed:
                 continue
+            i, preference, decides, holds_any, question = roles_t[k]
             if result is failing:
                 if not preference:
                     if failed is None:
