@@ -447,11 +447,11 @@ _HANDLERS: dict[str, Callable[[list[Any], frozenset[str]], Closure]] = {
 _Direct = Callable[[Mapping[str, Any]], bool]
 
 
-def _fact_name(ir: Any, kinds: tuple[str, ...]) -> str | None:
-    """The name of a fact node of one of ``kinds``, else None."""
+def _fact_name(ir: Any, kinds: tuple[str, ...]) -> str:
+    """The name of a fact node of one of ``kinds``, else "" (no fact is named so)."""
     if isinstance(ir, list) and len(ir) == 3 and ir[0] == "fact" and isinstance(ir[1], str) and ir[2] in kinds:
         return ir[1]
-    return None
+    return ""
 
 
 def _direct(ir: Any) -> _Direct | None:
@@ -460,7 +460,7 @@ def _direct(ir: Any) -> _Direct | None:
     op = ir[0]
     if op == "fact":
         name = _fact_name(ir, ("BOOLEAN",))
-        return None if name is None else (lambda facts: bool(facts[name]))
+        return None if not name else (lambda facts: bool(facts[name]))
     if op in ("and", "or"):
         left, right = _direct(ir[1]), _direct(ir[2])
         if left is None or right is None:
@@ -489,34 +489,41 @@ def _direct_equal(ir: list[Any]) -> _Direct | None:
     if equal and _length_against_constant(ir, frozenset()) is not None:
         return _direct_order(ir)
     for fact, other in ((left, right), (right, left)):
+        if not isinstance(other, list):
+            continue
         name = _fact_name(fact, ("STRING", "BOOLEAN"))
-        if name is not None and isinstance(other, list) and other[:1] in (["str"], ["bool"]):
-            constant = _value(other)
-            kind = type(constant)
-            if equal:
-                return lambda facts: type(value := facts[name]) is kind and value == constant
-            return lambda facts: type(value := facts[name]) is not kind or value != constant
+        if name and other[:1] in (["str"], ["bool"]):
+            return _text_equal(name, _value(other), equal)
         name = _fact_name(fact, ("FLOAT",))
-        if name is not None and isinstance(other, list) and other[:1] == ["float"]:
-            number = _value(other)
-            # An int is compared exactly as its Decimal; anything else is made the Decimal rule-engine makes.
-
-            def number_equal(facts: Mapping[str, Any]) -> bool:
-                value = facts[name]
-                if type(value) is int:
-                    return value == number
-                value = as_number(value)
-                return type(value) is Decimal and bool(value == number)
-
-            def number_not_equal(facts: Mapping[str, Any]) -> bool:
-                value = facts[name]
-                if type(value) is int:
-                    return value != number
-                value = as_number(value)
-                return type(value) is not Decimal or bool(value != number)
-
-            return number_equal if equal else number_not_equal
+        if name and other[:1] == ["float"]:
+            return _number_equal(name, _value(other), equal)
     return None
+
+
+def _text_equal(name: str, constant: Any, equal: bool) -> _Direct:
+    kind = type(constant)
+    if equal:
+        return lambda facts: type(value := facts[name]) is kind and value == constant
+    return lambda facts: type(value := facts[name]) is not kind or value != constant
+
+
+def _number_equal(name: str, number: Decimal, equal: bool) -> _Direct:
+    # An int is compared exactly as its Decimal; anything else is made the Decimal rule-engine makes.
+    def number_equal(facts: Mapping[str, Any]) -> bool:
+        value = facts[name]
+        if type(value) is int:
+            return value == number
+        value = as_number(value)
+        return type(value) is Decimal and bool(value == number)
+
+    def number_not_equal(facts: Mapping[str, Any]) -> bool:
+        value = facts[name]
+        if type(value) is int:
+            return value != number
+        value = as_number(value)
+        return type(value) is not Decimal or bool(value != number)
+
+    return number_equal if equal else number_not_equal
 
 
 def _direct_order(ir: list[Any]) -> _Direct | None:
@@ -549,7 +556,7 @@ def _direct_order(ir: list[Any]) -> _Direct | None:
     limit = _value(right)
     target = left[1]
     name = _fact_name(target, ("SET", "STRING"))
-    if name is not None:
+    if name:
 
         def size(facts: Mapping[str, Any]) -> bool:
             value = facts[name]
@@ -563,7 +570,7 @@ def _direct_order(ir: list[Any]) -> _Direct | None:
     combine = _SET_OPERATORS[target[0]]
     _, first, second = target
     name = _fact_name(first, ("SET",))
-    if name is None or not (_is_literal(second) and second[0] == "set"):
+    if not name or not (_is_literal(second) and second[0] == "set"):
         return None
     members = _value(second)
 
@@ -581,11 +588,11 @@ def _direct_contains(ir: list[Any]) -> _Direct | None:
     """A text fact in a constant collection, or a text literal in a fact (`_contains`)."""
     _, container, member = ir
     name = _fact_name(member, ("STRING",))
-    if name is not None and _is_literal(container) and container[0] in ("array", "set"):
+    if name and _is_literal(container) and container[0] in ("array", "set"):
         whole = _value(container)
         return lambda facts: facts[name] in whole
     name = _fact_name(container, ("SET", "STRING"))
-    if name is not None and isinstance(member, list) and member[:1] == ["str"]:
+    if name and isinstance(member, list) and member[:1] == ["str"]:
         part = _value(member)
 
         def fact_holds(facts: Mapping[str, Any]) -> bool:

@@ -20,7 +20,15 @@ from typing import Any
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
-from fundmatch._expressions import FAILURES, Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
+from fundmatch._expressions import (
+    FAILURES,
+    Condition,
+    ExpressionProblem,
+    Thresholds,
+    check_template,
+    key_getter,
+    render,
+)
 from fundmatch._facts import FACTS, IDEA_FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
@@ -693,10 +701,9 @@ class _Plan:
     ``found`` and ``chances`` hold the outcome (and chance, where unknown) of every rule that reads only the
     idea's facts; the places of the rules that read a municipality's (`CompiledFund.row_rules`) are filled for
     each municipality, as are the chances of the idea's unknown rules whose prior reads the municipality
-    (``rechance``). What the summary makes of the idea's rules is kept too: the status they give, the
-    positions of those that failed, the inputs they ask for, and the preferences' points (``points``, in the
-    order of `CompiledFund.preferences`; ``repoint`` the places a municipality changes). A plan is compiled,
-    not a memo of answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
+    (``rechance``); ``status`` is the status the idea's rules give. A summary compiles the plan further, into
+    one function of a municipality's facts (``program``, `summary_program`). A plan is compiled, not a memo of
+    answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
     ideas, `RulePack._idea_facts`), and the decisions it keeps (``decisions``) are that idea's alone.
     """
 
@@ -704,10 +711,6 @@ class _Plan:
     chances: list[_Chance | None]
     rechance: tuple[int, ...]
     status: Status
-    failed: list[int]
-    asks: frozenset[str]
-    points: list[float]
-    repoint: tuple[tuple[int, int], ...]
     # Each route's state where the idea alone decides it (None: decided for each municipality).
     routes: list[_RouteState | None]
     rates: _Rates
@@ -808,15 +811,6 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
             rechance.append(i)
         chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
     status = _rules_status(found, (i for i in fund.deciding if i not in row))
-    failed = [
-        i
-        for i, (rule, outcome, _) in enumerate(found)
-        if i not in row and outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
-    ]
-    asks = frozenset(a for i, (rule, o, m) in enumerate(found) if i not in row for a in _asks(rule, o, m))
-    changing = row | set(rechance)
-    points = [0.0 if i in changing else _points(found[i], chances[i]) for i in fund.preferences]
-    repoint = tuple((slot, i) for slot, i in enumerate(fund.preferences) if i in changing)
     routes: list[_RouteState | None] = []
     for k, (route, positions) in enumerate(zip(fund.routes, fund.requires, strict=True)):
         routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, found, positions, facts)))
@@ -826,10 +820,6 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         chances,
         tuple(rechance),
         status,
-        failed,
-        asks,
-        points,
-        repoint,
         routes,
         rates,
         {},
@@ -852,115 +842,32 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, sum
     whose summary is made only if asked for; a plan's always is, as the decisions it keeps are summarised)."""
     if planned is None:
         return _decide_whole(fund, facts, summary=summary)
-    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    found, chances, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
-    money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
-    made = _planned_summary(fund, planned, found, chances, asks, status, states, money)
-    return _Decided(found, chances, status, states, co_financing, rate_missing, made.score, made.likelihood, made)
-
-
-def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
-    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
-
-    The same decisions, without what only an explained report reads: no co-financing model (the money is what
-    the first rate that holds gives, `_money`) and no `_Decided`.
-    """
-    found, chances, asks, status, states = _row_decisions(fund, facts, planned, summary=True)
-    return _planned_summary(fund, planned, found, chances, asks, status, states, _money(fund, facts, planned.rates))
+    score = _score(fund, found, chances)
+    likelihood = _likelihood(fund, status, found, chances, states)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
 
 
 def _row_decisions(
-    fund: CompiledFund, facts: Facts, planned: _Plan, *, summary: bool = False
-) -> tuple[_Found, list[_Chance | None], set[str], Status, list[_RouteState]]:
+    fund: CompiledFund, facts: Facts, planned: _Plan
+) -> tuple[_Found, list[_Chance | None], Status, list[_RouteState]]:
     """What a municipality adds to the idea's plan: the outcomes (and chances, where unknown) of the rules that
-    read its facts, the inputs they ask for, the status and the routes' states.
-
-    With ``summary`` (a summary alone), a fund its rules make ineligible gets no routes' states and chances only
-    for its preferences: its summary reads nothing else of them (its likelihood is 0, its points add up).
-    """
+    read its facts, the status and the routes' states (for an explained report; a summary runs the plan's row
+    program, `summary_program`)."""
     rules = fund.rules
     found = planned.found.copy()
     chances = planned.chances.copy()
-    asks = set(planned.asks)
     unknown = _decide_steps(fund, planned.steps, facts, found)
-    for i in unknown:
-        rule, outcome, missing = found[i]
-        asks.update(_asks(rule, outcome, missing))
     unknown += planned.rechance
-    status = _rules_status(found, fund.row_deciding, planned.status)
-    if summary and status is Status.INELIGIBLE:
-        for i in unknown:
-            if rules[i].spec.kind is RuleKind.PREFERENCE:
-                chances[i] = _chance(fund, rules[i], facts)
-        return found, chances, asks, status, []
     for i in unknown:
         chances[i] = _chance(fund, rules[i], facts)
+    status = _rules_status(found, fund.row_deciding, planned.status)
     status, states = _with_routes(fund, status, found, facts, planned.routes)
-    return found, chances, asks, status, states
+    return found, chances, status, states
 
 
 _Money = tuple[float | None, float | None, float | None]
-
-
-def _planned_summary(
-    fund: CompiledFund,
-    planned: _Plan,
-    found: _Found,
-    chances: list[_Chance | None],
-    asks: set[str],
-    status: Status,
-    states: list[_RouteState],
-    money: _Money,
-) -> FundSummary:
-    """The summary of a fund decided by its plan (`_row_decisions`), with its money (rate, upper end, amount)."""
-    rules = fund.rules
-    points = planned.points
-    if planned.repoint:
-        points = points.copy()
-        for slot, i in planned.repoint:
-            points[slot] = _points(found[i], chances[i])
-    total = 0.0
-    for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
-        total += value
-    row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
-    failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
-    rate, rate_max, amount = money
-    return FundSummary._made(
-        fund=fund_id(fund.fund),
-        status=status,
-        score=round(min(100.0, max(0.0, total)), 1),
-        likelihood=_likelihood(fund, status, found, chances, states),
-        rate=rate,
-        rate_max=rate_max,
-        amount_eur=amount,
-        failed=[rules[i].spec.id for i in failed],
-        missing=sorted(asks),
-    )
-
-
-def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
-    """The rate, the upper end of its range and the EU amount `_co_financing` gives, without its model."""
-    order, sure = rates
-    for k in order:
-        rate = fund.rates[k]
-        if k in sure:
-            if isinstance(sure, dict):
-                made = sure[k][0]
-                return made.rate, made.rate_max, made.amount_eur
-        elif rate.condition is not None:
-            holds = _rate_holds(fund, rate, facts)
-            if isinstance(holds, list):
-                return None, None, None
-            if not holds:
-                continue
-        spec = rate.spec
-        budget = facts.get("budget_eur")
-        return (
-            spec.rate,
-            spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
-            round(budget * spec.rate, 2) if budget is not None else None,
-        )
-    return None, None, None
 
 
 def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
@@ -998,10 +905,8 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches).
-
-    Where no decision is kept (every memo off), only the summary is made (`_summarise`).
-    """
+    """Status, score and money of ``fund`` without the explained trace (for large batches): the plan's row
+    program (`summary_program`), or for facts built from no idea every rule evaluated (`_decide_whole`)."""
     program = summary_program(fund, facts)
     if program is not None:
         return program(facts, 0)[-1]  # type: ignore[no-any-return]
@@ -1397,9 +1302,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     ids = [rule.spec.id for rule in rules]
     failed_ids0 = ReadOnlyList([ids[i] for i in failed0])
     missing0 = ReadOnlyList(sorted(asks0))
-    points0 = [
-        0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences
-    ]
+    points0 = [0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences]
     slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
     # Per step: its position, whether it is a preference, whether it decides the status, whether an unknown
     # outcome holds the status whatever it misses, its question (an unknown left open always holds it), and
@@ -1422,12 +1325,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     step_calls = tuple(step for _, step in steps)
     roles_t = tuple(roles)
     rechances = tuple((rules[i].spec.kind is RuleKind.PREFERENCE, *_chance_of(fund, rules[i], facts)) for i in rechance)
-    pref_steps = tuple(
-        (k, slot_of[i], rules[i].spec.weight or 0.0) for k, (i, _) in enumerate(steps) if i in slot_of
-    )
-    pref_rechances = tuple(
-        (j, slot_of[i], rules[i].spec.weight or 0.0) for j, i in enumerate(rechance) if i in slot_of
-    )
+    pref_steps = tuple((k, slot_of[i], rules[i].spec.weight or 0.0) for k, (i, _) in enumerate(steps) if i in slot_of)
+    pref_rechances = tuple((j, slot_of[i], rules[i].spec.weight or 0.0) for j, i in enumerate(rechance) if i in slot_of)
     repoints = bool(pref_steps or pref_rechances)
 
     def ref(i: int) -> tuple[int, int, Outcome, _Chance | None]:
@@ -1571,9 +1470,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 status = route_status
         if status is unknown:
             likelihood = 1.0
-            for kind, x, figure in deciding_t:
+            for kind, x, factor in deciding_t:
                 if kind == _FIXED:
-                    likelihood *= figure
+                    likelihood *= factor
                 elif kind == _RECHANCED:
                     chance = row_chances[x]
                     if chance:

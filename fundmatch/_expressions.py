@@ -39,7 +39,15 @@ from fundmatch._text import format_value
 if TYPE_CHECKING:  # pragma: no cover
     import rule_engine
 
-__all__ = ["FAILURES", "Condition", "ExpressionProblem", "Thresholds", "check_template", "compile_condition", "key_getter"]
+__all__ = [
+    "FAILURES",
+    "Condition",
+    "ExpressionProblem",
+    "Thresholds",
+    "check_template",
+    "compile_condition",
+    "key_getter",
+]
 
 #: Evaluate with the compiled closures (`fundmatch._closures`) where an expression has them. Off only in the
 #: benchmark, to time rule-engine's own evaluator in the same run.
@@ -148,7 +156,7 @@ class Condition:
         """
         if self.closure is not None and _CLOSURES:
             return self.closure
-        return self._evaluate
+        return self._evaluate  # type: ignore[return-value]  # reads a mapping as a dict
 
     def problem(self, exc: Exception) -> ExpressionProblem:
         """The `ExpressionProblem` `_evaluate` raises for ``exc`` (one of `FAILURES`)."""
