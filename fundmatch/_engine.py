@@ -1072,6 +1072,7 @@ _Result = Outcome | tuple[str, ...]
 #: given), so that a batch ranks the funds by sorting these tuples.
 Program = Any
 _NO_MONEY: _Money = (None, None, None)
+_NO_CHANCES: list[_Chance | None] = []
 _STEP, _RECHANCED, _FIXED = 0, 1, 2
 
 
@@ -1237,25 +1238,57 @@ def _money_of(rate: CompiledRate, facts: Facts) -> _Money:
     )
 
 
-def _money_chain(fund: CompiledFund, planned: _Plan, facts: Facts) -> tuple[tuple[Any, _Money], ...]:
-    """The plan's rates (`_Rates`) as the row program tries them: (what decides it for a municipality, or None
-    where it applies whatever the municipality, its money); the first that holds gives the money."""
+def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
+    """The plan's rates (`_Rates`) as one function of a municipality's facts giving the money of the first rate
+    that holds (`_money`): the rates the idea decides hold are taken as they are, the others decided on the
+    facts; a rate waiting for a missing fact gives no money."""
     order, sure = planned.rates
-    chain: list[tuple[Any, _Money]] = []
+    chain: list[tuple[Condition | None, _Money, Any]] = []
     for k in order:
         rate = fund.rates[k]
         if k in sure:
             if isinstance(sure, dict):
                 made = sure[k][0]
-                chain.append((None, (made.rate, made.rate_max, made.amount_eur)))
+                chain.append((None, (made.rate, made.rate_max, made.amount_eur), None))
                 break
         elif rate.condition is not None:
             error = _locate(fund, None, f"co_financing.{rate.spec.id}")
-            chain.append((_row_decide(rate.condition, error), _money_of(rate, facts)))
+            chain.append((rate.condition, _money_of(rate, facts), error))
             continue
-        chain.append((None, _money_of(rate, facts)))
+        chain.append((None, _money_of(rate, facts), None))
         break
-    return tuple(chain)
+    decided = tuple((None if c is None else _row_decide(c, error), money) for c, money, error in chain)
+    runs = tuple((None if c is None else c.runner(), money, c, error) for c, money, error in chain)
+    # Where none of the facts the rates read is missing, each is decided by its closure alone: the facts are
+    # looked up once for all of them (the rates of a category of region read the same two or three).
+    reads = tuple(sorted({n for c, _, _ in chain if c is not None for n in c.reads}))
+    every = key_getter(reads, {})
+
+    def one_by_one(values: dict[str, Any]) -> _Money:
+        for decide, money in decided:
+            if decide is None:
+                return money
+            holds = decide(values)
+            if holds is True:
+                return money
+            if holds is not False:
+                return _NO_MONEY
+        return _NO_MONEY
+
+    def money(values: dict[str, Any]) -> _Money:
+        if None in every(values):
+            return one_by_one(values)
+        for run, figures, condition, error in runs:
+            if run is None:
+                return figures
+            try:
+                if run(values):
+                    return figures
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
+        return _NO_MONEY
+
+    return money if reads else one_by_one
 
 
 _IDEA = IDEA_FACTS | {"fund"}
@@ -1328,6 +1361,15 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     pref_steps = tuple((k, slot_of[i], rules[i].spec.weight or 0.0) for k, (i, _) in enumerate(steps) if i in slot_of)
     pref_rechances = tuple((j, slot_of[i], rules[i].spec.weight or 0.0) for j, i in enumerate(rechance) if i in slot_of)
     repoints = bool(pref_steps or pref_rechances)
+    # The sum of the points no municipality changes before the first it does, in order (`_score` adds them
+    # from 0.0 in the rules' order: the same first additions); the slots from there on, renumbered.
+    first = min([slot for _, slot, _ in pref_steps + pref_rechances], default=len(points0))
+    head = 0.0
+    for value in points0[:first]:
+        head += value
+    tail = points0[first:]
+    pref_steps = tuple((k, slot - first, weight) for k, slot, weight in pref_steps)
+    pref_rechances = tuple((j, slot - first, weight) for j, slot, weight in pref_rechances)
 
     def ref(i: int) -> tuple[int, int, Outcome, _Chance | None]:
         """Where the row program finds the outcome and chance of the rule at ``i``."""
@@ -1367,7 +1409,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             halves = bool(route.spec.ask or not route.spec.requires)
             routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
     routes_t = tuple(routes)
-    money = _money_chain(fund, planned, facts)
+    money = _money_program(fund, planned, facts)
     name = fund_id(fund.fund)
     reads_fund = fund.row_reads_fund
     made = FundSummary._exact
@@ -1378,7 +1420,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
         if reads_fund:
             values = {**values, "fund": fund.fund}
-        results = [step(values) for step in step_calls]
+        results = [step(values) for step in step_calls] if step_calls else []
         status = status0
         failed: list[int] | None = None
         asks: list[str] | None = None
@@ -1415,12 +1457,16 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 _, preference, figure, compute = chance_steps[k]
                 if preference or not out:
                     step_chances[k] = figure if compute is None else compute(values)
-        row_chances = [
-            (figure if compute is None else compute(values)) if preference or not out else None
-            for preference, figure, compute in rechances
-        ]
+        row_chances = (
+            [
+                (figure if compute is None else compute(values)) if preference or not out else None
+                for preference, figure, compute in rechances
+            ]
+            if rechances
+            else _NO_CHANCES
+        )
         if repoints:
-            points = points0.copy()
+            points = tail.copy()
             for k, slot, weight in pref_steps:
                 result = results[k]
                 if result is passed:
@@ -1430,9 +1476,11 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             for j, slot, weight in pref_rechances:
                 points[slot] = weight * row_chances[j][0]  # type: ignore[index]
         else:
-            points = points0
-        total = 0.0
-        for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
+            points = tail
+        # Added in the rules' order, as `_score` does, so the sum is the same to the bit: the points before the
+        # first a municipality changes are added once, here the rest.
+        total = head
+        for value in points:
             total += value
         best = 0.0
         if routes_t and not out:
@@ -1489,19 +1537,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             likelihood = round(likelihood, 3)
         else:
             likelihood = 1.0 if status is eligible else 0.0
-        for decide, figures in money:
-            if decide is None:
-                rate, rate_max, amount = figures
-                break
-            holds = decide(values)
-            if holds is True:
-                rate, rate_max, amount = figures
-                break
-            if holds is not False:
-                rate, rate_max, amount = _NO_MONEY
-                break
-        else:
-            rate, rate_max, amount = _NO_MONEY
+        rate, rate_max, amount = money(values)
         score = round(min(100.0, max(0.0, total)), 1)
         summary = made(
             {
