@@ -439,6 +439,10 @@ _HANDLERS: dict[str, Callable[[list[Any], frozenset[str]], Closure]] = {
 
 
 # ------------------------------------------------------------------------------------- direct closures
+# Two of them say what they compute (``shape``), so that a caller testing the fact for a missing value first
+# (a summary's row program, `fundmatch._engine._rule_step`) can do the common case itself: ("truth", fact) for
+# a boolean fact, ("order", fact, operator, constant) for a number fact against a constant, an int compared as
+# the int it is.
 # The shapes most conditions of the packs are made of (a fact against a constant, a constant in a fact, the size
 # of a fact's overlap with a constant set, and and/or/not of those) compiled as one function of the facts each:
 # the same operations on the same values in the same order as the general nodes, without a call per operand.
@@ -460,7 +464,14 @@ def _direct(ir: Any) -> _Direct | None:
     op = ir[0]
     if op == "fact":
         name = _fact_name(ir, ("BOOLEAN",))
-        return None if not name else (lambda facts: bool(facts[name]))
+        if not name:
+            return None
+
+        def truth(facts: Mapping[str, Any]) -> bool:
+            return bool(facts[name])
+
+        truth.shape = ("truth", name)  # type: ignore[attr-defined]
+        return truth
     if op in ("and", "or"):
         left, right = _direct(ir[1]), _direct(ir[2])
         if left is None or right is None:
@@ -541,6 +552,7 @@ def _direct_order(ir: list[Any]) -> _Direct | None:
                     return op(value, constant)  # type: ignore[no-any-return]
                 return bool(_ordered(op, as_number(value), constant))
 
+            fact_then_constant.shape = ("order", name, op, constant)  # type: ignore[attr-defined]
             return fact_then_constant
 
         def constant_then_fact(facts: Mapping[str, Any]) -> bool:

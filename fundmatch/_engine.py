@@ -1164,6 +1164,31 @@ def _rule_step(
     if left_open is None and len(reads) == 1:
         (name,) = reads
         missing = (asked[name],)
+        shape = getattr(run, "shape", None)
+        if shape is not None and shape[0] == "truth":
+
+            def truth(values: dict[str, Any]) -> _Result:
+                value = values[name]
+                if value is None:
+                    return missing
+                return holding if value else failing
+
+            return truth
+        if shape is not None and shape[0] == "order":
+            _, _, op, constant = shape
+
+            def number(values: dict[str, Any]) -> _Result:
+                value = values[name]
+                if value is None:
+                    return missing
+                if type(value) is int:  # as the closure compares it
+                    return holding if op(value, constant) else failing
+                try:
+                    return holding if run(values) else failing
+                except FAILURES as exc:
+                    raise error(condition.problem(exc)) from None
+
+            return number
 
         def one_fact(values: dict[str, Any]) -> _Result:
             if values[name] is None:
@@ -1285,7 +1310,7 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
                 if run(values):
                     return figures
             except FAILURES as exc:
-                raise error(condition.problem(exc)) from None
+                raise error(condition.problem(exc)) from None  # type: ignore[union-attr]  # one with a run
         return _NO_MONEY
 
     return money if reads else one_by_one
@@ -1337,39 +1362,15 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     missing0 = ReadOnlyList(sorted(asks0))
     points0 = [0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences]
     slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
-    # Per step: its position, whether it is a preference, whether it decides the status, whether an unknown
-    # outcome holds the status whatever it misses, its question (an unknown left open always holds it), and
-    # its chance (the figure, or what computes it).
-    roles = []
-    chance_steps = []
-    for k, (i, _) in enumerate(steps):
-        rule = rules[i]
-        preference = rule.spec.kind is RuleKind.PREFERENCE
-        roles.append(
-            (
-                i,
-                preference,
-                i in fund.deciding,
-                not preference and rule.spec.unknown_effect == "status",
-                questions[i],
-            )
-        )
-        chance_steps.append((k, preference, *_chance_of(fund, rule, facts)))
-    step_calls = tuple(step for _, step in steps)
-    roles_t = tuple(roles)
-    rechances = tuple((rules[i].spec.kind is RuleKind.PREFERENCE, *_chance_of(fund, rules[i], facts)) for i in rechance)
-    pref_steps = tuple((k, slot_of[i], rules[i].spec.weight or 0.0) for k, (i, _) in enumerate(steps) if i in slot_of)
-    pref_rechances = tuple((j, slot_of[i], rules[i].spec.weight or 0.0) for j, i in enumerate(rechance) if i in slot_of)
-    repoints = bool(pref_steps or pref_rechances)
+    slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
+    changed = [slot_of[i] for i in (*stepped, *rechanced) if i in slot_of]
     # The sum of the points no municipality changes before the first it does, in order (`_score` adds them
-    # from 0.0 in the rules' order: the same first additions); the slots from there on, renumbered.
-    first = min([slot for _, slot, _ in pref_steps + pref_rechances], default=len(points0))
+    # from 0.0 in the rules' order: the same first additions); the slots from there on are added per row.
+    first = min(changed, default=len(points0))
     head = 0.0
     for value in points0[:first]:
         head += value
     tail = points0[first:]
-    pref_steps = tuple((k, slot - first, weight) for k, slot, weight in pref_steps)
-    pref_rechances = tuple((j, slot - first, weight) for j, slot, weight in pref_rechances)
 
     def ref(i: int) -> tuple[int, int, Outcome, _Chance | None]:
         """Where the row program finds the outcome and chance of the rule at ``i``."""
@@ -1379,20 +1380,20 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             return _RECHANCED, rechanced[i], Outcome.UNKNOWN, None
         return _FIXED, 0, found[i][1], chances[i]
 
-    # The likelihood's factors: the rules that decide the fund, in their order (`_likelihood`).
-    deciding = []
+    # The likelihood's factors: the rules that decide the fund, in their order (`_likelihood`), those the idea
+    # decides multiplied here as far as the first a municipality decides.
+    deciding: list[tuple[int, int, float]] = []
     for i in fund.deciding:
         kind, x, outcome, chance = ref(i)
         if kind == _FIXED:
             rule, outcome, missing = found[i]
             if outcome is Outcome.UNKNOWN and chance and _holds_status(rule, missing):
                 deciding.append((kind, 0, chance[0]))
-        elif kind == _RECHANCED:
-            if _holds_status(rules[i], found[i][2]):
-                deciding.append((kind, x, 0.0))
-        else:
+        elif kind == _STEP or _holds_status(rules[i], found[i][2]):
             deciding.append((kind, x, 0.0))
-    deciding_t = tuple(deciding)
+    lead = 1.0
+    while deciding and deciding[0][0] == _FIXED:
+        lead *= deciding.pop(0)[2]
     routes = []
     if fund.route_rules:
         for route, positions in zip(fund.routes, fund.requires, strict=True):
@@ -1409,12 +1410,47 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             halves = bool(route.spec.ask or not route.spec.requires)
             routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
     routes_t = tuple(routes)
+    # The steps whose chance the likelihood or a route reads (a preference's only adds its points).
+    kept = {x for kind, x, _ in deciding if kind == _STEP}
+    kept |= {x for _, _, refs, _, _ in routes_t for kind, x, _, _ in refs if kind == _STEP}
+    # Per step but preferences: its place, its position, whether it decides the status, whether an unknown
+    # outcome holds the status whatever it misses, its question (an unknown left open always holds it), whether
+    # its chance is read, and the chance (the figure, or what computes it).
+    requirements = []
+    preferences = []
+    for k, (i, _) in enumerate(steps):
+        rule = rules[i]
+        figure, compute = _chance_of(fund, rule, facts)
+        if i in slot_of:
+            weight = rule.spec.weight or 0.0
+            points = weight * figure[0] if figure is not None else 0.0  # `_points` of an unknown outcome
+            preferences.append((k, slot_of[i] - first, weight, points, figure, compute, k in kept))
+        else:
+            holds_any = rule.spec.unknown_effect == "status"
+            entry = (k, i, i in fund.deciding, holds_any, questions[i], k in kept, figure, compute)
+            requirements.append(entry)
+    requirements_t, preferences_t = tuple(requirements), tuple(preferences)
+    rechances = tuple(
+        (
+            rules[i].spec.kind is RuleKind.PREFERENCE,
+            *_chance_of(fund, rules[i], facts),
+            slot_of[i] - first if i in slot_of else -1,
+            rules[i].spec.weight or 0.0,
+        )
+        for i in rechance
+    )
+    repoints = bool(preferences_t or any(slot >= 0 for *_, slot, _ in rechances))
+    questions_of = {k: questions[i] for k, (i, _) in enumerate(steps)}
+    holding_of = {k: rules[i].spec.unknown_effect == "status" for k, (i, _) in enumerate(steps)}
+    rest = tuple((kind, x, factor, holding_of.get(x, False), questions_of.get(x)) for kind, x, factor in deciding)
+    step_calls = tuple(step for _, step in steps)
+    size = len(step_calls)
     money = _money_program(fund, planned, facts)
     name = fund_id(fund.fund)
     reads_fund = fund.row_reads_fund
     made = FundSummary._exact
     eligible, unknown, ineligible = Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE
-    passed, failing = Outcome.PASS, Outcome.FAIL
+    passed, failing, unsure = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
     worse = _WORSE
 
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
@@ -1424,68 +1460,74 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         status = status0
         failed: list[int] | None = None
         asks: list[str] | None = None
-        open_steps: list[int] | None = None
-        k = -1
-        for result in results:
-            k += 1
+        step_chances: list[Any] | None = None
+        waiting: list[tuple[int, Any]] | None = None  # chances computed once the status is known
+        for k, i, decides, holds_any, question, keep, figure, compute in requirements_t:
+            result = results[k]
             if result is passed:
                 continue
-            i, preference, decides, holds_any, question = roles_t[k]
             if result is failing:
-                if not preference:
-                    if failed is None:
-                        failed = [i]
-                    else:
-                        failed.append(i)
-                    if decides:
-                        status = ineligible
+                if failed is None:
+                    failed = [i]
+                else:
+                    failed.append(i)
+                if decides:
+                    status = ineligible
                 continue
             if asks is None:
-                asks, open_steps = [*result], [k]
+                asks = [*result]
             else:
                 asks += result
-                open_steps.append(k)  # type: ignore[union-attr]
             if decides and status is eligible and (holds_any or result is question):
                 status = unknown
-        # The chances of what is unknown, in the order `_row_decisions` takes them; a fund its rules make
-        # ineligible needs only its preferences' (its likelihood is 0).
+            if keep:
+                if step_chances is None:
+                    step_chances = [None] * size
+                if compute is None:
+                    step_chances[k] = figure
+                elif waiting is None:
+                    waiting = [(k, compute)]
+                else:
+                    waiting.append((k, compute))
+        # A fund its rules make ineligible needs only its preferences' chances (its likelihood is 0).
         out = status is ineligible
-        step_chances: list[_Chance | None] | None = None
-        if open_steps is not None:
-            step_chances = [None] * len(step_calls)
-            for k in open_steps:
-                _, preference, figure, compute = chance_steps[k]
-                if preference or not out:
-                    step_chances[k] = figure if compute is None else compute(values)
-        row_chances = (
-            [
-                (figure if compute is None else compute(values)) if preference or not out else None
-                for preference, figure, compute in rechances
-            ]
-            if rechances
-            else _NO_CHANCES
-        )
-        if repoints:
-            points = tail.copy()
-            for k, slot, weight in pref_steps:
-                result = results[k]
-                if result is passed:
-                    points[slot] = weight
-                elif result is not failing:
-                    points[slot] = weight * step_chances[k][0]  # type: ignore[index]
-            for j, slot, weight in pref_rechances:
-                points[slot] = weight * row_chances[j][0]  # type: ignore[index]
-        else:
-            points = tail
-        # Added in the rules' order, as `_score` does, so the sum is the same to the bit: the points before the
-        # first a municipality changes are added once, here the rest.
+        if waiting is not None and not out:
+            for k, compute in waiting:
+                step_chances[k] = compute(values)  # type: ignore[index]
+        points = tail.copy() if repoints else tail
+        for k, slot, weight, unknown_points, figure, compute, keep in preferences_t:
+            result = results[k]
+            if result is passed:
+                points[slot] = weight
+            elif result is not failing:
+                if asks is None:
+                    asks = [*result]
+                else:
+                    asks += result
+                if compute is None:
+                    chance, points[slot] = figure, unknown_points
+                else:
+                    chance = compute(values)
+                    points[slot] = weight * chance[0]
+                if keep:
+                    if step_chances is None:
+                        step_chances = [None] * size
+                    step_chances[k] = chance
+        row_chances: list[Any] = _NO_CHANCES
+        if rechances:
+            row_chances = []
+            for preference, figure, compute, slot, weight in rechances:
+                chance = (figure if compute is None else compute(values)) if preference or not out else None
+                row_chances.append(chance)
+                if slot >= 0:
+                    points[slot] = weight * chance[0]  # type: ignore[index]
+        # Added in the rules' order, as `_score` does, so the sum is the same to the bit.
         total = head
         for value in points:
             total += value
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
-            best = 0.0
             for decide, holds, refs, ask, halves in routes_t:
                 if decide is not None:
                     holds = decide(values)
@@ -1496,7 +1538,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     if kind == _STEP:
                         outcome = results[x]
                         if outcome is not passed and outcome is not failing:
-                            outcome, chance = Outcome.UNKNOWN, step_chances[x]  # type: ignore[index]
+                            outcome, chance = unsure, step_chances[x]  # type: ignore[index]
                     elif kind == _RECHANCED:
                         chance = row_chances[x]
                     if outcome is failing:
@@ -1517,8 +1559,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             if worse[route_status] > worse[status]:
                 status = route_status
         if status is unknown:
-            likelihood = 1.0
-            for kind, x, factor in deciding_t:
+            likelihood = lead
+            for kind, x, factor, holds_any, left_open in rest:
                 if kind == _FIXED:
                     likelihood *= factor
                 elif kind == _RECHANCED:
@@ -1527,10 +1569,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                         likelihood *= chance[0]
                 else:
                     result = results[x]
-                    if result is not passed and result is not failing:
-                        _, _, _, holds_any, question = roles_t[x]
+                    if result is not passed and result is not failing and (holds_any or result is left_open):
                         chance = step_chances[x]  # type: ignore[index]
-                        if chance and (holds_any or result is question):
+                        if chance:
                             likelihood *= chance[0]
             if routes_t:
                 likelihood *= best
