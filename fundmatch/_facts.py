@@ -262,8 +262,8 @@ class IdeaFacts:
         self._values = values
         self._frozen = _NO_FACTS.copy()
         self._frozen.update(_hashable(values))
-        # Every fact, the idea's set (`row_values` adds the municipality's).
-        self._every = {**_NO_FACTS, **values}
+        # Every fact, the idea's set (`row_values` adds the municipality's; made for a summary batch only).
+        self._every: dict[str, Any] | None = None
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
         self.plans: dict[Any, Any] | None = {}
@@ -314,7 +314,10 @@ class IdeaFacts:
         """The facts of this idea for ``municipality`` as a summary's row programs read them: one dict of every
         fact (None where missing), sets as rule-engine wants them; no hashable copy, no `Facts`."""
         own, _ = self.own_facts(municipality, regions, areas, explain=False)
-        values = self._every.copy()
+        every = self._every
+        if every is None:
+            every = self._every = {**_NO_FACTS, **self._values}
+        values = every.copy()
         values.update(own)
         values["countries"] = set(own["countries"])
         values["member_states"] = set(own["member_states"])
