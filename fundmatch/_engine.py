@@ -1064,9 +1064,10 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
 # preference's points, the status, a route, the inputs asked for, the failed list) is worked out at compile
 # time, so that a municipality costs its few conditions and one summary. Nothing is kept between rows.
 
-#: What a rule step gives for a municipality: its outcome, or (unknown) the inputs it asks for: the facts it
-#: misses as `needed` asks for them, or its own question where the law leaves it open (`undecided_when`).
-_Result = Outcome | tuple[str, ...]
+#: What a rule step gives for a municipality: its outcome, or (unknown) the inputs it asks for, as bits of its
+#: program's inputs (`_program`): the facts it misses as `needed` asks for them, or its own question where the
+#: law leaves it open (`undecided_when`), a bit of its own.
+_Result = Outcome | int
 #: A row program: the summary of its fund for a municipality's facts (a dict of every fact), and the fund's
 #: rank key before it (`fundmatch._ranking.rank_key`: ineligible last, fit × likelihood, status, the order
 #: given), so that a batch ranks the funds by sorting these tuples.
@@ -1126,15 +1127,13 @@ def _row_decide(condition: Condition, error: Any) -> Any:
     return decide
 
 
-def _rule_step(
-    fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, str], question: tuple[str]
-) -> Any:
+def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> Any:
     """A rule left to the municipality, as a closure giving its `_Result` (`_outcome`'s answer); or, where the
     idea decides it after all (its condition reads only the idea's facts, and its outcome is not the one that
     can be left open), its outcome and missed facts (as `_outcome` gives them).
 
-    ``asked`` is the input each fact is asked as when missing (`needed`: it depends on the idea's facts only),
-    ``question`` what the rule gives when left open (the row program knows it by identity).
+    ``asked`` is the bit of the input each fact is asked as when missing (`needed`: it depends on the idea's
+    facts only), ``question`` the bit of the rule's own question, what it gives when left open.
     """
     condition = rule.condition
     holding, failing = (
@@ -1157,13 +1156,18 @@ def _rule_step(
             left = left_open(values)
             if left is False:
                 return outcome
-            return question if left is True else tuple([asked[n] for n in left])
+            if left is True:
+                return question
+            bits = 0
+            for n in left:
+                bits |= asked[n]
+            return bits
 
         return only_open
     key, reads, run = condition._key, condition.reads, condition.runner()
     if left_open is None and len(reads) == 1:
         (name,) = reads
-        missing = (asked[name],)
+        missing = asked[name]
         shape = getattr(run, "shape", None)
         if shape is not None and shape[0] == "truth":
 
@@ -1203,7 +1207,11 @@ def _rule_step(
     def step(values: dict[str, Any]) -> _Result:
         found = key(values)
         if None in found:
-            return tuple([asked[n] for n, v in zip(reads, found, strict=True) if v is None])
+            bits = 0
+            for n, v in zip(reads, found, strict=True):
+                if v is None:
+                    bits |= asked[n]
+            return bits
         try:
             outcome = holding if run(values) else failing
         except FAILURES as exc:
@@ -1213,7 +1221,10 @@ def _rule_step(
             if left is True:
                 return question
             if left is not False:
-                return tuple([asked[n] for n in left])
+                bits = 0
+                for n in left:
+                    bits |= asked[n]
+                return bits
         return outcome
 
     return step
@@ -1332,8 +1343,19 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     chances = list(planned.chances)
     rechance = list(planned.rechance)
     steps: list[tuple[int, Any]] = []
-    asked = {n: FACTS[needed(n, facts)].asks for n in FACTS}
-    questions = {i: (f"ask:{rules[i].spec.id}",) for i in fund.row_rules}
+    # The inputs the rules left to the municipality may ask for, one bit each: a step gives those it asks for as
+    # bits, and a row's `missing` list is read from them (`missing_of`).
+    # Only the rules the idea does not decide after all (`_rule_step`, tried once without bits) ask per row.
+    unset = {n: 0 for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
+    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0))]
+    read = {n for i in left for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
+    asked_as = {n: FACTS[needed(n, facts)].asks for n in read}
+    open_ones = [i for i in left if rules[i].undecided is not None]
+    inputs = sorted({*asked_as.values(), *(f"ask:{rules[i].spec.id}" for i in open_ones)})
+    bit_of = {name: 1 << b for b, name in enumerate(inputs)}
+    asked = {**unset, **{n: bit_of[a] for n, a in asked_as.items()}}
+    # A rule that cannot be left open never gives its question: no bit, and no result is 0.
+    questions = {i: bit_of.get(f"ask:{rules[i].spec.id}", -1) for i in fund.row_rules}
     for i in fund.row_rules:
         made = _rule_step(fund, rules[i], facts, asked, questions[i])
         if callable(made):
@@ -1360,6 +1382,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     ids = [rule.spec.id for rule in rules]
     failed_ids0 = ReadOnlyList([ids[i] for i in failed0])
     missing0 = ReadOnlyList(sorted(asks0))
+
+    def missing_of(bits: int) -> ReadOnlyList[str]:
+        """The summary's ``missing`` where the rules left to the municipality ask for the inputs of ``bits``."""
+        return ReadOnlyList(sorted(asks0.union([name for name, bit in bit_of.items() if bits & bit])))
+
+    # Every combination, made here where there are few inputs (at most 256 lists): a row reads its list.
+    missing_by_bits = [missing_of(bits) for bits in range(1 << len(inputs))] if len(inputs) <= 8 else None
     points0 = [0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences]
     slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
     slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
@@ -1459,7 +1488,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         results = [step(values) for step in step_calls] if step_calls else []
         status = status0
         failed: list[int] | None = None
-        asks: list[str] | None = None
+        asks = 0
         step_chances: list[Any] | None = None
         waiting: list[tuple[int, Any]] | None = None  # chances computed once the status is known
         for k, i, decides, holds_any, question, keep, figure, compute in requirements_t:
@@ -1474,11 +1503,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 if decides:
                     status = ineligible
                 continue
-            if asks is None:
-                asks = [*result]
-            else:
-                asks += result
-            if decides and status is eligible and (holds_any or result is question):
+            asks |= result
+            if decides and status is eligible and (holds_any or result == question):
                 status = unknown
             if keep:
                 if step_chances is None:
@@ -1500,10 +1526,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             if result is passed:
                 points[slot] = weight
             elif result is not failing:
-                if asks is None:
-                    asks = [*result]
-                else:
-                    asks += result
+                asks |= result
                 if compute is None:
                     chance, points[slot] = figure, unknown_points
                 else:
@@ -1569,7 +1592,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                         likelihood *= chance[0]
                 else:
                     result = results[x]
-                    if result is not passed and result is not failing and (holds_any or result is left_open):
+                    if result is not passed and result is not failing and (holds_any or result == left_open):
                         chance = step_chances[x]  # type: ignore[index]
                         if chance:
                             likelihood *= chance[0]
@@ -1590,7 +1613,11 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 "rate_max": rate_max,
                 "amount_eur": amount,
                 "failed": failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
-                "missing": missing0 if asks is None else ReadOnlyList(sorted(asks0.union(asks))),
+                "missing": missing0
+                if not asks
+                else missing_by_bits[asks]
+                if missing_by_bits is not None
+                else missing_of(asks),
             }
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
