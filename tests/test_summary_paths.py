@@ -9,6 +9,7 @@ the packs' limits, rows repeated so that later ones are answered from the kept r
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import shutil
@@ -139,7 +140,9 @@ def _stressed_folder() -> Path:
     open in small places; preferences without a prior get priors that read the municipality (a case, a figure
     per country) or not; routes without a condition get one that reads the population; some requirements and
     exclusions only ask when their inputs are missing."""
-    target = Path(tempfile.mkdtemp(prefix="fundmatch-stressed-")) / "2021-2027"
+    root = tempfile.mkdtemp(prefix="fundmatch-stressed-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    target = Path(root) / "2021-2027"
     shutil.copytree(period_folder("2021-2027"), target)
     for path in target.glob("*.yaml"):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -167,7 +170,7 @@ def _stressed_folder() -> Path:
     return target
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(_ROWS, project_ideas())
 def test_row_programs_equal_full_reports_on_a_pack_that_leaves_more_to_each_row(
     rows: list, idea: fundmatch.ProjectIdea
@@ -185,7 +188,7 @@ def test_row_programs_equal_full_reports_on_a_pack_that_leaves_more_to_each_row(
     assert fast == full
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(_ROWS, project_ideas())
 def test_a_row_program_gives_the_whole_evaluation_s_summary_and_rank_key(
     rows: list, idea: fundmatch.ProjectIdea
