@@ -149,8 +149,10 @@ MEMO_LIMITS = (
     ("_expressions", "_CACHE_LIMIT"),  # answers per condition (removed in issue 17; skipped when absent)
     # Decisions per idea plan, the whole rankings and derived facts a summary batch keeps by the row key,
     # explained results per fund; at 0 the pack keeps no plans and a single match evaluates every rule. The
-    # plans themselves (idea-only rules decided once per batch) are a compile step (partial evaluation), not a
-    # memo, so "every memo disabled" still uses them within a batch.
+    # plans themselves (idea-only rules decided once per batch) and each fund's row program compiled from its
+    # plan (the rules left to the municipality as closures, what each outcome changes worked out once) are a
+    # compile step (partial evaluation), not a memo: nothing is kept between rows, so "every memo disabled"
+    # still uses them within a batch.
     ("_engine", "_SUMMARY_LIMIT"),
     ("_engine", "_HIT_LIMIT"),  # explained rule hits per rule
     ("_pack", "_RANKINGS_LIMIT"),  # per-case comparisons, questions, warnings
@@ -434,9 +436,10 @@ COMPUTES = {
     " (derived facts kept by the fields they follow from), the whole ranking kept by that key, the facts built and"
     " the residual rules evaluated only for a key not seen; MatchSummary models with the fields below",
     "every memo disabled": "the same with no ranking, decision, derived fact, hit or comparison kept: per row the"
-    " Municipality model, its facts, each fund's residual rules, routes, rates and chances (a summary-only path,"
-    " no co-financing model); what stays on is compiled, not remembered: the closures and the idea's plan (the"
-    " idea-only rules decided once per batch, partial evaluation)",
+    " Municipality model, its facts, each fund's residual rules, routes, rates and chances (the fund's row"
+    " program: a summary-only path, no co-financing model); what stays on is compiled, not remembered: the"
+    " closures and the idea's plan (the idea-only rules decided once per batch, partial evaluation) with each"
+    " fund's row program compiled from it",
     "full reports": "match_many / iter_match (detail='full'): the above plus every rule hit explained and cited,"
     " routes, questions, warnings, next steps (pydantic report models)",
     "contenders": hand.COVERS + "; no validation, no explanations, no models",

@@ -20,8 +20,16 @@ from typing import Any
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
-from fundmatch._expressions import Condition, ExpressionProblem, Thresholds, check_template, key_getter, render
-from fundmatch._facts import FACTS, Facts, needed, question_for
+from fundmatch._expressions import (
+    FAILURES,
+    Condition,
+    ExpressionProblem,
+    Thresholds,
+    check_template,
+    key_getter,
+    render,
+)
+from fundmatch._facts import FACTS, IDEA_FACTS, Facts, needed, question_for
 from fundmatch._ids import Outcome, RouteStatus, RuleKind, Status, _shipped_fund
 from fundmatch._report import CoFinancing, FundMatch, FundSummary, MissingInfo, Route, RuleHit, Unwritten
 
@@ -693,10 +701,9 @@ class _Plan:
     ``found`` and ``chances`` hold the outcome (and chance, where unknown) of every rule that reads only the
     idea's facts; the places of the rules that read a municipality's (`CompiledFund.row_rules`) are filled for
     each municipality, as are the chances of the idea's unknown rules whose prior reads the municipality
-    (``rechance``). What the summary makes of the idea's rules is kept too: the status they give, the
-    positions of those that failed, the inputs they ask for, and the preferences' points (``points``, in the
-    order of `CompiledFund.preferences`; ``repoint`` the places a municipality changes). A plan is compiled,
-    not a memo of answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
+    (``rechance``); ``status`` is the status the idea's rules give. A summary compiles the plan further, into
+    one function of a municipality's facts (``program``, `summary_program`). A plan is compiled, not a memo of
+    answers: it belongs to the idea (`IdeaFacts.plans`; a pack keeps the plans of a few recent
     ideas, `RulePack._idea_facts`), and the decisions it keeps (``decisions``) are that idea's alone.
     """
 
@@ -704,10 +711,6 @@ class _Plan:
     chances: list[_Chance | None]
     rechance: tuple[int, ...]
     status: Status
-    failed: list[int]
-    asks: frozenset[str]
-    points: list[float]
-    repoint: tuple[tuple[int, int], ...]
     # Each route's state where the idea alone decides it (None: decided for each municipality).
     routes: list[_RouteState | None]
     rates: _Rates
@@ -717,6 +720,8 @@ class _Plan:
     decisions: dict[Any, _Decided] = dataclasses.field(default_factory=dict)
     # The rules each municipality evaluates, as `_row_decisions` reads them (see `_steps`).
     steps: tuple[_Step, ...] = ()
+    # The summary compiled for each municipality (`summary_program`), made when a summary first asks for it.
+    program: Any = None
 
 
 #: A rule as `_decide_steps` evaluates it: its position, the rule, what reads its values, what evaluates it, its
@@ -806,15 +811,6 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
             rechance.append(i)
         chances.append(_chance(fund, rule, facts) if outcome is Outcome.UNKNOWN else None)
     status = _rules_status(found, (i for i in fund.deciding if i not in row))
-    failed = [
-        i
-        for i, (rule, outcome, _) in enumerate(found)
-        if i not in row and outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
-    ]
-    asks = frozenset(a for i, (rule, o, m) in enumerate(found) if i not in row for a in _asks(rule, o, m))
-    changing = row | set(rechance)
-    points = [0.0 if i in changing else _points(found[i], chances[i]) for i in fund.preferences]
-    repoint = tuple((slot, i) for slot, i in enumerate(fund.preferences) if i in changing)
     routes: list[_RouteState | None] = []
     for k, (route, positions) in enumerate(zip(fund.routes, fund.requires, strict=True)):
         routes.append(None if k in fund.row_routes else (route, *_route_status(fund, route, found, positions, facts)))
@@ -824,10 +820,6 @@ def _specialise(fund: CompiledFund, facts: Facts) -> _Plan:
         chances,
         tuple(rechance),
         status,
-        failed,
-        asks,
-        points,
-        repoint,
         routes,
         rates,
         {},
@@ -850,115 +842,32 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, sum
     whose summary is made only if asked for; a plan's always is, as the decisions it keeps are summarised)."""
     if planned is None:
         return _decide_whole(fund, facts, summary=summary)
-    found, chances, asks, status, states = _row_decisions(fund, facts, planned)
+    found, chances, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
-    money = (co_financing.rate, co_financing.rate_max, co_financing.amount_eur)
-    made = _planned_summary(fund, planned, found, chances, asks, status, states, money)
-    return _Decided(found, chances, status, states, co_financing, rate_missing, made.score, made.likelihood, made)
-
-
-def _summarise(fund: CompiledFund, facts: Facts, planned: _Plan) -> FundSummary:
-    """`_decide_fund`'s summary alone, for a summary that keeps no decision (every memo off).
-
-    The same decisions, without what only an explained report reads: no co-financing model (the money is what
-    the first rate that holds gives, `_money`) and no `_Decided`.
-    """
-    found, chances, asks, status, states = _row_decisions(fund, facts, planned, summary=True)
-    return _planned_summary(fund, planned, found, chances, asks, status, states, _money(fund, facts, planned.rates))
+    score = _score(fund, found, chances)
+    likelihood = _likelihood(fund, status, found, chances, states)
+    return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
 
 
 def _row_decisions(
-    fund: CompiledFund, facts: Facts, planned: _Plan, *, summary: bool = False
-) -> tuple[_Found, list[_Chance | None], set[str], Status, list[_RouteState]]:
+    fund: CompiledFund, facts: Facts, planned: _Plan
+) -> tuple[_Found, list[_Chance | None], Status, list[_RouteState]]:
     """What a municipality adds to the idea's plan: the outcomes (and chances, where unknown) of the rules that
-    read its facts, the inputs they ask for, the status and the routes' states.
-
-    With ``summary`` (a summary alone), a fund its rules make ineligible gets no routes' states and chances only
-    for its preferences: its summary reads nothing else of them (its likelihood is 0, its points add up).
-    """
+    read its facts, the status and the routes' states (for an explained report; a summary runs the plan's row
+    program, `summary_program`)."""
     rules = fund.rules
     found = planned.found.copy()
     chances = planned.chances.copy()
-    asks = set(planned.asks)
     unknown = _decide_steps(fund, planned.steps, facts, found)
-    for i in unknown:
-        rule, outcome, missing = found[i]
-        asks.update(_asks(rule, outcome, missing))
     unknown += planned.rechance
-    status = _rules_status(found, fund.row_deciding, planned.status)
-    if summary and status is Status.INELIGIBLE:
-        for i in unknown:
-            if rules[i].spec.kind is RuleKind.PREFERENCE:
-                chances[i] = _chance(fund, rules[i], facts)
-        return found, chances, asks, status, []
     for i in unknown:
         chances[i] = _chance(fund, rules[i], facts)
+    status = _rules_status(found, fund.row_deciding, planned.status)
     status, states = _with_routes(fund, status, found, facts, planned.routes)
-    return found, chances, asks, status, states
+    return found, chances, status, states
 
 
 _Money = tuple[float | None, float | None, float | None]
-
-
-def _planned_summary(
-    fund: CompiledFund,
-    planned: _Plan,
-    found: _Found,
-    chances: list[_Chance | None],
-    asks: set[str],
-    status: Status,
-    states: list[_RouteState],
-    money: _Money,
-) -> FundSummary:
-    """The summary of a fund decided by its plan (`_row_decisions`), with its money (rate, upper end, amount)."""
-    rules = fund.rules
-    points = planned.points
-    if planned.repoint:
-        points = points.copy()
-        for slot, i in planned.repoint:
-            points[slot] = _points(found[i], chances[i])
-    total = 0.0
-    for value in points:  # added in the rules' order, as `_score` does, so the sum is the same to the bit
-        total += value
-    row_failed = [i for i in fund.row_required if found[i][1] is Outcome.FAIL]
-    failed = sorted(planned.failed + row_failed) if row_failed else planned.failed
-    rate, rate_max, amount = money
-    return FundSummary._made(
-        fund=fund_id(fund.fund),
-        status=status,
-        score=round(min(100.0, max(0.0, total)), 1),
-        likelihood=_likelihood(fund, status, found, chances, states),
-        rate=rate,
-        rate_max=rate_max,
-        amount_eur=amount,
-        failed=[rules[i].spec.id for i in failed],
-        missing=sorted(asks),
-    )
-
-
-def _money(fund: CompiledFund, facts: Facts, rates: _Rates) -> _Money:
-    """The rate, the upper end of its range and the EU amount `_co_financing` gives, without its model."""
-    order, sure = rates
-    for k in order:
-        rate = fund.rates[k]
-        if k in sure:
-            if isinstance(sure, dict):
-                made = sure[k][0]
-                return made.rate, made.rate_max, made.amount_eur
-        elif rate.condition is not None:
-            holds = _rate_holds(fund, rate, facts)
-            if isinstance(holds, list):
-                return None, None, None
-            if not holds:
-                continue
-        spec = rate.spec
-        budget = facts.get("budget_eur")
-        return (
-            spec.rate,
-            spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
-            round(budget * spec.rate, 2) if budget is not None else None,
-        )
-    return None, None, None
 
 
 def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> _Decided:
@@ -996,15 +905,12 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
 
 
 def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches).
-
-    Where no decision is kept (every memo off), only the summary is made (`_summarise`).
-    """
-    if not _SUMMARY_LIMIT:
-        planned = plan(fund, facts)
-        if planned is not None:
-            return _summarise(fund, _for_fund(fund, facts, planned), planned)
-    made = _decided(fund, facts).summary
+    """Status, score and money of ``fund`` without the explained trace (for large batches): the plan's row
+    program (`summary_program`), or for facts built from no idea every rule evaluated (`_decide_whole`)."""
+    program = summary_program(fund, facts)
+    if program is not None:
+        return program(facts, 0)[-1]  # type: ignore[no-any-return]
+    made = _decide_whole(fund, facts).summary
     assert made is not None  # asked for (the default)
     return made
 
@@ -1149,3 +1055,571 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
             "routes": routes,
         }
     )
+
+
+# ---------------------------------------------------------------------------------------------- row programs
+# A summary batch without memos decides every fund for every municipality. Its plan (`_specialise`) already
+# decides what the idea alone decides; the row program compiles the rest once per plan: each rule still left to
+# the municipality becomes one closure over its compiled condition, and what each outcome changes (a
+# preference's points, the status, a route, the inputs asked for, the failed list) is worked out at compile
+# time, so that a municipality costs its few conditions and one summary. Nothing is kept between rows.
+
+#: What a rule step gives for a municipality: its outcome, or (unknown) the inputs it asks for, as bits of its
+#: program's inputs (`_program`): the facts it misses as `needed` asks for them, or its own question where the
+#: law leaves it open (`undecided_when`), a bit of its own.
+_Result = Outcome | int
+#: A row program: the summary of its fund for a municipality's facts (a dict of every fact), and the fund's
+#: rank key before it (`fundmatch._ranking.rank_key`: ineligible last, fit × likelihood, status, the order
+#: given), so that a batch ranks the funds by sorting these tuples.
+Program = Any
+_NO_MONEY: _Money = (None, None, None)
+_NO_CHANCES: list[_Chance | None] = []
+_STEP, _RECHANCED, _FIXED = 0, 1, 2
+
+
+def summary_program(fund: CompiledFund, facts: Facts) -> Program | None:
+    """The row program of ``fund`` for the idea ``facts`` were built from (compiled with its plan, at the first
+    municipality asking for it), or None for facts built from no idea."""
+    planned = plan(fund, facts)
+    if planned is None:
+        return None
+    program = planned.program
+    if program is None:
+        program = _program(fund, planned, facts.for_fund(fund.fund))
+        object.__setattr__(planned, "program", program)
+    return program
+
+
+def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
+    """How a condition's failure is reported: the `RulePackError` the plain evaluation raises for it."""
+    if rule is None:
+        return lambda problem: RulePackError(problem.problem, path=fund.path, rule_id=rule_id)
+    path = rule.path or fund.path
+    return lambda problem: RulePackError(problem.problem, path=path, line=rule.line, rule_id=rule_id)
+
+
+def _row_decide(condition: Condition, error: Any) -> Any:
+    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing."""
+    key, reads, run = condition._key, condition.reads, condition.runner()
+    if len(reads) == 1:  # most conditions: one fact, looked up once
+        (name,) = reads
+        missing = [name]
+
+        def decide_one(values: dict[str, Any]) -> bool | list[str]:
+            if values[name] is None:
+                return missing.copy()
+            try:
+                return run(values)
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
+
+        return decide_one
+
+    def decide(values: dict[str, Any]) -> bool | list[str]:
+        found = key(values)
+        if None in found:
+            return [n for n, v in zip(reads, found, strict=True) if v is None]
+        try:
+            return run(values)
+        except FAILURES as exc:
+            raise error(condition.problem(exc)) from None
+
+    return decide
+
+
+def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> Any:
+    """A rule left to the municipality, as a closure giving its `_Result` (`_outcome`'s answer); or, where the
+    idea decides it after all (its condition reads only the idea's facts, and its outcome is not the one that
+    can be left open), its outcome and missed facts (as `_outcome` gives them).
+
+    ``asked`` is the bit of the input each fact is asked as when missing (`needed`: it depends on the idea's
+    facts only), ``question`` the bit of the rule's own question, what it gives when left open.
+    """
+    condition = rule.condition
+    holding, failing = (
+        (Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)
+    )
+    error = _locate(fund, rule, rule.spec.id)
+    open_on = None
+    if rule.undecided is not None:
+        open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
+    left_open = _row_decide(rule.undecided, error) if rule.undecided is not None else None
+    if _IDEA.issuperset(condition.reads):
+        decided = _decide(condition, facts, fund, rule)
+        if isinstance(decided, list):
+            return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
+        outcome = holding if decided else failing
+        if outcome is not open_on or left_open is None:
+            return outcome, []
+
+        def only_open(values: dict[str, Any]) -> _Result:
+            left = left_open(values)
+            if left is False:
+                return outcome
+            if left is True:
+                return question
+            bits = 0
+            for n in left:
+                bits |= asked[n]
+            return bits
+
+        return only_open
+    key, reads, run = condition._key, condition.reads, condition.runner()
+    if left_open is None and len(reads) == 1:
+        (name,) = reads
+        missing = asked[name]
+        shape = getattr(run, "shape", None)
+        if shape is not None and shape[0] == "truth":
+
+            def truth(values: dict[str, Any]) -> _Result:
+                value = values[name]
+                if value is None:
+                    return missing
+                return holding if value else failing
+
+            return truth
+        if shape is not None and shape[0] == "order":
+            _, _, op, constant = shape
+
+            def number(values: dict[str, Any]) -> _Result:
+                value = values[name]
+                if value is None:
+                    return missing
+                if type(value) is int:  # as the closure compares it
+                    return holding if op(value, constant) else failing
+                try:
+                    return holding if run(values) else failing
+                except FAILURES as exc:
+                    raise error(condition.problem(exc)) from None
+
+            return number
+
+        def one_fact(values: dict[str, Any]) -> _Result:
+            if values[name] is None:
+                return missing
+            try:
+                return holding if run(values) else failing
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
+
+        return one_fact
+
+    def step(values: dict[str, Any]) -> _Result:
+        found = key(values)
+        if None in found:
+            bits = 0
+            for n, v in zip(reads, found, strict=True):
+                if v is None:
+                    bits |= asked[n]
+            return bits
+        try:
+            outcome = holding if run(values) else failing
+        except FAILURES as exc:
+            raise error(condition.problem(exc)) from None
+        if outcome is open_on and left_open is not None:
+            left = left_open(values)
+            if left is True:
+                return question
+            if left is not False:
+                bits = 0
+                for n in left:
+                    bits |= asked[n]
+                return bits
+        return outcome
+
+    return step
+
+
+def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
+    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts.
+
+    The priors whose case reads only the idea's facts are decided here: those that do not hold are dropped, and
+    the first that holds ends the list.
+    """
+    error = _locate(fund, rule, rule.spec.id)
+    left: list[tuple[Any, Any]] = []
+    for prior in rule.priors:
+        condition = prior.condition
+        if condition is not None and _IDEA.issuperset(condition.reads):
+            if _decide(condition, facts, fund, rule) is not True:
+                continue
+            condition = None
+        left.append((None if condition is None else _row_decide(condition, error), prior.spec))
+        if condition is None:
+            break
+    if not left:
+        return _EVEN_ODDS, None
+    first, spec = left[0]
+    if first is None and not spec.by_country:
+        return (spec.value, spec.source), None
+
+    def chance(values: dict[str, Any]) -> _Chance:
+        for decide, spec in left:
+            if decide is not None and decide(values) is not True:
+                continue
+            return spec.by_country.get(str(values["country"]), spec.value), spec.source
+        return _EVEN_ODDS
+
+    return None, chance
+
+
+def _money_of(rate: CompiledRate, facts: Facts) -> _Money:
+    """The rate, its upper end and the EU amount of a rate that applies (`_rate`'s, without its model)."""
+    spec = rate.spec
+    budget = facts.get("budget_eur")
+    return (
+        spec.rate,
+        spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+        round(budget * spec.rate, 2) if budget is not None else None,
+    )
+
+
+def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
+    """The plan's rates (`_Rates`) as one function of a municipality's facts giving the money of the first rate
+    that holds (`_money`): the rates the idea decides hold are taken as they are, the others decided on the
+    facts; a rate waiting for a missing fact gives no money."""
+    order, sure = planned.rates
+    chain: list[tuple[Condition | None, _Money, Any]] = []
+    for k in order:
+        rate = fund.rates[k]
+        if k in sure:
+            if isinstance(sure, dict):
+                made = sure[k][0]
+                chain.append((None, (made.rate, made.rate_max, made.amount_eur), None))
+                break
+        elif rate.condition is not None:
+            error = _locate(fund, None, f"co_financing.{rate.spec.id}")
+            chain.append((rate.condition, _money_of(rate, facts), error))
+            continue
+        chain.append((None, _money_of(rate, facts), None))
+        break
+    decided = tuple((None if c is None else _row_decide(c, error), money) for c, money, error in chain)
+    runs = tuple((None if c is None else c.runner(), money, c, error) for c, money, error in chain)
+    # Where none of the facts the rates read is missing, each is decided by its closure alone: the facts are
+    # looked up once for all of them (the rates of a category of region read the same two or three).
+    reads = tuple(sorted({n for c, _, _ in chain if c is not None for n in c.reads}))
+    every = key_getter(reads, {})
+
+    def one_by_one(values: dict[str, Any]) -> _Money:
+        for decide, money in decided:
+            if decide is None:
+                return money
+            holds = decide(values)
+            if holds is True:
+                return money
+            if holds is not False:
+                return _NO_MONEY
+        return _NO_MONEY
+
+    def money(values: dict[str, Any]) -> _Money:
+        if None in every(values):
+            return one_by_one(values)
+        for run, figures, condition, error in runs:
+            if run is None:
+                return figures
+            try:
+                if run(values):
+                    return figures
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None  # type: ignore[union-attr]  # one with a run
+        return _NO_MONEY
+
+    return money if reads else one_by_one
+
+
+_IDEA = IDEA_FACTS | {"fund"}
+
+
+def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
+    """Compile the summary ``planned`` leaves to each municipality into one function of its facts (`Program`).
+
+    It gives what `_row_decisions` and the plan's summary give (the same operations on the same values in the
+    same order: the points added in the rules' order, the chances multiplied in it), with what every outcome
+    changes decided here. Routes are read only where a route requires rules: elsewhere they decide nothing of a
+    summary (`_with_routes`, `_likelihood`).
+    """
+    rules = fund.rules
+    found = list(planned.found)
+    chances = list(planned.chances)
+    rechance = list(planned.rechance)
+    steps: list[tuple[int, Any]] = []
+    # The inputs the rules left to the municipality may ask for, one bit each: a step gives those it asks for as
+    # bits, and a row's `missing` list is read from them (`missing_of`).
+    # Only the rules the idea does not decide after all (`_rule_step`, tried once without bits) ask per row.
+    unset = {n: 0 for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
+    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0))]
+    read = {n for i in left for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
+    asked_as = {n: FACTS[needed(n, facts)].asks for n in read}
+    open_ones = [i for i in left if rules[i].undecided is not None]
+    inputs = sorted({*asked_as.values(), *(f"ask:{rules[i].spec.id}" for i in open_ones)})
+    bit_of = {name: 1 << b for b, name in enumerate(inputs)}
+    asked = {**unset, **{n: bit_of[a] for n, a in asked_as.items()}}
+    # A rule that cannot be left open never gives its question: no bit, and no result is 0.
+    questions = {i: bit_of.get(f"ask:{rules[i].spec.id}", -1) for i in fund.row_rules}
+    for i in fund.row_rules:
+        made = _rule_step(fund, rules[i], facts, asked, questions[i])
+        if callable(made):
+            steps.append((i, made))
+            continue
+        outcome, missing = made
+        found[i] = (rules[i], outcome, missing)
+        if outcome is Outcome.UNKNOWN:
+            if i in fund.row_chances:
+                rechance.append(i)
+            else:
+                chances[i] = _chance(fund, rules[i], facts)
+    rechance.sort()
+    stepped = {i: k for k, (i, _) in enumerate(steps)}
+    rechanced = {i: j for j, i in enumerate(rechance)}
+    # What the idea decides, summarised once.
+    status0 = _rules_status(found, (i for i in fund.deciding if i not in stepped))
+    failed0 = [
+        i
+        for i, (rule, outcome, _) in enumerate(found)
+        if i not in stepped and outcome is Outcome.FAIL and rule.spec.kind is not RuleKind.PREFERENCE
+    ]
+    asks0 = frozenset(a for i, (rule, o, m) in enumerate(found) if i not in stepped for a in _asks(rule, o, m))
+    ids = [rule.spec.id for rule in rules]
+    failed_ids0 = ReadOnlyList([ids[i] for i in failed0])
+    missing0 = ReadOnlyList(sorted(asks0))
+
+    def missing_of(bits: int) -> ReadOnlyList[str]:
+        """The summary's ``missing`` where the rules left to the municipality ask for the inputs of ``bits``."""
+        return ReadOnlyList(sorted(asks0.union([name for name, bit in bit_of.items() if bits & bit])))
+
+    # Every combination, made here where there are few inputs (at most 256 lists): a row reads its list.
+    missing_by_bits = [missing_of(bits) for bits in range(1 << len(inputs))] if len(inputs) <= 8 else None
+    points0 = [0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences]
+    slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
+    slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
+    changed = [slot_of[i] for i in (*stepped, *rechanced) if i in slot_of]
+    # The sum of the points no municipality changes before the first it does, in order (`_score` adds them
+    # from 0.0 in the rules' order: the same first additions); the slots from there on are added per row.
+    first = min(changed, default=len(points0))
+    head = 0.0
+    for value in points0[:first]:
+        head += value
+    tail = points0[first:]
+
+    def ref(i: int) -> tuple[int, int, Outcome, _Chance | None]:
+        """Where the row program finds the outcome and chance of the rule at ``i``."""
+        if i in stepped:
+            return _STEP, stepped[i], Outcome.UNKNOWN, None
+        if i in rechanced:
+            return _RECHANCED, rechanced[i], Outcome.UNKNOWN, None
+        return _FIXED, 0, found[i][1], chances[i]
+
+    # The likelihood's factors: the rules that decide the fund, in their order (`_likelihood`), those the idea
+    # decides multiplied here as far as the first a municipality decides.
+    deciding: list[tuple[int, int, float]] = []
+    for i in fund.deciding:
+        kind, x, outcome, chance = ref(i)
+        if kind == _FIXED:
+            rule, outcome, missing = found[i]
+            if outcome is Outcome.UNKNOWN and chance and _holds_status(rule, missing):
+                deciding.append((kind, 0, chance[0]))
+        elif kind == _STEP or _holds_status(rules[i], found[i][2]):
+            deciding.append((kind, x, 0.0))
+    lead = 1.0
+    while deciding and deciding[0][0] == _FIXED:
+        lead *= deciding.pop(0)[2]
+    routes = []
+    if fund.route_rules:
+        for route, positions in zip(fund.routes, fund.requires, strict=True):
+            holds: Any = True
+            decide = None
+            if route.condition is not None:
+                if _IDEA.issuperset(route.condition.reads):
+                    try:
+                        holds = route.condition.decide(facts)
+                    except ExpressionProblem as exc:
+                        raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+                else:
+                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"))
+            halves = bool(route.spec.ask or not route.spec.requires)
+            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
+    routes_t = tuple(routes)
+    # The steps whose chance the likelihood or a route reads (a preference's only adds its points).
+    kept = {x for kind, x, _ in deciding if kind == _STEP}
+    kept |= {x for _, _, refs, _, _ in routes_t for kind, x, _, _ in refs if kind == _STEP}
+    # Per step but preferences: its place, its position, whether it decides the status, whether an unknown
+    # outcome holds the status whatever it misses, its question (an unknown left open always holds it), whether
+    # its chance is read, and the chance (the figure, or what computes it).
+    requirements = []
+    preferences = []
+    for k, (i, _) in enumerate(steps):
+        rule = rules[i]
+        figure, compute = _chance_of(fund, rule, facts)
+        if i in slot_of:
+            weight = rule.spec.weight or 0.0
+            points = weight * figure[0] if figure is not None else 0.0  # `_points` of an unknown outcome
+            preferences.append((k, slot_of[i] - first, weight, points, figure, compute, k in kept))
+        else:
+            holds_any = rule.spec.unknown_effect == "status"
+            entry = (k, i, i in fund.deciding, holds_any, questions[i], k in kept, figure, compute)
+            requirements.append(entry)
+    requirements_t, preferences_t = tuple(requirements), tuple(preferences)
+    rechances = tuple(
+        (
+            rules[i].spec.kind is RuleKind.PREFERENCE,
+            *_chance_of(fund, rules[i], facts),
+            slot_of[i] - first if i in slot_of else -1,
+            rules[i].spec.weight or 0.0,
+        )
+        for i in rechance
+    )
+    repoints = bool(preferences_t or any(slot >= 0 for *_, slot, _ in rechances))
+    questions_of = {k: questions[i] for k, (i, _) in enumerate(steps)}
+    holding_of = {k: rules[i].spec.unknown_effect == "status" for k, (i, _) in enumerate(steps)}
+    rest = tuple((kind, x, factor, holding_of.get(x, False), questions_of.get(x)) for kind, x, factor in deciding)
+    step_calls = tuple(step for _, step in steps)
+    size = len(step_calls)
+    money = _money_program(fund, planned, facts)
+    name = fund_id(fund.fund)
+    reads_fund = fund.row_reads_fund
+    made = FundSummary._exact
+    eligible, unknown, ineligible = Status.ELIGIBLE, Status.UNKNOWN, Status.INELIGIBLE
+    passed, failing, unsure = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
+    worse = _WORSE
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        if reads_fund:
+            values = {**values, "fund": fund.fund}
+        results = [step(values) for step in step_calls] if step_calls else []
+        status = status0
+        failed: list[int] | None = None
+        asks = 0
+        step_chances: list[Any] | None = None
+        waiting: list[tuple[int, Any]] | None = None  # chances computed once the status is known
+        for k, i, decides, holds_any, question, keep, figure, compute in requirements_t:
+            result = results[k]
+            if result is passed:
+                continue
+            if result is failing:
+                if failed is None:
+                    failed = [i]
+                else:
+                    failed.append(i)
+                if decides:
+                    status = ineligible
+                continue
+            asks |= result
+            if decides and status is eligible and (holds_any or result == question):
+                status = unknown
+            if keep:
+                if step_chances is None:
+                    step_chances = [None] * size
+                if compute is None:
+                    step_chances[k] = figure
+                elif waiting is None:
+                    waiting = [(k, compute)]
+                else:
+                    waiting.append((k, compute))
+        # A fund its rules make ineligible needs only its preferences' chances (its likelihood is 0).
+        out = status is ineligible
+        if waiting is not None and not out:
+            for k, compute in waiting:
+                step_chances[k] = compute(values)  # type: ignore[index]
+        points = tail.copy() if repoints else tail
+        for k, slot, weight, unknown_points, figure, compute, keep in preferences_t:
+            result = results[k]
+            if result is passed:
+                points[slot] = weight
+            elif result is not failing:
+                asks |= result
+                if compute is None:
+                    chance, points[slot] = figure, unknown_points
+                else:
+                    chance = compute(values)
+                    points[slot] = weight * chance[0]
+                if keep:
+                    if step_chances is None:
+                        step_chances = [None] * size
+                    step_chances[k] = chance
+        row_chances: list[Any] = _NO_CHANCES
+        if rechances:
+            row_chances = []
+            for preference, figure, compute, slot, weight in rechances:
+                chance = (figure if compute is None else compute(values)) if preference or not out else None
+                row_chances.append(chance)
+                if slot >= 0:
+                    points[slot] = weight * chance[0]  # type: ignore[index]
+        # Added in the rules' order, as `_score` does, so the sum is the same to the bit.
+        total = head
+        for value in points:
+            total += value
+        best = 0.0
+        if routes_t and not out:
+            route_status = ineligible
+            for decide, holds, refs, ask, halves in routes_t:
+                if decide is not None:
+                    holds = decide(values)
+                closed = holds is False
+                maybe = holds is not True
+                p = 1.0
+                for kind, x, outcome, chance in refs:
+                    if kind == _STEP:
+                        outcome = results[x]
+                        if outcome is not passed and outcome is not failing:
+                            outcome, chance = unsure, step_chances[x]  # type: ignore[index]
+                    elif kind == _RECHANCED:
+                        chance = row_chances[x]
+                    if outcome is failing:
+                        closed = True
+                    elif outcome is not passed:
+                        maybe = True
+                    if chance:
+                        p *= chance[0]
+                if closed:
+                    continue
+                if maybe or ask:
+                    if route_status is ineligible:
+                        route_status = unknown
+                    best = max(best, p * _EVEN_ODDS[0] if halves else p)
+                else:
+                    route_status = eligible
+                    best = 1.0
+            if worse[route_status] > worse[status]:
+                status = route_status
+        if status is unknown:
+            likelihood = lead
+            for kind, x, factor, holds_any, left_open in rest:
+                if kind == _FIXED:
+                    likelihood *= factor
+                elif kind == _RECHANCED:
+                    chance = row_chances[x]
+                    if chance:
+                        likelihood *= chance[0]
+                else:
+                    result = results[x]
+                    if result is not passed and result is not failing and (holds_any or result == left_open):
+                        chance = step_chances[x]  # type: ignore[index]
+                        if chance:
+                            likelihood *= chance[0]
+            if routes_t:
+                likelihood *= best
+            likelihood = round(likelihood, 3)
+        else:
+            likelihood = 1.0 if status is eligible else 0.0
+        rate, rate_max, amount = money(values)
+        score = round(min(100.0, max(0.0, total)), 1)
+        summary = made(
+            {
+                "fund": name,
+                "status": status,
+                "score": score,
+                "likelihood": likelihood,
+                "rate": rate,
+                "rate_max": rate_max,
+                "amount_eur": amount,
+                "failed": failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
+                "missing": missing0
+                if not asks
+                else missing_by_bits[asks]
+                if missing_by_bits is not None
+                else missing_of(asks),
+            }
+        )
+        return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
+
+    return run

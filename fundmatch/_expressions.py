@@ -39,7 +39,15 @@ from fundmatch._text import format_value
 if TYPE_CHECKING:  # pragma: no cover
     import rule_engine
 
-__all__ = ["Condition", "ExpressionProblem", "Thresholds", "check_template", "compile_condition", "key_getter"]
+__all__ = [
+    "FAILURES",
+    "Condition",
+    "ExpressionProblem",
+    "Thresholds",
+    "check_template",
+    "compile_condition",
+    "key_getter",
+]
 
 #: Evaluate with the compiled closures (`fundmatch._closures`) where an expression has them. Off only in the
 #: benchmark, to time rule-engine's own evaluator in the same run.
@@ -137,10 +145,29 @@ class Condition:
             from fundmatch._parse import matches
 
             return matches(self.rule, facts)
-        except EvaluationFailed as exc:
-            raise ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}") from None
-        except (ArithmeticError, TypeError, ValueError) as exc:
-            raise ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}") from None
+        except _FAILURES as exc:
+            raise self.problem(exc) from None
+
+    def runner(self) -> Callable[[Mapping[str, Any]], bool]:
+        """What `_evaluate` calls, for a caller that catches `FAILURES` itself and reports them by `problem`.
+
+        A summary's row program (`fundmatch._engine._program`) evaluates a few conditions per fund and row:
+        one call less each, the closure itself where there is one.
+        """
+        if self.closure is not None and _CLOSURES:
+            return self.closure
+        return self._evaluate  # type: ignore[return-value]  # reads a mapping as a dict
+
+    def problem(self, exc: Exception) -> ExpressionProblem:
+        """The `ExpressionProblem` `_evaluate` raises for ``exc`` (one of `FAILURES`)."""
+        if isinstance(exc, ExpressionProblem):
+            return exc
+        return ExpressionProblem(f"expression {reprlib.repr(self.text)} failed: {exc}")
+
+
+#: What evaluating a condition may raise on facts it cannot be evaluated on (`Condition.problem` words it).
+FAILURES = (EvaluationFailed, ArithmeticError, TypeError, ValueError, ExpressionProblem)
+_FAILURES = (EvaluationFailed, ArithmeticError, TypeError, ValueError)
 
 
 def _condition(text: str, record: Any, rule: Any = None) -> Condition:

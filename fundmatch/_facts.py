@@ -248,7 +248,7 @@ class IdeaFacts:
     (and their hashable copies) here once, so a row only adds the municipality's own facts.
     """
 
-    __slots__ = ("_frozen", "_partner_countries", "_values", "plans")
+    __slots__ = ("_every", "_frozen", "_partner_countries", "_values", "plans")
 
     def __init__(self, idea: ProjectIdea) -> None:
         fields = idea.__dict__
@@ -262,6 +262,8 @@ class IdeaFacts:
         self._values = values
         self._frozen = _NO_FACTS.copy()
         self._frozen.update(_hashable(values))
+        # Every fact, the idea's set (`row_values` adds the municipality's; made for a summary batch only).
+        self._every: dict[str, Any] | None = None
         # Each fund's rules specialised on this idea (`fundmatch._engine.plan`), made at its first municipality.
         # None: evaluated whole (one municipality, whose plans nobody keeps, costs less without them).
         self.plans: dict[Any, Any] | None = {}
@@ -305,6 +307,21 @@ class IdeaFacts:
         if not explain:  # nothing to show: the provenance (a copy per row) is not even looked at
             return Facts(values, frozen, plans=self.plans), []
         return Facts(values, frozen, plans=self.plans), [*municipality.provenance, *derived]
+
+    def row_values(
+        self, municipality: Municipality, regions: RegionTable | None, areas: InterregAreas | None
+    ) -> dict[str, Any]:
+        """The facts of this idea for ``municipality`` as a summary's row programs read them: one dict of every
+        fact (None where missing), sets as rule-engine wants them; no hashable copy, no `Facts`."""
+        own, _ = self.own_facts(municipality, regions, areas, explain=False)
+        every = self._every
+        if every is None:
+            every = self._every = {**_NO_FACTS, **self._values}
+        values = every.copy()
+        values.update(own)
+        values["countries"] = set(own["countries"])
+        values["member_states"] = set(own["member_states"])
+        return values
 
     def own_facts(
         self, municipality: Municipality, regions: RegionTable | None, areas: InterregAreas | None, *, explain: bool

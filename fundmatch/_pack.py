@@ -17,7 +17,7 @@ from fundmatch import _engine
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import fund_id, shared_result, summarize_fund
+from fundmatch._engine import fund_id, shared_result, summarize_fund, summary_program
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm, ReadOnlyList
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
@@ -387,22 +387,41 @@ class RulePack:
     def _rank(self, result: FundMatch | FundSummary) -> tuple[bool, float, int, int]:
         return rank_key(result, self._order)
 
-    def _summary(self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> MatchSummary:
-        return MatchSummary._made(
-            municipality=profile.name,
-            country=profile.country,
-            nuts=profile.nuts,
-            ranking=list(self._ranking(profile, idea_facts, chosen)),
-        )
-
     def _ranking(
         self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]
     ) -> tuple[FundSummary, ...]:
-        """The funds' summaries for ``profile``, ranked: each fund decided by the idea's plan."""
-        facts, _ = self._facts(profile, idea_facts, explain=False)
-        results = [summarize_fund(fund, facts) for fund in chosen]
-        results.sort(key=self._rank)
-        return tuple(results)
+        """The funds' summaries for ``profile``, ranked (`_ranker`)."""
+        return self._ranker(idea_facts, chosen)(profile)
+
+    def _ranker(
+        self, idea_facts: IdeaFacts, chosen: list[CompiledFund]
+    ) -> Callable[[Municipality], tuple[FundSummary, ...]]:
+        """How a batch ranks the funds' summaries for each municipality: each fund's row program
+        (`_engine.summary_program`, compiled with the fund's plan at the first municipality) run on its facts,
+        the funds sorted by the rank keys the programs give (`rank_key`'s). Facts built from no idea (no plan
+        to compile) have every rule of every fund evaluated."""
+        if idea_facts.plans is None:
+
+            def evaluated(profile: Municipality) -> tuple[FundSummary, ...]:
+                facts, _ = self._facts(profile, idea_facts, explain=False)
+                results = [summarize_fund(fund, facts) for fund in chosen]
+                results.sort(key=self._rank)
+                return tuple(results)
+
+            return evaluated
+        programs: list[tuple[Any, int]] = []
+        regions, areas, row_values = self._regions, self._areas, idea_facts.row_values
+
+        def ranked(profile: Municipality) -> tuple[FundSummary, ...]:
+            if not programs:
+                facts, _ = self._facts(profile, idea_facts, explain=False)
+                programs.extend((summary_program(f, facts), self._order[f.fund]) for f in chosen)
+            values = row_values(profile, regions, areas)
+            results = [program(values, order) for program, order in programs]
+            results.sort()
+            return tuple([result[-1] for result in results])
+
+        return ranked
 
     def _summariser(self, idea_facts: IdeaFacts, chosen: list[CompiledFund]) -> _Summarise:
         """How a batch summarises each municipality for ``idea_facts``: the ranking kept by the idea's plans.
@@ -410,28 +429,48 @@ class RulePack:
         A whole ranking is a function of the key every fund of the pack decides by (`RowKeys`): a row whose key
         was seen gets that ranking without its facts being built or a fund being asked. The rankings are kept
         with the idea's plans, as many as one plan keeps decisions; with no memo (the limit 0), or no plans,
-        every municipality's facts are built and each fund decides (`_summary`).
+        every municipality is ranked by the funds' row programs (`_ranker`).
         """
         plans = idea_facts.plans
         limit = _engine._SUMMARY_LIMIT // _engine._KEPT_IDEAS
         row_key = None
         if plans is not None and limit:
             row_key = idea_facts.row_keys(self._row_reads, self._row_limits, self._regions, self._areas, limit)
+        ranking_of = self._ranker(idea_facts, chosen)
+        made = MatchSummary._exact
         if plans is None or row_key is None:
-            return lambda profile: self._summary(profile, idea_facts, chosen)
+
+            def ranked(profile: Municipality) -> MatchSummary:
+                given = profile.__dict__
+                return made(
+                    {
+                        "municipality": given["name"],
+                        "country": given["country"],
+                        "nuts": given["nuts"],
+                        "ranking": ReadOnlyList(ranking_of(profile)),
+                    }
+                )
+
+            return ranked
         # Kept beside the funds' plans, by the funds chosen (a tuple never clashes with a fund's name).
         rankings: dict[Any, tuple[FundSummary, ...]] = plans.setdefault(("rankings", *(f.fund for f in chosen)), {})
-        made = MatchSummary._made
 
         def summarise(profile: Municipality) -> MatchSummary:
             key = row_key(profile)
             ranking = rankings.get(key)
             if ranking is None:
-                ranking = self._ranking(profile, idea_facts, chosen)
+                ranking = ranking_of(profile)
                 if len(rankings) < limit:
                     rankings[key] = ranking
             given = profile.__dict__
-            return made(municipality=given["name"], country=given["country"], nuts=given["nuts"], ranking=[*ranking])
+            return made(
+                {
+                    "municipality": given["name"],
+                    "country": given["country"],
+                    "nuts": given["nuts"],
+                    "ranking": ReadOnlyList(ranking),
+                }
+            )
 
         return summarise
 

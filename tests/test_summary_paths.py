@@ -9,11 +9,17 @@ the packs' limits, rows repeated so that later ones are answered from the kept r
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import functools
+import shutil
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
@@ -22,9 +28,11 @@ import fundmatch
 from fundmatch import _engine
 from fundmatch import _pack as pack_module
 from fundmatch._facts import IdeaFacts, RowKeys
+from fundmatch._ranking import rank_key
+from fundmatch._resources import period_folder
 from fundmatch.testing import municipalities, project_ideas
 
-from .test_specialised import _near_limits, _pack, _valid
+from .test_specialised import _near_limits, _pack, _valid, _whole
 
 _ROW_NUMBERS = ("population", "degurba", "eu_project_staff_fte", "third_country_national_share")
 
@@ -123,3 +131,83 @@ def test_a_bad_row_of_a_summary_batch_says_what_and_stops_after_the_good_ones() 
     assert [(e["loc"], e["msg"]) for e in raised.value.errors()] == [
         (("popualtion",), "unknown field: did you mean 'population'?")
     ]
+
+
+@functools.lru_cache(maxsize=1)
+def _stressed_folder() -> Path:
+    """The shipped pack with more of each fund left to the municipality, so that the row programs compile every
+    case: each `undecided_when` also holds in cities, and every requirement or exclusion without one can be left
+    open in small places; preferences without a prior get priors that read the municipality (a case, a figure
+    per country) or not; routes without a condition get one that reads the population; some requirements and
+    exclusions only ask when their inputs are missing."""
+    root = tempfile.mkdtemp(prefix="fundmatch-stressed-")
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    target = Path(root) / "2021-2027"
+    shutil.copytree(period_folder("2021-2027"), target)
+    for path in target.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+            continue
+        for n, rule in enumerate(data["rules"]):
+            if not isinstance(rule, dict) or "when" not in rule:
+                continue  # a common rule placed by reference
+            if rule.get("undecided_when"):
+                rule["undecided_when"] = f"({rule['undecided_when']}) or degurba == 1"
+            elif rule["kind"] != "preference" and n % 2 == 0:
+                rule["undecided_when"] = "population < 2000 or outermost_region"
+                rule["undecided"] = "Ask your managing authority whether a place this small is covered."
+                rule["undecided_on"] = "pass" if n % 4 == 0 else "fail"
+            if rule["kind"] != "preference" and n % 3 == 0:
+                # A missing input only asks; an undecided outcome still holds the fund at unknown.
+                rule["unknown_effect"] = "question"
+            elif rule["kind"] == "preference" and not rule.get("prior"):
+                case = {"when": "degurba == 2", "value": 0.3, "by_country": {"AT": 0.7}, "source": "Test."}
+                rule["prior"] = [case, {"value": 0.6, "source": "Test."}] if n % 2 else [case]
+        for k, route in enumerate(data.get("routes") or []):
+            if not route.get("when") and k % 2 == 0:
+                route["when"] = "population < 30000 or border_region"
+        path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ROWS, project_ideas())
+def test_row_programs_equal_full_reports_on_a_pack_that_leaves_more_to_each_row(
+    rows: list, idea: fundmatch.ProjectIdea
+) -> None:
+    # What the row programs compile (rules left open by a municipality's facts, chances and routes that read
+    # them, funds made ineligible by a row's rule, missing facts asked for) against the explained reports.
+    batch = _batch(rows)
+    pack = fundmatch.RulePack(_stressed_folder())
+    full = [_from_report(r) for r in pack.match_many(batch, idea)]
+    with _no_memo():
+        cold = fundmatch.RulePack(_stressed_folder())
+        unmemoised = [_fields(s) for s in cold.match_many(batch, idea, detail="summary")]
+    fast = [_fields(s) for s in pack.match_many(batch, idea, detail="summary")]
+    assert unmemoised == full
+    assert fast == full
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ROWS, project_ideas())
+def test_a_row_program_gives_the_whole_evaluation_s_summary_and_rank_key(
+    rows: list, idea: fundmatch.ProjectIdea
+) -> None:
+    # Fund by fund, on both packs: the row program's summary is the one evaluating every rule gives (score to
+    # the bit), and its rank key is `rank_key`'s.
+    for folder in (_pack().folder, _stressed_folder()):
+        pack = fundmatch.RulePack(folder)
+        idea_facts = IdeaFacts(idea)
+        funds = pack_module.compiled_funds(pack)
+        order = {name: i for i, name in enumerate(funds)}
+        for municipality in _batch(rows):
+            facts, _ = pack._facts(municipality, idea_facts, explain=False)
+            values = idea_facts.row_values(municipality, pack._regions, pack._areas)
+            for fund in funds.values():
+                program = _engine.summary_program(fund, facts)
+                assert program is not None
+                *key, summary = program(values, order[fund.fund])
+                whole = _engine._decide_whole(fund, _whole(facts.for_fund(fund.fund))).summary
+                assert summary == whole
+                assert [summary.score, summary.likelihood] == [whole.score, whole.likelihood]  # type: ignore[union-attr]
+                assert tuple(key) == rank_key(summary, order)
