@@ -291,10 +291,20 @@ def _rate(fund: CompiledFund, k: int, flags: tuple[bool, ...], facts: Facts) -> 
     values = (blank if blank is not None else _rate_blank(fund, rate, flags, facts)).copy()
     budget = facts.get("budget_eur")
     if budget is not None:
-        values["amount_eur"] = round(budget * rate.spec.rate, 2)
-        if values["rate_max"] is not None:
-            values["amount_max_eur"] = round(budget * values["rate_max"], 2)
+        values["amount_eur"] = _amount(budget, rate.spec.rate)
+        values["amount_max_eur"] = _amount(budget, values["rate_max"])
     return CoFinancing._exact(values), []
+
+
+def _upper(rate: CompiledRate) -> float | None:
+    """A rate's upper end, where its range is one (a single rate has none)."""
+    spec = rate.spec
+    return spec.rate_max if spec.rate_max not in (None, spec.rate) else None
+
+
+def _amount(budget: float | None, rate: float | None) -> float | None:
+    """The EU amount of ``budget`` at ``rate``, to the cent (None without either)."""
+    return round(budget * rate, 2) if budget is not None and rate is not None else None
 
 
 def _rate_blank(fund: CompiledFund, rate: CompiledRate, flags: tuple[bool, ...], facts: Facts) -> dict[str, Any]:
@@ -308,7 +318,7 @@ def _rate_blank(fund: CompiledFund, rate: CompiledRate, flags: tuple[bool, ...],
         note += " Rate not verified against the act's text."
     return {
         "rate": spec.rate,
-        "rate_max": spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
+        "rate_max": _upper(rate),
         "amount_eur": None,
         "amount_max_eur": None,
         "tier": spec.label,
@@ -586,7 +596,8 @@ class _Decided:
     rate_missing: list[str]
     score: float
     likelihood: float
-    # None where only the explained result was asked for (`_decide_whole`): nothing reads it there.
+    # None where only the explained result was asked for, and for a plan's decisions (summaries come from the
+    # row programs): nothing reads it there.
     summary: FundSummary | None
 
 
@@ -839,7 +850,8 @@ def _points(found: tuple[CompiledRule, Outcome, list[str]], chance: _Chance | No
 
 def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, summary: bool = True) -> _Decided:
     """Decide ``fund`` for ``facts`` (set for the fund): by the idea's plan, else every rule (`_decide_whole`,
-    whose summary is made only if asked for; a plan's always is, as the decisions it keeps are summarised)."""
+    whose summary is made only if asked for). Summaries of a batch come from the plan's row program
+    (`summary_program`), so a plan's decision carries none."""
     if planned is None:
         return _decide_whole(fund, facts, summary=summary)
     found, chances, status, states = _row_decisions(fund, facts, planned)
@@ -902,17 +914,6 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
         missing=sorted({_question(n)[0] for _, _, missing in found for n in missing} | set(asked)),
     )
     return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, made)
-
-
-def summarize_fund(fund: CompiledFund, facts: Facts) -> FundSummary:
-    """Status, score and money of ``fund`` without the explained trace (for large batches): the plan's row
-    program (`summary_program`), or for facts built from no idea every rule evaluated (`_decide_whole`)."""
-    program = summary_program(fund, facts)
-    if program is not None:
-        return program(facts, 0)[-1]  # type: ignore[no-any-return]
-    made = _decide_whole(fund, facts).summary
-    assert made is not None  # asked for (the default)
-    return made
 
 
 def evaluate_fund(fund: CompiledFund, facts: Facts) -> FundMatch:
@@ -1241,9 +1242,18 @@ def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_C
     for prior in rule.priors:
         condition = prior.condition
         if condition is not None and _IDEA.issuperset(condition.reads):
-            if _decide(condition, facts, fund, rule) is not True:
+            try:
+                holds = _decide(condition, facts, fund, rule)
+            except RulePackError:
+                # `_chance` reads a prior only for an unknown outcome: a case that fails on this idea must
+                # fail where the chance is read, as it does there, not when the batch is compiled.
+                holds = None
+            if holds is None:
+                pass
+            elif holds is not True:
                 continue
-            condition = None
+            else:
+                condition = None
         left.append((None if condition is None else _row_decide(condition, error), prior.spec))
         if condition is None:
             break
@@ -1265,19 +1275,13 @@ def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_C
 
 def _money_of(rate: CompiledRate, facts: Facts) -> _Money:
     """The rate, its upper end and the EU amount of a rate that applies (`_rate`'s, without its model)."""
-    spec = rate.spec
-    budget = facts.get("budget_eur")
-    return (
-        spec.rate,
-        spec.rate_max if spec.rate_max not in (None, spec.rate) else None,
-        round(budget * spec.rate, 2) if budget is not None else None,
-    )
+    return rate.spec.rate, _upper(rate), _amount(facts.get("budget_eur"), rate.spec.rate)
 
 
 def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
     """The plan's rates (`_Rates`) as one function of a municipality's facts giving the money of the first rate
-    that holds (`_money`): the rates the idea decides hold are taken as they are, the others decided on the
-    facts; a rate waiting for a missing fact gives no money."""
+    that holds (`_co_financing`'s, without its model): the rates the idea decides hold are taken as they are,
+    the others decided on the facts; a rate waiting for a missing fact gives no money."""
     order, sure = planned.rates
     chain: list[tuple[Condition | None, _Money, Any]] = []
     for k in order:
@@ -1390,7 +1394,6 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # Every combination, made here where there are few inputs (at most 256 lists): a row reads its list.
     missing_by_bits = [missing_of(bits) for bits in range(1 << len(inputs))] if len(inputs) <= 8 else None
     points0 = [0.0 if i in stepped or i in rechanced else _points(found[i], chances[i]) for i in fund.preferences]
-    slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
     slot_of = {i: slot for slot, i in enumerate(fund.preferences)}
     changed = [slot_of[i] for i in (*stepped, *rechanced) if i in slot_of]
     # The sum of the points no municipality changes before the first it does, in order (`_score` adds them

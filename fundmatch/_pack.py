@@ -17,7 +17,7 @@ from fundmatch import _engine
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
-from fundmatch._engine import fund_id, shared_result, summarize_fund, summary_program
+from fundmatch._engine import fund_id, shared_result, summary_program
 from fundmatch._errors import ProfileError, RulePackError
 from fundmatch._evidence import DerivedValue, InferredTerm, ReadOnlyList
 from fundmatch._expressions import ExpressionProblem, check_template, key_getter, render
@@ -398,17 +398,10 @@ class RulePack:
     ) -> Callable[[Municipality], tuple[FundSummary, ...]]:
         """How a batch ranks the funds' summaries for each municipality: each fund's row program
         (`_engine.summary_program`, compiled with the fund's plan at the first municipality) run on its facts,
-        the funds sorted by the rank keys the programs give (`rank_key`'s). Facts built from no idea (no plan
-        to compile) have every rule of every fund evaluated."""
+        the funds sorted by the rank keys the programs give (`rank_key`'s)."""
         if idea_facts.plans is None:
-
-            def evaluated(profile: Municipality) -> tuple[FundSummary, ...]:
-                facts, _ = self._facts(profile, idea_facts, explain=False)
-                results = [summarize_fund(fund, facts) for fund in chosen]
-                results.sort(key=self._rank)
-                return tuple(results)
-
-            return evaluated
+            # Only a single match's facts have no plans (`_idea_facts` with ``batch=False``), and it is explained.
+            raise RuntimeError("a summary batch needs the idea's plans: made by `_idea_facts` for a batch")
         programs: list[tuple[Any, int]] = []
         regions, areas, row_values = self._regions, self._areas, idea_facts.row_values
 

@@ -166,6 +166,23 @@ def _stressed_folder() -> Path:
         for k, route in enumerate(data.get("routes") or []):
             if not route.get("when") and k % 2 == 0:
                 route["when"] = "population < 30000 or border_region"
+        # A requirement the idea alone decides, unknown without a budget, first of its fund's rules: it holds the
+        # fund at unknown by the idea's facts, a factor of the likelihood the row program multiplies once.
+        if "fund" in data:  # a fund's file (common.yaml's rules name their funds)
+            data["rules"].insert(
+                0,
+                {
+                    "id": "stressed_budget_known",
+                    "kind": "requirement",
+                    "title": "A budget above a floor",
+                    "when": "budget_eur > 5000",
+                    "pass": "Above the floor.",
+                    "fail": "Below the floor.",
+                    "citation": {"act": "cpr", "article": "63"},
+                    "verified": False,
+                    "prior": [{"when": "duration_months > 12", "value": 0.8, "source": "Test."}],
+                },
+            )
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target
 
@@ -211,3 +228,39 @@ def test_a_row_program_gives_the_whole_evaluation_s_summary_and_rank_key(
                 assert summary == whole
                 assert [summary.score, summary.likelihood] == [whole.score, whole.likelihood]  # type: ignore[union-attr]
                 assert tuple(key) == rank_key(summary, order)
+
+
+def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_path: Path) -> None:
+    # A prior's case is read only for an unknown outcome (`_engine._chance`): one that cannot be evaluated on
+    # this idea (a division by a zero partner count) must not stop a summary batch whose rule is decided, and
+    # must fail, naming the rule, where the rule is left unknown, in the summary as in the full report.
+    target = tmp_path / "2021-2027"
+    shutil.copytree(period_folder("2021-2027"), target)
+    path = target / "erdf.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"].append(
+        {
+            "id": "prior_by_share",
+            "kind": "requirement",
+            "title": "A known population",
+            "when": "population > 0",
+            "pass": "Known.",
+            "fail": "Not known.",
+            "citation": {"act": "cpr", "article": "63"},
+            "verified": False,
+            "prior": [{"when": "budget_eur / partner_count > 1000", "value": 0.5, "source": "Test."}],
+        }
+    )
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    idea = {"title": "Library", "themes": ["culture_sport"], "budget_eur": 100000}
+    known = {"name": "A", "country": "AT", "population": 5000}
+    for memo in (True, False):
+        with contextlib.nullcontext() if memo else _no_memo():
+            pack = fundmatch.RulePack(target)
+            summary = pack.match_many([known], idea, detail="summary")[0]
+            assert _fields(summary) == _from_report(pack.match(known, idea))
+            missing = {"name": "B", "country": "AT"}
+            with pytest.raises(fundmatch.RulePackError, match="prior_by_share"):
+                pack.match(missing, idea)
+            with pytest.raises(fundmatch.RulePackError, match="prior_by_share"):
+                pack.match_many([missing], idea, detail="summary")
