@@ -133,6 +133,21 @@ def test_a_bad_row_of_a_summary_batch_says_what_and_stops_after_the_good_ones() 
     ]
 
 
+def _requirement(rule_id: str, when: str, prior_when: str) -> dict[str, Any]:
+    """A requirement for a test pack, with one prior whose case is ``prior_when``."""
+    return {
+        "id": rule_id,
+        "kind": "requirement",
+        "title": f"Test requirement {rule_id}",
+        "when": when,
+        "pass": "Passes.",
+        "fail": "Fails.",
+        "citation": {"act": "cpr", "article": "63"},
+        "verified": False,
+        "prior": [{"when": prior_when, "value": 0.5, "source": "Test."}],
+    }
+
+
 @functools.lru_cache(maxsize=1)
 def _stressed_folder() -> Path:
     """The shipped pack with more of each fund left to the municipality, so that the row programs compile every
@@ -169,20 +184,7 @@ def _stressed_folder() -> Path:
         # A requirement the idea alone decides, unknown without a budget, first of its fund's rules: it holds the
         # fund at unknown by the idea's facts, a factor of the likelihood the row program multiplies once.
         if "fund" in data:  # a fund's file (common.yaml's rules name their funds)
-            data["rules"].insert(
-                0,
-                {
-                    "id": "stressed_budget_known",
-                    "kind": "requirement",
-                    "title": "A budget above a floor",
-                    "when": "budget_eur > 5000",
-                    "pass": "Above the floor.",
-                    "fail": "Below the floor.",
-                    "citation": {"act": "cpr", "article": "63"},
-                    "verified": False,
-                    "prior": [{"when": "duration_months > 12", "value": 0.8, "source": "Test."}],
-                },
-            )
+            data["rules"].insert(0, _requirement("stressed_budget_known", "budget_eur > 5000", "duration_months > 12"))
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return target
 
@@ -238,19 +240,7 @@ def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_
     shutil.copytree(period_folder("2021-2027"), target)
     path = target / "erdf.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"].append(
-        {
-            "id": "prior_by_share",
-            "kind": "requirement",
-            "title": "A known population",
-            "when": "population > 0",
-            "pass": "Known.",
-            "fail": "Not known.",
-            "citation": {"act": "cpr", "article": "63"},
-            "verified": False,
-            "prior": [{"when": "budget_eur / partner_count > 1000", "value": 0.5, "source": "Test."}],
-        }
-    )
+    data["rules"].append(_requirement("prior_by_share", "population > 0", "budget_eur / partner_count > 1000"))
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
     idea = {"title": "Library", "themes": ["culture_sport"], "budget_eur": 100000}
     known = {"name": "A", "country": "AT", "population": 5000}
