@@ -155,7 +155,10 @@ class RulePack:
         partners; they join the idea in `match`, once the applicant's own country is known and left out.
         """
         model = _as_model(idea, ProjectIdea, "idea")
-        text = f"{model.title}\n{model.description}"
+        # The title is a sentence of its own: no term spans it and the description's first words, and a
+        # negation opening the description opens its clause.
+        title = model.title.rstrip()
+        text = f"{title}{'' if title.endswith(('.', '!', '?', ':', ';')) else '.'}\n{model.description}"
         empty = [f for f in _INFERRED_FIELDS if not getattr(model, f)]
         found: list[InferredTerm] = []
         vocabulary = _vocabulary(self) if empty else None

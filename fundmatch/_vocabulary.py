@@ -32,7 +32,9 @@ Precision matters more than recall where a cue reverses the meaning, so cue word
 * ``before`` cues ("no", "keine", "senza", "bez", "χωρίς" ...) negate a term that starts at most 3 words after
   them in the same clause (a comma, semicolon, colon, bracket or dash ends a clause): "no construction works",
   "Pas de travaux", "Senza lavori edili". A negated term yields nothing.
-* ``after`` cues negate a term that ends at most 2 words before them: "Bauarbeiten sind nicht vorgesehen".
+* ``after`` cues negate a term that ends at most 2 words before them: "Bauarbeiten sind nicht vorgesehen". One of
+  several words that opens its clause also negates, as a ``before`` cue, the term that follows it ("Non sono
+  previsti lavori di costruzione", "Não estão previstas obras"); a one-word cue does not ("Excluded young people").
 * ``not_only`` phrases ("not only", "nicht nur", "non solo", "nie tylko" ...) widen rather than negate: they
   stop the search for a cue, so "not only for refugees but for all residents" yields both ``refugees`` and
   ``general_population``. When cues overlap the longer one wins ("not only" over "not", "sin embargo" over "sin").
@@ -345,7 +347,7 @@ class Vocabulary(VocabularyFile):
                     (content if is_content else cues).append(match)
 
         content = self._longest(content)
-        cue_at = self._resolve_cues(cues, content, sentence)
+        cue_at = self._resolve_cues(cues, content, sentence, clause)
         return self._evidence(text, offsets, content, cue_at, clause, sentence)
 
     @staticmethod
@@ -490,7 +492,7 @@ class Vocabulary(VocabularyFile):
         return kept
 
     def _resolve_cues(
-        self, cues: list[_Match], content: list[_Match], sentence: list[int]
+        self, cues: list[_Match], content: list[_Match], sentence: list[int], clause: list[int]
     ) -> dict[str, dict[int, _Match]]:
         """The cues that count, indexed by kind and by their last (``before``) or first (``after``) word."""
         # A cue inside a longer matched term belongs to that term ("menores no acompañados"): as in `_longest`,
@@ -534,6 +536,11 @@ class Vocabulary(VocabularyFile):
         for c in chosen:
             kind = terms[c.term].kind
             by_kind[kind][c.start if kind == "after" else c.end] = c
+            if kind == "after" and c.end > c.start and (c.start == 0 or clause[c.start - 1] != clause[c.start]):
+                # A negated verb phrase opening its clause ("Non sono previsti lavori edili", "Δεν προβλέπονται
+                # κατασκευαστικές εργασίες") negates what follows it, as a `before` cue does. One word is not
+                # enough: a clause may open with a participle that starts a noun phrase ("Excluded young people").
+                by_kind["before"].setdefault(c.end, c)
         return by_kind
 
     def _evidence(

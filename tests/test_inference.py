@@ -10,6 +10,7 @@ import pathlib
 
 import pytest
 
+from fundmatch import RulePack
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import InferredTerm
 from fundmatch._ids import Activity, TargetGroup, Theme
@@ -222,6 +223,36 @@ def test_negated_construction_is_not_inferred_but_the_rest_is(vocab: Vocabulary,
     got = ids(vocab, text)
     assert "activities.construction" not in got
     assert "activities.renovation" in got
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ristrutturazione della sala civica. Non sono previsti lavori di costruzione.",
+        "Renovação do salão da aldeia. Não estão previstas obras de construção.",
+        "Ανακαίνιση της αίθουσας. Δεν προβλέπονται κατασκευαστικές εργασίες.",
+        "Wir sanieren die Halle, nicht vorgesehen sind Bauarbeiten.",
+    ],
+)
+def test_a_negated_verb_phrase_opening_its_clause_negates_what_follows(vocab: Vocabulary, text: str) -> None:
+    got = ids(vocab, text)
+    assert "activities.construction" not in got
+    assert "activities.renovation" in got
+
+
+def test_a_one_word_cue_opening_its_clause_does_not_negate_what_follows(vocab: Vocabulary) -> None:
+    # "Excluded" opens a noun phrase here, not a negation of it.
+    assert "target_groups.young_people" in ids(vocab, "Excluded young people will get training.")
+    # And a cue of several words still negates only what precedes it when it does not open its clause.
+    assert "activities.construction" in ids(vocab, "We build a hall; a car park is not planned.")
+
+
+def test_the_title_is_a_sentence_of_its_own(pack: RulePack) -> None:
+    # The title and the description are one text for inference: the description's first words open a sentence.
+    _, found = pack.infer({"title": "Sala civica", "description": "Non sono previsti lavori di costruzione."})
+    assert "construction" not in {t.id for t in found}
+    _, found = pack.infer({"title": "Sala civica", "description": "Costruiamo una nuova sala civica."})
+    assert "construction" in {t.id for t in found}
 
 
 def test_not_only_widens_instead_of_negating(vocab: Vocabulary) -> None:

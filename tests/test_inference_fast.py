@@ -65,7 +65,7 @@ class _Straightforward(Vocabulary):
                         (content if self._terms[t].kind in _FIELDS else cues).append(match)
 
         content = self._longest(content)
-        cue_at = self._resolve_cues(cues, content, sentence)
+        cue_at = self._resolve_cues(cues, content, sentence, clause)
         return self._evidence(text, spans, content, cue_at, clause, sentence)
 
     @staticmethod
@@ -168,7 +168,7 @@ class _Straightforward(Vocabulary):
         return kept
 
     def _resolve_cues(
-        self, cues: list[_Match], content: list[_Match], sentence: list[int]
+        self, cues: list[_Match], content: list[_Match], sentence: list[int], clause: list[int]
     ) -> dict[str, dict[int, _Match]]:
         """The cues that count, indexed by kind and by their last (``before``) or first (``after``) word."""
         # A cue inside a longer matched term belongs to that term ("menores no acompañados").
@@ -199,6 +199,11 @@ class _Straightforward(Vocabulary):
         for c in chosen:
             kind = self._terms[c.term].kind
             by_kind[kind][c.start if kind == "after" else c.end] = c
+        # An `after` cue of several words that opens its clause is also a `before` cue.
+        for c in chosen:
+            opens_clause = c.start == 0 or clause[c.start - 1] != clause[c.start]
+            if self._terms[c.term].kind == "after" and c.end > c.start and opens_clause:
+                by_kind["before"][c.end] = c
         return by_kind
 
     def _evidence(
