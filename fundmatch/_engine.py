@@ -1245,14 +1245,12 @@ def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_C
             try:
                 holds = _decide(condition, facts, fund, rule)
             except RulePackError:
-                # `_chance` reads a prior only for an unknown outcome: a case that fails on this idea must
-                # fail where the chance is read, as it does there, not when the batch is compiled.
-                holds = None
-            if holds is None:
+                # `_chance` reads a prior only for an unknown outcome: a case that fails on this idea is left
+                # to the row, to fail where the chance is read, as it does there, not when the batch is compiled.
                 pass
-            elif holds is not True:
-                continue
             else:
+                if holds is not True:
+                    continue
                 condition = None
         left.append((None if condition is None else _row_decide(condition, error), prior.spec))
         if condition is None:
