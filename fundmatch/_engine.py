@@ -467,6 +467,11 @@ def _score(fund: CompiledFund, found: _Found, chances: list[_Chance | None]) -> 
             points += rule.spec.weight or 0.0
         elif (chance := chances[i]) is not None:
             points += (rule.spec.weight or 0.0) * chance[0]
+    return _fit(points)
+
+
+def _fit(points: float) -> float:
+    """A fund's points as its fit: within 0–100, to one decimal (the explained and the summary path alike)."""
     return round(min(100.0, max(0.0, points)), 1)
 
 
@@ -1603,7 +1608,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         else:
             likelihood = 1.0 if status is eligible else 0.0
         rate, rate_max, amount = money(values)
-        score = round(min(100.0, max(0.0, total)), 1)
+        score = _fit(total)
         summary = made(
             {
                 "fund": name,

@@ -218,15 +218,22 @@ def test_validated_outputs_are_read_only_too_and_pickle() -> None:
     assert isinstance(report.model_dump()["ranking"], list) and type(report.model_dump()["ranking"]) is list
 
 
-def test_routes_made_at_load_are_the_routes_a_case_would_get() -> None:
-    from fundmatch import _engine
+def _pack_and_facts() -> tuple[fundmatch.RulePack, Any]:
+    """The shipped pack and the facts of one small municipality's case: what load-time parts are compared on."""
     from fundmatch._facts import IdeaFacts
-    from fundmatch._ids import RouteStatus
-    from fundmatch._pack import compiled_funds
 
     pack = fundmatch.load_rules()
     report = pack.match(profile(population=3_000), idea())
     facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    return pack, facts
+
+
+def test_routes_made_at_load_are_the_routes_a_case_would_get() -> None:
+    from fundmatch import _engine
+    from fundmatch._ids import RouteStatus
+    from fundmatch._pack import compiled_funds
+
+    pack, facts = _pack_and_facts()
     made = 0
     for fund in compiled_funds(pack).values():
         for route in fund.routes:
@@ -243,12 +250,9 @@ def test_rates_made_at_load_are_the_rates_a_case_would_get() -> None:
     import itertools
 
     from fundmatch import _engine
-    from fundmatch._facts import IdeaFacts
     from fundmatch._pack import compiled_funds
 
-    pack = fundmatch.load_rules()
-    report = pack.match(profile(population=3_000), idea())
-    facts, _ = pack._facts(report.municipality, IdeaFacts(report.idea))
+    pack, facts = _pack_and_facts()
     made = 0
     for fund in compiled_funds(pack).values():
         for rate in fund.rates:
