@@ -1628,4 +1628,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
 
+    # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
+    # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
+    conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
+    conditions += [p.condition for rule in rules for p in rule.priors if p.condition is not None]
+    conditions += [r.condition for r in (*fund.routes, *fund.rates) if r.condition is not None]
+    run.reads = frozenset({"country", *(n for c in conditions for n in c.reads)})  # type: ignore[attr-defined]
     return run

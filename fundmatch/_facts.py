@@ -12,14 +12,14 @@ import datetime as _dt
 import operator
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
-from fundmatch._countries import EU_MEMBER_STATES
+from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
 from fundmatch._derive import derive_border_region, derive_region, planned_end
 from fundmatch._evidence import DerivedValue
 from fundmatch._inputs import Municipality, ProjectIdea
@@ -323,6 +323,91 @@ class IdeaFacts:
         values["member_states"] = set(own["member_states"])
         return values
 
+    def row_builder(
+        self, reads: Collection[str], regions: RegionTable | None, areas: InterregAreas | None
+    ) -> Callable[[Municipality], dict[str, Any]]:
+        """`row_values` for row programs that read only the facts ``reads``: a function of a municipality giving
+        those facts (and perhaps a few more of the same groups), each with the value `row_values` gives it.
+
+        A summary's row programs read a dozen of the some 60 facts, and the derived ones are most of a row's
+        facts' cost: a group of derived facts (the region's, the border region, the partner facts with the
+        applicant's country) is worked out only where one of its facts is read, from the tables turned here,
+        before any row, into one lookup per municipality (`_RowTables`). Nothing is kept between rows.
+        """
+        reads = frozenset(reads)
+        every = {**_NO_FACTS, **self._values}
+        base = {name: every[name] for name in reads if name in every}
+        plain = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and not convert)
+        converted = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and convert)
+        fields: Callable[[dict[str, Any]], Any] | None = operator.itemgetter(*plain) if plain else None
+        one_field = len(plain) == 1
+        member = "member_state" in reads
+        nuts2 = "nuts2" in reads
+        region_of = _region_rows(regions) if not reads.isdisjoint(_REGION_FACTS) else None
+        border = _border_codes(areas) if "border_region" in reads else None
+        partners = not reads.isdisjoint(_PARTNER_ROW_FACTS)
+        partner_countries = self._partner_countries
+        outermost_countries, member_states = COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
+        tail = _NUTS_TAIL
+
+        def build(municipality: Municipality) -> dict[str, Any]:
+            given = municipality.__dict__
+            values = base.copy()
+            if fields is not None:
+                if one_field:
+                    values[plain[0]] = fields(given)
+                else:
+                    values.update(zip(plain, fields(given)))
+            for name in converted:
+                values[name] = _plain(given[name])
+            country = given["country"]
+            nuts = given["nuts"]
+            if member:
+                values["member_state"] = country in member_states
+            if nuts2:
+                values["nuts2"] = nuts[:4] if nuts else None
+            if region_of is not None:
+                # `derive_region` without its explanations.
+                region = region_of.get(nuts[:4].upper()) if region_of and nuts else None
+                if given["region_category"] is not None:
+                    values["region_category"] = _plain(given["region_category"])
+                    values["region_category_doubtful"] = False
+                elif region is not None:
+                    values["region_category"], values["region_category_doubtful"] = region[0], region[1]
+                else:
+                    values["region_category"] = values["region_category_doubtful"] = None
+                if region is not None and region[2] is not None:
+                    values["region_category_2014_2020"], values["region_category_2014_2020_inferred"] = region[2:4]
+                else:
+                    values["region_category_2014_2020"], values["region_category_2014_2020_inferred"] = "unknown", False
+                outermost = given["outermost_region"]
+                if outermost is None:
+                    if country not in outermost_countries:
+                        outermost = False
+                    elif region is not None:
+                        outermost = region[4]
+                values["outermost_region"] = outermost
+            if border is not None:
+                # `derive_border_region` without its explanations: a code found in a cross-border programme's
+                # area (itself, or as a NUTS-3 code, the NUTS-2 region above it) is a border region.
+                given_border = given["border_region"]
+                if given_border is None and nuts and border:
+                    code = nuts.strip().upper()
+                    if code in border or (len(code) == 5 and code[:4] in border and code[4] in tail):
+                        given_border = True
+                values["border_region"] = given_border
+            if partners:
+                countries = partner_countries | {country}
+                both = countries & member_states
+                values["countries"] = set(countries)
+                values["country_count"] = len(countries)
+                values["member_states"] = set(both)
+                values["member_state_count"] = len(both)
+                values["foreign_country_count"] = len(partner_countries - {country})
+            return values
+
+        return build
+
     def own_facts(
         self, municipality: Municipality, regions: RegionTable | None, areas: InterregAreas | None, *, explain: bool
     ) -> tuple[dict[str, Any], list[DerivedValue]]:
@@ -351,6 +436,46 @@ class IdeaFacts:
         own["member_state_count"] = len(member_states)
         own["foreign_country_count"] = len(partner_countries - {country})
         return own, [*derived, *from_areas] if explain else []
+
+
+#: The facts `derive_region` sets, and those of the partners that involve the applicant's country: groups a row
+#: builder (`IdeaFacts.row_builder`) works out only where one of their facts is read.
+_REGION_FACTS = frozenset(
+    {
+        "region_category",
+        "region_category_doubtful",
+        "region_category_2014_2020",
+        "region_category_2014_2020_inferred",
+        "outermost_region",
+    }
+)
+_PARTNER_ROW_FACTS = frozenset({"countries", "country_count", "member_states", "member_state_count", "foreign_country_count"})
+#: What may follow a NUTS-2 code in a NUTS-3 code (`fundmatch._countries.NUTS_CODE`'s last character).
+_NUTS_TAIL = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def _region_rows(regions: RegionTable | None) -> dict[str, tuple[Any, ...]]:
+    """The table of regions as `derive_region` reads it, one tuple per NUTS-2 code: the category, whether it is
+    doubtful, the 2014–2020 category (None where the table has none) and whether it is inferred, outermost."""
+    if regions is None:
+        return {}
+    return {
+        region.nuts2: (
+            region.category.value,
+            region.doubtful,
+            None if region.category_2014_2020 is None else region.category_2014_2020.value,
+            region.inferred_2014_2020,
+            region.outermost,
+        )
+        for region in regions
+    }
+
+
+def _border_codes(areas: InterregAreas | None) -> frozenset[str]:
+    """The codes of the programme areas whose programmes include a cross-border one (`derive_border_region`)."""
+    if areas is None:
+        return frozenset()
+    return frozenset(programme.region for programme in areas if programme.cross_border)
 
 
 #: The municipality's fields its other facts are derived from, with the pack's tables and the idea's partners

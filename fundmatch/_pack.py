@@ -406,13 +406,16 @@ class RulePack:
             # Only a single match's facts have no plans (`_idea_facts` with ``batch=False``), and it is explained.
             raise RuntimeError("a summary batch needs the idea's plans: made by `_idea_facts` for a batch")
         programs: list[tuple[Any, int]] = []
-        regions, areas, row_values = self._regions, self._areas, idea_facts.row_values
+        row_values: list[Callable[[Municipality], dict[str, Any]]] = []
 
         def ranked(profile: Municipality) -> tuple[FundSummary, ...]:
             if not programs:
                 facts, _ = self._facts(profile, idea_facts, explain=False)
                 programs.extend((summary_program(f, facts), self._order[f.fund]) for f in chosen)
-            values = row_values(profile, regions, areas)
+                # The facts the programs read, and only those (`IdeaFacts.row_builder`).
+                reads = frozenset().union(*(program.reads for program, _ in programs))
+                row_values.append(idea_facts.row_builder(reads, self._regions, self._areas))
+            values = row_values[0](profile)
             results = [program(values, order) for program, order in programs]
             results.sort()
             return tuple([result[-1] for result in results])
