@@ -56,7 +56,16 @@ class EvaluationFailed(Exception):
 
 
 def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
-    """A function of the facts giving what ``rule.matches(facts)`` gives for the expression ``ir`` stands for."""
+    """A function of the facts giving what ``rule.matches(facts)`` gives for the expression ``ir`` stands for.
+
+    The function keeps its ``ir`` (`ir_of`), for `specialise`.
+    """
+    made = _compiled_ir(ir)
+    made.ir = ir  # type: ignore[attr-defined]
+    return made
+
+
+def _compiled_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
     run = _compile(ir, frozenset())  # checks the whole form: `_direct` reads only what passed
     direct = _direct(ir)
     if direct is not None:
@@ -69,6 +78,89 @@ def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
         return bool(run(facts, _NO_LOCALS))
 
     return matches
+
+
+def ir_of(closure: Any) -> Any:
+    """The plain-data form a closure of `compile_ir` was compiled from (None for anything else)."""
+    return getattr(closure, "ir", None)
+
+
+# ------------------------------------------------------------------------------------- partial evaluation
+# A batch matches one idea with many municipalities: in a condition reading both (``degurba == 3 and 'digital'
+# in themes``), the idea's side is the same on every row. `specialise` decides it once, where it decides the
+# answer's truth, and leaves the rest: the same operations on the same values in the same order for what is
+# left (an and/or side that is evaluated is evaluated, so that it fails where it failed), only the parts whose
+# every fact is known folded into the truth they have on those facts.
+
+
+def specialise(
+    closure: Callable[[Mapping[str, Any]], bool], known: Mapping[str, Any]
+) -> tuple[bool | None, Callable[[Mapping[str, Any]], bool]]:
+    """A closure of `compile_ir` for facts that have the values of ``known``: (the answer, a closure never to
+    call) where those facts decide it, else (None, a function of the facts giving what ``closure`` gives on any
+    facts agreeing with ``known``).
+
+    The parts of its form that may be decided are compiled once per closure (kept on it, as the closure is).
+    """
+    parts = getattr(closure, "parts", None)
+    if parts is None:
+        parts = closure.parts = {}  # type: ignore[attr-defined]
+    folded, value = _fold(ir_of(closure), known, parts)
+    if folded:
+        return bool(value), _NEVER
+    return None, compile_ir(value)
+
+
+def _NEVER(facts: Mapping[str, Any]) -> bool:
+    raise AssertionError("a specialised condition the known facts decide is never evaluated")
+
+
+def _fact_names(ir: Any, names: set[str]) -> set[str]:
+    """The facts a node reads, at any depth."""
+    if isinstance(ir, list):
+        if ir[:1] == ["fact"] and len(ir) == 3:
+            names.add(ir[1])
+            return names
+        for part in ir:  # an operator's operands, or a collection's members
+            _fact_names(part, names)
+    return names
+
+
+def _fold(ir: Any, known: Mapping[str, Any], parts: dict[int, tuple[set[str], Closure]]) -> tuple[bool, Any]:
+    """(True, the node's truth) where the known facts decide it, else (False, the node left: its form, with
+    what the known facts decide of its and/or/not parts taken out). Only a node whose truth is read (the root,
+    an operand of and, or, not) is visited: a node's truth is all the answer takes of it there."""
+    op = ir[0]
+    if op in ("and", "or"):
+        _, left, right = ir
+        left_folded, left_value = _fold(left, known, parts)
+        if left_folded:
+            # The left side decides (and: false, or: true) without the right side being evaluated, or the
+            # answer is the right side's truth.
+            if bool(left_value) is (op == "or"):
+                return True, op == "or"
+            return _fold(right, known, parts)
+        right_folded, right_value = _fold(right, known, parts)
+        if not right_folded:
+            return False, [op, left_value, right_value]
+        if bool(right_value) is (op == "and"):
+            return False, left_value  # and true, or false: the left side's truth
+        # and false, or true: the answer, once the left side is evaluated (for its failures, as it was).
+        return False, [op, left_value, ["bool", op == "or"]]
+    if op == "not":
+        inner_folded, inner = _fold(ir[1], known, parts)
+        return (True, not inner) if inner_folded else (False, ["not", inner])
+    part = parts.get(id(ir))
+    if part is None:
+        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
+    names, run = part
+    if names.issubset(known):
+        try:
+            value = run(known, _NO_LOCALS)
+        except Exception:  # noqa: BLE001  # it fails on the row as here: left to fail there
+            return False, ir
+        return True, bool(value)
+    return False, ir
 
 
 def coerce(value: Any) -> Any:

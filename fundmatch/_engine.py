@@ -12,11 +12,13 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from fundmatch._closures import ir_of, specialise
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -1104,9 +1106,45 @@ def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
     return lambda problem: RulePackError(problem.problem, path=path, line=rule.line, rule_id=rule_id)
 
 
-def _row_decide(condition: Condition, error: Any) -> Any:
-    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing."""
-    key, reads, run = condition._key, condition.reads, condition.runner()
+def _on_idea(
+    condition: Condition, facts: Facts | None, made: dict[int, Any] | None = None
+) -> tuple[tuple[str, ...], Any, bool | None]:
+    """``condition`` for the municipalities of one idea (``facts``: the idea's, with any municipality's): the
+    facts of a municipality's it reads, what evaluates it once none of them is missing, and its answer where the
+    idea's facts then decide it (else None).
+
+    The idea's side of a condition is the same on every row: decided once (`fundmatch._closures.specialise`),
+    where every fact of the idea it reads is known (a missing one is asked for on every row, as before). Which
+    facts a row misses, and in which order they are named, is what the whole condition gives. ``made`` keeps
+    what was made for each condition while one program is compiled (a condition is asked for more than once).
+    """
+    if made is not None and id(condition) in made:
+        return made[id(condition)]  # type: ignore[no-any-return]
+    reads, run = condition.reads, condition.runner()
+    found: tuple[tuple[str, ...], Any, bool | None] = (reads, run, None)
+    known = {name: facts[name] for name in reads if name in _IDEA} if facts is not None else {}
+    if known and None not in known.values() and run is condition.closure and ir_of(run) is not None:
+        fixed, specialised = specialise(run, known)
+        found = (tuple(name for name in reads if name not in known), specialised, fixed)
+    if made is not None:
+        made[id(condition)] = found
+    return found
+
+
+def _row_decide(
+    condition: Condition, error: Any, facts: Facts | None = None, made: dict[int, Any] | None = None
+) -> Any:
+    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing.
+
+    With ``facts`` (an idea's), what the idea decides of it is decided here (`_on_idea`).
+    """
+    reads, run, fixed = _on_idea(condition, facts, made)
+    if fixed is not None:
+        return _decided_after(reads, fixed)
+    if reads != condition.reads:
+        key = key_getter(reads, {})
+    else:
+        key = condition._key
     if len(reads) == 1:  # most conditions: one fact, looked up once
         (name,) = reads
         missing = [name]
@@ -1133,13 +1171,38 @@ def _row_decide(condition: Condition, error: Any) -> Any:
     return decide
 
 
-def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> Any:
+def _decided_after(reads: tuple[str, ...], answer: bool) -> Any:
+    """A decision the idea makes once the municipality's facts ``reads`` are known: their missing ones, else
+    ``answer``."""
+    if not reads:
+        return lambda values: answer
+    key = key_getter(reads, {})
+
+    def decided(values: dict[str, Any]) -> bool | list[str]:
+        found = key(values)
+        if None in found:
+            return [n for n, v in zip(reads, found, strict=True) if v is None]
+        return answer
+
+    return decided
+
+
+def _rule_step(
+    fund: CompiledFund,
+    rule: CompiledRule,
+    facts: Facts,
+    asked: dict[str, int],
+    question: int,
+    codes: dict[Any, int] | None = None,
+    made: dict[int, Any] | None = None,
+) -> Any:
     """A rule left to the municipality, as a closure giving its `_Result` (`_outcome`'s answer); or, where the
     idea decides it after all (its condition reads only the idea's facts, and its outcome is not the one that
     can be left open), its outcome and missed facts (as `_outcome` gives them).
 
     ``asked`` is the bit of the input each fact is asked as when missing (`needed`: it depends on the idea's
-    facts only), ``question`` the bit of the rule's own question, what it gives when left open.
+    facts only), ``question`` the bit of the rule's own question, what it gives when left open. With ``codes``
+    (every result the rule can give, `_results`), the closure gives each result's code instead (`_tabled`).
     """
     condition = rule.condition
     holding, failing = (
@@ -1149,7 +1212,12 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
     open_on = None
     if rule.undecided is not None:
         open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
-    left_open = _row_decide(rule.undecided, error) if rule.undecided is not None else None
+    left_open = _row_decide(rule.undecided, error, facts, made) if rule.undecided is not None else None
+    # What the closures give: the results themselves, or their codes (a question only where there is one).
+    code: Any = (lambda result: result) if codes is None else codes.__getitem__
+    held, failed = code(holding), code(failing)
+    asks = question if left_open is None else code(question)
+    open_held = open_on is holding  # the outcome that can be left open is the one the condition holding gives
     if _IDEA.issuperset(condition.reads):
         decided = _decide(condition, facts, fund, rule)
         if isinstance(decided, list):
@@ -1157,31 +1225,76 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
         outcome = holding if decided else failing
         if outcome is not open_on or left_open is None:
             return outcome, []
+        given = code(outcome)
 
         def only_open(values: dict[str, Any]) -> _Result:
             left = left_open(values)
             if left is False:
-                return outcome
+                return given  # type: ignore[no-any-return]
             if left is True:
-                return question
+                return asks
             bits = 0
             for n in left:
                 bits |= asked[n]
-            return bits
+            return bits if codes is None else codes[bits]
 
         return only_open
-    key, reads, run = condition._key, condition.reads, condition.runner()
+    reads, run, fixed = _on_idea(condition, facts, made)
+    key = condition._key if reads == condition.reads else key_getter(reads, {})
+    if fixed is not None:
+        # The idea decides the condition once the municipality's facts it reads are known.
+        outcome = holding if fixed else failing
+        given = code(outcome)
+        if outcome is open_on and left_open is not None:
+
+            def decided_open(values: dict[str, Any]) -> _Result:
+                found = key(values)
+                if None in found:
+                    bits = 0
+                    for n, v in zip(reads, found, strict=True):
+                        if v is None:
+                            bits |= asked[n]
+                    return bits if codes is None else codes[bits]
+                left = left_open(values)
+                if left is True:
+                    return asks
+                if left is False:
+                    return given  # type: ignore[no-any-return]
+                bits = 0
+                for n in left:
+                    bits |= asked[n]
+                return bits if codes is None else codes[bits]
+
+            return decided_open
+        if len(reads) == 1:
+            (name,) = reads
+            missing = code(asked[name])
+            return lambda values: missing if values[name] is None else given
+
+        def decided(values: dict[str, Any]) -> _Result:
+            found = key(values)
+            if None in found:
+                bits = 0
+                for n, v in zip(reads, found, strict=True):
+                    if v is None:
+                        bits |= asked[n]
+                return bits if codes is None else codes[bits]
+            return given  # type: ignore[no-any-return]
+
+        return decided
     if left_open is None and len(reads) == 1:
         (name,) = reads
-        missing = asked[name]
+        missing = code(asked[name])
         shape = getattr(run, "shape", None)
+        if shape is not None and shape[1] != name:
+            shape = None
         if shape is not None and shape[0] == "truth":
 
             def truth(values: dict[str, Any]) -> _Result:
                 value = values[name]
                 if value is None:
-                    return missing
-                return holding if value else failing
+                    return missing  # type: ignore[no-any-return]
+                return held if value else failed  # type: ignore[no-any-return]
 
             return truth
         if shape is not None and shape[0] == "order":
@@ -1190,11 +1303,11 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
             def number(values: dict[str, Any]) -> _Result:
                 value = values[name]
                 if value is None:
-                    return missing
+                    return missing  # type: ignore[no-any-return]
                 if type(value) is int:  # as the closure compares it
-                    return holding if op(value, constant) else failing
+                    return held if op(value, constant) else failed  # type: ignore[no-any-return]
                 try:
-                    return holding if run(values) else failing
+                    return held if run(values) else failed  # type: ignore[no-any-return]
                 except FAILURES as exc:
                     raise error(condition.problem(exc)) from None
 
@@ -1202,9 +1315,9 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
 
         def one_fact(values: dict[str, Any]) -> _Result:
             if values[name] is None:
-                return missing
+                return missing  # type: ignore[no-any-return]
             try:
-                return holding if run(values) else failing
+                return held if run(values) else failed  # type: ignore[no-any-return]
             except FAILURES as exc:
                 raise error(condition.problem(exc)) from None
 
@@ -1217,23 +1330,39 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
             for n, v in zip(reads, found, strict=True):
                 if v is None:
                     bits |= asked[n]
-            return bits
+            return bits if codes is None else codes[bits]
         try:
-            outcome = holding if run(values) else failing
+            holds = True if run(values) else False
         except FAILURES as exc:
             raise error(condition.problem(exc)) from None
-        if outcome is open_on and left_open is not None:
+        if left_open is not None and holds is open_held:
             left = left_open(values)
             if left is True:
-                return question
+                return asks
             if left is not False:
                 bits = 0
                 for n in left:
                     bits |= asked[n]
-                return bits
-        return outcome
+                return bits if codes is None else codes[bits]
+        return held if holds else failed  # type: ignore[no-any-return]
 
     return step
+
+
+def _results(rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> list[Any]:
+    """Every result `_rule_step`'s closure of ``rule`` can give for the idea of ``facts``: its outcomes, the bits
+    of every set of the inputs its conditions may miss (a fact the idea gives is never missed), its question
+    where it can be left open."""
+    reads = [*rule.condition.reads, *(rule.undecided.reads if rule.undecided is not None else ())]
+    bits = list(dict.fromkeys(asked[n] for n in reads if n not in _IDEA or facts[n] is None))
+    sets = {0}
+    for bit in bits:
+        sets |= {made | bit for made in sets}
+    sets.discard(0)
+    results: list[Any] = [Outcome.PASS, Outcome.FAIL, *sorted(sets)]
+    if rule.undecided is not None and question not in sets:
+        results.append(question)
+    return results
 
 
 def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
@@ -1335,6 +1464,122 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
 
 
 _IDEA = IDEA_FACTS | {"fund"}
+#: The most combinations of results a fund's rules may be tabled for (`_tabled`), per table.
+_TABLE_LIMIT = 1024
+
+
+def _tabled(
+    fund: CompiledFund,
+    facts: Facts,
+    positions: list[int],
+    asked: dict[str, int],
+    questions: dict[int, int],
+    preferences: tuple[Any, ...],
+    head: float,
+    tail: list[float],
+    account: Any,
+    made: dict[int, Any],
+) -> tuple[list[Any], int, int, list[Any], list[Any]] | None:
+    """The rules left to the municipality (at ``positions``) as closures giving a code of their results that
+    adds up, over the rules, to the row's combination of results; and what `_program`'s ``account`` gives for
+    every combination, in two tables: by the results of the rules but preferences (status, failed, likelihood,
+    inputs asked), and by those of the preferences (points, inputs asked). None where a table would be larger
+    than `_TABLE_LIMIT`.
+
+    The tables are made here, from the idea and the pack, for every combination, before any municipality: a
+    row adds its rules' codes and reads its two entries (the low bits of the sum, and the high ones). Nothing a
+    row gives is kept.
+    """
+    rules = fund.rules
+    options = [_results(rules[i], facts, asked, questions[i]) for i in positions]
+    stepped = [k for k, *_ in preferences]  # in the rules' order, as their slots are
+    groups = ([k for k in range(len(positions)) if k not in stepped], stepped)
+    sizes = [math.prod(len(options[k]) for k in group) for group in groups]
+    if max(sizes) > _TABLE_LIMIT:
+        return None
+    shift = (sizes[0] - 1).bit_length()
+    codes: list[dict[Any, int]] = [{} for _ in positions]
+    # A combination's index: the rules' digits (each its result's place among `_results`), the first rule's
+    # the lowest; the preferences' above them, the first preference's the highest (the order `sums` grows in).
+    radix = 1
+    for k in groups[0]:
+        for digit, result in enumerate(options[k]):
+            codes[k][result] = digit * radix
+        radix *= len(options[k])
+    radix = 1
+    for k in reversed(groups[1]):
+        for digit, result in enumerate(options[k]):
+            codes[k][result] = (digit * radix) << shift
+        radix *= len(options[k])
+    coded = [
+        _rule_step(fund, rules[i], facts, asked, questions[i], codes[k], made) for k, i in enumerate(positions)
+    ]
+    by_rules = []
+    for index in range(sizes[0]):
+        # The preferences pass: they change nothing but the points, which this table does not hold.
+        results: list[Any] = [Outcome.PASS] * len(positions)
+        for k in groups[0]:
+            index, digit = divmod(index, len(options[k]))
+            results[k] = options[k][digit]
+        status, failed, asks, _, likelihood = account(results, None)
+        by_rules.append((status, failed, asks, likelihood))
+    # The points of every combination of the preferences' results: added as `account` adds them (from the
+    # head, slot by slot in the rules' order), each partial sum once for all the combinations that share it.
+    options_of = {slot: (options[k], weight, points) for k, slot, weight, points, *_ in preferences}
+    sums, asks_of = [head], [0]
+    for slot, fixed in enumerate(tail):
+        if slot not in options_of:
+            sums = [total + fixed for total in sums]
+            continue
+        results, weight, unknown_points = options_of[slot]
+        adds = [weight if r is Outcome.PASS else fixed if r is Outcome.FAIL else unknown_points for r in results]
+        bits = [0 if r is Outcome.PASS or r is Outcome.FAIL else r for r in results]
+        sums = [total + add for total in sums for add in adds]
+        asks_of = [asks | more for asks in asks_of for more in bits]
+    by_points = [(_fit(total), asks) for total, asks in zip(sums, asks_of, strict=True)]
+    return coded, (1 << shift) - 1, shift, by_rules, by_points
+
+
+def _lean(
+    coded: list[Any],
+    mask: int,
+    shift: int,
+    statuses: list[Any],
+    points: list[Any],
+    missing: Any,
+    money: Any,
+    name: str,
+    fund: str | None,
+) -> Program:
+    """`_program`'s row program for a fund whose rules' results are tabled (`_tabled`): the rules' codes added,
+    the two entries read, the money decided, the summary made. ``fund``: the fund to set where a rule reads it."""
+    made = FundSummary._exact
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        if fund is not None:
+            values = {**values, "fund": fund}
+        combination = 0
+        for step in coded:
+            combination += step(values)
+        out, status, worse, failed, likelihood, asks = statuses[combination & mask]
+        score, more = points[combination >> shift]
+        rate, rate_max, amount = money(values)
+        summary = made(
+            {
+                "fund": name,
+                "status": status,
+                "score": score,
+                "likelihood": likelihood,
+                "rate": rate,
+                "rate_max": rate_max,
+                "amount_eur": amount,
+                "failed": failed,
+                "missing": missing(asks | more),
+            }
+        )
+        return out, -round(score * likelihood, 3), worse, order, summary
+
+    return run
 
 
 def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
@@ -1354,7 +1599,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # bits, and a row's `missing` list is read from them (`missing_of`).
     # Only the rules the idea does not decide after all (`_rule_step`, tried once without bits) ask per row.
     unset = {n: 0 for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
-    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0))]
+    on_idea: dict[int, Any] = {}  # what the idea makes of each condition (`_on_idea`), while this is compiled
+    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0, None, on_idea))]
     read = {n for i in left for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
     asked_as = {n: FACTS[needed(n, facts)].asks for n in read}
     open_ones = [i for i in left if rules[i].undecided is not None]
@@ -1364,11 +1610,11 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # A rule that cannot be left open never gives its question: no bit, and no result is 0.
     questions = {i: bit_of.get(f"ask:{rules[i].spec.id}", -1) for i in fund.row_rules}
     for i in fund.row_rules:
-        made = _rule_step(fund, rules[i], facts, asked, questions[i])
-        if callable(made):
-            steps.append((i, made))
+        step = _rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea)
+        if callable(step):
+            steps.append((i, step))
             continue
-        outcome, missing = made
+        outcome, missing = step
         found[i] = (rules[i], outcome, missing)
         if outcome is Outcome.UNKNOWN:
             if i in fund.row_chances:
@@ -1441,7 +1687,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     except ExpressionProblem as exc:
                         raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
                 else:
-                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"))
+                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"), facts, on_idea)
             halves = bool(route.spec.ask or not route.spec.requires)
             routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
     routes_t = tuple(routes)
@@ -1488,10 +1734,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     passed, failing, unsure = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
     worse = _WORSE
 
-    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
-        if reads_fund:
-            values = {**values, "fund": fund.fund}
-        results = [step(values) for step in step_calls] if step_calls else []
+    def account(results: list[Any], values: dict[str, Any]) -> tuple[Status, list[int] | None, int, float, float]:
+        """What the rules' ``results`` give: the status, the positions of the rules failed (None: none), the
+        inputs asked for (bits), the points and the likelihood."""
         status = status0
         failed: list[int] | None = None
         asks = 0
@@ -1607,6 +1852,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             likelihood = round(likelihood, 3)
         else:
             likelihood = 1.0 if status is eligible else 0.0
+        return status, failed, asks, total, likelihood
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        if reads_fund:
+            values = {**values, "fund": fund.fund}
+        results = [step(values) for step in step_calls] if step_calls else []
+        status, failed, asks, total, likelihood = account(results, values)
         rate, rate_max, amount = money(values)
         score = _fit(total)
         summary = made(
@@ -1628,6 +1880,27 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
 
+    computes = [e[7] for e in requirements_t] + [e[5] for e in preferences_t]
+    if not routes_t and not rechances and all(compute is None for compute in computes):
+        # No chance or route that reads the municipality: the summary but its money is a function of the rules'
+        # results alone, tabled once for every combination of them (`_tabled`).
+        positions = [i for i, _ in steps]
+        tables = _tabled(fund, facts, positions, asked, questions, preferences_t, head, tail, account, on_idea)
+        if tables is not None:
+            coded, mask, shift, by_rules, points = tables
+            statuses = [
+                (
+                    status is ineligible,
+                    status,
+                    worse[status],
+                    failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
+                    likelihood,
+                    asks,
+                )
+                for status, failed, asks, likelihood in by_rules
+            ]
+            lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
+            run = _lean(coded, mask, shift, statuses, points, lookup, money, name, fund.fund if reads_fund else None)
     # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
     # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
     conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
