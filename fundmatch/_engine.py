@@ -1475,54 +1475,97 @@ def _tabled(
     asked: dict[str, int],
     questions: dict[int, int],
     preferences: tuple[Any, ...],
+    routed: set[int],
+    chances: list[tuple[int, Any, list[Any]]],
+    routes: list[Any],
     head: float,
     tail: list[float],
     account: Any,
     made: dict[int, Any],
-) -> tuple[list[Any], int, int, list[Any], list[Any]] | None:
-    """The rules left to the municipality (at ``positions``) as closures giving a code of their results that
-    adds up, over the rules, to the row's combination of results; and what `_program`'s ``account`` gives for
-    every combination, in two tables: by the results of the rules but preferences (status, failed, likelihood,
-    inputs asked), and by those of the preferences (points, inputs asked). None where a table would be larger
-    than `_TABLE_LIMIT`.
+) -> tuple[Any, ...] | None:
+    """The rules left to the municipality (at ``positions``) as closures giving a code of their results, and the
+    row's chances (``chances``: step, what computes it, what it may be) and conditions of ``routes`` (None for
+    a route whose condition the idea decides) as closures giving a code of theirs, that add up to the row's
+    combination; and what `_program`'s ``account`` gives for every combination, in two tables: by the results
+    of the rules but preferences, of the preferences a route reads (``routed``), the chances and the routes
+    (status, failed, likelihood, inputs asked), and by those of the preferences (points, inputs asked). None
+    where a table would be larger than `_TABLE_LIMIT`.
 
     The tables are made here, from the idea and the pack, for every combination, before any municipality: a
-    row adds its rules' codes and reads its two entries (the low bits of the sum, and the high ones). Nothing a
-    row gives is kept.
+    row adds its rules' codes, then those of the chances and routes its rules' results have it read (none for a
+    fund they make ineligible, as `account` reads none), and reads its two entries (the low bits of the sum,
+    and the high ones). Nothing a row gives is kept.
     """
     rules = fund.rules
     options = [_results(rules[i], facts, asked, questions[i]) for i in positions]
     stepped = [k for k, *_ in preferences]  # in the rules' order, as their slots are
-    groups = ([k for k in range(len(positions)) if k not in stepped], stepped)
-    sizes = [math.prod(len(options[k]) for k in group) for group in groups]
-    if max(sizes) > _TABLE_LIMIT:
+    low = [k for k in range(len(positions)) if k not in stepped or k in routed]
+    of_row = [r for r, decide in enumerate(routes) if decide is not None]
+    # What a route's condition may give: holds, does not, or misses facts (which are not told apart).
+    holds_options: list[Any] = [True, False, []]
+    # Read after the rules, in `account`'s order: the chances, then the routes.
+    later = [*(values for _, _, values in chances), *([holds_options] * len(of_row))]
+    sizes = [math.prod(len(options[k]) for k in low), math.prod(len(o) for o in later)]
+    low_bits = (sizes[0] - 1).bit_length()
+    shift = low_bits + (sizes[1] - 1).bit_length()
+    high = math.prod(len(options[k]) for k in stepped)
+    if max(1 << shift, high) > _TABLE_LIMIT:
         return None
-    shift = (sizes[0] - 1).bit_length()
-    codes: list[dict[Any, int]] = [{} for _ in positions]
-    # A combination's index: the rules' digits (each its result's place among `_results`), the first rule's
-    # the lowest; the preferences' above them, the first preference's the highest (the order `sums` grows in).
+    # A combination's index: the low rules' digits (each its result's place among `_results`), the first
+    # rule's the lowest; then those read later (bits above); the preferences' above them, the first
+    # preference's the highest (the order `sums` grows in).
+    codes: list[dict[Any, int]] = [dict.fromkeys(results, 0) for results in options]
     radix = 1
-    for k in groups[0]:
+    for k in low:
         for digit, result in enumerate(options[k]):
             codes[k][result] = digit * radix
         radix *= len(options[k])
     radix = 1
-    for k in reversed(groups[1]):
+    for k in reversed(stepped):
         for digit, result in enumerate(options[k]):
-            codes[k][result] = (digit * radix) << shift
+            codes[k][result] += (digit * radix) << shift
         radix *= len(options[k])
     coded = [
         _rule_step(fund, rules[i], facts, asked, questions[i], codes[k], made) for k, i in enumerate(positions)
     ]
-    by_rules = []
+    radices = [math.prod(len(o) for o in later[:n]) << low_bits for n in range(len(later))]
+    coded_later = [
+        _coded_chance(compute, {value: digit * radices[n] for digit, value in enumerate(values)})
+        for n, (_, compute, values) in enumerate(chances)
+    ]
+    coded_later += [
+        _coded_route(routes[r], [digit * radices[len(chances) + n] for digit in range(len(holds_options))])
+        for n, r in enumerate(of_row)
+    ]
+    by_rules: list[Any] = [None] * (1 << shift)
+    pending: list[tuple[Any, ...]] = [()] * (1 << low_bits)
     for index in range(sizes[0]):
-        # The preferences pass: they change nothing but the points, which this table does not hold.
+        # The preferences no route reads pass: they change nothing but the points, which this table does not
+        # hold.
         results: list[Any] = [Outcome.PASS] * len(positions)
-        for k in groups[0]:
-            index, digit = divmod(index, len(options[k]))
+        rest = index
+        for k in low:
+            rest, digit = divmod(rest, len(options[k]))
             results[k] = options[k][digit]
-        status, failed, asks, _, likelihood = account(results, None)
-        by_rules.append((status, failed, asks, likelihood))
+        out = True
+        for combination in range(sizes[1]):
+            given = []
+            rest = combination
+            for values in later:
+                rest, digit = divmod(rest, len(values))
+                given.append(values[digit])
+            routes_hold: list[Any] = [None] * len(routes)
+            for r, holds in zip(of_row, given[len(chances) :], strict=True):
+                routes_hold[r] = holds
+            chances_given = {k: chance for (k, _, _), chance in zip(chances, given, strict=False)}
+            status, failed, asks, _, likelihood, out = account(results, None, routes_hold, chances_given)
+            by_rules[index + (combination << low_bits)] = (status, failed, asks, likelihood)
+        if not out:
+            # What the rules leave to read: the chances of the rules left unknown, then every route's condition.
+            unknown = [
+                n for n, (k, _, _) in enumerate(chances) if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
+            ]
+            pending[index] = (*(coded_later[n] for n in unknown), *coded_later[len(chances) :])
     # The points of every combination of the preferences' results: added as `account` adds them (from the
     # head, slot by slot in the rules' order), each partial sum once for all the combinations that share it.
     options_of = {slot: (options[k], weight, points) for k, slot, weight, points, *_ in preferences}
@@ -1537,11 +1580,31 @@ def _tabled(
         sums = [total + add for total in sums for add in adds]
         asks_of = [asks | more for asks in asks_of for more in bits]
     by_points = [(_fit(total), asks) for total, asks in zip(sums, asks_of, strict=True)]
-    return coded, (1 << shift) - 1, shift, by_rules, by_points
+    return coded, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
+
+
+def _coded_chance(compute: Any, codes: dict[Any, int]) -> Any:
+    """A rule's chance computed from a municipality's facts (`_chance_of`'s closure), giving its code."""
+    return lambda values: codes[compute(values)]
+
+
+def _coded_route(decide: Any, codes: list[int]) -> Any:
+    """A route's condition (`_row_decide`'s closure) giving the code of what it gives: holds, does not, misses."""
+    holds_code, fails_code, misses_code = codes
+
+    def coded(values: dict[str, Any]) -> int:
+        holds = decide(values)
+        if holds is True:
+            return holds_code
+        return fails_code if holds is False else misses_code
+
+    return coded
 
 
 def _lean(
     coded: list[Any],
+    rules_mask: int,
+    pending: list[tuple[Any, ...]],
     mask: int,
     shift: int,
     statuses: list[Any],
@@ -1552,7 +1615,8 @@ def _lean(
     fund: str | None,
 ) -> Program:
     """`_program`'s row program for a fund whose rules' results are tabled (`_tabled`): the rules' codes added,
-    the two entries read, the money decided, the summary made. ``fund``: the fund to set where a rule reads it."""
+    then those of what their results leave to read (chances, routes), the two entries read, the money decided,
+    the summary made. ``fund``: the fund to set where a rule reads it."""
     made = FundSummary._exact
 
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
@@ -1561,6 +1625,8 @@ def _lean(
         combination = 0
         for step in coded:
             combination += step(values)
+        for later in pending[combination & rules_mask]:
+            combination += later(values)
         out, status, worse, failed, likelihood, asks = statuses[combination & mask]
         score, more = points[combination >> shift]
         rate, rate_max, amount = money(values)
@@ -1734,9 +1800,17 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     passed, failing, unsure = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
     worse = _WORSE
 
-    def account(results: list[Any], values: dict[str, Any]) -> tuple[Status, list[int] | None, int, float, float]:
+    def account(
+        results: list[Any],
+        values: dict[str, Any],
+        routes_hold: list[Any] | None = None,
+        chances_given: dict[int, Any] | None = None,
+    ) -> tuple[Status, list[int] | None, int, float, float, bool]:
         """What the rules' ``results`` give: the status, the positions of the rules failed (None: none), the
-        inputs asked for (bits), the points and the likelihood."""
+        inputs asked for (bits), the points, the likelihood, and whether the rules make the fund ineligible
+        (then no route and no chance of a rule but a preference's is read). ``routes_hold`` and
+        ``chances_given``: what the conditions of the routes give, in their order, and the chances of the rules
+        (by their step) computed from a municipality's facts (by default on ``values``)."""
         status = status0
         failed: list[int] | None = None
         asks = 0
@@ -1770,7 +1844,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         out = status is ineligible
         if waiting is not None and not out:
             for k, compute in waiting:
-                step_chances[k] = compute(values)  # type: ignore[index]
+                step_chances[k] = compute(values) if chances_given is None else chances_given[k]  # type: ignore[index]
         points = tail.copy() if repoints else tail
         for k, slot, weight, unknown_points, figure, compute, keep in preferences_t:
             result = results[k]
@@ -1802,9 +1876,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
-            for decide, holds, refs, ask, halves in routes_t:
+            for r, (decide, holds, refs, ask, halves) in enumerate(routes_t):
                 if decide is not None:
-                    holds = decide(values)
+                    holds = decide(values) if routes_hold is None else routes_hold[r]
                 closed = holds is False
                 maybe = holds is not True
                 p = 1.0
@@ -1852,13 +1926,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             likelihood = round(likelihood, 3)
         else:
             likelihood = 1.0 if status is eligible else 0.0
-        return status, failed, asks, total, likelihood
+        return status, failed, asks, total, likelihood, out
 
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
         if reads_fund:
             values = {**values, "fund": fund.fund}
         results = [step(values) for step in step_calls] if step_calls else []
-        status, failed, asks, total, likelihood = account(results, values)
+        status, failed, asks, total, likelihood, _ = account(results, values)
         rate, rate_max, amount = money(values)
         score = _fit(total)
         summary = made(
@@ -1880,27 +1954,68 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
 
-    computes = [e[7] for e in requirements_t] + [e[5] for e in preferences_t]
-    if not routes_t and not rechances and all(compute is None for compute in computes):
-        # No chance or route that reads the municipality: the summary but its money is a function of the rules'
-        # results alone, tabled once for every combination of them (`_tabled`).
+    # The chances the likelihood reads that a municipality's facts decide, and what each may be (`_chance_of`:
+    # the figure of the first of the priors whose case holds, or of its country, else even odds).
+    computed = {
+        k: list(
+            dict.fromkeys(
+                [
+                    *((figure, p.spec.source) for p in rules[i].priors for figure in p.spec.by_country.values()),
+                    *((p.spec.value, p.spec.source) for p in rules[i].priors),
+                    _EVEN_ODDS,
+                ]
+            )
+        )
+        for k, i, _, _, _, keep, _, compute in requirements_t
+        if keep and compute is not None
+    }
+    if not rechances and all(e[5] is None for e in preferences_t):
+        # No points and no preference's chance that a municipality's facts decide but through the rules'
+        # results: the summary but its money is a function of the rules' results, the chances and the routes'
+        # conditions, tabled once for every combination of them (`_tabled`).
         positions = [i for i, _ in steps]
-        tables = _tabled(fund, facts, positions, asked, questions, preferences_t, head, tail, account, on_idea)
+        # The preferences whose result a route reads decide the status with the other rules.
+        routed = {x for _, _, refs, _, _ in routes_t for kind, x, _, _ in refs if kind == _STEP}
+        later = [(k, compute, computed[k]) for k, *_, compute in requirements_t if k in computed]
+        tables = _tabled(
+            fund,
+            facts,
+            positions,
+            asked,
+            questions,
+            preferences_t,
+            routed,
+            later,
+            [decide for decide, *_ in routes_t],
+            head,
+            tail,
+            account,
+            on_idea,
+        )
         if tables is not None:
-            coded, mask, shift, by_rules, points = tables
-            statuses = [
-                (
-                    status is ineligible,
-                    status,
-                    worse[status],
-                    failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
-                    likelihood,
-                    asks,
-                )
-                for status, failed, asks, likelihood in by_rules
-            ]
+            coded, rules_mask, pending, mask, shift, by_rules, points = tables
+
+            def entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> tuple[Any, ...]:
+                """A row's summary of its combination, all but the points and money."""
+                failed_ids = failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)])
+                return status is ineligible, status, worse[status], failed_ids, likelihood, asks
+
+            # (No row gives a combination beyond the rules' results: those places are None.)
+            statuses = [None if found is None else entry(*found) for found in by_rules]
             lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
-            run = _lean(coded, mask, shift, statuses, points, lookup, money, name, fund.fund if reads_fund else None)
+            run = _lean(
+                coded,
+                rules_mask,
+                pending,
+                mask,
+                shift,
+                statuses,
+                points,
+                lookup,
+                money,
+                name,
+                fund.fund if reads_fund else None,
+            )
     # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
     # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
     conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
