@@ -565,6 +565,8 @@ def _direct(ir: Any) -> _Direct | None:
         truth.shape = ("truth", name)  # type: ignore[attr-defined]
         return truth
     if op in ("and", "or"):
+        if isinstance(ir[2], list) and ir[2][:1] == ["bool"] and len(ir[2]) == 2:
+            return _direct_then(op, ir[1], bool(ir[2][1]))
         left, right = _direct(ir[1]), _direct(ir[2])
         if left is None or right is None:
             return None
@@ -582,6 +584,23 @@ def _direct(ir: Any) -> _Direct | None:
     if op == "in":
         return _direct_contains(ir)
     return None
+
+
+def _direct_then(op: str, left_ir: Any, answer: bool) -> _Direct | None:
+    """``left and true``, ``left or false`` (the left side's truth), ``left and false``, ``left or true`` (the
+    answer, once the left side is evaluated, for its failures): what a condition specialised on an idea
+    (`specialise`) leaves where the idea decides one side."""
+    left = _direct(left_ir)
+    if left is None:
+        return None
+    if answer is (op == "and"):
+        return left
+
+    def then(facts: Mapping[str, Any]) -> bool:
+        left(facts)
+        return answer
+
+    return then
 
 
 def _direct_equal(ir: list[Any]) -> _Direct | None:

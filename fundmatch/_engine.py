@@ -1547,25 +1547,25 @@ def _tabled(
         for k in low:
             rest, digit = divmod(rest, len(options[k]))
             results[k] = options[k][digit]
-        out = True
-        for combination in range(sizes[1]):
-            given = []
-            rest = combination
-            for values in later:
-                rest, digit = divmod(rest, len(values))
-                given.append(values[digit])
+        # What the rules leave to read: the chances of the rules left unknown, then every route's condition
+        # (nothing, where they make the fund ineligible); what is not read keeps its first digit.
+        unknown = {n for n, (k, _, _) in enumerate(chances) if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL}
+        *_, out = account(results, None, [None] * len(routes), {k: values[0] for k, _, values in chances})
+        read = [] if out else [n for n in range(len(later)) if n >= len(chances) or n in unknown]
+        if read:
+            pending[index] = tuple(coded_later[n] for n in read)
+        for digits in itertools.product(*(range(len(later[n])) for n in read)):
+            given = [values[0] for values in later]
+            combination = 0
+            for n, digit in zip(read, digits, strict=True):
+                given[n] = later[n][digit]
+                combination += digit * radices[n]
             routes_hold: list[Any] = [None] * len(routes)
             for r, holds in zip(of_row, given[len(chances) :], strict=True):
                 routes_hold[r] = holds
             chances_given = {k: chance for (k, _, _), chance in zip(chances, given, strict=False)}
-            status, failed, asks, _, likelihood, out = account(results, None, routes_hold, chances_given)
-            by_rules[index + (combination << low_bits)] = (status, failed, asks, likelihood)
-        if not out:
-            # What the rules leave to read: the chances of the rules left unknown, then every route's condition.
-            unknown = [
-                n for n, (k, _, _) in enumerate(chances) if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
-            ]
-            pending[index] = (*(coded_later[n] for n in unknown), *coded_later[len(chances) :])
+            status, failed, asks, _, likelihood, _ = account(results, None, routes_hold, chances_given)
+            by_rules[index + combination] = (status, failed, asks, likelihood)
     # The points of every combination of the preferences' results: added as `account` adds them (from the
     # head, slot by slot in the rules' order), each partial sum once for all the combinations that share it.
     options_of = {slot: (options[k], weight, points) for k, slot, weight, points, *_ in preferences}
