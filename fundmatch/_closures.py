@@ -157,7 +157,7 @@ def _fold(ir: Any, known: Mapping[str, Any], parts: dict[int, tuple[set[str], Cl
     if names.issubset(known):
         try:
             value = run(known, _NO_LOCALS)
-        except Exception:  # noqa: BLE001  # it fails on the row as here: left to fail there
+        except Exception:  # it fails on the row as here: left to fail there
             return False, ir
         return True, bool(value)
     return False, ir

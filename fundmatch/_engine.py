@@ -14,7 +14,7 @@ import functools
 import itertools
 import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -1108,7 +1108,7 @@ def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
 
 def _on_idea(
     condition: Condition, facts: Facts | None, made: dict[int, Any] | None = None
-) -> tuple[tuple[str, ...], Any, bool | None]:
+) -> tuple[tuple[str, ...], Callable[[Mapping[str, Any]], bool], bool | None]:
     """``condition`` for the municipalities of one idea (``facts``: the idea's, with any municipality's): the
     facts of a municipality's it reads, what evaluates it once none of them is missing, and its answer where the
     idea's facts then decide it (else None).
@@ -1121,7 +1121,7 @@ def _on_idea(
     if made is not None and id(condition) in made:
         return made[id(condition)]  # type: ignore[no-any-return]
     reads, run = condition.reads, condition.runner()
-    found: tuple[tuple[str, ...], Any, bool | None] = (reads, run, None)
+    found: tuple[tuple[str, ...], Callable[[Mapping[str, Any]], bool], bool | None] = (reads, run, None)
     known = {name: facts[name] for name in reads if name in _IDEA} if facts is not None else {}
     if known and None not in known.values() and run is condition.closure and ir_of(run) is not None:
         fixed, specialised = specialise(run, known)
@@ -1141,10 +1141,7 @@ def _row_decide(
     reads, run, fixed = _on_idea(condition, facts, made)
     if fixed is not None:
         return _decided_after(reads, fixed)
-    if reads != condition.reads:
-        key = key_getter(reads, {})
-    else:
-        key = condition._key
+    key = key_getter(reads, {}) if reads != condition.reads else condition._key
     if len(reads) == 1:  # most conditions: one fact, looked up once
         (name,) = reads
         missing = [name]
@@ -1271,7 +1268,7 @@ def _rule_step(
             missing = code(asked[name])
             return lambda values: missing if values[name] is None else given
 
-        def decided(values: dict[str, Any]) -> _Result:
+        def decided_step(values: dict[str, Any]) -> _Result:
             found = key(values)
             if None in found:
                 bits = 0
@@ -1281,7 +1278,7 @@ def _rule_step(
                 return bits if codes is None else codes[bits]
             return given  # type: ignore[no-any-return]
 
-        return decided
+        return decided_step
     if left_open is None and len(reads) == 1:
         (name,) = reads
         missing = code(asked[name])
@@ -1332,10 +1329,10 @@ def _rule_step(
                     bits |= asked[n]
             return bits if codes is None else codes[bits]
         try:
-            holds = True if run(values) else False
+            holds = run(values)
         except FAILURES as exc:
             raise error(condition.problem(exc)) from None
-        if left_open is not None and holds is open_held:
+        if left_open is not None and (open_held if holds else not open_held):
             left = left_open(values)
             if left is True:
                 return asks
@@ -1429,11 +1426,19 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
             continue
         chain.append((None, _money_of(rate, facts), None))
         break
-    decided = tuple((None if c is None else _row_decide(c, error), money) for c, money, error in chain)
-    runs = tuple((None if c is None else c.runner(), money, c, error) for c, money, error in chain)
+    decided = tuple((None if c is None else _row_decide(c, error, facts), money) for c, money, error in chain)
+    # Each condition on the idea (`_on_idea`): what a municipality's facts leave of it.
+    on_idea = {id(c): _on_idea(c, facts) for c, _, _ in chain if c is not None}
+    runs: list[tuple[Any, _Money, Condition | None, Any]] = []
+    for c, figures, error in chain:
+        if c is None:
+            runs.append((None, figures, c, error))
+            continue
+        _, run, fixed = on_idea[id(c)]
+        runs.append(((lambda values, fixed=fixed: fixed) if fixed is not None else run, figures, c, error))
     # Where none of the facts the rates read is missing, each is decided by its closure alone: the facts are
     # looked up once for all of them (the rates of a category of region read the same two or three).
-    reads = tuple(sorted({n for c, _, _ in chain if c is not None for n in c.reads}))
+    reads = tuple(sorted({n for reads, _, _ in on_idea.values() for n in reads}))
     every = key_getter(reads, {})
 
     def one_by_one(values: dict[str, Any]) -> _Money:
@@ -1525,9 +1530,7 @@ def _tabled(
         for digit, result in enumerate(options[k]):
             codes[k][result] += (digit * radix) << shift
         radix *= len(options[k])
-    coded = [
-        _rule_step(fund, rules[i], facts, asked, questions[i], codes[k], made) for k, i in enumerate(positions)
-    ]
+    coded = [_rule_step(fund, rules[i], facts, asked, questions[i], codes[k], made) for k, i in enumerate(positions)]
     radices = [math.prod(len(o) for o in later[:n]) << low_bits for n in range(len(later))]
     coded_later = [
         _coded_chance(compute, {value: digit * radices[n] for digit, value in enumerate(values)})
@@ -1549,7 +1552,11 @@ def _tabled(
             results[k] = options[k][digit]
         # What the rules leave to read: the chances of the rules left unknown, then every route's condition
         # (nothing, where they make the fund ineligible); what is not read keeps its first digit.
-        unknown = {n for n, (k, _, _) in enumerate(chances) if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL}
+        unknown = {
+            n
+            for n, (k, _, _) in enumerate(chances)
+            if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
+        }
         *_, out = account(results, None, [None] * len(routes), {k: values[0] for k, _, values in chances})
         read = [] if out else [n for n in range(len(later)) if n >= len(chances) or n in unknown]
         if read:
@@ -1753,7 +1760,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     except ExpressionProblem as exc:
                         raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
                 else:
-                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"), facts, on_idea)
+                    decide = _row_decide(
+                        route.condition, _locate(fund, None, f"routes.{route.spec.id}"), facts, on_idea
+                    )
             halves = bool(route.spec.ask or not route.spec.requires)
             routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
     routes_t = tuple(routes)
@@ -1973,14 +1982,14 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         # No points and no preference's chance that a municipality's facts decide but through the rules'
         # results: the summary but its money is a function of the rules' results, the chances and the routes'
         # conditions, tabled once for every combination of them (`_tabled`).
-        positions = [i for i, _ in steps]
+        stepped_at = [i for i, _ in steps]
         # The preferences whose result a route reads decide the status with the other rules.
         routed = {x for _, _, refs, _, _ in routes_t for kind, x, _, _ in refs if kind == _STEP}
         later = [(k, compute, computed[k]) for k, *_, compute in requirements_t if k in computed]
         tables = _tabled(
             fund,
             facts,
-            positions,
+            stepped_at,
             asked,
             questions,
             preferences_t,
@@ -1995,13 +2004,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         if tables is not None:
             coded, rules_mask, pending, mask, shift, by_rules, points = tables
 
-            def entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> tuple[Any, ...]:
+            def summary_entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> Any:
                 """A row's summary of its combination, all but the points and money."""
                 failed_ids = failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)])
                 return status is ineligible, status, worse[status], failed_ids, likelihood, asks
 
             # (No row gives a combination beyond the rules' results: those places are None.)
-            statuses = [None if found is None else entry(*found) for found in by_rules]
+            statuses = [None if found is None else summary_entry(*found) for found in by_rules]
             lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
             run = _lean(
                 coded,
@@ -2019,7 +2028,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
     # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
     conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
-    conditions += [p.condition for rule in rules for p in rule.priors if p.condition is not None]
-    conditions += [r.condition for r in (*fund.routes, *fund.rates) if r.condition is not None]
+    conditions += [prior.condition for rule in rules for prior in rule.priors if prior.condition is not None]
+    conditions += [route.condition for route in fund.routes if route.condition is not None]
+    conditions += [rate.condition for rate in fund.rates if rate.condition is not None]
     run.reads = frozenset({"country", *(n for c in conditions for n in c.reads)})  # type: ignore[attr-defined]
     return run

@@ -337,16 +337,25 @@ class IdeaFacts:
         reads = frozenset(reads)
         every = {**_NO_FACTS, **self._values}
         base = {name: every[name] for name in reads if name in every}
-        plain = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and not convert)
-        converted = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and convert)
+        region_of = _region_rows(regions) if not reads.isdisjoint(_REGION_FACTS) else None
+        border = _border_codes(areas) if "border_region" in reads else None
+        # The fields taken as given (those the region's and the border's facts are derived over are set there).
+        derived = (_REGION_FACTS if region_of is not None else set()) | (
+            {"border_region"} if border is not None else set()
+        )
+        plain = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and not convert and n not in derived)
+        converted = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and convert and n not in derived)
         fields: Callable[[dict[str, Any]], Any] | None = operator.itemgetter(*plain) if plain else None
         one_field = len(plain) == 1
         member = "member_state" in reads
         nuts2 = "nuts2" in reads
-        region_of = _region_rows(regions) if not reads.isdisjoint(_REGION_FACTS) else None
-        border = _border_codes(areas) if "border_region" in reads else None
-        partners = not reads.isdisjoint(_PARTNER_ROW_FACTS)
+        # The partner facts with the applicant's country: the sets only where read, the counts from the
+        # idea's partners' countries (the same counts as the sets' sizes).
+        sets = not reads.isdisjoint({"countries", "member_states"})
+        counts = not reads.isdisjoint(_PARTNER_ROW_FACTS)
         partner_countries = self._partner_countries
+        partner_count = len(partner_countries)
+        partner_member_count = len(partner_countries & EU_MEMBER_STATES)
         outermost_countries, member_states = COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
         tail = _NUTS_TAIL
 
@@ -357,7 +366,7 @@ class IdeaFacts:
                 if one_field:
                     values[plain[0]] = fields(given)
                 else:
-                    values.update(zip(plain, fields(given)))
+                    values.update(zip(plain, fields(given), strict=True))
             for name in converted:
                 values[name] = _plain(given[name])
             country = given["country"]
@@ -396,14 +405,17 @@ class IdeaFacts:
                     if code in border or (len(code) == 5 and code[:4] in border and code[4] in tail):
                         given_border = True
                 values["border_region"] = given_border
-            if partners:
+            if sets:
                 countries = partner_countries | {country}
-                both = countries & member_states
                 values["countries"] = set(countries)
-                values["country_count"] = len(countries)
-                values["member_states"] = set(both)
-                values["member_state_count"] = len(both)
-                values["foreign_country_count"] = len(partner_countries - {country})
+                values["member_states"] = set(countries & member_states)
+            if counts:
+                known = country in partner_countries
+                values["country_count"] = partner_count if known else partner_count + 1
+                values["member_state_count"] = (
+                    partner_member_count + 1 if not known and country in member_states else partner_member_count
+                )
+                values["foreign_country_count"] = partner_count - 1 if known else partner_count
             return values
 
         return build
@@ -449,7 +461,9 @@ _REGION_FACTS = frozenset(
         "outermost_region",
     }
 )
-_PARTNER_ROW_FACTS = frozenset({"countries", "country_count", "member_states", "member_state_count", "foreign_country_count"})
+_PARTNER_ROW_FACTS = frozenset(
+    {"countries", "country_count", "member_states", "member_state_count", "foreign_country_count"}
+)
 #: What may follow a NUTS-2 code in a NUTS-3 code (`fundmatch._countries.NUTS_CODE`'s last character).
 _NUTS_TAIL = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
