@@ -477,6 +477,11 @@ def _fit(points: float) -> float:
     return round(min(100.0, max(0.0, points)), 1)
 
 
+def _fits(points: list[float]) -> list[float]:
+    """`_fit` of each of ``points`` (a row program's table of every combination: one call, not one each)."""
+    return [round(min(100.0, max(0.0, p)), 1) for p in points]
+
+
 def _likelihood(
     fund: CompiledFund,
     status: Status,
@@ -1216,13 +1221,11 @@ def _rule_step(
     asks = question if left_open is None else code(question)
     open_held = open_on is holding  # the outcome that can be left open is the one the condition holding gives
     if _IDEA.issuperset(condition.reads):
-        decided = _decide(condition, facts, fund, rule)
-        if isinstance(decided, list):
-            return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
-        outcome = holding if decided else failing
-        if outcome is not open_on or left_open is None:
-            return outcome, []
-        given = code(outcome)
+        by_idea = _idea_decides(fund, rule, facts)
+        if by_idea is not None:
+            return by_idea
+        assert left_open is not None  # what the idea leaves open (`_idea_decides` decides the rest)
+        given = code(open_on)  # the outcome the idea gives, left open by the municipality's facts
 
         def only_open(values: dict[str, Any]) -> _Result:
             left = left_open(values)
@@ -1344,6 +1347,25 @@ def _rule_step(
         return held if holds else failed  # type: ignore[no-any-return]
 
     return step
+
+
+def _idea_decides(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]] | None:
+    """The outcome and missed facts of a rule the idea decides after all (`_rule_step`): its condition reads only
+    the idea's facts, and its outcome is not the one that can be left open; else None."""
+    condition = rule.condition
+    if not _IDEA.issuperset(condition.reads):
+        return None
+    decided = _decide(condition, facts, fund, rule)
+    if isinstance(decided, list):
+        return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
+    holding, failing = (
+        (Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)
+    )
+    outcome = holding if decided else failing
+    open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
+    if rule.undecided is not None and outcome is open_on:
+        return None
+    return outcome, []
 
 
 def _results(rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> list[Any]:
@@ -1586,7 +1608,7 @@ def _tabled(
         bits = [0 if r is Outcome.PASS or r is Outcome.FAIL else r for r in results]
         sums = [total + add for total in sums for add in adds]
         asks_of = [asks | more for asks in asks_of for more in bits]
-    by_points = [(_fit(total), asks) for total, asks in zip(sums, asks_of, strict=True)]
+    by_points = list(zip(_fits(sums), asks_of, strict=True))
     return coded, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
 
 
@@ -1673,7 +1695,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # Only the rules the idea does not decide after all (`_rule_step`, tried once without bits) ask per row.
     unset = {n: 0 for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
     on_idea: dict[int, Any] = {}  # what the idea makes of each condition (`_on_idea`), while this is compiled
-    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0, None, on_idea))]
+    by_idea = {i: _idea_decides(fund, rules[i], facts) for i in fund.row_rules}
+    left = [i for i in fund.row_rules if by_idea[i] is None]
     read = {n for i in left for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
     asked_as = {n: FACTS[needed(n, facts)].asks for n in read}
     open_ones = [i for i in left if rules[i].undecided is not None]
@@ -1683,11 +1706,11 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # A rule that cannot be left open never gives its question: no bit, and no result is 0.
     questions = {i: bit_of.get(f"ask:{rules[i].spec.id}", -1) for i in fund.row_rules}
     for i in fund.row_rules:
-        step = _rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea)
-        if callable(step):
-            steps.append((i, step))
+        decided = by_idea[i]
+        if decided is None:
+            steps.append((i, None))  # its closure made once it is known how it is read (`_tabled`, or below)
             continue
-        outcome, missing = step
+        outcome, missing = decided
         found[i] = (rules[i], outcome, missing)
         if outcome is Outcome.UNKNOWN:
             if i in fund.row_chances:
@@ -1799,8 +1822,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     questions_of = {k: questions[i] for k, (i, _) in enumerate(steps)}
     holding_of = {k: rules[i].spec.unknown_effect == "status" for k, (i, _) in enumerate(steps)}
     rest = tuple((kind, x, factor, holding_of.get(x, False), questions_of.get(x)) for kind, x, factor in deciding)
-    step_calls = tuple(step for _, step in steps)
-    size = len(step_calls)
+    step_calls: tuple[Any, ...] = ()  # the rules' closures, where they are read one by one (made below)
+    size = len(steps)
     money = _money_program(fund, planned, facts)
     name = fund_id(fund.fund)
     reads_fund = fund.row_reads_fund
@@ -1978,6 +2001,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         for k, i, _, _, _, keep, _, compute in requirements_t
         if keep and compute is not None
     }
+    lean = None
     if not rechances and all(e[5] is None for e in preferences_t):
         # No points and no preference's chance that a municipality's facts decide but through the rules'
         # results: the summary but its money is a function of the rules' results, the chances and the routes'
@@ -2012,7 +2036,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             # (No row gives a combination beyond the rules' results: those places are None.)
             statuses = [None if found is None else summary_entry(*found) for found in by_rules]
             lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
-            run = _lean(
+            lean = _lean(
                 coded,
                 rules_mask,
                 pending,
@@ -2025,6 +2049,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 name,
                 fund.fund if reads_fund else None,
             )
+    if lean is not None:
+        run = lean
+    else:
+        step_calls = tuple(_rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea) for i, _ in steps)
     # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
     # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
     conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
