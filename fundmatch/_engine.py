@@ -9,6 +9,7 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
@@ -1487,7 +1488,24 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
                 raise error(condition.problem(exc)) from None  # type: ignore[union-attr]  # one with a run
         return _NO_MONEY
 
-    return money if reads else one_by_one
+    if not reads:
+        return one_by_one
+    # Where the facts read can have only a few values each (`Fact.domain`: a category of region, a flag; or
+    # be missing), the money of every combination of them is made here, before any row (one that fails is left
+    # to fail on its row); a row reads its entry, or, for a value beyond them, is decided as above.
+    domains = [(*domain, None) for name in reads if (domain := FACTS[name].domain) is not None]
+    if len(domains) < len(reads) or math.prod(map(len, domains)) > _TABLE_LIMIT:
+        return money
+    table: dict[tuple[Any, ...], _Money] = {}
+    for combination in itertools.product(*domains):
+        with contextlib.suppress(RulePackError):
+            table[combination] = money({**facts, **dict(zip(reads, combination, strict=True))})
+    found = table.get
+
+    def tabled(values: dict[str, Any]) -> _Money:
+        return found(every(values)) or money(values)
+
+    return tabled
 
 
 _IDEA = IDEA_FACTS | {"fund"}

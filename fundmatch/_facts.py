@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
 from fundmatch._derive import derive_border_region, derive_region, planned_end
 from fundmatch._evidence import DerivedValue
+from fundmatch._ids import RegionCategory
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
@@ -40,6 +41,10 @@ class Fact:
     type: str  # NUMBER, TEXT, BOOLEAN, DATETIME or TEXTS
     asks: str
     question: str
+    #: The values it can have but None, where its input fixes them (a boolean, a choice among ids), else None. A
+    #: summary's row program tables what a few such facts decide (`fundmatch._engine._money_program`); a value
+    #: outside them is still decided, only not from the table.
+    domain: tuple[Any, ...] | None = None
 
 
 def _datatype(annotation: Any) -> str | None:
@@ -77,13 +82,25 @@ _QUESTIONS = {
 }
 
 
+def _domain(annotation: Any) -> tuple[Any, ...] | None:
+    """The values a field of this annotation gives a fact (`Fact.domain`): a boolean's, an enum's ids."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _domain(inner[0]) if len(inner) == 1 else None
+    if annotation is bool:
+        return (True, False)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(member.value for member in annotation)
+    return None
+
+
 def _model_facts(model: type[BaseModel]) -> dict[str, Fact]:
     facts = {}
     for name, info in model.model_fields.items():
         kind = _datatype(info.annotation)
         if kind is not None:
             question = _QUESTIONS.get(name) or info.description or f"What is the {name.replace('_', ' ')}?"
-            facts[name] = Fact(name, kind, name, question)
+            facts[name] = Fact(name, kind, name, question, _domain(info.annotation) if kind != TEXTS else None)
     return facts
 
 
@@ -99,15 +116,19 @@ def needed(name: str, facts: dict[str, Any]) -> str:
 
 
 _NUMBER, _TEXT, _BOOL, _TEXTS = NUMBER, TEXT, BOOLEAN, TEXTS
+_TRUTH = (True, False)
+#: A category of region of 2014–2020 where the table has one, else "unknown" (`fundmatch._derive`).
+_CATEGORIES_2014_2020 = (*(category.value for category in RegionCategory), "unknown")
 
 _DERIVED: tuple[Fact, ...] = (
-    Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?"),
+    Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?", _TRUTH),
     Fact("nuts2", _TEXT, "nuts", "What is the municipality's NUTS code (level 2 or 3)?"),
     Fact(
         "region_category_doubtful",
         _BOOL,
         "region_category",
         "Which category of region is the municipality in? (the shipped table is doubtful here)",
+        _TRUTH,
     ),
     Fact("partner_count", _NUMBER, "partners", "Which organisations take part besides the applicant?"),
     Fact("partner_countries", _TEXTS, "partners", "In which countries are the partners based?"),
@@ -130,12 +151,14 @@ _DERIVED: tuple[Fact, ...] = (
         "region_category_2014_2020",
         "Which category of region was the municipality's region in 2014–2020 (less developed, transition, more"
         " developed)?",
+        _CATEGORIES_2014_2020,
     ),
     Fact(
         "region_category_2014_2020_inferred",
         _BOOL,
         "region_category_2014_2020",
         "Which category of region was the municipality's region in 2014–2020? (the shipped table infers it)",
+        _TRUTH,
     ),
 )
 
