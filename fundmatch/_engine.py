@@ -1626,7 +1626,12 @@ def _tabled(
         bits = [0 if r is Outcome.PASS or r is Outcome.FAIL else r for r in results]
         sums = [total + add for total in sums for add in adds]
         asks_of = [asks | more for asks in asks_of for more in bits]
-    by_points = list(zip(_fits(sums), asks_of, strict=True))
+    # Each with the rank key's part for an eligible fund (likelihood 1) and an ineligible one (0), as
+    # `_program`'s ``run`` makes it.
+    by_points = [
+        (score, asks, -round(score * 1.0, 3), -round(score * 0.0, 3))
+        for score, asks in zip(_fits(sums), asks_of, strict=True)
+    ]
     return coded, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
 
 
@@ -1675,7 +1680,9 @@ def _lean(
         for later in pending[combination & rules_mask]:
             combination += later(values)
         out, status, worse, failed, likelihood, asks = statuses[combination & mask]
-        score, more = points[combination >> shift]
+        score, more, if_eligible, if_not = points[combination >> shift]
+        # The rank key's fit × likelihood: made with the points for an eligible and an ineligible fund.
+        rank = if_eligible if worse == 0 else if_not if worse == 2 else -round(score * likelihood, 3)
         rate, rate_max, amount = money(values)
         summary = made(
             {
@@ -1690,7 +1697,7 @@ def _lean(
                 "missing": missing(asks | more),
             }
         )
-        return out, -round(score * likelihood, 3), worse, order, summary
+        return out, rank, worse, order, summary
 
     return run
 
