@@ -108,7 +108,24 @@ def specialise(
     folded, value = _fold(ir_of(closure), known, parts)
     if folded:
         return bool(value), _NEVER
-    return None, compile_ir(value)
+    # What is left is made of the form's own nodes and and/or/not/true/false around them: compiled once per
+    # shape (another idea that leaves the same parts gets the same closure).
+    shape = ("left", _shape_of(value, parts))
+    left = parts.get(shape)
+    if left is None:
+        left = parts[shape] = compile_ir(value)
+    return None, left
+
+
+def _shape_of(ir: Any, parts: dict[Any, Any]) -> Any:
+    """A key of what `_fold` left: its own nodes by identity (they live as long as the closure that holds its
+    form), the nodes it made by their operators."""
+    if id(ir) in parts:  # a node of the form itself (`_fold` looked at it)
+        return id(ir)
+    op = ir[0]
+    if op == "bool":
+        return ("bool", ir[1])
+    return (op, *(_shape_of(part, parts) for part in ir[1:]))
 
 
 def _NEVER(facts: Mapping[str, Any]) -> bool:

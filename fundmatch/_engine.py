@@ -1628,10 +1628,9 @@ def _tabled(
         asks_of = [asks | more for asks in asks_of for more in bits]
     # Each with the rank key's part for an eligible fund (likelihood 1) and an ineligible one (0), as
     # `_program`'s ``run`` makes it.
-    by_points = [
-        (score, asks, -round(score * 1.0, 3), -round(score * 0.0, 3))
-        for score, asks in zip(_fits(sums), asks_of, strict=True)
-    ]
+    fitted = _fits(sums)
+    ranks = {score: (-round(score * 1.0, 3), -round(score * 0.0, 3)) for score in set(fitted)}
+    by_points = [(score, asks, *ranks[score]) for score, asks in zip(fitted, asks_of, strict=True)]
     return coded, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
 
 

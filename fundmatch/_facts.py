@@ -9,6 +9,7 @@ one plain condition each. Every fact knows which input to ask for when it is mis
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import operator
 import types
 import typing
@@ -491,9 +492,11 @@ _PARTNER_ROW_FACTS = frozenset(
 _NUTS_TAIL = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
+@functools.lru_cache(maxsize=8)
 def _region_rows(regions: RegionTable | None) -> dict[str, tuple[Any, ...]]:
     """The table of regions as `derive_region` reads it, one tuple per NUTS-2 code: the category, whether it is
-    doubtful, the 2014–2020 category (None where the table has none) and whether it is inferred, outermost."""
+    doubtful, the 2014–2020 category (None where the table has none) and whether it is inferred, outermost.
+    Made once per table (a pack's, read-only: nothing of a row's is in it)."""
     if regions is None:
         return {}
     return {
@@ -508,8 +511,10 @@ def _region_rows(regions: RegionTable | None) -> dict[str, tuple[Any, ...]]:
     }
 
 
+@functools.lru_cache(maxsize=8)
 def _border_codes(areas: InterregAreas | None) -> frozenset[str]:
-    """The codes of the programme areas whose programmes include a cross-border one (`derive_border_region`)."""
+    """The codes of the programme areas whose programmes include a cross-border one (`derive_border_region`),
+    made once per table."""
     if areas is None:
         return frozenset()
     return frozenset(programme.region for programme in areas if programme.cross_border)
