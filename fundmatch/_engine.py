@@ -1539,7 +1539,10 @@ def _tabled(
     The tables are made here, from the idea and the pack, for every combination, before any municipality: a
     row adds its rules' codes, then those of the chances and routes its rules' results have it read (none for a
     fund they make ineligible, as `account` reads none), and reads its two entries (the low bits of the sum,
-    and the high ones). Nothing a row gives is kept.
+    and the high ones). Nothing a row gives is kept. Returned: the rules grouped by the one fact of few values
+    they read (the fact, the sum of their codes by its value, the rules), the other rules' closures, the mask
+    of the rules' bits, what each of their combinations leaves to read, the mask of the low bits, where the
+    preferences' begin, and the two tables.
     """
     rules = fund.rules
     options = [_results(rules[i], facts, asked, questions[i]) for i in positions]
@@ -1631,7 +1634,26 @@ def _tabled(
     fitted = _fits(sums)
     ranks = {score: (-round(score * 1.0, 3), -round(score * 0.0, 3)) for score in set(fitted)}
     by_points = [(score, asks, *ranks[score]) for score, asks in zip(fitted, asks_of, strict=True)]
-    return coded, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
+    # The rules that read one fact of the municipality's, one with few values (`Fact.domain`), grouped by it:
+    # the sum of their codes for each of its values (or its missing), made here; a row looks its value up (a
+    # value beyond them, which a validated profile never has, is read rule by rule).
+    by_fact: dict[str, list[int]] = {}
+    for k, i in enumerate(positions):
+        rule = rules[i]
+        row_facts = set(_on_idea(rule.condition, facts, made)[0])
+        if rule.undecided is not None:
+            row_facts |= set(_on_idea(rule.undecided, facts, made)[0])
+        if len(row_facts) == 1 and FACTS[fact := row_facts.pop()].domain is not None:
+            by_fact.setdefault(fact, []).append(k)
+    looked_up: list[tuple[str, dict[Any, int], tuple[Any, ...]]] = []
+    for fact, ks in by_fact.items():
+        domain = FACTS[fact].domain or ()
+        with contextlib.suppress(RulePackError):
+            sums_of = {value: sum(coded[k]({**facts, fact: value}) for k in ks) for value in (*domain, None)}
+            looked_up.append((fact, sums_of, tuple(coded[k] for k in ks)))
+    in_groups = {id(step) for _, _, steps in looked_up for step in steps}
+    others = [step for step in coded if id(step) not in in_groups]
+    return looked_up, others, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
 
 
 def _coded_chance(compute: Any, codes: dict[Any, int]) -> Any:
@@ -1653,6 +1675,7 @@ def _coded_route(decide: Any, codes: list[int]) -> Any:
 
 
 def _lean(
+    looked_up: list[tuple[str, dict[Any, int], tuple[Any, ...]]],
     coded: list[Any],
     rules_mask: int,
     pending: list[tuple[Any, ...]],
@@ -1674,6 +1697,13 @@ def _lean(
         if fund is not None:
             values = {**values, "fund": fund}
         combination = 0
+        for fact, sums_of, steps in looked_up:
+            code = sums_of.get(values[fact])
+            if code is None:
+                code = 0
+                for step in steps:
+                    code += step(values)
+            combination += code
         for step in coded:
             combination += step(values)
         for later in pending[combination & rules_mask]:
@@ -2050,7 +2080,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             on_idea,
         )
         if tables is not None:
-            coded, rules_mask, pending, mask, shift, by_rules, points = tables
+            looked_up, coded, rules_mask, pending, mask, shift, by_rules, points = tables
 
             def summary_entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> Any:
                 """A row's summary of its combination, all but the points and money."""
@@ -2061,6 +2091,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             statuses = [None if found is None else summary_entry(*found) for found in by_rules]
             lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
             lean = _lean(
+                looked_up,
                 coded,
                 rules_mask,
                 pending,

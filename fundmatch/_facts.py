@@ -42,9 +42,10 @@ class Fact:
     type: str  # NUMBER, TEXT, BOOLEAN, DATETIME or TEXTS
     asks: str
     question: str
-    #: The values it can have but None, where its input fixes them (a boolean, a choice among ids), else None. A
-    #: summary's row program tables what a few such facts decide (`fundmatch._engine._money_program`); a value
-    #: outside them is still decided, only not from the table.
+    #: The values it can have but None, where its input fixes them (a boolean, a choice among ids, a whole number
+    #: between close bounds), else None. A summary's row program tables what such facts decide (the rules that
+    #: read one of them, the rates: `fundmatch._engine._tabled`, `_money_program`); a value outside them is still
+    #: decided, only not from the table.
     domain: tuple[Any, ...] | None = None
 
 
@@ -95,13 +96,28 @@ def _domain(annotation: Any) -> tuple[Any, ...] | None:
     return None
 
 
+def _whole_numbers(annotation: Any, metadata: list[Any]) -> tuple[int, ...] | None:
+    """The few whole numbers a field of an int between two bounds can give (the degree of urbanisation's 1–3)."""
+    inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    if inner != [int]:
+        return None
+    low = next((m.ge for m in metadata if isinstance(getattr(m, "ge", None), int)), None)
+    high = next((m.le for m in metadata if isinstance(getattr(m, "le", None), int)), None)
+    if low is None or high is None or not 0 <= high - low < 16:
+        return None
+    return tuple(range(low, high + 1))
+
+
 def _model_facts(model: type[BaseModel]) -> dict[str, Fact]:
     facts = {}
     for name, info in model.model_fields.items():
         kind = _datatype(info.annotation)
         if kind is not None:
             question = _QUESTIONS.get(name) or info.description or f"What is the {name.replace('_', ' ')}?"
-            facts[name] = Fact(name, kind, name, question, _domain(info.annotation) if kind != TEXTS else None)
+            domain = (
+                None if kind == TEXTS else _domain(info.annotation) or _whole_numbers(info.annotation, info.metadata)
+            )
+            facts[name] = Fact(name, kind, name, question, domain)
     return facts
 
 
