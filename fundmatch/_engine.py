@@ -1600,7 +1600,7 @@ def _tabled(
             for n, (k, _, _) in enumerate(chances)
             if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
         }
-        *_, out = account(results, None, [None] * len(routes), {k: values[0] for k, _, values in chances})
+        *_, out = account(results, None, [None] * len(routes), {k: (values[0], "") for k, _, values in chances})
         read = [] if out else [n for n in range(len(later)) if n >= len(chances) or n in unknown]
         if read:
             pending[index] = tuple(coded_later[n] for n in read)
@@ -1613,7 +1613,7 @@ def _tabled(
             routes_hold: list[Any] = [None] * len(routes)
             for r, holds in zip(of_row, given[len(chances) :], strict=True):
                 routes_hold[r] = holds
-            chances_given = {k: chance for (k, _, _), chance in zip(chances, given, strict=False)}
+            chances_given = {k: (figure, "") for (k, _, _), figure in zip(chances, given, strict=False)}
             status, failed, asks, _, likelihood, _ = account(results, None, routes_hold, chances_given)
             by_rules[index + combination] = (status, failed, asks, likelihood)
     # The points of every combination of the preferences' results: added as `account` adds them (from the
@@ -1657,8 +1657,9 @@ def _tabled(
 
 
 def _coded_chance(compute: Any, codes: dict[Any, int]) -> Any:
-    """A rule's chance computed from a municipality's facts (`_chance_of`'s closure), giving its code."""
-    return lambda values: codes[compute(values)]
+    """A rule's chance computed from a municipality's facts (`_chance_of`'s closure), giving the code of its
+    figure (None for a figure not tabled)."""
+    return lambda values: codes.get(compute(values)[0])
 
 
 def _coded_route(decide: Any, codes: list[int]) -> Any:
@@ -1687,13 +1688,16 @@ def _lean(
     money: Any,
     name: str,
     fund: str | None,
+    slow: Callable[[dict[str, Any], int], tuple[bool, float, int, int, FundSummary]],
 ) -> Program:
     """`_program`'s row program for a fund whose rules' results are tabled (`_tabled`): the rules' codes added,
     then those of what their results leave to read (chances, routes), the two entries read, the money decided,
-    the summary made. ``fund``: the fund to set where a rule reads it."""
+    the summary made. ``fund``: the fund to set where a rule reads it; ``slow``: the program reading each rule,
+    for a row whose chance has a figure the tables do not hold."""
     made = FundSummary._exact
 
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        row = values
         if fund is not None:
             values = {**values, "fund": fund}
         combination = 0
@@ -1707,7 +1711,10 @@ def _lean(
         for step in coded:
             combination += step(values)
         for later in pending[combination & rules_mask]:
-            combination += later(values)
+            code = later(values)
+            if code is None:  # a chance of a figure not tabled: the row read rule by rule
+                return slow(row, order)
+            combination += code
         out, status, worse, failed, likelihood, asks = statuses[combination & mask]
         score, more, if_eligible, if_not = points[combination >> shift]
         # The rank key's fit × likelihood: made with the points for an eligible and an ineligible fund.
@@ -2042,13 +2049,15 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
 
     # The chances the likelihood reads that a municipality's facts decide, and what each may be (`_chance_of`:
     # the figure of the first of the priors whose case holds, or of its country, else even odds).
+    # Only the figure is read (the likelihood and the routes multiply it): chances are told apart by it. A
+    # chance whose figure is none of these has its fund's row read rule by rule (`_lean`).
     computed = {
         k: list(
             dict.fromkeys(
                 [
-                    *((figure, p.spec.source) for p in rules[i].priors for figure in p.spec.by_country.values()),
-                    *((p.spec.value, p.spec.source) for p in rules[i].priors),
-                    _EVEN_ODDS,
+                    *(figure for p in rules[i].priors for figure in p.spec.by_country.values()),
+                    *(p.spec.value for p in rules[i].priors),
+                    _EVEN_ODDS[0],
                 ]
             )
         )
@@ -2056,6 +2065,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         if keep and compute is not None
     }
     lean = None
+    uses_slow = False  # whether the tabled program may read a row rule by rule (a chance of a figure not tabled)
     if not rechances and all(e[5] is None for e in preferences_t):
         # No points and no preference's chance that a municipality's facts decide but through the rules'
         # results: the summary but its money is a function of the rules' results, the chances and the routes'
@@ -2103,11 +2113,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 money,
                 name,
                 fund.fund if reads_fund else None,
+                run,
             )
+            uses_slow = bool(computed)
+    if lean is None or uses_slow:
+        step_calls = tuple(_rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea) for i, _ in steps)
     if lean is not None:
         run = lean
-    else:
-        step_calls = tuple(_rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea) for i, _ in steps)
     # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
     # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
     conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]

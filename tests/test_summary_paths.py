@@ -385,3 +385,42 @@ def test_tabled_row_programs_give_what_reading_each_rule_gives(rows: list, idea:
                 assert key == expected_key
                 assert summary == expected
                 assert summary.model_fields_set == expected.model_fields_set
+
+
+def test_a_chance_of_a_figure_not_tabled_is_read_rule_by_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tables know the figures a rule's priors give (`_engine._chance_of`); a chance computed to any other
+    # figure must still give the summary the rule-by-rule program gives (the row is read that way).
+    made = _engine._chance_of
+
+    def other_figures(fund: Any, rule: Any, facts: Any) -> Any:
+        figure, compute = made(fund, rule, facts)
+        if compute is None:
+            return figure, compute
+        return figure, lambda values: (round(compute(values)[0] * 0.9, 4), "Another figure.")
+
+    monkeypatch.setattr(_engine, "_chance_of", other_figures)
+    pack = fundmatch.RulePack(_pack().folder)
+    idea = IdeaFacts(
+        fundmatch.ProjectIdea(
+            title="Language café and mentoring for newcomers",
+            themes=["migrant_integration", "language_learning", "social_inclusion"],
+            target_groups=["refugees", "third_country_nationals"],
+            activities=["language_courses", "mentoring", "training"],
+            partners=[{"country": "AT", "type": "ngo"}],
+            budget_eur=120_000.0,
+            duration_months=24,
+        )
+    )
+    rows = [{"name": "A", "country": "AT", "degurba": d, "population": 900} for d in (1, 2, 3)]
+    batch = [fundmatch.Municipality(**row) for row in rows]
+    facts, _ = pack._facts(batch[0], idea, explain=False)
+    funds = list(pack_module.compiled_funds(pack).values())
+    tabled = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+    with _rule_by_rule():
+        one_by_one = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+    # The EAFRD's LEADER area is left unknown (no `leader_lag`): its chance is read, by its prior's figure.
+    assert tabled[[f.fund for f in funds].index("EAFRD")].__qualname__.startswith("_lean")
+    for municipality in batch:
+        values = idea.row_values(municipality, pack._regions, pack._areas)
+        for order, (fast, slow) in enumerate(zip(tabled, one_by_one, strict=True)):
+            assert fast(values, order) == slow(values, order)
