@@ -1744,7 +1744,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     It gives what `_row_decisions` and the plan's summary give (the same operations on the same values in the
     same order: the points added in the rules' order, the chances multiplied in it), with what every outcome
     changes decided here. Routes are read only where a route requires rules: elsewhere they decide nothing of a
-    summary (`_with_routes`, `_likelihood`).
+    summary (`_with_routes`, `_likelihood`). The rules' conditions are specialised on the idea (`_on_idea`);
+    where no preference's chance reads the municipality, what the rules' results give is tabled for every
+    combination (`_tabled`, `_lean`), else the results are read one by one (``account``). The function says
+    which facts it may read (``reads``: `IdeaFacts.row_builder` builds only those).
     """
     rules = fund.rules
     found = list(planned.found)
