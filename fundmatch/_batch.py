@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeVar
+from typing import IO, Any, Literal, TypeVar
 
 from pydantic import ValidationError
 
@@ -53,12 +53,16 @@ def _plain(total: int | None) -> ProgressCallback:
 
 
 def with_progress(items: Iterable[T], progress: bool | ProgressCallback) -> Iterator[T]:
-    """Yield ``items``, reporting progress as asked (False: silently)."""
+    """Yield ``items``, reporting progress as asked (False: silently, the items' own iterator)."""
     if not isinstance(progress, bool) and not callable(progress):
         raise ProfileError(f"progress must be True, False or a callable, not {type(progress).__name__}")
     if progress is False:
-        yield from items
-        return
+        return iter(items)
+    return _reporting(items, progress)
+
+
+def _reporting(items: Iterable[T], progress: Literal[True] | ProgressCallback) -> Iterator[T]:
+    """`with_progress` with progress reported."""
     total = len(items) if hasattr(items, "__len__") else None  # type: ignore[arg-type]
     if progress is True:
         try:

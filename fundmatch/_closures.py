@@ -56,7 +56,16 @@ class EvaluationFailed(Exception):
 
 
 def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
-    """A function of the facts giving what ``rule.matches(facts)`` gives for the expression ``ir`` stands for."""
+    """A function of the facts giving what ``rule.matches(facts)`` gives for the expression ``ir`` stands for.
+
+    The function keeps its ``ir`` (`ir_of`), for `specialise`.
+    """
+    made = _compiled_ir(ir)
+    made.ir = ir  # type: ignore[attr-defined]
+    return made
+
+
+def _compiled_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
     run = _compile(ir, frozenset())  # checks the whole form: `_direct` reads only what passed
     direct = _direct(ir)
     if direct is not None:
@@ -69,6 +78,106 @@ def compile_ir(ir: Any) -> Callable[[Mapping[str, Any]], bool]:
         return bool(run(facts, _NO_LOCALS))
 
     return matches
+
+
+def ir_of(closure: Any) -> Any:
+    """The plain-data form a closure of `compile_ir` was compiled from (None for anything else)."""
+    return getattr(closure, "ir", None)
+
+
+# ------------------------------------------------------------------------------------- partial evaluation
+# A batch matches one idea with many municipalities: in a condition reading both (``degurba == 3 and 'digital'
+# in themes``), the idea's side is the same on every row. `specialise` decides it once, where it decides the
+# answer's truth, and leaves the rest: the same operations on the same values in the same order for what is
+# left (an and/or side that is evaluated is evaluated, so that it fails where it failed), only the parts whose
+# every fact is known folded into the truth they have on those facts.
+
+
+def specialise(
+    closure: Callable[[Mapping[str, Any]], bool], known: Mapping[str, Any]
+) -> tuple[bool | None, Callable[[Mapping[str, Any]], bool]]:
+    """A closure of `compile_ir` for facts that have the values of ``known``: (the answer, a closure never to
+    call) where those facts decide it, else (None, a function of the facts giving what ``closure`` gives on any
+    facts agreeing with ``known``).
+
+    The parts of its form that may be decided are compiled once per closure (kept on it, as the closure is).
+    """
+    parts = getattr(closure, "parts", None)
+    if parts is None:
+        parts = closure.parts = {}  # type: ignore[attr-defined]
+    folded, value = _fold(ir_of(closure), known, parts)
+    if folded:
+        return bool(value), _NEVER
+    # What is left is made of the form's own nodes and and/or/not/true/false around them: compiled once per
+    # shape (another idea that leaves the same parts gets the same closure).
+    shape = ("left", _shape_of(value, parts))
+    left = parts.get(shape)
+    if left is None:
+        left = parts[shape] = compile_ir(value)
+    return None, left
+
+
+def _shape_of(ir: Any, parts: dict[Any, Any]) -> Any:
+    """A key of what `_fold` left: its own nodes by identity (they live as long as the closure that holds its
+    form), the nodes it made by their operators."""
+    if id(ir) in parts:  # a node of the form itself (`_fold` looked at it)
+        return id(ir)
+    op = ir[0]
+    if op == "bool":
+        return ("bool", ir[1])
+    return (op, *(_shape_of(part, parts) for part in ir[1:]))
+
+
+def _NEVER(facts: Mapping[str, Any]) -> bool:
+    raise AssertionError("a specialised condition the known facts decide is never evaluated")
+
+
+def _fact_names(ir: Any, names: set[str]) -> set[str]:
+    """The facts a node reads, at any depth."""
+    if isinstance(ir, list):
+        if ir[:1] == ["fact"] and len(ir) == 3:
+            names.add(ir[1])
+            return names
+        for part in ir:  # an operator's operands, or a collection's members
+            _fact_names(part, names)
+    return names
+
+
+def _fold(ir: Any, known: Mapping[str, Any], parts: dict[int, tuple[set[str], Closure]]) -> tuple[bool, Any]:
+    """(True, the node's truth) where the known facts decide it, else (False, the node left: its form, with
+    what the known facts decide of its and/or/not parts taken out). Only a node whose truth is read (the root,
+    an operand of and, or, not) is visited: a node's truth is all the answer takes of it there."""
+    op = ir[0]
+    if op in ("and", "or"):
+        _, left, right = ir
+        left_folded, left_value = _fold(left, known, parts)
+        if left_folded:
+            # The left side decides (and: false, or: true) without the right side being evaluated, or the
+            # answer is the right side's truth.
+            if bool(left_value) is (op == "or"):
+                return True, op == "or"
+            return _fold(right, known, parts)
+        right_folded, right_value = _fold(right, known, parts)
+        if not right_folded:
+            return False, [op, left_value, right_value]
+        if bool(right_value) is (op == "and"):
+            return False, left_value  # and true, or false: the left side's truth
+        # and false, or true: the answer, once the left side is evaluated (for its failures, as it was).
+        return False, [op, left_value, ["bool", op == "or"]]
+    if op == "not":
+        inner_folded, inner = _fold(ir[1], known, parts)
+        return (True, not inner) if inner_folded else (False, ["not", inner])
+    part = parts.get(id(ir))
+    if part is None:
+        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
+    names, run = part
+    if names.issubset(known):
+        try:
+            value = run(known, _NO_LOCALS)
+        except Exception:  # it fails on the row as here: left to fail there
+            return False, ir
+        return True, bool(value)
+    return False, ir
 
 
 def coerce(value: Any) -> Any:
@@ -473,6 +582,8 @@ def _direct(ir: Any) -> _Direct | None:
         truth.shape = ("truth", name)  # type: ignore[attr-defined]
         return truth
     if op in ("and", "or"):
+        if isinstance(ir[2], list) and ir[2][:1] == ["bool"] and len(ir[2]) == 2:
+            return _direct_then(op, ir[1], bool(ir[2][1]))
         left, right = _direct(ir[1]), _direct(ir[2])
         if left is None or right is None:
             return None
@@ -490,6 +601,23 @@ def _direct(ir: Any) -> _Direct | None:
     if op == "in":
         return _direct_contains(ir)
     return None
+
+
+def _direct_then(op: str, left_ir: Any, answer: bool) -> _Direct | None:
+    """``left and true``, ``left or false`` (the left side's truth), ``left and false``, ``left or true`` (the
+    answer, once the left side is evaluated, for its failures): what a condition specialised on an idea
+    (`specialise`) leaves where the idea decides one side."""
+    left = _direct(left_ir)
+    if left is None:
+        return None
+    if answer is (op == "and"):
+        return left
+
+    def then(facts: Mapping[str, Any]) -> bool:
+        left(facts)
+        return answer
+
+    return then
 
 
 def _direct_equal(ir: list[Any]) -> _Direct | None:

@@ -9,14 +9,17 @@ is known): for a preference that is its share of the points, for a requirement t
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import itertools
+import math
 import operator
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fundmatch._closures import ir_of, specialise
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -473,6 +476,11 @@ def _score(fund: CompiledFund, found: _Found, chances: list[_Chance | None]) -> 
 def _fit(points: float) -> float:
     """A fund's points as its fit: within 0–100, to one decimal (the explained and the summary path alike)."""
     return round(min(100.0, max(0.0, points)), 1)
+
+
+def _fits(points: list[float]) -> list[float]:
+    """`_fit` of each of ``points`` (a row program's table of every combination: one call, not one each)."""
+    return [round(min(100.0, max(0.0, p)), 1) for p in points]
 
 
 def _likelihood(
@@ -1104,9 +1112,42 @@ def _locate(fund: CompiledFund, rule: CompiledRule | None, rule_id: str) -> Any:
     return lambda problem: RulePackError(problem.problem, path=path, line=rule.line, rule_id=rule_id)
 
 
-def _row_decide(condition: Condition, error: Any) -> Any:
-    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing."""
-    key, reads, run = condition._key, condition.reads, condition.runner()
+def _on_idea(
+    condition: Condition, facts: Facts | None, made: dict[int, Any] | None = None
+) -> tuple[tuple[str, ...], Callable[[Mapping[str, Any]], bool], bool | None]:
+    """``condition`` for the municipalities of one idea (``facts``: the idea's, with any municipality's): the
+    facts of a municipality's it reads, what evaluates it once none of them is missing, and its answer where the
+    idea's facts then decide it (else None).
+
+    The idea's side of a condition is the same on every row: decided once (`fundmatch._closures.specialise`),
+    where every fact of the idea it reads is known (a missing one is asked for on every row, as before). Which
+    facts a row misses, and in which order they are named, is what the whole condition gives. ``made`` keeps
+    what was made for each condition while one program is compiled (a condition is asked for more than once).
+    """
+    if made is not None and id(condition) in made:
+        return made[id(condition)]  # type: ignore[no-any-return]
+    reads, run = condition.reads, condition.runner()
+    found: tuple[tuple[str, ...], Callable[[Mapping[str, Any]], bool], bool | None] = (reads, run, None)
+    known = {name: facts[name] for name in reads if name in _IDEA} if facts is not None else {}
+    if known and None not in known.values() and run is condition.closure and ir_of(run) is not None:
+        fixed, specialised = specialise(run, known)
+        found = (tuple(name for name in reads if name not in known), specialised, fixed)
+    if made is not None:
+        made[id(condition)] = found
+    return found
+
+
+def _row_decide(
+    condition: Condition, error: Any, facts: Facts | None = None, made: dict[int, Any] | None = None
+) -> Any:
+    """`Condition.decide` on a municipality's facts (a dict of every fact): True, False or the facts missing.
+
+    With ``facts`` (an idea's), what the idea decides of it is decided here (`_on_idea`).
+    """
+    reads, run, fixed = _on_idea(condition, facts, made)
+    if fixed is not None:
+        return _decided_after(reads, fixed)
+    key = key_getter(reads, {}) if reads != condition.reads else condition._key
     if len(reads) == 1:  # most conditions: one fact, looked up once
         (name,) = reads
         missing = [name]
@@ -1133,13 +1174,38 @@ def _row_decide(condition: Condition, error: Any) -> Any:
     return decide
 
 
-def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> Any:
+def _decided_after(reads: tuple[str, ...], answer: bool) -> Any:
+    """A decision the idea makes once the municipality's facts ``reads`` are known: their missing ones, else
+    ``answer``."""
+    if not reads:
+        return lambda values: answer
+    key = key_getter(reads, {})
+
+    def decided(values: dict[str, Any]) -> bool | list[str]:
+        found = key(values)
+        if None in found:
+            return [n for n, v in zip(reads, found, strict=True) if v is None]
+        return answer
+
+    return decided
+
+
+def _rule_step(
+    fund: CompiledFund,
+    rule: CompiledRule,
+    facts: Facts,
+    asked: dict[str, int],
+    question: int,
+    codes: dict[Any, int] | None = None,
+    made: dict[int, Any] | None = None,
+) -> Any:
     """A rule left to the municipality, as a closure giving its `_Result` (`_outcome`'s answer); or, where the
     idea decides it after all (its condition reads only the idea's facts, and its outcome is not the one that
     can be left open), its outcome and missed facts (as `_outcome` gives them).
 
     ``asked`` is the bit of the input each fact is asked as when missing (`needed`: it depends on the idea's
-    facts only), ``question`` the bit of the rule's own question, what it gives when left open.
+    facts only), ``question`` the bit of the rule's own question, what it gives when left open. With ``codes``
+    (every result the rule can give, `_results`), the closure gives each result's code instead (`_tabled`).
     """
     condition = rule.condition
     holding, failing = (
@@ -1149,39 +1215,87 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
     open_on = None
     if rule.undecided is not None:
         open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
-    left_open = _row_decide(rule.undecided, error) if rule.undecided is not None else None
+    left_open = _row_decide(rule.undecided, error, facts, made) if rule.undecided is not None else None
+    # What the closures give: the results themselves, or their codes (a question only where there is one).
+    code: Any = (lambda result: result) if codes is None else codes.__getitem__
+    held, failed = code(holding), code(failing)
+    asks = question if left_open is None else code(question)
+    open_held = open_on is holding  # the outcome that can be left open is the one the condition holding gives
     if _IDEA.issuperset(condition.reads):
-        decided = _decide(condition, facts, fund, rule)
-        if isinstance(decided, list):
-            return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
-        outcome = holding if decided else failing
-        if outcome is not open_on or left_open is None:
-            return outcome, []
+        by_idea = _idea_decides(fund, rule, facts)
+        if by_idea is not None:
+            return by_idea
+        assert left_open is not None  # what the idea leaves open (`_idea_decides` decides the rest)
+        given = code(open_on)  # the outcome the idea gives, left open by the municipality's facts
 
         def only_open(values: dict[str, Any]) -> _Result:
             left = left_open(values)
             if left is False:
-                return outcome
+                return given  # type: ignore[no-any-return]
             if left is True:
-                return question
+                return asks
             bits = 0
             for n in left:
                 bits |= asked[n]
-            return bits
+            return bits if codes is None else codes[bits]
 
         return only_open
-    key, reads, run = condition._key, condition.reads, condition.runner()
+    reads, run, fixed = _on_idea(condition, facts, made)
+    key = condition._key if reads == condition.reads else key_getter(reads, {})
+    if fixed is not None:
+        # The idea decides the condition once the municipality's facts it reads are known.
+        outcome = holding if fixed else failing
+        given = code(outcome)
+        if outcome is open_on and left_open is not None:
+
+            def decided_open(values: dict[str, Any]) -> _Result:
+                found = key(values)
+                if None in found:
+                    bits = 0
+                    for n, v in zip(reads, found, strict=True):
+                        if v is None:
+                            bits |= asked[n]
+                    return bits if codes is None else codes[bits]
+                left = left_open(values)
+                if left is True:
+                    return asks
+                if left is False:
+                    return given  # type: ignore[no-any-return]
+                bits = 0
+                for n in left:
+                    bits |= asked[n]
+                return bits if codes is None else codes[bits]
+
+            return decided_open
+        if len(reads) == 1:
+            (name,) = reads
+            missing = code(asked[name])
+            return lambda values: missing if values[name] is None else given
+
+        def decided_step(values: dict[str, Any]) -> _Result:
+            found = key(values)
+            if None in found:
+                bits = 0
+                for n, v in zip(reads, found, strict=True):
+                    if v is None:
+                        bits |= asked[n]
+                return bits if codes is None else codes[bits]
+            return given  # type: ignore[no-any-return]
+
+        return decided_step
     if left_open is None and len(reads) == 1:
         (name,) = reads
-        missing = asked[name]
+        missing = code(asked[name])
         shape = getattr(run, "shape", None)
+        if shape is not None and shape[1] != name:
+            shape = None
         if shape is not None and shape[0] == "truth":
 
             def truth(values: dict[str, Any]) -> _Result:
                 value = values[name]
                 if value is None:
-                    return missing
-                return holding if value else failing
+                    return missing  # type: ignore[no-any-return]
+                return held if value else failed  # type: ignore[no-any-return]
 
             return truth
         if shape is not None and shape[0] == "order":
@@ -1190,11 +1304,11 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
             def number(values: dict[str, Any]) -> _Result:
                 value = values[name]
                 if value is None:
-                    return missing
+                    return missing  # type: ignore[no-any-return]
                 if type(value) is int:  # as the closure compares it
-                    return holding if op(value, constant) else failing
+                    return held if op(value, constant) else failed  # type: ignore[no-any-return]
                 try:
-                    return holding if run(values) else failing
+                    return held if run(values) else failed  # type: ignore[no-any-return]
                 except FAILURES as exc:
                     raise error(condition.problem(exc)) from None
 
@@ -1202,9 +1316,9 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
 
         def one_fact(values: dict[str, Any]) -> _Result:
             if values[name] is None:
-                return missing
+                return missing  # type: ignore[no-any-return]
             try:
-                return holding if run(values) else failing
+                return held if run(values) else failed  # type: ignore[no-any-return]
             except FAILURES as exc:
                 raise error(condition.problem(exc)) from None
 
@@ -1217,23 +1331,58 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
             for n, v in zip(reads, found, strict=True):
                 if v is None:
                     bits |= asked[n]
-            return bits
+            return bits if codes is None else codes[bits]
         try:
-            outcome = holding if run(values) else failing
+            holds = run(values)
         except FAILURES as exc:
             raise error(condition.problem(exc)) from None
-        if outcome is open_on and left_open is not None:
+        if left_open is not None and (open_held if holds else not open_held):
             left = left_open(values)
             if left is True:
-                return question
+                return asks
             if left is not False:
                 bits = 0
                 for n in left:
                     bits |= asked[n]
-                return bits
-        return outcome
+                return bits if codes is None else codes[bits]
+        return held if holds else failed  # type: ignore[no-any-return]
 
     return step
+
+
+def _idea_decides(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outcome, list[str]] | None:
+    """The outcome and missed facts of a rule the idea decides after all (`_rule_step`): its condition reads only
+    the idea's facts, and its outcome is not the one that can be left open; else None."""
+    condition = rule.condition
+    if not _IDEA.issuperset(condition.reads):
+        return None
+    decided = _decide(condition, facts, fund, rule)
+    if isinstance(decided, list):
+        return Outcome.UNKNOWN, [needed(n, facts) for n in decided]
+    holding, failing = (
+        (Outcome.FAIL, Outcome.PASS) if rule.spec.kind is RuleKind.EXCLUSION else (Outcome.PASS, Outcome.FAIL)
+    )
+    outcome = holding if decided else failing
+    open_on = Outcome.PASS if rule.spec.undecided_on == Outcome.PASS.value else Outcome.FAIL
+    if rule.undecided is not None and outcome is open_on:
+        return None
+    return outcome, []
+
+
+def _results(rule: CompiledRule, facts: Facts, asked: dict[str, int], question: int) -> list[Any]:
+    """Every result `_rule_step`'s closure of ``rule`` can give for the idea of ``facts``: its outcomes, the bits
+    of every set of the inputs its conditions may miss (a fact the idea gives is never missed), its question
+    where it can be left open."""
+    reads = [*rule.condition.reads, *(rule.undecided.reads if rule.undecided is not None else ())]
+    bits = list(dict.fromkeys(asked[n] for n in reads if n not in _IDEA or facts[n] is None))
+    sets = {0}
+    for bit in bits:
+        sets |= {made | bit for made in sets}
+    sets.discard(0)
+    results: list[Any] = [Outcome.PASS, Outcome.FAIL, *sorted(sets)]
+    if rule.undecided is not None and question not in sets:
+        results.append(question)
+    return results
 
 
 def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
@@ -1300,11 +1449,19 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
             continue
         chain.append((None, _money_of(rate, facts), None))
         break
-    decided = tuple((None if c is None else _row_decide(c, error), money) for c, money, error in chain)
-    runs = tuple((None if c is None else c.runner(), money, c, error) for c, money, error in chain)
+    decided = tuple((None if c is None else _row_decide(c, error, facts), money) for c, money, error in chain)
+    # Each condition on the idea (`_on_idea`): what a municipality's facts leave of it.
+    on_idea = {id(c): _on_idea(c, facts) for c, _, _ in chain if c is not None}
+    runs: list[tuple[Any, _Money, Condition | None, Any]] = []
+    for c, figures, error in chain:
+        if c is None:
+            runs.append((None, figures, c, error))
+            continue
+        _, run, fixed = on_idea[id(c)]
+        runs.append(((lambda values, fixed=fixed: fixed) if fixed is not None else run, figures, c, error))
     # Where none of the facts the rates read is missing, each is decided by its closure alone: the facts are
     # looked up once for all of them (the rates of a category of region read the same two or three).
-    reads = tuple(sorted({n for c, _, _ in chain if c is not None for n in c.reads}))
+    reads = tuple(sorted({n for reads, _, _ in on_idea.values() for n in reads}))
     every = key_getter(reads, {})
 
     def one_by_one(values: dict[str, Any]) -> _Money:
@@ -1331,10 +1488,254 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
                 raise error(condition.problem(exc)) from None  # type: ignore[union-attr]  # one with a run
         return _NO_MONEY
 
-    return money if reads else one_by_one
+    if not reads:
+        return one_by_one
+    # Where the facts read can have only a few values each (`Fact.domain`: a category of region, a flag; or
+    # be missing), the money of every combination of them is made here, before any row (one that fails is left
+    # to fail on its row); a row reads its entry, or, for a value beyond them, is decided as above.
+    domains = [(*domain, None) for name in reads if (domain := FACTS[name].domain) is not None]
+    if len(domains) < len(reads) or math.prod(map(len, domains)) > _TABLE_LIMIT:
+        return money
+    table: dict[tuple[Any, ...], _Money] = {}
+    for combination in itertools.product(*domains):
+        with contextlib.suppress(RulePackError):
+            table[combination] = money({**facts, **dict(zip(reads, combination, strict=True))})
+    found = table.get
+
+    def tabled(values: dict[str, Any]) -> _Money:
+        return found(every(values)) or money(values)
+
+    return tabled
 
 
 _IDEA = IDEA_FACTS | {"fund"}
+#: The most combinations of results a fund's rules may be tabled for (`_tabled`), per table.
+_TABLE_LIMIT = 1024
+
+
+def _tabled(
+    fund: CompiledFund,
+    facts: Facts,
+    positions: list[int],
+    asked: dict[str, int],
+    questions: dict[int, int],
+    preferences: tuple[Any, ...],
+    routed: set[int],
+    chances: list[tuple[int, Any, list[Any]]],
+    routes: list[Any],
+    head: float,
+    tail: list[float],
+    account: Any,
+    made: dict[int, Any],
+) -> tuple[Any, ...] | None:
+    """The rules left to the municipality (at ``positions``) as closures giving a code of their results, and the
+    row's chances (``chances``: step, what computes it, what it may be) and conditions of ``routes`` (None for
+    a route whose condition the idea decides) as closures giving a code of theirs, that add up to the row's
+    combination; and what `_program`'s ``account`` gives for every combination, in two tables: by the results
+    of the rules but preferences, of the preferences a route reads (``routed``), the chances and the routes
+    (status, failed, likelihood, inputs asked), and by those of the preferences (points, inputs asked). None
+    where a table would be larger than `_TABLE_LIMIT`.
+
+    The tables are made here, from the idea and the pack, for every combination, before any municipality: a
+    row adds its rules' codes, then those of the chances and routes its rules' results have it read (none for a
+    fund they make ineligible, as `account` reads none), and reads its two entries (the low bits of the sum,
+    and the high ones). Nothing a row gives is kept. Returned: the rules grouped by the one fact of few values
+    they read (the fact, the sum of their codes by its value, the rules), the other rules' closures, the mask
+    of the rules' bits, what each of their combinations leaves to read, the mask of the low bits, where the
+    preferences' begin, and the two tables.
+    """
+    rules = fund.rules
+    options = [_results(rules[i], facts, asked, questions[i]) for i in positions]
+    stepped = [k for k, *_ in preferences]  # in the rules' order, as their slots are
+    low = [k for k in range(len(positions)) if k not in stepped or k in routed]
+    of_row = [r for r, decide in enumerate(routes) if decide is not None]
+    # What a route's condition may give: holds, does not, or misses facts (which are not told apart).
+    holds_options: list[Any] = [True, False, []]
+    # Read after the rules, in `account`'s order: the chances, then the routes.
+    later = [*(values for _, _, values in chances), *([holds_options] * len(of_row))]
+    sizes = [math.prod(len(options[k]) for k in low), math.prod(len(o) for o in later)]
+    low_bits = (sizes[0] - 1).bit_length()
+    shift = low_bits + (sizes[1] - 1).bit_length()
+    high = math.prod(len(options[k]) for k in stepped)
+    if max(1 << shift, high) > _TABLE_LIMIT:
+        return None
+    # A combination's index: the low rules' digits (each its result's place among `_results`), the first
+    # rule's the lowest; then those read later (bits above); the preferences' above them, the first
+    # preference's the highest (the order `sums` grows in).
+    codes: list[dict[Any, int]] = [dict.fromkeys(results, 0) for results in options]
+    radix = 1
+    for k in low:
+        for digit, result in enumerate(options[k]):
+            codes[k][result] = digit * radix
+        radix *= len(options[k])
+    radix = 1
+    for k in reversed(stepped):
+        for digit, result in enumerate(options[k]):
+            codes[k][result] += (digit * radix) << shift
+        radix *= len(options[k])
+    coded = [_rule_step(fund, rules[i], facts, asked, questions[i], codes[k], made) for k, i in enumerate(positions)]
+    radices = [math.prod(len(o) for o in later[:n]) << low_bits for n in range(len(later))]
+    coded_later = [
+        _coded_chance(compute, {value: digit * radices[n] for digit, value in enumerate(values)})
+        for n, (_, compute, values) in enumerate(chances)
+    ]
+    coded_later += [
+        _coded_route(routes[r], [digit * radices[len(chances) + n] for digit in range(len(holds_options))])
+        for n, r in enumerate(of_row)
+    ]
+    by_rules: list[Any] = [None] * (1 << shift)
+    pending: list[tuple[Any, ...]] = [()] * (1 << low_bits)
+    for index in range(sizes[0]):
+        # The preferences no route reads pass: they change nothing but the points, which this table does not
+        # hold.
+        results: list[Any] = [Outcome.PASS] * len(positions)
+        rest = index
+        for k in low:
+            rest, digit = divmod(rest, len(options[k]))
+            results[k] = options[k][digit]
+        # What the rules leave to read: the chances of the rules left unknown, then every route's condition
+        # (nothing, where they make the fund ineligible); what is not read keeps its first digit.
+        unknown = {
+            n
+            for n, (k, _, _) in enumerate(chances)
+            if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
+        }
+        *_, out = account(results, None, [None] * len(routes), {k: (values[0], "") for k, _, values in chances})
+        read = [] if out else [n for n in range(len(later)) if n >= len(chances) or n in unknown]
+        if read:
+            pending[index] = tuple(coded_later[n] for n in read)
+        for digits in itertools.product(*(range(len(later[n])) for n in read)):
+            given = [values[0] for values in later]
+            combination = 0
+            for n, digit in zip(read, digits, strict=True):
+                given[n] = later[n][digit]
+                combination += digit * radices[n]
+            routes_hold: list[Any] = [None] * len(routes)
+            for r, holds in zip(of_row, given[len(chances) :], strict=True):
+                routes_hold[r] = holds
+            chances_given = {k: (figure, "") for (k, _, _), figure in zip(chances, given, strict=False)}
+            status, failed, asks, _, likelihood, _ = account(results, None, routes_hold, chances_given)
+            by_rules[index + combination] = (status, failed, asks, likelihood)
+    # The points of every combination of the preferences' results: added as `account` adds them (from the
+    # head, slot by slot in the rules' order), each partial sum once for all the combinations that share it.
+    options_of = {slot: (options[k], weight, points) for k, slot, weight, points, *_ in preferences}
+    sums, asks_of = [head], [0]
+    for slot, fixed in enumerate(tail):
+        if slot not in options_of:
+            sums = [total + fixed for total in sums]
+            continue
+        results, weight, unknown_points = options_of[slot]
+        adds = [weight if r is Outcome.PASS else fixed if r is Outcome.FAIL else unknown_points for r in results]
+        bits = [0 if r is Outcome.PASS or r is Outcome.FAIL else r for r in results]
+        sums = [total + add for total in sums for add in adds]
+        asks_of = [asks | more for asks in asks_of for more in bits]
+    # Each with the rank key's part for an eligible fund (likelihood 1) and an ineligible one (0), as
+    # `_program`'s ``run`` makes it.
+    fitted = _fits(sums)
+    ranks = {score: (-round(score * 1.0, 3), -round(score * 0.0, 3)) for score in set(fitted)}
+    by_points = [(score, asks, *ranks[score]) for score, asks in zip(fitted, asks_of, strict=True)]
+    # The rules that read one fact of the municipality's, one with few values (`Fact.domain`), grouped by it:
+    # the sum of their codes for each of its values (or its missing), made here; a row looks its value up (a
+    # value beyond them, which a validated profile never has, is read rule by rule).
+    by_fact: dict[str, list[int]] = {}
+    for k, i in enumerate(positions):
+        rule = rules[i]
+        row_facts = set(_on_idea(rule.condition, facts, made)[0])
+        if rule.undecided is not None:
+            row_facts |= set(_on_idea(rule.undecided, facts, made)[0])
+        if len(row_facts) == 1 and FACTS[fact := row_facts.pop()].domain is not None:
+            by_fact.setdefault(fact, []).append(k)
+    looked_up: list[tuple[str, dict[Any, int], tuple[Any, ...]]] = []
+    for fact, ks in by_fact.items():
+        domain = FACTS[fact].domain or ()
+        with contextlib.suppress(RulePackError):
+            sums_of = {value: sum(coded[k]({**facts, fact: value}) for k in ks) for value in (*domain, None)}
+            looked_up.append((fact, sums_of, tuple(coded[k] for k in ks)))
+    in_groups = {id(step) for _, _, steps in looked_up for step in steps}
+    others = [step for step in coded if id(step) not in in_groups]
+    return looked_up, others, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
+
+
+def _coded_chance(compute: Any, codes: dict[Any, int]) -> Any:
+    """A rule's chance computed from a municipality's facts (`_chance_of`'s closure), giving the code of its
+    figure (None for a figure not tabled)."""
+    return lambda values: codes.get(compute(values)[0])
+
+
+def _coded_route(decide: Any, codes: list[int]) -> Any:
+    """A route's condition (`_row_decide`'s closure) giving the code of what it gives: holds, does not, misses."""
+    holds_code, fails_code, misses_code = codes
+
+    def coded(values: dict[str, Any]) -> int:
+        holds = decide(values)
+        if holds is True:
+            return holds_code
+        return fails_code if holds is False else misses_code
+
+    return coded
+
+
+def _lean(
+    looked_up: list[tuple[str, dict[Any, int], tuple[Any, ...]]],
+    coded: list[Any],
+    rules_mask: int,
+    pending: list[tuple[Any, ...]],
+    mask: int,
+    shift: int,
+    statuses: list[Any],
+    points: list[Any],
+    missing: Any,
+    money: Any,
+    name: str,
+    fund: str | None,
+    slow: Callable[[dict[str, Any], int], tuple[bool, float, int, int, FundSummary]],
+) -> Program:
+    """`_program`'s row program for a fund whose rules' results are tabled (`_tabled`): the rules' codes added,
+    then those of what their results leave to read (chances, routes), the two entries read, the money decided,
+    the summary made. ``fund``: the fund to set where a rule reads it; ``slow``: the program reading each rule,
+    for a row whose chance has a figure the tables do not hold."""
+    made = FundSummary._exact
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        row = values
+        if fund is not None:
+            values = {**values, "fund": fund}
+        combination = 0
+        for fact, sums_of, steps in looked_up:
+            code = sums_of.get(values[fact])
+            if code is None:
+                code = 0
+                for step in steps:
+                    code += step(values)
+            combination += code
+        for step in coded:
+            combination += step(values)
+        for later in pending[combination & rules_mask]:
+            code = later(values)
+            if code is None:  # a chance of a figure not tabled: the row read rule by rule
+                return slow(row, order)
+            combination += code
+        out, status, worse, failed, likelihood, asks = statuses[combination & mask]
+        score, more, if_eligible, if_not = points[combination >> shift]
+        # The rank key's fit × likelihood: made with the points for an eligible and an ineligible fund.
+        rank = if_eligible if worse == 0 else if_not if worse == 2 else -round(score * likelihood, 3)
+        rate, rate_max, amount = money(values)
+        summary = made(
+            {
+                "fund": name,
+                "status": status,
+                "score": score,
+                "likelihood": likelihood,
+                "rate": rate,
+                "rate_max": rate_max,
+                "amount_eur": amount,
+                "failed": failed,
+                "missing": missing(asks | more),
+            }
+        )
+        return out, rank, worse, order, summary
+
+    return run
 
 
 def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
@@ -1343,7 +1744,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     It gives what `_row_decisions` and the plan's summary give (the same operations on the same values in the
     same order: the points added in the rules' order, the chances multiplied in it), with what every outcome
     changes decided here. Routes are read only where a route requires rules: elsewhere they decide nothing of a
-    summary (`_with_routes`, `_likelihood`).
+    summary (`_with_routes`, `_likelihood`). The rules' conditions are specialised on the idea (`_on_idea`);
+    where no preference's chance reads the municipality, what the rules' results give is tabled for every
+    combination (`_tabled`, `_lean`), else the results are read one by one (``account``). The function says
+    which facts it may read (``reads``: `IdeaFacts.row_builder` builds only those).
     """
     rules = fund.rules
     found = list(planned.found)
@@ -1354,7 +1758,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # bits, and a row's `missing` list is read from them (`missing_of`).
     # Only the rules the idea does not decide after all (`_rule_step`, tried once without bits) ask per row.
     unset = {n: 0 for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
-    left = [i for i in fund.row_rules if callable(_rule_step(fund, rules[i], facts, unset, 0))]
+    on_idea: dict[int, Any] = {}  # what the idea makes of each condition (`_on_idea`), while this is compiled
+    by_idea = {i: _idea_decides(fund, rules[i], facts) for i in fund.row_rules}
+    left = [i for i in fund.row_rules if by_idea[i] is None]
     read = {n for i in left for c in (rules[i].condition, rules[i].undecided) if c for n in c.reads}
     asked_as = {n: FACTS[needed(n, facts)].asks for n in read}
     open_ones = [i for i in left if rules[i].undecided is not None]
@@ -1364,11 +1770,11 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # A rule that cannot be left open never gives its question: no bit, and no result is 0.
     questions = {i: bit_of.get(f"ask:{rules[i].spec.id}", -1) for i in fund.row_rules}
     for i in fund.row_rules:
-        made = _rule_step(fund, rules[i], facts, asked, questions[i])
-        if callable(made):
-            steps.append((i, made))
+        decided = by_idea[i]
+        if decided is None:
+            steps.append((i, None))  # its closure made once it is known how it is read (`_tabled`, or below)
             continue
-        outcome, missing = made
+        outcome, missing = decided
         found[i] = (rules[i], outcome, missing)
         if outcome is Outcome.UNKNOWN:
             if i in fund.row_chances:
@@ -1441,7 +1847,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     except ExpressionProblem as exc:
                         raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
                 else:
-                    decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"))
+                    decide = _row_decide(
+                        route.condition, _locate(fund, None, f"routes.{route.spec.id}"), facts, on_idea
+                    )
             halves = bool(route.spec.ask or not route.spec.requires)
             routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
     routes_t = tuple(routes)
@@ -1478,8 +1886,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     questions_of = {k: questions[i] for k, (i, _) in enumerate(steps)}
     holding_of = {k: rules[i].spec.unknown_effect == "status" for k, (i, _) in enumerate(steps)}
     rest = tuple((kind, x, factor, holding_of.get(x, False), questions_of.get(x)) for kind, x, factor in deciding)
-    step_calls = tuple(step for _, step in steps)
-    size = len(step_calls)
+    step_calls: tuple[Any, ...] = ()  # the rules' closures, where they are read one by one (made below)
+    size = len(steps)
     money = _money_program(fund, planned, facts)
     name = fund_id(fund.fund)
     reads_fund = fund.row_reads_fund
@@ -1488,10 +1896,17 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     passed, failing, unsure = Outcome.PASS, Outcome.FAIL, Outcome.UNKNOWN
     worse = _WORSE
 
-    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
-        if reads_fund:
-            values = {**values, "fund": fund.fund}
-        results = [step(values) for step in step_calls] if step_calls else []
+    def account(
+        results: list[Any],
+        values: dict[str, Any],
+        routes_hold: list[Any] | None = None,
+        chances_given: dict[int, Any] | None = None,
+    ) -> tuple[Status, list[int] | None, int, float, float, bool]:
+        """What the rules' ``results`` give: the status, the positions of the rules failed (None: none), the
+        inputs asked for (bits), the points, the likelihood, and whether the rules make the fund ineligible
+        (then no route and no chance of a rule but a preference's is read). ``routes_hold`` and
+        ``chances_given``: what the conditions of the routes give, in their order, and the chances of the rules
+        (by their step) computed from a municipality's facts (by default on ``values``)."""
         status = status0
         failed: list[int] | None = None
         asks = 0
@@ -1525,7 +1940,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         out = status is ineligible
         if waiting is not None and not out:
             for k, compute in waiting:
-                step_chances[k] = compute(values)  # type: ignore[index]
+                step_chances[k] = compute(values) if chances_given is None else chances_given[k]  # type: ignore[index]
         points = tail.copy() if repoints else tail
         for k, slot, weight, unknown_points, figure, compute, keep in preferences_t:
             result = results[k]
@@ -1557,9 +1972,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
-            for decide, holds, refs, ask, halves in routes_t:
+            for r, (decide, holds, refs, ask, halves) in enumerate(routes_t):
                 if decide is not None:
-                    holds = decide(values)
+                    holds = decide(values) if routes_hold is None else routes_hold[r]
                 closed = holds is False
                 maybe = holds is not True
                 p = 1.0
@@ -1607,6 +2022,13 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             likelihood = round(likelihood, 3)
         else:
             likelihood = 1.0 if status is eligible else 0.0
+        return status, failed, asks, total, likelihood, out
+
+    def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
+        if reads_fund:
+            values = {**values, "fund": fund.fund}
+        results = [step(values) for step in step_calls] if step_calls else []
+        status, failed, asks, total, likelihood, _ = account(results, values)
         rate, rate_max, amount = money(values)
         score = _fit(total)
         summary = made(
@@ -1628,4 +2050,84 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
 
+    # The chances the likelihood reads that a municipality's facts decide, and what each may be (`_chance_of`:
+    # the figure of the first of the priors whose case holds, or of its country, else even odds).
+    # Only the figure is read (the likelihood and the routes multiply it): chances are told apart by it. A
+    # chance whose figure is none of these has its fund's row read rule by rule (`_lean`).
+    computed = {
+        k: list(
+            dict.fromkeys(
+                [
+                    *(figure for p in rules[i].priors for figure in p.spec.by_country.values()),
+                    *(p.spec.value for p in rules[i].priors),
+                    _EVEN_ODDS[0],
+                ]
+            )
+        )
+        for k, i, _, _, _, keep, _, compute in requirements_t
+        if keep and compute is not None
+    }
+    lean = None
+    uses_slow = False  # whether the tabled program may read a row rule by rule (a chance of a figure not tabled)
+    if not rechances and all(e[5] is None for e in preferences_t):
+        # No points and no preference's chance that a municipality's facts decide but through the rules'
+        # results: the summary but its money is a function of the rules' results, the chances and the routes'
+        # conditions, tabled once for every combination of them (`_tabled`).
+        stepped_at = [i for i, _ in steps]
+        # The preferences whose result a route reads decide the status with the other rules.
+        routed = {x for _, _, refs, _, _ in routes_t for kind, x, _, _ in refs if kind == _STEP}
+        later = [(k, compute, computed[k]) for k, *_, compute in requirements_t if k in computed]
+        tables = _tabled(
+            fund,
+            facts,
+            stepped_at,
+            asked,
+            questions,
+            preferences_t,
+            routed,
+            later,
+            [decide for decide, *_ in routes_t],
+            head,
+            tail,
+            account,
+            on_idea,
+        )
+        if tables is not None:
+            looked_up, coded, rules_mask, pending, mask, shift, by_rules, points = tables
+
+            def summary_entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> Any:
+                """A row's summary of its combination, all but the points and money."""
+                failed_ids = failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)])
+                return status is ineligible, status, worse[status], failed_ids, likelihood, asks
+
+            # (No row gives a combination beyond the rules' results: those places are None.)
+            statuses = [None if found is None else summary_entry(*found) for found in by_rules]
+            lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
+            lean = _lean(
+                looked_up,
+                coded,
+                rules_mask,
+                pending,
+                mask,
+                shift,
+                statuses,
+                points,
+                lookup,
+                money,
+                name,
+                fund.fund if reads_fund else None,
+                run,
+            )
+            uses_slow = bool(computed)
+    if lean is None or uses_slow:
+        step_calls = tuple(_rule_step(fund, rules[i], facts, asked, questions[i], None, on_idea) for i, _ in steps)
+    if lean is not None:
+        run = lean
+    # The facts the program may read of a municipality's (`IdeaFacts.row_builder` builds only those): every
+    # condition of the rules left to it, of the priors, routes and rates, and the country a prior's figure is by.
+    conditions = [c for i in fund.row_rules for c in (rules[i].condition, rules[i].undecided) if c is not None]
+    conditions += [prior.condition for rule in rules for prior in rule.priors if prior.condition is not None]
+    conditions += [route.condition for route in fund.routes if route.condition is not None]
+    conditions += [rate.condition for rate in fund.rates if rate.condition is not None]
+    run.reads = frozenset({"country", *(n for c in conditions for n in c.reads)})  # type: ignore[attr-defined]
     return run

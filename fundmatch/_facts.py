@@ -9,19 +9,21 @@ one plain condition each. Every fact knows which input to ask for when it is mis
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import operator
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel
 
-from fundmatch._countries import EU_MEMBER_STATES
+from fundmatch._countries import COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
 from fundmatch._derive import derive_border_region, derive_region, planned_end
 from fundmatch._evidence import DerivedValue
+from fundmatch._ids import RegionCategory
 from fundmatch._inputs import Municipality, ProjectIdea
 from fundmatch._interreg_areas import InterregAreas
 from fundmatch._regions import RegionTable
@@ -40,6 +42,11 @@ class Fact:
     type: str  # NUMBER, TEXT, BOOLEAN, DATETIME or TEXTS
     asks: str
     question: str
+    #: The values it can have but None, where its input fixes them (a boolean, a choice among ids, a whole number
+    #: between close bounds), else None. A summary's row program tables what such facts decide (the rules that
+    #: read one of them, the rates: `fundmatch._engine._tabled`, `_money_program`); a value outside them is still
+    #: decided, only not from the table.
+    domain: tuple[Any, ...] | None = None
 
 
 def _datatype(annotation: Any) -> str | None:
@@ -77,13 +84,40 @@ _QUESTIONS = {
 }
 
 
+def _domain(annotation: Any) -> tuple[Any, ...] | None:
+    """The values a field of this annotation gives a fact (`Fact.domain`): a boolean's, an enum's ids."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _domain(inner[0]) if len(inner) == 1 else None
+    if annotation is bool:
+        return (True, False)
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return tuple(member.value for member in annotation)
+    return None
+
+
+def _whole_numbers(annotation: Any, metadata: list[Any]) -> tuple[int, ...] | None:
+    """The few whole numbers a field of an int between two bounds can give (the degree of urbanisation's 1–3)."""
+    inner = [a for a in typing.get_args(annotation) if a is not type(None)] or [annotation]
+    if inner != [int]:
+        return None
+    low = next((m.ge for m in metadata if isinstance(getattr(m, "ge", None), int)), None)
+    high = next((m.le for m in metadata if isinstance(getattr(m, "le", None), int)), None)
+    if low is None or high is None or not 0 <= high - low < 16:
+        return None
+    return tuple(range(low, high + 1))
+
+
 def _model_facts(model: type[BaseModel]) -> dict[str, Fact]:
     facts = {}
     for name, info in model.model_fields.items():
         kind = _datatype(info.annotation)
         if kind is not None:
             question = _QUESTIONS.get(name) or info.description or f"What is the {name.replace('_', ' ')}?"
-            facts[name] = Fact(name, kind, name, question)
+            domain = (
+                None if kind == TEXTS else _domain(info.annotation) or _whole_numbers(info.annotation, info.metadata)
+            )
+            facts[name] = Fact(name, kind, name, question, domain)
     return facts
 
 
@@ -99,15 +133,19 @@ def needed(name: str, facts: dict[str, Any]) -> str:
 
 
 _NUMBER, _TEXT, _BOOL, _TEXTS = NUMBER, TEXT, BOOLEAN, TEXTS
+_TRUTH = (True, False)
+#: A category of region of 2014–2020 where the table has one, else "unknown" (`fundmatch._derive`).
+_CATEGORIES_2014_2020 = (*(category.value for category in RegionCategory), "unknown")
 
 _DERIVED: tuple[Fact, ...] = (
-    Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?"),
+    Fact("member_state", _BOOL, "country", "Is the applicant in an EU Member State?", _TRUTH),
     Fact("nuts2", _TEXT, "nuts", "What is the municipality's NUTS code (level 2 or 3)?"),
     Fact(
         "region_category_doubtful",
         _BOOL,
         "region_category",
         "Which category of region is the municipality in? (the shipped table is doubtful here)",
+        _TRUTH,
     ),
     Fact("partner_count", _NUMBER, "partners", "Which organisations take part besides the applicant?"),
     Fact("partner_countries", _TEXTS, "partners", "In which countries are the partners based?"),
@@ -130,12 +168,14 @@ _DERIVED: tuple[Fact, ...] = (
         "region_category_2014_2020",
         "Which category of region was the municipality's region in 2014–2020 (less developed, transition, more"
         " developed)?",
+        _CATEGORIES_2014_2020,
     ),
     Fact(
         "region_category_2014_2020_inferred",
         _BOOL,
         "region_category_2014_2020",
         "Which category of region was the municipality's region in 2014–2020? (the shipped table infers it)",
+        _TRUTH,
     ),
 )
 
@@ -323,6 +363,103 @@ class IdeaFacts:
         values["member_states"] = set(own["member_states"])
         return values
 
+    def row_builder(
+        self, reads: Collection[str], regions: RegionTable | None, areas: InterregAreas | None
+    ) -> Callable[[Municipality], dict[str, Any]]:
+        """`row_values` for row programs that read only the facts ``reads``: a function of a municipality giving
+        those facts (and perhaps a few more of the same groups), each with the value `row_values` gives it.
+
+        A summary's row programs read a dozen of the some 60 facts, and the derived ones are most of a row's
+        facts' cost: a group of derived facts (the region's, the border region, the partner facts with the
+        applicant's country) is worked out only where one of its facts is read, from the tables turned here,
+        before any row, into one lookup per municipality (`_RowTables`). Nothing is kept between rows.
+        """
+        reads = frozenset(reads)
+        every = {**_NO_FACTS, **self._values}
+        base = {name: every[name] for name in reads if name in every}
+        region_of = _region_rows(regions) if not reads.isdisjoint(_REGION_FACTS) else None
+        border = _border_codes(areas) if "border_region" in reads else None
+        # The fields taken as given (those the region's and the border's facts are derived over are set there).
+        derived = (_REGION_FACTS if region_of is not None else set()) | (
+            {"border_region"} if border is not None else set()
+        )
+        plain = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and not convert and n not in derived)
+        converted = tuple(n for n, convert in _MUNICIPALITY_FIELDS if n in reads and convert and n not in derived)
+        fields: Callable[[dict[str, Any]], Any] | None = operator.itemgetter(*plain) if plain else None
+        one_field = len(plain) == 1
+        member = "member_state" in reads
+        nuts2 = "nuts2" in reads
+        # The partner facts with the applicant's country: the sets only where read, the counts from the
+        # idea's partners' countries (the same counts as the sets' sizes).
+        sets = not reads.isdisjoint({"countries", "member_states"})
+        counts = not reads.isdisjoint(_PARTNER_ROW_FACTS)
+        partner_countries = self._partner_countries
+        partner_count = len(partner_countries)
+        partner_member_count = len(partner_countries & EU_MEMBER_STATES)
+        outermost_countries, member_states = COUNTRIES_WITH_OUTERMOST_REGIONS, EU_MEMBER_STATES
+        tail = _NUTS_TAIL
+
+        def build(municipality: Municipality) -> dict[str, Any]:
+            given = municipality.__dict__
+            values = base.copy()
+            if fields is not None:
+                if one_field:
+                    values[plain[0]] = fields(given)
+                else:
+                    values.update(zip(plain, fields(given), strict=True))
+            for name in converted:
+                values[name] = _plain(given[name])
+            country = given["country"]
+            nuts = given["nuts"]
+            if member:
+                values["member_state"] = country in member_states
+            if nuts2:
+                values["nuts2"] = nuts[:4] if nuts else None
+            if region_of is not None:
+                # `derive_region` without its explanations.
+                region = region_of.get(nuts[:4].upper()) if region_of and nuts else None
+                if given["region_category"] is not None:
+                    values["region_category"] = _plain(given["region_category"])
+                    values["region_category_doubtful"] = False
+                elif region is not None:
+                    values["region_category"], values["region_category_doubtful"] = region[0], region[1]
+                else:
+                    values["region_category"] = values["region_category_doubtful"] = None
+                if region is not None and region[2] is not None:
+                    values["region_category_2014_2020"], values["region_category_2014_2020_inferred"] = region[2:4]
+                else:
+                    values["region_category_2014_2020"], values["region_category_2014_2020_inferred"] = "unknown", False
+                outermost = given["outermost_region"]
+                if outermost is None:
+                    if country not in outermost_countries:
+                        outermost = False
+                    elif region is not None:
+                        outermost = region[4]
+                values["outermost_region"] = outermost
+            if border is not None:
+                # `derive_border_region` without its explanations: a code found in a cross-border programme's
+                # area (itself, or as a NUTS-3 code, the NUTS-2 region above it) is a border region.
+                given_border = given["border_region"]
+                if given_border is None and nuts and border:
+                    code = nuts.strip().upper()
+                    if code in border or (len(code) == 5 and code[:4] in border and code[4] in tail):
+                        given_border = True
+                values["border_region"] = given_border
+            if sets:
+                countries = partner_countries | {country}
+                values["countries"] = set(countries)
+                values["member_states"] = set(countries & member_states)
+            if counts:
+                known = country in partner_countries
+                values["country_count"] = partner_count if known else partner_count + 1
+                values["member_state_count"] = (
+                    partner_member_count + 1 if not known and country in member_states else partner_member_count
+                )
+                values["foreign_country_count"] = partner_count - 1 if known else partner_count
+            return values
+
+        return build
+
     def own_facts(
         self, municipality: Municipality, regions: RegionTable | None, areas: InterregAreas | None, *, explain: bool
     ) -> tuple[dict[str, Any], list[DerivedValue]]:
@@ -351,6 +488,52 @@ class IdeaFacts:
         own["member_state_count"] = len(member_states)
         own["foreign_country_count"] = len(partner_countries - {country})
         return own, [*derived, *from_areas] if explain else []
+
+
+#: The facts `derive_region` sets, and those of the partners that involve the applicant's country: groups a row
+#: builder (`IdeaFacts.row_builder`) works out only where one of their facts is read.
+_REGION_FACTS = frozenset(
+    {
+        "region_category",
+        "region_category_doubtful",
+        "region_category_2014_2020",
+        "region_category_2014_2020_inferred",
+        "outermost_region",
+    }
+)
+_PARTNER_ROW_FACTS = frozenset(
+    {"countries", "country_count", "member_states", "member_state_count", "foreign_country_count"}
+)
+#: What may follow a NUTS-2 code in a NUTS-3 code (`fundmatch._countries.NUTS_CODE`'s last character).
+_NUTS_TAIL = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+@functools.lru_cache(maxsize=8)
+def _region_rows(regions: RegionTable | None) -> dict[str, tuple[Any, ...]]:
+    """The table of regions as `derive_region` reads it, one tuple per NUTS-2 code: the category, whether it is
+    doubtful, the 2014–2020 category (None where the table has none) and whether it is inferred, outermost.
+    Made once per table (a pack's, read-only: nothing of a row's is in it)."""
+    if regions is None:
+        return {}
+    return {
+        region.nuts2: (
+            region.category.value,
+            region.doubtful,
+            None if region.category_2014_2020 is None else region.category_2014_2020.value,
+            region.inferred_2014_2020,
+            region.outermost,
+        )
+        for region in regions
+    }
+
+
+@functools.lru_cache(maxsize=8)
+def _border_codes(areas: InterregAreas | None) -> frozenset[str]:
+    """The codes of the programme areas whose programmes include a cross-border one (`derive_border_region`),
+    made once per table."""
+    if areas is None:
+        return frozenset()
+    return frozenset(programme.region for programme in areas if programme.cross_border)
 
 
 #: The municipality's fields its other facts are derived from, with the pack's tables and the idea's partners

@@ -392,13 +392,13 @@ class RulePack:
 
     def _ranking(
         self, profile: Municipality, idea_facts: IdeaFacts, chosen: list[CompiledFund]
-    ) -> tuple[FundSummary, ...]:
+    ) -> ReadOnlyList[FundSummary]:
         """The funds' summaries for ``profile``, ranked (`_ranker`)."""
         return self._ranker(idea_facts, chosen)(profile)
 
     def _ranker(
         self, idea_facts: IdeaFacts, chosen: list[CompiledFund]
-    ) -> Callable[[Municipality], tuple[FundSummary, ...]]:
+    ) -> Callable[[Municipality], ReadOnlyList[FundSummary]]:
         """How a batch ranks the funds' summaries for each municipality: each fund's row program
         (`_engine.summary_program`, compiled with the fund's plan at the first municipality) run on its facts,
         the funds sorted by the rank keys the programs give (`rank_key`'s)."""
@@ -406,16 +406,20 @@ class RulePack:
             # Only a single match's facts have no plans (`_idea_facts` with ``batch=False``), and it is explained.
             raise RuntimeError("a summary batch needs the idea's plans: made by `_idea_facts` for a batch")
         programs: list[tuple[Any, int]] = []
-        regions, areas, row_values = self._regions, self._areas, idea_facts.row_values
+        build: Callable[[Municipality], dict[str, Any]] | None = None
 
-        def ranked(profile: Municipality) -> tuple[FundSummary, ...]:
-            if not programs:
+        def ranked(profile: Municipality) -> ReadOnlyList[FundSummary]:
+            nonlocal build
+            if build is None:
                 facts, _ = self._facts(profile, idea_facts, explain=False)
                 programs.extend((summary_program(f, facts), self._order[f.fund]) for f in chosen)
-            values = row_values(profile, regions, areas)
+                # The facts the programs read, and only those (`IdeaFacts.row_builder`).
+                reads = frozenset().union(*(program.reads for program, _ in programs))
+                build = idea_facts.row_builder(reads, self._regions, self._areas)
+            values = build(profile)
             results = [program(values, order) for program, order in programs]
             results.sort()
-            return tuple([result[-1] for result in results])
+            return ReadOnlyList([result[-1] for result in results])
 
         return ranked
 
@@ -443,13 +447,14 @@ class RulePack:
                         "municipality": given["name"],
                         "country": given["country"],
                         "nuts": given["nuts"],
-                        "ranking": ReadOnlyList(ranking_of(profile)),
+                        "ranking": ranking_of(profile),
                     }
                 )
 
             return ranked
         # Kept beside the funds' plans, by the funds chosen (a tuple never clashes with a fund's name).
-        rankings: dict[Any, tuple[FundSummary, ...]] = plans.setdefault(("rankings", *(f.fund for f in chosen)), {})
+        # A ranking is read-only: the summaries of one key share it.
+        rankings: dict[Any, ReadOnlyList[FundSummary]] = plans.setdefault(("rankings", *(f.fund for f in chosen)), {})
 
         def summarise(profile: Municipality) -> MatchSummary:
             key = row_key(profile)
@@ -464,7 +469,7 @@ class RulePack:
                     "municipality": given["name"],
                     "country": given["country"],
                     "nuts": given["nuts"],
-                    "ranking": ReadOnlyList(ranking),
+                    "ranking": ranking,
                 }
             )
 

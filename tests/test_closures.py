@@ -299,3 +299,73 @@ def test_values_are_converted_as_rule_engine_converts_them(value: Any) -> None:
 
     ours, theirs = coerce(value), coerce_value(value, verify_type=False)
     assert ours == theirs and type(ours) is type(theirs)
+
+
+# --- specialised on an idea ----------------------------------------------------------------------------------
+# A summary batch decides the idea's side of a condition once (`fundmatch._closures.specialise`): on any facts
+# that agree with the known ones, the specialised closure must give what the whole closure gives, or fail as it
+# fails; where the known facts decide the answer, that answer.
+
+
+def _specialised_agree(text: str, facts: Facts, known_names: set[str]) -> None:
+    from fundmatch._closures import specialise
+
+    condition = _compiled(text)
+    assert condition.closure is not None, text
+    known = {name: facts[name] for name in known_names}
+    fixed, run = specialise(condition.closure, known)
+    whole = _answer(condition.closure, facts)
+    if fixed is not None:
+        # Decided by the known facts: the whole closure gives that answer (it cannot fail on the rest).
+        assert whole == fixed, (text, dict(facts), known)
+    else:
+        assert _answer(run, facts) == whole, (text, dict(facts), known)
+
+
+def _known(draw: st.DrawFn, text: str) -> set[str]:
+    reads = sorted(_compiled(text).reads)
+    return set(draw(st.lists(st.sampled_from(reads), unique=True))) if reads else set()
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_specialised_closures_agree_on_every_shipped_expression(data: st.DataObject) -> None:
+    text = data.draw(st.sampled_from([c.text for c in SHIPPED if c.closure is not None]))
+    facts = data.draw(st.composite(lambda draw: _facts(draw, text))())
+    _specialised_agree(text, facts, data.draw(st.composite(lambda draw: _known(draw, text))()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_specialised_closures_agree_on_fuzzed_expressions(data: st.DataObject) -> None:
+    text = data.draw(_expression())
+    facts = data.draw(st.composite(lambda draw: _facts(draw, text))())
+    _specialised_agree(text, facts, data.draw(st.composite(lambda draw: _known(draw, text))()))
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "fixed", "left"),
+    [
+        # The idea's side decides: a false left side of `and` ends it, a true one leaves the right side.
+        ("'digital' in themes and degurba == 3", {"themes": {"culture_sport"}}, False, None),
+        ("'digital' in themes and degurba == 3", {"themes": {"digital"}}, None, ("degurba", 3, True)),
+        # A false right side of `and` is the answer once the left side is evaluated (it may fail there).
+        ("degurba == 3 and 'digital' in themes", {"themes": {"culture_sport"}}, None, ("degurba", 3, False)),
+        ("degurba == 3 or 'digital' in themes", {"themes": {"digital"}}, None, ("degurba", 2, True)),
+        ("not ('digital' in themes) or degurba == 3", {"themes": {"culture_sport"}}, True, None),
+    ],
+)
+def test_specialised_closures_decide_what_the_idea_decides(
+    text: str, known: dict[str, Any], fixed: bool | None, left: tuple[str, Any, bool] | None
+) -> None:
+    from fundmatch._closures import specialise
+
+    condition = compile_condition(text)
+    assert condition.closure is not None
+    found, run = specialise(condition.closure, known)
+    assert found is fixed
+    if left is not None:
+        name, value, expected = left
+        facts = dict.fromkeys(FACTS) | known | {name: value}
+        assert run(facts) is expected
+        assert condition.closure(facts) is expected

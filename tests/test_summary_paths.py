@@ -27,7 +27,9 @@ from pydantic import ValidationError
 import fundmatch
 from fundmatch import _engine
 from fundmatch import _pack as pack_module
-from fundmatch._facts import IdeaFacts, RowKeys
+from fundmatch._countries import ISO_COUNTRIES, to_iso
+from fundmatch._facts import FACTS, IdeaFacts, RowKeys
+from fundmatch._interreg_areas import InterregAreas, Programme
 from fundmatch._ranking import rank_key
 from fundmatch._resources import period_folder
 from fundmatch.testing import municipalities, project_ideas
@@ -254,3 +256,171 @@ def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_
                 pack.match(missing, idea)
             with pytest.raises(fundmatch.RulePackError, match="prior_by_share"):
                 pack.match_many([missing], idea, detail="summary")
+
+
+# --- what the row programs are compiled with --------------------------------------------------------------
+
+
+def _programs(pack: fundmatch.RulePack, idea_facts: IdeaFacts, municipality: fundmatch.Municipality) -> list[Any]:
+    """Each fund's row program for the idea, compiled as a batch compiles them (at its first municipality)."""
+    facts, _ = pack._facts(municipality, idea_facts, explain=False)
+    return [_engine.summary_program(fund, facts) for fund in pack_module.compiled_funds(pack).values()]
+
+
+def _typed(values: dict[str, Any], names: Any) -> dict[str, tuple[type, Any]]:
+    return {name: (type(values[name]), values[name]) for name in names}
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ROWS, project_ideas())
+def test_a_row_builder_gives_the_facts_read_as_the_whole_row_values_give_them(
+    rows: list, idea: fundmatch.ProjectIdea
+) -> None:
+    # The facts a summary's rows are built with (`IdeaFacts.row_builder`: only those the programs read, each
+    # group of derived facts worked out only where read) against every fact of the row (`row_values`), value and
+    # type, on both packs; for the programs' reads, every fact, and each fact alone (a group asked for by one).
+    batch = _batch(rows)
+    for folder in (_pack().folder, _stressed_folder()):
+        pack = fundmatch.RulePack(folder)
+        idea_facts = IdeaFacts(idea)
+        read = frozenset().union(*(p.reads for p in _programs(pack, idea_facts, batch[0])))
+        asked = [read, frozenset(FACTS), *(frozenset({name}) for name in FACTS)]
+        builders = [(names, idea_facts.row_builder(names, pack._regions, pack._areas)) for names in asked]
+        for municipality in batch:
+            whole = idea_facts.row_values(municipality, pack._regions, pack._areas)
+            for names, build in builders:
+                assert _typed(build(municipality), names) == _typed(whole, names)
+
+
+def _places(pack: fundmatch.RulePack) -> Iterator[fundmatch.Municipality]:
+    """A municipality for every NUTS code of the pack's tables (a region, a NUTS-3 code below it, every
+    programme area's code), with its derived facts given or not."""
+    codes = {region.nuts2 for region in pack._regions} if pack._regions is not None else set()
+    codes |= {code + "1" for code in set(codes)}
+    codes |= {programme.region for programme in pack._areas} if pack._areas is not None else set()
+    codes |= {code + "Z" for code in list(codes) if len(code) == 4}
+    for n, code in enumerate(sorted(codes)):
+        country = to_iso(code[:2])
+        if country not in ISO_COUNTRIES:
+            continue
+        given = [{}, {"border_region": n % 2 == 0}, {"region_category": "transition", "outermost_region": n % 3 == 0}]
+        for extra in given:
+            yield fundmatch.Municipality(name=f"M{n}", country=country, nuts=code, **extra)
+
+
+def test_a_row_builder_derives_every_region_and_border_of_the_tables_as_row_values_do() -> None:
+    pack = _pack()
+    idea_facts = IdeaFacts(fundmatch.ProjectIdea(title="Library", partners=[{"country": "AT"}]))
+    # The shipped areas, and areas whose cross-border programme lists a NUTS-2 region (its NUTS-3 codes are
+    # then border regions too) beside a transnational one.
+    listed = [Programme(None, "A-B", "A", "Test.", "AT12", "2021"), Programme(None, "B", "B", "Test.", "AT13", "2021")]
+    tables = [pack._areas, InterregAreas({p.region: [p] for p in listed}), None]
+    seen = 0
+    for areas in tables:
+        build = idea_facts.row_builder(FACTS, pack._regions, areas)
+        for municipality in _places(pack):
+            whole = idea_facts.row_values(municipality, pack._regions, areas)
+            assert _typed(build(municipality), FACTS) == _typed(whole, FACTS), municipality
+            seen += 1
+    assert seen > 3000  # every region, below it, and every programme area (the tables are not empty)
+
+
+def test_a_chance_or_route_is_read_only_where_the_evaluation_reads_it(tmp_path: Path) -> None:
+    # A tabled program reads a rule's chance and the routes only where the rules leave the fund eligible or
+    # unknown, as reading each rule does (`account`): a prior that cannot be evaluated on a municipality (a
+    # division by zero) must not stop the summary of a municipality its rules make ineligible, and must fail,
+    # naming the rule, where the chance is read; tabled or not.
+    target = tmp_path / "2021-2027"
+    shutil.copytree(period_folder("2021-2027"), target)
+    path = target / "erdf.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["rules"].append(_requirement("prior_by_row", "leader_lag", "budget_eur / (population - 100) > 1000"))
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    idea = {"title": "Library", "themes": ["culture_sport"], "budget_eur": 100000}
+    outside = {"name": "A", "country": "NO", "population": 100}  # not a Member State: ineligible for ERDF
+    inside = {"name": "B", "country": "AT", "population": 100}
+    for tabled in (True, False):
+        with _no_memo(), contextlib.nullcontext() if tabled else _rule_by_rule():
+            pack = fundmatch.RulePack(target)
+            summary = pack.match_many([outside], idea, detail="summary")[0]
+            assert summary["ERDF"].status is fundmatch.Status.INELIGIBLE
+            with pytest.raises(fundmatch.RulePackError, match="prior_by_row"):
+                pack.match_many([inside], idea, detail="summary")
+
+
+@contextlib.contextmanager
+def _rule_by_rule() -> Iterator[None]:
+    """Row programs compiled without their tables (`_engine._tabled`): each rule's result read in turn."""
+    saved = _engine._TABLE_LIMIT
+    _engine._TABLE_LIMIT = 0
+    try:
+        yield
+    finally:
+        _engine._TABLE_LIMIT = saved
+
+
+@settings(max_examples=40, deadline=None)
+@given(_ROWS, project_ideas())
+def test_tabled_row_programs_give_what_reading_each_rule_gives(rows: list, idea: fundmatch.ProjectIdea) -> None:
+    # A fund's rules' results, chances and routes tabled for every combination (`_engine._tabled`) against the
+    # same program reading them one by one, rank key and summary, on both packs (the stressed one has routes and
+    # chances that read the municipality). The shipped pack's programs are tabled for most ideas.
+    batch = _batch(rows)
+    for folder in (_pack().folder, _stressed_folder()):
+        pack = fundmatch.RulePack(folder)
+        funds = list(pack_module.compiled_funds(pack).values())
+        idea_facts = IdeaFacts(idea)
+        facts, _ = pack._facts(batch[0], idea_facts, explain=False)
+        tabled = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+        with _rule_by_rule():
+            one_by_one = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+        assert not any(p.__qualname__.startswith("_lean") for p in one_by_one)
+        if folder == _pack().folder:
+            assert any(p.__qualname__.startswith("_lean") for p in tabled)
+        for municipality in batch:
+            values = idea_facts.row_values(municipality, pack._regions, pack._areas)
+            for order, (fast, slow) in enumerate(zip(tabled, one_by_one, strict=True)):
+                *key, summary = fast(values, order)
+                *expected_key, expected = slow(values, order)
+                assert key == expected_key
+                assert summary == expected
+                assert summary.model_fields_set == expected.model_fields_set
+
+
+def test_a_chance_of_a_figure_not_tabled_is_read_rule_by_rule(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The tables know the figures a rule's priors give (`_engine._chance_of`); a chance computed to any other
+    # figure must still give the summary the rule-by-rule program gives (the row is read that way).
+    made = _engine._chance_of
+
+    def other_figures(fund: Any, rule: Any, facts: Any) -> Any:
+        figure, compute = made(fund, rule, facts)
+        if compute is None:
+            return figure, compute
+        return figure, lambda values: (round(compute(values)[0] * 0.9, 4), "Another figure.")
+
+    monkeypatch.setattr(_engine, "_chance_of", other_figures)
+    pack = fundmatch.RulePack(_pack().folder)
+    idea = IdeaFacts(
+        fundmatch.ProjectIdea(
+            title="Language café and mentoring for newcomers",
+            themes=["migrant_integration", "language_learning", "social_inclusion"],
+            target_groups=["refugees", "third_country_nationals"],
+            activities=["language_courses", "mentoring", "training"],
+            partners=[{"country": "AT", "type": "ngo"}],
+            budget_eur=120_000.0,
+            duration_months=24,
+        )
+    )
+    rows = [{"name": "A", "country": "AT", "degurba": d, "population": 900} for d in (1, 2, 3)]
+    batch = [fundmatch.Municipality(**row) for row in rows]
+    facts, _ = pack._facts(batch[0], idea, explain=False)
+    funds = list(pack_module.compiled_funds(pack).values())
+    tabled = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+    with _rule_by_rule():
+        one_by_one = [_engine._program(f, _engine.plan(f, facts), facts.for_fund(f.fund)) for f in funds]
+    # The EAFRD's LEADER area is left unknown (no `leader_lag`): its chance is read, by its prior's figure.
+    assert tabled[[f.fund for f in funds].index("EAFRD")].__qualname__.startswith("_lean")
+    for municipality in batch:
+        values = idea.row_values(municipality, pack._regions, pack._areas)
+        for order, (fast, slow) in enumerate(zip(tabled, one_by_one, strict=True)):
+            assert fast(values, order) == slow(values, order)
