@@ -122,6 +122,28 @@ def _chance(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> _Chance:
     return _EVEN_ODDS
 
 
+def _halves(route: CompiledRoute) -> bool:
+    """Whether a 'maybe' route has an open question of its own (`ask`, or an undecided `when` and no rules),
+    counted by its prior (`_route_chance`)."""
+    return bool(route.spec.ask or not route.spec.requires)
+
+
+def _route_chance(fund: CompiledFund, route: CompiledRoute, facts: Facts) -> _Chance:
+    """How likely ``route``'s own open question is to be answered yes, and the source: its first prior whose
+    case holds (`_chance`'s way, by country too), else even odds."""
+    for prior in route.priors:
+        if prior.condition is not None:
+            try:
+                holds = prior.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+            if holds is not True:
+                continue
+        spec = prior.spec
+        return spec.by_country.get(str(facts.get("country")), spec.value), spec.source
+    return _EVEN_ODDS
+
+
 def _hit(
     rule: CompiledRule,
     outcome: Outcome,
@@ -481,12 +503,13 @@ def _likelihood(
     found: _Found,
     chances: list[_Chance | None],
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
+    facts: Facts,
 ) -> float:
     """How likely the fund is to be open: 1 when eligible, 0 when ineligible, else from the open rules' chances.
 
     The fund's own open requirements must all pass (their chances multiply); where routes decide, one open route
     is enough: the fund is as likely as its most likely route (each route's open rules multiplying, an open
-    question of the route itself counted as even odds). Routes are not independent (a LAG area and a CAP plan's
+    question of the route itself counted by the route's prior, else as even odds). Routes are not independent (a LAG area and a CAP plan's
     village renewal often go together), so their chances are not combined.
     """
     if status is not Status.UNKNOWN:
@@ -509,8 +532,8 @@ def _likelihood(
                     chance = chances[i]
                     if chance:
                         p *= chance[0]
-                if route.spec.ask or not route.spec.requires:
-                    p *= _EVEN_ODDS[0]
+                if _halves(route):
+                    p *= _route_chance(fund, route, facts)[0]
                 best = max(best, p)
         likelihood *= best
     return round(likelihood, 3)
@@ -574,6 +597,10 @@ def _routes(
             missing.append(render(spec.closed, facts) if spec.closed else "Its condition does not hold for this case.")
         if state is RouteStatus.MAYBE and spec.ask:
             missing.append(render(spec.ask, facts))
+        chance: _Chance | None = None
+        if state is RouteStatus.MAYBE and fund.route_rules and _halves(route):  # where it counts (`_likelihood`)
+            chance = _route_chance(fund, route, facts)
+            missing.append(f"Counted as likely {chance[0]:.0%}: {_lower_first(chance[1])}")
         routes.append(
             Route._made(
                 id=spec.id,
@@ -583,6 +610,8 @@ def _routes(
                 missing=list(dict.fromkeys(missing)),
                 citation=route.citation,
                 verified=spec.verified,
+                likelihood=None if chance is None else chance[0],
+                likelihood_source=None if chance is None else chance[1],
             )
         )
     return routes
@@ -644,8 +673,11 @@ def prepare(fund: CompiledFund) -> None:
     for way in fund.routes:
         spec = way.spec
         if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):
+            # A chance that depends on the case (a prior's case, a figure per country) is not fixed.
+            varies = bool(way.priors) and (way.priors[0].condition is not None or bool(way.priors[0].spec.by_country))
             for state in RouteStatus:
-                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
+                if not (varies and state is RouteStatus.MAYBE):
+                    way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
         _blank(rule, route)
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
@@ -862,7 +894,7 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, sum
     found, chances, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
     score = _score(fund, found, chances)
-    likelihood = _likelihood(fund, status, found, chances, states)
+    likelihood = _likelihood(fund, status, found, chances, states, facts)
     return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
 
 
@@ -899,7 +931,7 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
     score = _score(fund, found, chances)
-    likelihood = _likelihood(fund, status, found, chances, states)
+    likelihood = _likelihood(fund, status, found, chances, states, facts)
     if not summary:
         return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
@@ -1236,20 +1268,25 @@ def _rule_step(fund: CompiledFund, rule: CompiledRule, facts: Facts, asked: dict
     return step
 
 
-def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
-    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts.
+def _chance_of(fund: CompiledFund, of: CompiledRule | CompiledRoute, facts: Facts) -> tuple[_Chance | None, Any]:
+    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts
+    (of a rule, or of a route's own question, `_route_chance`).
 
     The priors whose case reads only the idea's facts are decided here: those that do not hold are dropped, and
     the first that holds ends the list.
     """
-    error = _locate(fund, rule, rule.spec.id)
+    if isinstance(of, CompiledRoute):
+        error = _locate(fund, None, f"routes.{of.spec.id}")
+    else:
+        error = _locate(fund, of, of.spec.id)
+    priors = of.priors
     left: list[tuple[Any, Any]] = []
-    for prior in rule.priors:
+    for prior in priors:
         condition = prior.condition
         if condition is not None and _IDEA.issuperset(condition.reads):
             try:
-                holds = _decide(condition, facts, fund, rule)
-            except RulePackError:
+                holds = condition.decide(facts)
+            except ExpressionProblem:
                 # `_chance` reads a prior only for an unknown outcome: a case that fails on this idea is left
                 # to the row, to fail where the chance is read, as it does there, not when the batch is compiled.
                 pass
@@ -1442,8 +1479,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                         raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
                 else:
                     decide = _row_decide(route.condition, _locate(fund, None, f"routes.{route.spec.id}"))
-            halves = bool(route.spec.ask or not route.spec.requires)
-            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
+            # The route's own question, by its prior (the figure, or what computes it), where it has one.
+            own = _chance_of(fund, route, facts) if _halves(route) else None
+            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), own))
     routes_t = tuple(routes)
     # The steps whose chance the likelihood or a route reads (a preference's only adds its points).
     kept = {x for kind, x, _ in deciding if kind == _STEP}
@@ -1557,7 +1595,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
-            for decide, holds, refs, ask, halves in routes_t:
+            for decide, holds, refs, ask, own in routes_t:
                 if decide is not None:
                     holds = decide(values)
                 closed = holds is False
@@ -1581,7 +1619,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 if maybe or ask:
                     if route_status is ineligible:
                         route_status = unknown
-                    best = max(best, p * _EVEN_ODDS[0] if halves else p)
+                    if own is not None:
+                        figure, compute = own
+                        p = p * (figure if compute is None else compute(values))[0]
+                    best = max(best, p)
                 else:
                     route_status = eligible
                     best = 1.0

@@ -195,7 +195,14 @@ def _compile_routes(
             _templates({"needs": need}, path, raw_route, where)
         _templates({"ask": spec.ask, "closed": spec.closed}, path, raw_route, where)
         citation = _citation(spec.citation, acts, path, raw_route.line_of("citation"), where)
-        routes.append(CompiledRoute(spec, condition, citation))
+        priors = tuple(
+            CompiledPrior(
+                prior,
+                _condition(prior.when, path, raw_route.line_of("prior"), where, "prior.when") if prior.when else None,
+            )
+            for prior in spec.prior
+        )
+        routes.append(CompiledRoute(spec, condition, citation, priors))
     return tuple(routes)
 
 
