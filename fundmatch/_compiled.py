@@ -226,7 +226,8 @@ class CompiledFund:
         conditions += [p.condition for r in self.routes for p in r.priors if p.condition is not None]
         names = {n for c in conditions for n in c.reads}
         # A chance given per country reads the applicant's country.
-        if any(p.spec.by_country for r in (*self.rules, *self.routes) for p in r.priors):
+        priors = [p for r in self.rules for p in r.priors] + [p for r in self.routes for p in r.priors]
+        if any(p.spec.by_country for p in priors):
             names.add("country")
         # The amount of money is budget × rate: the budget itself is part of the summary; the rate's note is too
         # (what it shows, and the caveat of a doubtful row of the region table).

@@ -509,8 +509,8 @@ def _likelihood(
 
     The fund's own open requirements must all pass (their chances multiply); where routes decide, one open route
     is enough: the fund is as likely as its most likely route (each route's open rules multiplying, an open
-    question of the route itself counted by the route's prior, else as even odds). Routes are not independent (a LAG area and a CAP plan's
-    village renewal often go together), so their chances are not combined.
+    question of the route itself counted by the route's prior, else as even odds). Routes are not independent
+    (a LAG area and a CAP plan's village renewal often go together), so their chances are not combined.
     """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
@@ -1621,7 +1621,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                         route_status = unknown
                     if own is not None:
                         figure, compute = own
-                        p = p * (figure if compute is None else compute(values))[0]
+                        own_chance: _Chance = figure if figure is not None else compute(values)
+                        p = p * own_chance[0]
                     best = max(best, p)
                 else:
                     route_status = eligible

@@ -133,6 +133,37 @@ def test_prior_must_be_a_probability(pack_copy: Path) -> None:
     assert error.rule_id == "cross_border_area" and "prior" in str(error)
 
 
+_ROUTE_PRIOR = "      - value: 0.53\n"  # the first prior of the EAFRD's cap_investments route
+
+
+@pytest.mark.parametrize(
+    ("new", "field", "words"),
+    [
+        (_ROUTE_PRIOR + "        sauce: x\n", "sauce", "unknown field 'sauce' (did you mean 'source'?)"),
+        ("      - value: 1.53\n", "value", "routes.1.prior.0.value: Input should be less than or equal to 1"),
+        (_ROUTE_PRIOR + "        by_country: {Austria: 0.5}\n", "by_country", "'Austria' is not an ISO 3166-1"),
+        (_ROUTE_PRIOR + "        by_country: {AT: 2}\n", "by_country", "the chance for AT must lie between 0 and 1"),
+        ("      - when: degurba == 3\n", "value", "missing field 'value' (in routes.1.prior.0.value)"),
+    ],
+)
+def test_a_bad_route_prior_names_the_file_line_and_route(pack_copy: Path, new: str, field: str, words: str) -> None:
+    _break(pack_copy, "eafrd.yaml", _ROUTE_PRIOR, new)
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.cap_investments" and error.field == field
+    assert words in str(error)
+    first = _line_of(pack_copy, "eafrd.yaml", new.splitlines()[0].strip())
+    assert error.line in (first, first + 1)
+
+
+def test_a_route_prior_s_case_is_compiled_at_load(pack_copy: Path) -> None:
+    _break(pack_copy, "eafrd.yaml", _ROUTE_PRIOR, _ROUTE_PRIOR + "        when: degurb == 3\n")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.cap_investments" and error.line == _line_of(pack_copy, "eafrd.yaml", "degurb ==")
+    assert "prior.when: unknown symbol 'degurb'" in str(error) and "did you mean 'degurba'" in str(error)
+
+
 def test_bad_kind_value(pack_copy: Path) -> None:
     _break(
         pack_copy,

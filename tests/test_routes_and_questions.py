@@ -86,6 +86,56 @@ def test_eafrd_follows_its_best_route(pack: fundmatch.RulePack) -> None:
     assert {r.status for r in unknown_area.routes} == {RouteStatus.MAYBE}
 
 
+def test_a_route_s_own_question_counts_by_its_prior_and_says_its_source(pack: fundmatch.RulePack) -> None:
+    # Outside every LAG a rural place has only the CAP plan's investment interventions: the fund is as likely
+    # as that route's question, whose figure comes from the route's prior, shown with its source.
+    rural = pack.match(profile(leader_lag=False, degurba=3), idea(), funds=["EAFRD"])["EAFRD"]
+    cap = _route(rural, "cap_investments")
+    assert cap.status is RouteStatus.MAYBE and cap.likelihood is not None and cap.likelihood_source
+    assert rural.likelihood == cap.likelihood != 0.5
+    assert (
+        cap.missing[-1]
+        == f"Counted as likely {cap.likelihood:.0%}: {cap.likelihood_source[0].lower()}" + (cap.likelihood_source[1:])
+    )
+    # An open or closed route asks nothing of its own: no chance.
+    leader = _route(rural, "leader")
+    assert leader.status is RouteStatus.CLOSED and leader.likelihood is None and leader.likelihood_source is None
+    # A route of a fund whose routes do not decide it shows none either (it counts for nothing there).
+    amif = pack.match(profile(), idea(partners=[]), funds=["AMIF"])["AMIF"]
+    assert _route(amif, "emergency_assistance").likelihood is None
+
+
+def test_a_route_prior_by_country_and_case_is_the_same_in_reports_and_summaries(pack_copy: Path) -> None:
+    # A route's prior is read like a rule's: the first whose case holds, its figure for the applicant's country
+    # where one is given; the explained report and the summary row programs give the same likelihood.
+    path = pack_copy / "eafrd.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      - value: 0.53\n"
+    assert old in text
+    case = "      - when: population < 1000\n        value: 0.2\n        source: Test, small places.\n"
+    path.write_text(text.replace(old, case + old + "        by_country: {AT: 0.9, SE: 0.0}\n", 1), encoding="utf-8")
+    copy = fundmatch.RulePack(pack_copy)
+    for country, population, degurba, chance in [
+        ("AT", 4100, 3, 0.9),
+        ("SE", 4100, 3, 0.0),
+        ("IT", 4100, 3, 0.53),
+        ("AT", 800, 3, 0.2),
+        ("AT", None, 3, 0.9),  # its case undecided: the next prior
+        ("AT", 4100, None, 0.9),  # the route's condition undecided: its question still counts by the prior
+    ]:
+        row = profile(country=country, nuts=None, leader_lag=False, population=population, degurba=degurba)
+        explained = copy.match(row, idea(), funds=["EAFRD"])["EAFRD"]
+        assert _route(explained, "cap_investments").likelihood == chance, (country, population, degurba)
+        assert explained.likelihood == chance
+        (summary,) = copy.match_many([row], idea(), detail="summary")
+        assert summary["EAFRD"].likelihood == chance
+    # Where LEADER is also open to question, the fund is as likely as the likelier route.
+    row = profile(country="SE", nuts=None, leader_lag=None)
+    assert copy.match(row, idea(), funds=["EAFRD"])["EAFRD"].likelihood == 0.74
+    (summary,) = copy.match_many([row], idea(), detail="summary")
+    assert summary["EAFRD"].likelihood == 0.74
+
+
 def test_routes_do_not_change_the_status_of_a_fund_without_route_rules(pack: fundmatch.RulePack) -> None:
     report = pack.match(profile(), idea(partners=[]))
     amif = report["AMIF"]

@@ -153,8 +153,9 @@ def _stressed_folder() -> Path:
     """The shipped pack with more of each fund left to the municipality, so that the row programs compile every
     case: each `undecided_when` also holds in cities, and every requirement or exclusion without one can be left
     open in small places; preferences without a prior get priors that read the municipality (a case, a figure
-    per country) or not; routes without a condition get one that reads the population; some requirements and
-    exclusions only ask when their inputs are missing."""
+    per country) or not; routes without a condition get one that reads the population, and routes with a question
+    of their own priors that read the municipality or the idea; some requirements and exclusions only ask when
+    their inputs are missing."""
     root = tempfile.mkdtemp(prefix="fundmatch-stressed-")
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     target = Path(root) / "2021-2027"
@@ -181,6 +182,13 @@ def _stressed_folder() -> Path:
         for k, route in enumerate(data.get("routes") or []):
             if not route.get("when") and k % 2 == 0:
                 route["when"] = "population < 30000 or border_region"
+            if route.get("ask") or not route.get("requires"):
+                # The route's own question by priors that read the municipality, the idea, or neither.
+                route["prior"] = [
+                    {"when": "population < 2000", "value": 0.8, "by_country": {"AT": 0.9}, "source": "Test."},
+                    {"when": "'culture_sport' in themes", "value": 0.2, "source": "Test."},
+                    {"value": 0.4, "by_country": {"DE": 0.1, "IT": 0.7}, "source": "Test."},
+                ][k % 2 :]
         # A requirement the idea alone decides, unknown without a budget, first of its fund's rules: it holds the
         # fund at unknown by the idea's facts, a factor of the likelihood the row program multiplies once.
         if "fund" in data:  # a fund's file (common.yaml's rules name their funds)
