@@ -280,6 +280,42 @@ def test_negation_cue_of_another_language_does_not_negate(vocab: Vocabulary) -> 
     assert "activities.construction" not in ids(vocab, "No habrá construcción, solo rehabilitación")
 
 
+def test_portuguese_function_words_keep_spanish_no_from_negating_a_shared_term(vocab: Vocabulary) -> None:
+    # "obras" and "centro cultural" are Spanish and Portuguese: no term says which language the text is in, its
+    # function words do ("com", "fazer"), and Portuguese "no" is "in the".
+    for text in ("Obras no centro cultural, com apoio da junta.", "Queremos fazer obras no centro cultural."):
+        found = {f"{t.field}.{t.id}": t.language for t in vocab.infer(text)}
+        assert found.get("themes.culture_sport") == "pt", text
+    # The same words with Spanish function words are negated, as before.
+    assert "themes.culture_sport" not in ids(vocab, "Queremos hacer obras, no centro cultural.")
+    assert "activities.construction" not in ids(vocab, "El proyecto no incluye obras en el centro cultural.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir bauen das alte Haus zum Dorfgemeinschaftshaus um.", "activities.renovation"),
+        ("Wir statten die Schule mit Computern aus.", "activities.equipment"),
+        ("We knappen het buurthuis op en richten een ruimte in.", "activities.renovation"),
+        ("We knappen het buurthuis op en richten een ruimte in.", "activities.equipment"),
+    ],
+)
+def test_a_separable_verb_is_found_with_its_particle_split_off(vocab: Vocabulary, text: str, expected: str) -> None:
+    assert expected in ids(vocab, text)
+
+
+def test_a_split_verb_needs_its_particle_at_the_clause_end_and_honours_negation(vocab: Vocabulary) -> None:
+    verb = next(t for t in vocab.infer("Wir bauen das alte Haus um.") if t.id == "renovation")
+    assert verb.matched == "bauen das alte Haus um" and verb.language == "de" and verb.similarity == 100
+    # "um" that is not the clause's last word is a preposition, not the particle.
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus um den Hof herum.")
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus, um Platz zu schaffen.")
+    # A cue before the particle negates the verb.
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das alte Haus nicht um.")
+    assert "activities.equipment" not in ids(vocab, "Die Schule statten wir nicht mit Computern aus.")
+    assert "activities.renovation" not in ids(vocab, "We knappen het buurthuis niet op.")
+
+
 # ---------------------------------------------------------------------------------------- mixed languages
 def test_mixed_language_text(vocab: Vocabulary) -> None:
     got = ids(vocab, "Deutschkurs and job coaching for refugees im Gemeindezentrum, no new construction.")

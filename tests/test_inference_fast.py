@@ -21,12 +21,15 @@ from fundmatch._evidence import InferredTerm
 from fundmatch._resources import PeriodLayout, period_folder
 from fundmatch._vocabulary import (
     _AFTER_SCOPE,
+    _AND_THEN,
     _BEFORE_SCOPE,
     _CLAUSE_BREAK,
     _CUE_PRIORITY,
+    _FUNCTION_WORDS,
     _GAP_PENALTY,
     _LONG_WORD,
     _MIN_FUZZY,
+    _PARTICLE_SCOPE,
     _SENTENCE_BREAK,
     _SHORT_WORD,
     _WORD_RE,
@@ -63,10 +66,28 @@ class _Straightforward(Vocabulary):
                     match = self._extend(t, start, score, hits, sentence)
                     if match is not None:
                         (content if self._terms[t].kind in _FIELDS else cues).append(match)
+        # Separable verbs written split: a form of the verb, its particle last in the clause (or before "und").
+        for start, word in enumerate(words):
+            for particle, t in self._split.get(word, ()):
+                for pos in range(start + 1, min(len(words), start + _PARTICLE_SCOPE + 1)):
+                    if clause[pos] != clause[start]:
+                        break
+                    ends = pos + 1 == len(words) or clause[pos + 1] != clause[pos] or words[pos + 1] in _AND_THEN
+                    if words[pos] == particle and ends:
+                        content.append(_Match(t, start, start, 100.0, pos))
+                        break
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence, clause)
-        return self._evidence(text, spans, content, cue_at, clause, sentence)
+        # Portuguese or Spanish by the function words of the sentence, else of the text: one of them, or none.
+        said = [{lang for lang, marks in _FUNCTION_WORDS.items() if word in marks} for word in words]
+        whole = set().union(*said)
+        hint = {}
+        for s in set(sentence):
+            langs = set().union(*(said[k] for k in range(len(words)) if sentence[k] == s)) or whole
+            if len(langs) == 1:
+                hint[s] = langs
+        return self._evidence(text, spans, content, cue_at, clause, sentence, hint)
 
     @staticmethod
     def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -214,8 +235,10 @@ class _Straightforward(Vocabulary):
         cue_at: dict[str, dict[int, _Match]],
         clause: list[int],
         sentence: list[int],
+        hint: dict[int, set[str]] | None = None,
     ) -> list[InferredTerm]:
         """Apply negation, expand implied ids and keep the best evidence per id."""
+        hint = hint or {}
         # Languages each clause and sentence is evidently written in (from single-language terms).
         by_clause: dict[int, set[str]] = {}
         by_sentence: dict[int, set[str]] = {}
@@ -228,18 +251,24 @@ class _Straightforward(Vocabulary):
         # A negated span is negated in every reading of it.
         negated = set()
         for m in content:
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            if self._negated(m, self._terms[m.term], cue_at, clause, context):
-                negated.add((m.start, m.end))
+            context = (
+                by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start]) or hint.get(sentence[m.start])
+            )
+            if (m.start, m.end, m.particle) not in negated and self._negated(
+                m, self._terms[m.term], cue_at, clause, context
+            ):
+                negated.add((m.start, m.end, m.particle))
 
         best: dict[tuple[str, str], tuple[tuple[float, int, int], InferredTerm]] = {}
         for m in content:
-            if (m.start, m.end) in negated:
+            if (m.start, m.end, m.particle) in negated:
                 continue
             term = self._terms[m.term]
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+            context = (
+                by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start]) or hint.get(sentence[m.start])
+            )
             language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
-            matched = text[spans[m.start][0] : spans[m.end][1]]
+            matched = text[spans[m.start][0] : spans[max(m.end, m.particle)][1]]
             similarity = round(max(0.0, min(100.0, m.score)), 1)
             rank = (similarity, m.end - m.start, -m.start)
             for field, id_ in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
@@ -274,8 +303,17 @@ class _Straightforward(Vocabulary):
             cue = cue_at["before"].get(pos)
             if cue is not None and applies(cue):
                 return True
-        here = clause[m.end]
-        for pos in range(m.end + 1, min(len(clause), m.end + _AFTER_SCOPE + 2)):
+        end = m.end
+        if m.particle >= 0:  # a split verb: a cue before its particle, after its verb, negates it too
+            for pos in range(m.particle - 1, max(m.start, m.particle - _BEFORE_SCOPE - 2), -1):
+                if pos in cue_at["contrast"] or pos in cue_at["not_only"]:
+                    break
+                cue = cue_at["before"].get(pos)
+                if cue is not None and applies(cue):
+                    return True
+            end = m.particle
+        here = clause[end]
+        for pos in range(end + 1, min(len(clause), end + _AFTER_SCOPE + 2)):
             if clause[pos] != here:
                 break
             cue = cue_at["after"].get(pos)
@@ -294,6 +332,11 @@ PLAIN = _Straightforward.load(_PATH)
 _CONTENT = sorted({t.raw.replace("*", "") for t in FAST._terms if t.kind in _FIELDS})
 _CUES = sorted({t.raw.replace("*", "") for t in FAST._terms if t.kind in _NEGATION_KINDS})
 _NOISE = ["the", "und", "per", "de", "la", "project", "Gemeinde", "2027", "και", "öffentlich", "x", "na", "do"]
+_NOISE += ["em", "com", "não", "el", "las", "en", "und"]  # Portuguese and Spanish function words, a conjunction
+#: Separable verbs written split: a form of the verb, words, its particle ("bauen das Haus um").
+_SPLIT = sorted(
+    f"{form} {{}} {particle}" for form, entries in FAST._split.items() for particle, _ in entries if form.isascii()
+)
 _BREAKS = [" ", " ", " ", " ", ", ", ". ", "; ", ": ", " - ", " (", ") ", "\n", "! "]
 
 
@@ -326,6 +369,9 @@ def _piece(draw: st.DrawFn) -> str:
         term = draw(_typo(draw(st.sampled_from(_CONTENT))))
     elif kind == 7:
         term = draw(st.sampled_from(_CONTENT)) + draw(st.sampled_from(["", "s", "en", "ung", "i", "ów", "ami"]))
+    elif kind == 8 and draw(st.booleans()):
+        middle = draw(st.sampled_from([*_NOISE, *_CUES, *_CONTENT, "das alte Haus", "nicht", "het buurthuis"]))
+        term = draw(st.sampled_from(_SPLIT)).format(middle)
     else:
         term = draw(st.sampled_from(_NOISE)) if kind == 8 else draw(st.text("abcdeéøł ", min_size=1, max_size=8))
     return term.upper() if draw(st.integers(0, 9)) == 0 else term
@@ -356,6 +402,14 @@ def test_the_straightforward_matcher_is_not_vacuous() -> None:
     assert {"language_courses", "refugees", "childcare"} <= ids and "construction" not in ids
     assert any(t.similarity < 100 for t in found)
     assert FAST.infer("Sprachkurse für Geflüchtete, keine Bauarbeiten. Kinderbetreung for refugess.") == found
+    # ... and separable verbs written split, negated before their particle or not, and Portuguese "no".
+    text = "Wir bauen das Haus um. Obras no centro cultural, com apoio."
+    found = PLAIN.infer(text)
+    assert {"renovation", "culture_sport"} <= {t.id for t in found}
+    assert [t.matched for t in found if t.id == "renovation"] == ["bauen das Haus um"]
+    assert FAST.infer(text) == found
+    negated = "We knappen het buurthuis niet op."
+    assert PLAIN.infer(negated) == FAST.infer(negated) == []
 
 
 def test_long_texts_agree() -> None:
