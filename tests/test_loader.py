@@ -134,6 +134,7 @@ def test_prior_must_be_a_probability(pack_copy: Path) -> None:
 
 
 _ROUTE_PRIOR = "      - value: 0.53\n"  # the first prior of the EAFRD's cap_investments route
+_OTHER_PRIOR = "      - value: 0.5\n        by_country: {}\n        source: A prior put first.\n"
 
 
 @pytest.mark.parametrize(
@@ -141,8 +142,8 @@ _ROUTE_PRIOR = "      - value: 0.53\n"  # the first prior of the EAFRD's cap_inv
     [
         (_ROUTE_PRIOR + "        sauce: x\n", "sauce", "unknown field 'sauce' (did you mean 'source'?)"),
         ("      - value: 1.53\n", "value", "routes.1.prior.0.value: Input should be less than or equal to 1"),
-        (_ROUTE_PRIOR + "        by_country: {Austria: 0.5}\n", "by_country", "'Austria' is not an ISO 3166-1"),
-        (_ROUTE_PRIOR + "        by_country: {AT: 2}\n", "by_country", "the chance for AT must lie between 0 and 1"),
+        (_OTHER_PRIOR.format("{Austria: 0.5}") + _ROUTE_PRIOR, "by_country", "'Austria' is not an ISO 3166-1"),
+        (_OTHER_PRIOR.format("{AT: 2}") + _ROUTE_PRIOR, "by_country", "the chance for AT must lie between 0 and 1"),
         ("      - when: degurba == 3\n", "value", "missing field 'value' (in routes.1.prior.0.value)"),
     ],
 )
