@@ -198,7 +198,8 @@ _PARTICLES = {
 }
 #: The regular endings of a verb stem ("bau", "knap") in a main clause, present and past.
 _VERB_ENDINGS = {
-    "de": ("", "e", "st", "t", "et", "est", "en", "te", "ten", "tet", "ete", "eten", "etet", "test", "etest"),
+    # Not the bare stem in German: "statt" (of "ausstatten") is also "instead of", and texts say "wir bauen".
+    "de": ("e", "st", "t", "et", "est", "en", "te", "ten", "tet", "ete", "eten", "etet", "test", "etest"),
     "nl": ("", "t", "en", "te", "ten", "de", "den"),
 }
 #: Words that may follow a split verb's particle in its clause: the clause goes on with a second verb.

@@ -310,6 +310,8 @@ def test_a_split_verb_needs_its_particle_at_the_clause_end_and_honours_negation(
     # "um" that is not the clause's last word is a preposition, not the particle.
     assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus um den Hof herum.")
     assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus, um Platz zu schaffen.")
+    # German "statt" is "instead of" (and "findet statt", "takes place"), not a form of "ausstatten".
+    assert "activities.equipment" not in ids(vocab, "Die Veranstaltung findet statt und geht von der Gemeinde aus.")
     # A cue before the particle negates the verb.
     assert "activities.renovation" not in ids(vocab, "Wir bauen das alte Haus nicht um.")
     assert "activities.equipment" not in ids(vocab, "Die Schule statten wir nicht mit Computern aus.")
