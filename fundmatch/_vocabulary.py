@@ -202,10 +202,33 @@ _VERB_ENDINGS = {
     "de": ("e", "st", "t", "et", "est", "en", "te", "ten", "tet", "ete", "eten", "etet", "test", "etest"),
     "nl": ("", "t", "en", "te", "ten", "de", "den"),
 }
-#: Words that may follow a split verb's particle in its clause: the clause goes on with a second verb.
+#: Coordinating conjunctions: a split verb's particle stands before the first of them in its clause (what follows
+#: is a second verb's: "wir bauen ein Netzwerk auf und setzen Projekte um"), and one may follow the particle.
 _AND_THEN = frozenset(("und", "oder", "sowie", "en", "of", "maar"))
+#: Prepositions (German and Dutch, folded): "particle + und/en + preposition" is a preposition pair, not a clause
+#: end ("wij richten ons op ouderen in en rond het dorp").
+_PREPOSITIONS = frozenset(
+    [
+        *("in", "an", "auf", "aus", "bei", "mit", "nach", "vor", "um", "zu", "uber", "unter", "hinter", "neben"),
+        *("zwischen", "durch", "fur", "gegen", "ohne", "von", "seit", "bis", "ausserhalb", "innerhalb", "rund"),
+        *("op", "aan", "uit", "voor", "bij", "na", "om", "rond", "rondom", "naar", "met", "van", "tot", "over"),
+        *("onder", "boven", "achter", "naast", "tussen", "door", "tegen", "zonder", "buiten", "binnen", "langs"),
+    ]
+)
 #: How far after its verb a particle may stand (words, in the same clause).
 _PARTICLE_SCOPE = 12
+
+
+def _ends_clause(words: list[str], clause: list[int], pos: int) -> bool:
+    """Whether the word at ``pos`` (a split verb's particle) ends its clause: the clause's last word, or followed
+    by a conjunction that does not join two prepositions ("... op en richten ...", not "in en rond")."""
+    nxt = pos + 1
+    if nxt >= len(words) or clause[nxt] != clause[pos]:
+        return True
+    if words[nxt] not in _AND_THEN:
+        return False
+    after = nxt + 1
+    return after >= len(words) or clause[after] != clause[pos] or words[after] not in _PREPOSITIONS
 
 
 # The text and the vocabulary are compared in the one folded form (see fundmatch._fold).
@@ -411,17 +434,25 @@ class Vocabulary(VocabularyFile):
     def _split_verbs(self) -> dict[str, list[tuple[str, int]]]:
         """The forms of the one-word German and Dutch verb terms with a separable particle, the particle split
         off: "umbauen" -> "bau", "baut", "baute" ... with "um"; "opknappen" -> "knap", "knapt", "knappen" ...
-        with "op". Only an infinitive written out (no wildcard) counts, with a stem of 3 letters or more."""
+        with "op". Only an infinitive written out (no wildcard) counts, with a stem of 3 letters or more, and only
+        a verb: an activity's term (themes and target groups are named by nouns: "vooroordelen", "toeristen"),
+        written in lower case (German capitalises nouns: "Anlaufstellen", "Freiwilligen"), and in Dutch not the
+        plural of a singular listed for the same id ("bijeenkomsten", "bijeenkomst")."""
+        plain = {
+            (term.kind, term.id, self._patterns[term.patterns[0]].stem)
+            for term in self._terms
+            if len(term.patterns) == 1
+        }
         split: dict[str, list[tuple[str, int]]] = {}
         for t, term in enumerate(self._terms):
-            if term.kind not in _FIELDS or len(term.patterns) != 1:
+            if term.kind != "activities" or len(term.patterns) != 1 or not term.raw[:1].islower():
                 continue
             pattern = self._patterns[term.patterns[0]]
             word = pattern.stem
             if pattern.lead or pattern.trail or not word.endswith("en"):
                 continue
             for lang in ("de", "nl"):
-                if lang not in term.langs:
+                if lang not in term.langs or (lang == "nl" and (term.kind, term.id, word[:-2]) in plain):
                     continue
                 particle = next((p for p in _PARTICLES[lang] if word.startswith(p)), None)
                 rest = word[len(particle) :] if particle else ""
@@ -521,32 +552,26 @@ class Vocabulary(VocabularyFile):
             here = clause[start]
             for particle, t in entries:
                 for pos in range(start + 1, min(size, start + _PARTICLE_SCOPE + 1)):
-                    if clause[pos] != here:
-                        break
+                    if clause[pos] != here or words[pos] in _AND_THEN:
+                        break  # past a conjunction, a particle is another verb's
                     if words[pos] != particle:
                         continue
-                    last = pos + 1 >= size or clause[pos + 1] != here or words[pos + 1] in _AND_THEN
-                    if last:
+                    if _ends_clause(words, clause, pos):
                         found.append(_Match(t, start, start, 100.0, pos))
                         break
         return found
 
     @staticmethod
     def _language_hint(words: list[str], sentence: list[int]) -> dict[int, set[str]]:
-        """Per sentence, Portuguese or Spanish where its function words (else the text's) say one and not the
-        other (`_FUNCTION_WORDS`); nothing where they say neither or both."""
+        """Per sentence, Portuguese or Spanish where its own function words say one and not the other
+        (`_FUNCTION_WORDS`); nothing where they say neither or both. Not the text's: a sentence without any may
+        be in the other language ("No se realizarán obras. Colaboración con la Câmara ...")."""
         seen: dict[int, set[str]] = {}
         for k, word in enumerate(words):
             lang = _LANGUAGE_OF.get(word)
             if lang is not None:
                 seen.setdefault(sentence[k], set()).add(lang)
-        whole = set().union(*seen.values()) if seen else set()
-        hints: dict[int, set[str]] = {}
-        for s in range(sentence[-1] + 1 if sentence else 0):
-            langs = seen.get(s) or whole
-            if len(langs) == 1:
-                hints[s] = langs
-        return hints
+        return {s: langs for s, langs in seen.items() if len(langs) == 1}
 
     @staticmethod
     def _segments(gaps: list[str]) -> tuple[list[int], list[int]]:

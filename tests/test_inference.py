@@ -318,6 +318,44 @@ def test_a_split_verb_needs_its_particle_at_the_clause_end_and_honours_negation(
     assert "activities.renovation" not in ids(vocab, "We knappen het buurthuis niet op.")
 
 
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # The particle belongs to a second verb, past "en"/"und".
+        ("We leggen contacten met werkgevers en bieden stageplaatsen aan.", "activities.construction"),
+        ("Wij richten ons op statushouders en zetten taalmaatjes in.", "activities.equipment"),
+        ("Wir bauen ein Netzwerk auf und setzen gemeinsam Projekte um.", "activities.renovation"),
+        ("Wir statten dem Bürgermeister einen Besuch ab und stellen die Pläne aus.", "activities.equipment"),
+        # "in en rond": a pair of prepositions, not the particle at the clause's end.
+        ("We richten ons op ouderen in en rond het dorp.", "activities.equipment"),
+        # Nouns ending in -en that start with a particle are not split verbs.
+        ("Bewoners oordelen zelf en stemmen voor.", "themes.anti_discrimination"),
+        ("Bewoners oordelen zelf voor.", "themes.anti_discrimination"),
+    ],
+)
+def test_a_split_verb_takes_no_particle_of_another_verb_or_a_noun(vocab: Vocabulary, text: str, wrong: str) -> None:
+    assert wrong not in ids(vocab, text)
+
+
+def test_only_activity_verbs_are_split(vocab: Vocabulary) -> None:
+    split = {vocab._terms[t].raw for entries in vocab._split.values() for _, t in entries}
+    assert {"umbauen", "ausstatten", "opknappen", "inrichten"} <= split
+    assert not split & {"vooroordelen", "toeristen", "bijeenkomsten", "Freiwilligen", "Anlaufstellen"}
+
+
+def test_a_split_verb_before_a_second_verb_is_still_found(vocab: Vocabulary) -> None:
+    assert "activities.renovation" in ids(vocab, "We knappen het buurthuis op en richten een ruimte in.")
+    assert "activities.equipment" in ids(vocab, "We knappen het buurthuis op en richten een ruimte in.")
+    assert "activities.renovation" in ids(vocab, "Wir bauen das Haus um und bieten dort Kurse an.")
+
+
+def test_a_sentence_without_function_words_does_not_take_the_texts_language(vocab: Vocabulary) -> None:
+    # The second sentence has no Portuguese or Spanish function word: the first sentence's Spanish does not make
+    # its shared terms Spanish (on main it found nothing here).
+    found = ids(vocab, "No se realizarán obras. Colaboración con la Câmara Municipal de São Brás.")
+    assert "activities.construction" not in found and "themes.infrastructure" not in found
+
+
 # ---------------------------------------------------------------------------------------- mixed languages
 def test_mixed_language_text(vocab: Vocabulary) -> None:
     got = ids(vocab, "Deutschkurs and job coaching for refugees im Gemeindezentrum, no new construction.")

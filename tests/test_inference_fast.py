@@ -30,14 +30,48 @@ from fundmatch._vocabulary import (
     _LONG_WORD,
     _MIN_FUZZY,
     _PARTICLE_SCOPE,
+    _PARTICLES,
+    _PREPOSITIONS,
     _SENTENCE_BREAK,
     _SHORT_WORD,
+    _VERB_ENDINGS,
     _WORD_RE,
     Vocabulary,
     _fold,
     _Match,
 )
 from fundmatch._vocabulary_file import _FIELDS, _MIN_STEM, _NEGATION_KINDS, _Term
+
+_FORMS: dict[int, dict[str, list[tuple[str, int]]]] = {}
+
+
+def _split_forms(vocab: Vocabulary) -> dict[str, list[tuple[str, int]]]:
+    """The split forms of the separable verbs, made from the terms as written (not `Vocabulary._split`): an
+    activity's one-word lower-case infinitive, German or Dutch, particle + stem + "en", not "zu" (German) and
+    not the plural of a singular of the same id (Dutch) -> stem + each regular ending, and the bare "stem + en"."""
+    if id(vocab) in _FORMS:
+        return _FORMS[id(vocab)]
+    written = {(t.kind, t.id, _fold(t.raw)) for t in vocab._terms}
+    forms: dict[str, list[tuple[str, int]]] = {}
+    for t, term in enumerate(vocab._terms):
+        word = _fold(term.raw)
+        if term.kind != "activities" or not term.raw[0].islower() or not word.isalpha() or not word.endswith("en"):
+            continue
+        for lang in ("de", "nl"):
+            if lang not in term.langs or (lang == "nl" and (term.kind, term.id, word[:-2]) in written):
+                continue
+            particle = next((p for p in _PARTICLES[lang] if word.startswith(p)), None)
+            if particle is None or (lang == "de" and word[len(particle) :].startswith("zu")):
+                continue
+            stem = word[len(particle) : -2]
+            if lang == "nl" and len(stem) > 1 and stem[-1] == stem[-2]:
+                stem = stem[:-1]
+            if len(stem) >= 3:
+                for form in {stem + "en", *(stem + ending for ending in _VERB_ENDINGS[lang])}:
+                    if (particle, t) not in forms.setdefault(form, []):
+                        forms[form].append((particle, t))
+    _FORMS[id(vocab)] = forms
+    return forms
 
 
 class _Straightforward(Vocabulary):
@@ -66,25 +100,27 @@ class _Straightforward(Vocabulary):
                     match = self._extend(t, start, score, hits, sentence)
                     if match is not None:
                         (content if self._terms[t].kind in _FIELDS else cues).append(match)
-        # Separable verbs written split: a form of the verb, its particle last in the clause (or before "und").
+        # Separable verbs written split: a form of the verb, its particle last in the clause (or before "und" and
+        # a word that is not a preposition), no conjunction between them.
+        forms = _split_forms(self)
         for start, word in enumerate(words):
-            for particle, t in self._split.get(word, ()):
+            for particle, t in forms.get(word, ()):
                 for pos in range(start + 1, min(len(words), start + _PARTICLE_SCOPE + 1)):
-                    if clause[pos] != clause[start]:
+                    if clause[pos] != clause[start] or words[pos] in _AND_THEN:
                         break
-                    ends = pos + 1 == len(words) or clause[pos + 1] != clause[pos] or words[pos + 1] in _AND_THEN
+                    nxt = [w for k, w in enumerate(words[pos + 1 : pos + 3]) if clause[pos + 1 + k] == clause[pos]]
+                    ends = not nxt or (nxt[0] in _AND_THEN and (len(nxt) == 1 or nxt[1] not in _PREPOSITIONS))
                     if words[pos] == particle and ends:
                         content.append(_Match(t, start, start, 100.0, pos))
                         break
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence, clause)
-        # Portuguese or Spanish by the function words of the sentence, else of the text: one of them, or none.
+        # Portuguese or Spanish by the function words of the sentence itself: one of them, or none.
         said = [{lang for lang, marks in _FUNCTION_WORDS.items() if word in marks} for word in words]
-        whole = set().union(*said)
         hint = {}
         for s in set(sentence):
-            langs = set().union(*(said[k] for k in range(len(words)) if sentence[k] == s)) or whole
+            langs = set().union(*(said[k] for k in range(len(words)) if sentence[k] == s))
             if len(langs) == 1:
                 hint[s] = langs
         return self._evidence(text, spans, content, cue_at, clause, sentence, hint)
@@ -334,8 +370,17 @@ _CUES = sorted({t.raw.replace("*", "") for t in FAST._terms if t.kind in _NEGATI
 _NOISE = ["the", "und", "per", "de", "la", "project", "Gemeinde", "2027", "και", "öffentlich", "x", "na", "do"]
 _NOISE += ["em", "com", "não", "el", "las", "en", "und"]  # Portuguese and Spanish function words, a conjunction
 #: Separable verbs written split: a form of the verb, words, its particle ("bauen das Haus um").
+#: Any one-word term ending in "-en" that starts with a particle, nouns too ("Freiwilligen" -> "willigen {} frei"):
+#: the property sees a split form the matcher should not make.
 _SPLIT = sorted(
-    f"{form} {{}} {particle}" for form, entries in FAST._split.items() for particle, _ in entries if form.isascii()
+    {
+        f"{w[len(p) : -2]}{end} {{}} {p}"
+        for t in FAST._terms
+        if (w := _fold(t.raw)).isalpha() and w.endswith("en") and any(lang in t.langs for lang in ("de", "nl"))
+        for p in {*_PARTICLES["de"], *_PARTICLES["nl"]}
+        if w.startswith(p) and len(w) - len(p) >= 5
+        for end in ("en", "t")
+    }
 )
 _BREAKS = [" ", " ", " ", " ", ", ", ". ", "; ", ": ", " - ", " (", ") ", "\n", "! "]
 
