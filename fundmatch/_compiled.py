@@ -38,6 +38,8 @@ class CompiledPrior:
 
     spec: PriorSpec
     condition: Condition | None
+    # The line of its case (`when`), where known: a case that fails on a municipality's facts is reported there.
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -128,15 +128,27 @@ def _halves(route: CompiledRoute) -> bool:
     return bool(route.spec.ask or not route.spec.requires)
 
 
+def _prior_error(fund: CompiledFund, route: CompiledRoute, k: int) -> Any:
+    """How the failure of the case of ``route``'s ``k``-th prior is reported: at its line, naming the route and
+    the prior (as a rule's failing condition is, `_locate`)."""
+    line = route.priors[k].line
+    where = f"routes.{route.spec.id}"
+    return lambda problem: RulePackError(
+        f"prior {k + 1}: {problem.problem}", path=fund.path, line=line, rule_id=where, field=f"prior[{k}].when"
+    )
+
+
 def _route_chance(fund: CompiledFund, route: CompiledRoute, facts: Facts) -> _Chance:
     """How likely ``route``'s own open question is to be answered yes, and the source: its first prior whose
-    case holds (`_chance`'s way, by country too), else even odds."""
-    for prior in route.priors:
+    case holds (`_chance`'s way, by country too), else even odds. Read only where it counts: a 'maybe' route
+    with a question of its own (`_halves`) of a fund whose routes decide it, while the fund is unknown (as
+    `_likelihood`, `_routes` and the row programs read it)."""
+    for k, prior in enumerate(route.priors):
         if prior.condition is not None:
             try:
                 holds = prior.condition.decide(facts)
             except ExpressionProblem as exc:
-                raise RulePackError(exc.problem, path=fund.path, rule_id=f"routes.{route.spec.id}") from None
+                raise _prior_error(fund, route, k)(exc) from None
             if holds is not True:
                 continue
         spec = prior.spec
@@ -574,12 +586,16 @@ def _routes(
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
     hits: list[RuleHit],
     facts: Facts,
+    status: Status,
 ) -> list[Route]:
-    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
+    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for;
+    a 'maybe' route's own question with its chance where that counts (the fund unknown, `_likelihood`)."""
     routes: list[Route] = []
     by_id: dict[str, RuleHit] | None = None  # made for the first route that waits on a rule
+    unknown = status is Status.UNKNOWN and bool(fund.route_rules)
     for route, state, open_items in states:
-        if not open_items:
+        counts = unknown and state is RouteStatus.MAYBE and _halves(route)
+        if not open_items and not counts:
             fixed = route.fixed.get(state)
             if fixed is not None:  # texts that show no fact, in a state that waits on nothing (`prepare`)
                 routes.append(fixed)
@@ -597,10 +613,8 @@ def _routes(
             missing.append(render(spec.closed, facts) if spec.closed else "Its condition does not hold for this case.")
         if state is RouteStatus.MAYBE and spec.ask:
             missing.append(render(spec.ask, facts))
-        chance: _Chance | None = None
-        if state is RouteStatus.MAYBE and fund.route_rules and _halves(route):  # where it counts (`_likelihood`)
-            chance = _route_chance(fund, route, facts)
-            missing.append(f"Counted as likely {chance[0]:.0%}: {_lower_first(chance[1])}")
+        # The figure is shown in `likelihood` (and the fund's), not among what must still be found out.
+        chance = _route_chance(fund, route, facts) if counts else None
         routes.append(
             Route._made(
                 id=spec.id,
@@ -673,11 +687,9 @@ def prepare(fund: CompiledFund) -> None:
     for way in fund.routes:
         spec = way.spec
         if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):
-            # A chance that depends on the case (a prior's case, a figure per country) is not fixed.
-            varies = bool(way.priors) and (way.priors[0].condition is not None or bool(way.priors[0].spec.by_country))
+            # Made without a chance: `_routes` makes a route whose chance counts for the case anew.
             for state in RouteStatus:
-                if not (varies and state is RouteStatus.MAYBE):
-                    way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
+                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}), Status.ELIGIBLE)[0]
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
         _blank(rule, route)
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
@@ -999,7 +1011,7 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
         undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
     hits = ReadOnlyList(hits)
-    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts)) if fund.reroute else like.routes
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts, decided.status)) if fund.reroute else like.routes
     missing_info = _missing_info(decided, hits) if undecided else like.missing
     return FundMatch._made(
         fund=like.fund,
@@ -1060,7 +1072,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
             for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
         ]
     )
-    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts))
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts, status))
     missing = _missing_info(decided, hits)
 
     steps = []
@@ -1275,13 +1287,12 @@ def _chance_of(fund: CompiledFund, of: CompiledRule | CompiledRoute, facts: Fact
     The priors whose case reads only the idea's facts are decided here: those that do not hold are dropped, and
     the first that holds ends the list.
     """
-    if isinstance(of, CompiledRoute):
-        error = _locate(fund, None, f"routes.{of.spec.id}")
-    else:
-        error = _locate(fund, of, of.spec.id)
-    priors = of.priors
+    route = of if isinstance(of, CompiledRoute) else None
+    error = None if route is not None else _locate(fund, of, of.spec.id)  # type: ignore[arg-type]
     left: list[tuple[Any, Any]] = []
-    for prior in priors:
+    for k, prior in enumerate(of.priors):
+        if route is not None:
+            error = _prior_error(fund, route, k)
         condition = prior.condition
         if condition is not None and _IDEA.issuperset(condition.reads):
             try:
@@ -1595,6 +1606,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
+            owed = []  # the maybe routes' own questions, read only if the fund stays unknown (`_route_chance`)
             for decide, holds, refs, ask, own in routes_t:
                 if decide is not None:
                     holds = decide(values)
@@ -1620,15 +1632,18 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     if route_status is ineligible:
                         route_status = unknown
                     if own is not None:
-                        figure, compute = own
-                        own_chance: _Chance = figure if figure is not None else compute(values)
-                        p = p * own_chance[0]
-                    best = max(best, p)
+                        owed.append((p, own))
+                    else:
+                        best = max(best, p)
                 else:
                     route_status = eligible
                     best = 1.0
             if worse[route_status] > worse[status]:
                 status = route_status
+            if status is unknown:
+                for p, (figure, compute) in owed:
+                    own_chance: _Chance = figure if figure is not None else compute(values)
+                    best = max(best, p * own_chance[0])
         if status is unknown:
             likelihood = lead
             for kind, x, factor, holds_any, left_open in rest:

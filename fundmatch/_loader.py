@@ -205,8 +205,22 @@ def _compile_routes(
             _templates({"needs": need}, path, raw_route, where)
         _templates({"ask": spec.ask, "closed": spec.closed}, path, raw_route, where)
         citation = _citation(spec.citation, acts, path, raw_route.line_of("citation"), where)
+        if spec.prior and spec.requires and not spec.ask:
+            # Its open question is its rules' (they have their own priors): a figure here would never be read.
+            raise RulePackError(
+                "a route's prior counts only its own open question (an `ask`, or a `when` without `requires`),"
+                " and this route has none: give the prior to the rules it requires",
+                path=path,
+                line=raw_route.line_of("prior"),
+                rule_id=where,
+                field="prior",
+            )
         priors = tuple(
-            CompiledPrior(prior, _condition(prior.when, path, _when_line(raw_route, k), where, "prior.when"))
+            CompiledPrior(
+                prior,
+                _condition(prior.when, path, _when_line(raw_route, k), where, f"prior[{k}].when"),
+                _when_line(raw_route, k),
+            )
             if prior.when
             else CompiledPrior(prior, None)
             for k, prior in enumerate(spec.prior)

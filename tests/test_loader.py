@@ -162,7 +162,18 @@ def test_a_route_prior_s_case_is_compiled_at_load(pack_copy: Path) -> None:
     error = _load_error(pack_copy)
     assert error.path is not None and error.path.name == "eafrd.yaml"
     assert error.rule_id == "routes.cap_investments" and error.line == _line_of(pack_copy, "eafrd.yaml", "degurb ==")
-    assert "prior.when: unknown symbol 'degurb'" in str(error) and "did you mean 'degurba'" in str(error)
+    assert "prior[0].when: unknown symbol 'degurb'" in str(error) and "did you mean 'degurba'" in str(error)
+
+
+def test_a_prior_on_a_route_without_a_question_of_its_own_is_refused(pack_copy: Path) -> None:
+    # LEADER's only open question is its rule's (`requires: [leader_area]`, no `ask`): a prior there is never read.
+    old = "    requires: [leader_area]\n"
+    _break(pack_copy, "eafrd.yaml", old, old + "    prior:\n      - value: 0.9\n        source: Never read.\n")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.leader" and error.field == "prior"
+    assert error.line == _line_of(pack_copy, "eafrd.yaml", "Never read.") - 2
+    assert "its own open question" in str(error)
 
 
 def test_bad_kind_value(pack_copy: Path) -> None:

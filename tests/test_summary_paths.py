@@ -240,6 +240,38 @@ def test_a_row_program_gives_the_whole_evaluation_s_summary_and_rank_key(
                 assert tuple(key) == rank_key(summary, order)
 
 
+def test_a_route_prior_that_fails_fails_only_where_the_fund_is_unknown_in_reports_and_summaries(
+    tmp_path: Path,
+) -> None:
+    # A route's chance is read only while the fund is unknown (`_engine._route_chance`): a case that cannot be
+    # evaluated (a division by zero at 4,100 inhabitants) fails there, naming the route, the prior and its line,
+    # in the full report and the summary alike, and is not read where LEADER is open or the fund is out.
+    target = tmp_path / "2021-2027"
+    shutil.copytree(period_folder("2021-2027"), target)
+    path = target / "eafrd.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cap = next(r for r in data["routes"] if r["id"] == "cap_investments")
+    cap["prior"] = [{"when": "100 / (population - 4100) > 1", "value": 0.2, "source": "Test."}, *cap["prior"]]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "population - 4100" in text)
+    idea = {"title": "Village hall", "themes": ["culture_sport"], "budget_eur": 100000, "duration_months": 24}
+    late = {**idea, "end_date": "2031-06-30", "duration_months": None}
+    base = {"name": "A", "country": "IT", "population": 4100, "degurba": 3}
+    for memo in (True, False):
+        with contextlib.nullcontext() if memo else _no_memo():
+            pack = fundmatch.RulePack(target)
+            for row, plan, status in (({**base, "leader_lag": True}, idea, "eligible"), (base, late, "ineligible")):
+                full = pack.match(row, plan, funds=["EAFRD"])["EAFRD"]
+                (summary,) = pack.match_many([row], plan, detail="summary")
+                assert full.status.value == summary["EAFRD"].status.value == status, (memo, row, plan)
+            for detail in ("full", "summary"):
+                with pytest.raises(fundmatch.RulePackError) as info:
+                    pack.match_many([{**base, "leader_lag": False}], idea, detail=detail)
+                error = info.value
+                assert error.rule_id == "routes.cap_investments" and error.line == line, (memo, detail)
+                assert str(error).count("prior 1: ") == 1 and error.field == "prior[0].when"
+
+
 def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_path: Path) -> None:
     # A prior's case is read only for an unknown outcome (`_engine._chance`): one that cannot be evaluated on
     # this idea (a division by a zero partner count) must not stop a summary batch whose rule is decided, and
