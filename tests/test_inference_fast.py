@@ -48,7 +48,7 @@ _FORMS: dict[int, dict[str, list[tuple[str, int]]]] = {}
 def _split_forms(vocab: Vocabulary) -> dict[str, list[tuple[str, int]]]:
     """The split forms of the separable verbs, made from the terms as written (not `Vocabulary._split`): an
     activity's one-word lower-case infinitive, German or Dutch, particle + stem + "en", not "zu" (German) and
-    not the plural of a singular of the same id (Dutch) -> stem + each regular ending, and the bare "stem + en"."""
+    not the plural of a singular of the same id (Dutch) -> stem + each regular ending, and the infinitive without its particle."""
     if id(vocab) in _FORMS:
         return _FORMS[id(vocab)]
     written = {(t.kind, t.id, _fold(t.raw)) for t in vocab._terms}
@@ -63,11 +63,12 @@ def _split_forms(vocab: Vocabulary) -> dict[str, list[tuple[str, int]]]:
             particle = next((p for p in _PARTICLES[lang] if word.startswith(p)), None)
             if particle is None or (lang == "de" and word[len(particle) :].startswith("zu")):
                 continue
-            stem = word[len(particle) : -2]
+            rest = word[len(particle) :]
+            stem = rest[:-2]
             if lang == "nl" and len(stem) > 1 and stem[-1] == stem[-2]:
                 stem = stem[:-1]
             if len(stem) >= 3:
-                for form in {stem + "en", *(stem + ending for ending in _VERB_ENDINGS[lang])}:
+                for form in {rest, *(stem + ending for ending in _VERB_ENDINGS[lang])}:
                     if (particle, t) not in forms.setdefault(form, []):
                         forms[form].append((particle, t))
     _FORMS[id(vocab)] = forms

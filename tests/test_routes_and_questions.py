@@ -122,6 +122,26 @@ def test_a_route_s_chance_is_shown_only_where_the_fund_is_unknown(
     assert not any("likely" in m for r in result.routes for m in r.missing)
 
 
+def test_the_lag_and_cap_plan_figures_claim_no_more_than_their_sources(pack: fundmatch.RulePack) -> None:
+    # Austria's 55 % is of its whole population, and its LEADER rules leave out towns over 30,000, as all its
+    # cities are: a city there takes the EU-wide cities' figure, as an Italian one does.
+    city = {"country": "AT", "nuts": None, "population": 290000, "degurba": 1, "leader_lag": None}
+    chances = []
+    for country in ("AT", "IT"):
+        result = pack.match(profile(**{**city, "country": country}), idea(), funds=["EAFRD"])["EAFRD"]
+        chances.append(_hit(result, "leader_area").likelihood)
+    assert chances[0] == chances[1] is not None and chances[0] < 0.5
+    # France: 0.80 is the share of all communes in a LAG; of the rural ones at least (28,000 - 4,180) / 30,775.
+    rural = {"nuts": None, "population": 900, "degurba": 3, "leader_lag": None}
+    france = pack.match(profile(**rural, country="FR"), idea(), funds=["EAFRD"])["EAFRD"]
+    assert _hit(france, "leader_area").likelihood == round((28000 - (34955 - 30775)) / 30775, 2) == 0.77
+    # A CAP plan known to have a village intervention makes only the first of the route's three questions sure.
+    for country in ("BG", "FI"):
+        outside = pack.match(profile(**{**rural, "leader_lag": False}, country=country), idea(), funds=["EAFRD"])
+        cap = _route(outside["EAFRD"], "cap_investments")
+        assert cap.likelihood is not None and 0.53 < cap.likelihood < 1, country
+
+
 def test_a_route_prior_by_country_and_case_is_the_same_in_reports_and_summaries(pack_copy: Path) -> None:
     # A route's prior is read like a rule's: the first whose case holds, its figure for the applicant's country
     # where one is given; the explained report and the summary row programs give the same likelihood.
