@@ -55,7 +55,10 @@ Separable verbs
 A German or Dutch verb term with a separable particle ("umbauen", "ausstatten", "opknappen", "inrichten") is
 also found split, as a main clause writes it: the verb, then its particle as the clause's last word ("Wir bauen
 das alte Haus um", "We knappen het buurthuis op en ..."), in regular forms only (stem + ending). The evidence is
-the words from the verb to the particle; a cue before the particle negates it too ("bauen das Haus nicht um").
+the words from the verb to the particle; a cue before the particle negates it too ("bauen das Haus nicht um"),
+but not a cue right after an article, which negates an attribute of the object ("das nicht mehr genutzte
+Pfarrhaus"). Only activities' lower-case infinitives are split, and the particle must stand before any
+conjunction of its clause ("und", "en" ...: what follows is a second verb's).
 
 Mere mentions of the past ("after last year's renovation") are not detected; see the eval set for the rate.
 """
@@ -217,6 +220,9 @@ _PREPOSITIONS = frozenset(
 )
 #: How far after its verb a particle may stand (words, in the same clause).
 _PARTICLE_SCOPE = 12
+#: German and Dutch articles (folded): a negation cue right after one is inside a noun phrase.
+_ARTICLES = frozenset(("der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines"))
+_ARTICLES |= frozenset(("de", "het", "een"))
 
 
 def _ends_clause(words: list[str], clause: list[int], pos: int) -> bool:
@@ -253,6 +259,9 @@ class _Match:
     end: int  # last token (inclusive)
     score: float
     particle: int = -1  # a split separable verb: the particle's token (the verb is start = end)
+    # A split verb: the words between it and its particle that follow an article (a cue there is inside a noun
+    # phrase, "das nicht mehr genutzte Pfarrhaus", and negates an attribute, not the verb).
+    in_phrase: tuple[int, ...] = ()
 
 
 class Vocabulary(VocabularyFile):
@@ -557,7 +566,8 @@ class Vocabulary(VocabularyFile):
                     if words[pos] != particle:
                         continue
                     if _ends_clause(words, clause, pos):
-                        found.append(_Match(t, start, start, 100.0, pos))
+                        in_phrase = tuple(k for k in range(start + 2, pos) if words[k - 1] in _ARTICLES)
+                        found.append(_Match(t, start, start, 100.0, pos, in_phrase))
                         break
         return found
 
@@ -880,12 +890,13 @@ class Vocabulary(VocabularyFile):
         end = m.end
         if m.particle >= 0:
             # A split verb is also negated by a cue before its particle ("wir bauen das Haus nicht um"), one
-            # after its verb at most; a cue after it is read after the particle.
+            # after its verb at most, but not one that opens a noun phrase's attribute ("das nicht mehr genutzte
+            # Pfarrhaus"); a cue after it is read after the particle.
             for pos in range(m.particle - 1, max(m.start, m.particle - _BEFORE_SCOPE - 2), -1):
                 if pos in cue_at["contrast"] or pos in cue_at["not_only"]:
                     break
                 cue = cue_at["before"].get(pos)
-                if cue is not None and applies(cue):
+                if cue is not None and cue.start not in m.in_phrase and applies(cue):
                     return True
             end = m.particle
         here = clause[end]

@@ -318,6 +318,13 @@ def test_a_split_verb_needs_its_particle_at_the_clause_end_and_honours_negation(
     assert "activities.renovation" not in ids(vocab, "We knappen het buurthuis niet op.")
 
 
+def test_a_cue_inside_the_object_of_a_split_verb_does_not_negate_it(vocab: Vocabulary) -> None:
+    # "nicht" after an article negates the object's attribute ("the no longer used vicarage"), not the verb.
+    assert "activities.renovation" in ids(vocab, "Wir bauen das nicht mehr genutzte Pfarrhaus um.")
+    assert "activities.renovation" in ids(vocab, "We knappen het niet meer gebruikte buurthuis op.")
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Pfarrhaus nicht um.")
+
+
 @pytest.mark.parametrize(
     ("text", "wrong"),
     [

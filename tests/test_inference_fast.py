@@ -112,7 +112,10 @@ class _Straightforward(Vocabulary):
                     nxt = [w for k, w in enumerate(words[pos + 1 : pos + 3]) if clause[pos + 1 + k] == clause[pos]]
                     ends = not nxt or (nxt[0] in _AND_THEN and (len(nxt) == 1 or nxt[1] not in _PREPOSITIONS))
                     if words[pos] == particle and ends:
-                        content.append(_Match(t, start, start, 100.0, pos))
+                        articles = {"der", "die", "das", "den", "dem", "des", "de", "het", "een"}
+                        articles |= {"ein" + e for e in ("", "e", "en", "em", "er", "es")}
+                        after = tuple(k for k in range(start + 1, pos) if k > start + 1 and words[k - 1] in articles)
+                        content.append(_Match(t, start, start, 100.0, pos, after))
                         break
 
         content = self._longest(content)
@@ -341,12 +344,12 @@ class _Straightforward(Vocabulary):
             if cue is not None and applies(cue):
                 return True
         end = m.end
-        if m.particle >= 0:  # a split verb: a cue before its particle, after its verb, negates it too
+        if m.particle >= 0:  # a split verb: a cue before its particle, after its verb, negates it too ...
             for pos in range(m.particle - 1, max(m.start, m.particle - _BEFORE_SCOPE - 2), -1):
                 if pos in cue_at["contrast"] or pos in cue_at["not_only"]:
                     break
                 cue = cue_at["before"].get(pos)
-                if cue is not None and applies(cue):
+                if cue is not None and cue.start not in m.in_phrase and applies(cue):  # ... but not after "das"
                     return True
             end = m.particle
         here = clause[end]
