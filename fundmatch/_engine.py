@@ -1288,7 +1288,7 @@ def _chance_of(fund: CompiledFund, of: CompiledRule | CompiledRoute, facts: Fact
     the first that holds ends the list.
     """
     route = of if isinstance(of, CompiledRoute) else None
-    error = None if route is not None else _locate(fund, of, of.spec.id)  # type: ignore[arg-type]
+    error = None if isinstance(of, CompiledRoute) else _locate(fund, of, of.spec.id)
     left: list[tuple[Any, Any]] = []
     for k, prior in enumerate(of.priors):
         if route is not None:
