@@ -642,6 +642,15 @@ class RouteData:
     logic: Logic | None
     requires: tuple[str, ...]
     ask: bool
+    # The chance of its own open question (pack 2021-2027.8): (value, by_country) of a prior without a case.
+    priors: tuple[tuple[float, Mapping[str, float]], ...] = ()
+
+    def chance(self, country: Any) -> float:
+        """`_engine._route_chance`: its first prior (none has a case), else even odds."""
+        if not self.priors:
+            return 0.5
+        value, by_country = self.priors[0]
+        return by_country.get(str(country), value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -723,7 +732,12 @@ def pack_data(pack: Any) -> list[FundData]:
                 spec = route.spec
                 if spec.id not in route_logic or (route_logic[spec.id] is None) != (route.condition is None):
                     raise MissingLogic(f"no hand-written logic for route {fund_id}.{spec.id}")
-                routes.append(RouteData(spec.id, route_logic[spec.id], tuple(spec.requires), bool(spec.ask)))
+                if any(prior.condition is not None for prior in route.priors):
+                    raise MissingLogic(f"no hand-written logic for a prior's case of route {fund_id}.{spec.id}")
+                route_priors = tuple((float(p.spec.value), dict(p.spec.by_country)) for p in route.priors)
+                routes.append(
+                    RouteData(spec.id, route_logic[spec.id], tuple(spec.requires), bool(spec.ask), route_priors)
+                )
         funds.append(FundData(fund_id, order, tuple(rules), tuple(rates), tuple(routes)))
     return funds
 
@@ -961,7 +975,7 @@ def _route(
         for rule_id in route.requires:
             p *= chance_of.get(rule_id, 1.0)
         if route.ask or not route.requires:
-            p *= 0.5
+            p *= route.chance(f.get("country"))
         return 1, p
     return 0, 1.0
 
@@ -1431,7 +1445,8 @@ class Tuned:
             (rates[k].rate, rates[k].rate_max)
             for k in ("less_developed", "leader", "outermost", "transition", "other_regions")
         )
-        cap_ask = next(r for r in fund.routes if r.id == "cap_investments").ask
+        cap_route = next(r for r in fund.routes if r.id == "cap_investments")
+        cap_ask = cap_route.ask
         name = fund.fund
 
         def row(
@@ -1489,9 +1504,9 @@ class Tuned:
             # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
             lag_state = 1 if lag is None else 0 if lag else 2
             if degurba is None or population is None:
-                cap_state, cap_p = 1, 0.5  # its condition is not decided yet
+                cap_state, cap_p = 1, cap_route.chance(country)  # its condition is not decided yet
             elif degurba == 3 or (degurba == 2 and population < 20000):
-                cap_state, cap_p = (1, 0.5) if cap_ask else (0, 1.0)
+                cap_state, cap_p = (1, cap_route.chance(country)) if cap_ask else (0, 1.0)
             else:
                 cap_state, cap_p = 2, 0.0
             status = max(status, min(lag_state, cap_state))

@@ -353,8 +353,16 @@ def _fund_columns(
                 (pl.when(by_id[r].unknown).then(by_id[r].chance).otherwise(1.0) for r in route.requires),
                 pl.lit(1.0),
             )
-            if route.ask or not route.requires:
-                chance = chance * 0.5
+            if route.ask or not route.requires:  # its own question, by its prior (`RouteData.chance`)
+                own: pl.Expr = pl.lit(0.5, dtype=pl.Float64)
+                if route.priors:
+                    value, by_country = route.priors[0]
+                    own = (
+                        c("country").replace_strict(by_country, default=value, return_dtype=pl.Float64)
+                        if by_country
+                        else pl.lit(value, dtype=pl.Float64)
+                    )
+                chance = chance * own
             states.append(pl.when(closed).then(2).when(maybe).then(1).otherwise(0))
             chances.append(pl.when(closed).then(0.0).when(maybe).then(chance).otherwise(1.0))
         best = pl.min_horizontal(states)

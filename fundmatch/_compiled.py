@@ -38,6 +38,8 @@ class CompiledPrior:
 
     spec: PriorSpec
     condition: Condition | None
+    # The line of its case (`when`), where known: a case that fails on a municipality's facts is reported there.
+    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,8 @@ class CompiledRoute:
     spec: RouteSpec
     condition: Condition | None
     citation: Citation
+    # How likely its own open question is to be answered yes (`RouteSpec.prior`); none: even odds.
+    priors: tuple[CompiledPrior, ...] = ()
     # Where its texts show no fact, the route as a report shows it in each state that waits on no rule: the
     # same for every case, made when the pack is loaded (`fundmatch._engine.prepare`).
     fixed: dict[Any, Route] = dataclasses.field(default_factory=dict, repr=False, compare=False)
@@ -221,9 +225,11 @@ class CompiledFund:
         conditions += [r.condition for r in self.rates if r.condition is not None]
         conditions += [p.condition for r in self.rules for p in r.priors if p.condition is not None]
         conditions += [r.condition for r in self.routes if r.condition is not None]
+        conditions += [p.condition for r in self.routes for p in r.priors if p.condition is not None]
         names = {n for c in conditions for n in c.reads}
         # A chance given per country reads the applicant's country.
-        if any(p.spec.by_country for r in self.rules for p in r.priors):
+        priors = [p for r in self.rules for p in r.priors] + [p for r in self.routes for p in r.priors]
+        if any(p.spec.by_country for p in priors):
             names.add("country")
         # The amount of money is budget × rate: the budget itself is part of the summary; the rate's note is too
         # (what it shows, and the caveat of a doubtful row of the region table).
@@ -308,6 +314,7 @@ class CompiledFund:
         left += [self.rules[i].undecided for i in row_rules]
         left += [p.condition for r in self.rules for p in r.priors]
         left += [r.condition for r in self.routes] + [r.condition for r in self.rates]
+        left += [p.condition for r in self.routes for p in r.priors]
         notes = {n for r in self.rates if r.spec.note for n in check_template(r.spec.note)}
         reads_fund = "fund" in notes or any(c is not None and "fund" in c.reads for c in left)
         object.__setattr__(self, "row_reads_fund", reads_fund)

@@ -125,6 +125,40 @@ def _chance(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> _Chance:
     return _EVEN_ODDS
 
 
+def _halves(route: CompiledRoute) -> bool:
+    """Whether a 'maybe' route has an open question of its own (`ask`, or an undecided `when` and no rules),
+    counted by its prior (`_route_chance`)."""
+    return bool(route.spec.ask or not route.spec.requires)
+
+
+def _prior_error(fund: CompiledFund, route: CompiledRoute, k: int) -> Any:
+    """How the failure of the case of ``route``'s ``k``-th prior is reported: at its line, naming the route and
+    the prior (as a rule's failing condition is, `_locate`)."""
+    line = route.priors[k].line
+    where = f"routes.{route.spec.id}"
+    return lambda problem: RulePackError(
+        f"prior {k + 1}: {problem.problem}", path=fund.path, line=line, rule_id=where, field=f"prior[{k}].when"
+    )
+
+
+def _route_chance(fund: CompiledFund, route: CompiledRoute, facts: Facts) -> _Chance:
+    """How likely ``route``'s own open question is to be answered yes, and the source: its first prior whose
+    case holds (`_chance`'s way, by country too), else even odds. Read only where it counts: a 'maybe' route
+    with a question of its own (`_halves`) of a fund whose routes decide it, while the fund is unknown (as
+    `_likelihood`, `_routes` and the row programs read it)."""
+    for k, prior in enumerate(route.priors):
+        if prior.condition is not None:
+            try:
+                holds = prior.condition.decide(facts)
+            except ExpressionProblem as exc:
+                raise _prior_error(fund, route, k)(exc) from None
+            if holds is not True:
+                continue
+        spec = prior.spec
+        return spec.by_country.get(str(facts.get("country")), spec.value), spec.source
+    return _EVEN_ODDS
+
+
 def _hit(
     rule: CompiledRule,
     outcome: Outcome,
@@ -489,13 +523,14 @@ def _likelihood(
     found: _Found,
     chances: list[_Chance | None],
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
+    facts: Facts,
 ) -> float:
     """How likely the fund is to be open: 1 when eligible, 0 when ineligible, else from the open rules' chances.
 
     The fund's own open requirements must all pass (their chances multiply); where routes decide, one open route
     is enough: the fund is as likely as its most likely route (each route's open rules multiplying, an open
-    question of the route itself counted as even odds). Routes are not independent (a LAG area and a CAP plan's
-    village renewal often go together), so their chances are not combined.
+    question of the route itself counted by the route's prior, else as even odds). Routes are not independent
+    (a LAG area and a CAP plan's village renewal often go together), so their chances are not combined.
     """
     if status is not Status.UNKNOWN:
         return 1.0 if status is Status.ELIGIBLE else 0.0
@@ -517,8 +552,8 @@ def _likelihood(
                     chance = chances[i]
                     if chance:
                         p *= chance[0]
-                if route.spec.ask or not route.spec.requires:
-                    p *= _EVEN_ODDS[0]
+                if _halves(route):
+                    p *= _route_chance(fund, route, facts)[0]
                 best = max(best, p)
         likelihood *= best
     return round(likelihood, 3)
@@ -559,12 +594,16 @@ def _routes(
     states: list[tuple[CompiledRoute, RouteStatus, list[str]]],
     hits: list[RuleHit],
     facts: Facts,
+    status: Status,
 ) -> list[Route]:
-    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for."""
+    """The routes as the report shows them: needs rendered, and why each is closed or what it still waits for;
+    a 'maybe' route's own question with its chance where that counts (the fund unknown, `_likelihood`)."""
     routes: list[Route] = []
     by_id: dict[str, RuleHit] | None = None  # made for the first route that waits on a rule
+    unknown = status is Status.UNKNOWN and bool(fund.route_rules)
     for route, state, open_items in states:
-        if not open_items:
+        counts = unknown and state is RouteStatus.MAYBE and _halves(route)
+        if not open_items and not counts:
             fixed = route.fixed.get(state)
             if fixed is not None:  # texts that show no fact, in a state that waits on nothing (`prepare`)
                 routes.append(fixed)
@@ -582,6 +621,8 @@ def _routes(
             missing.append(render(spec.closed, facts) if spec.closed else "Its condition does not hold for this case.")
         if state is RouteStatus.MAYBE and spec.ask:
             missing.append(render(spec.ask, facts))
+        # The figure is shown in `likelihood` (and the fund's), not among what must still be found out.
+        chance = _route_chance(fund, route, facts) if counts else None
         routes.append(
             Route._made(
                 id=spec.id,
@@ -591,6 +632,8 @@ def _routes(
                 missing=list(dict.fromkeys(missing)),
                 citation=route.citation,
                 verified=spec.verified,
+                likelihood=None if chance is None else chance[0],
+                likelihood_source=None if chance is None else chance[1],
             )
         )
     return routes
@@ -652,8 +695,9 @@ def prepare(fund: CompiledFund) -> None:
     for way in fund.routes:
         spec = way.spec
         if not any(check_template(text) for text in (*spec.needs, spec.closed, spec.ask) if text):
+            # Made without a chance: `_routes` makes a route whose chance counts for the case anew.
             for state in RouteStatus:
-                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}))[0]
+                way.fixed[state] = _routes(fund, [(way, state, [])], [], Facts({}), Status.ELIGIBLE)[0]
     for rule, route in zip(fund.rules, fund.routes_of, strict=True):
         _blank(rule, route)
         for outcome, text in ((Outcome.PASS, rule.spec.pass_), (Outcome.FAIL, rule.spec.fail)):
@@ -870,7 +914,7 @@ def _decide_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None, *, sum
     found, chances, status, states = _row_decisions(fund, facts, planned)
     co_financing, rate_missing = _co_financing(fund, facts, planned.rates, planned.made)
     score = _score(fund, found, chances)
-    likelihood = _likelihood(fund, status, found, chances, states)
+    likelihood = _likelihood(fund, status, found, chances, states, facts)
     return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
 
 
@@ -907,7 +951,7 @@ def _decide_whole(fund: CompiledFund, facts: Facts, *, summary: bool = True) -> 
     status, states = _status(fund, found, facts)
     co_financing, rate_missing = _co_financing(fund, facts)
     score = _score(fund, found, chances)
-    likelihood = _likelihood(fund, status, found, chances, states)
+    likelihood = _likelihood(fund, status, found, chances, states, facts)
     if not summary:
         return _Decided(found, chances, status, states, co_financing, rate_missing, score, likelihood, None)
     asked = [f"ask:{rule.spec.id}" for rule, outcome, missing in found if outcome is Outcome.UNKNOWN and not missing]
@@ -975,7 +1019,7 @@ def _reexplained(fund: CompiledFund, like: FundMatch, facts: Facts) -> FundMatch
         hits[i] = _hit(rule, outcome, missing, facts, fund.routes_of[i], decided.chances[i])
         undecided = undecided or (outcome is Outcome.UNKNOWN and not missing and bool(rule.spec.undecided))
     hits = ReadOnlyList(hits)
-    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts)) if fund.reroute else like.routes
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts, decided.status)) if fund.reroute else like.routes
     missing_info = _missing_info(decided, hits) if undecided else like.missing
     return FundMatch._made(
         fund=like.fund,
@@ -1036,7 +1080,7 @@ def _evaluate(fund: CompiledFund, facts: Facts) -> FundMatch:
             for (rule, outcome, missing), chance, route in zip(found, decided.chances, fund.routes_of, strict=True)
         ]
     )
-    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts))
+    routes = ReadOnlyList(_routes(fund, decided.states, hits, facts, status))
     missing = _missing_info(decided, hits)
 
     steps = []
@@ -1385,20 +1429,24 @@ def _results(rule: CompiledRule, facts: Facts, asked: dict[str, int], question: 
     return results
 
 
-def _chance_of(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[_Chance | None, Any]:
-    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts.
+def _chance_of(fund: CompiledFund, of: CompiledRule | CompiledRoute, facts: Facts) -> tuple[_Chance | None, Any]:
+    """`_chance` compiled: the chance itself where the idea decides it, else a closure of the municipality's facts
+    (of a rule, or of a route's own question, `_route_chance`).
 
     The priors whose case reads only the idea's facts are decided here: those that do not hold are dropped, and
     the first that holds ends the list.
     """
-    error = _locate(fund, rule, rule.spec.id)
+    route = of if isinstance(of, CompiledRoute) else None
+    error = None if isinstance(of, CompiledRoute) else _locate(fund, of, of.spec.id)
     left: list[tuple[Any, Any]] = []
-    for prior in rule.priors:
+    for k, prior in enumerate(of.priors):
+        if route is not None:
+            error = _prior_error(fund, route, k)
         condition = prior.condition
         if condition is not None and _IDEA.issuperset(condition.reads):
             try:
-                holds = _decide(condition, facts, fund, rule)
-            except RulePackError:
+                holds = condition.decide(facts)
+            except ExpressionProblem:
                 # `_chance` reads a prior only for an unknown outcome: a case that fails on this idea is left
                 # to the row, to fail where the chance is read, as it does there, not when the batch is compiled.
                 pass
@@ -1510,7 +1558,7 @@ def _money_program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Any:
 
 _IDEA = IDEA_FACTS | {"fund"}
 #: The most combinations of results a fund's rules may be tabled for (`_tabled`), per table.
-_TABLE_LIMIT = 1024
+_TABLE_LIMIT = 2048
 
 
 def _tabled(
@@ -1523,6 +1571,7 @@ def _tabled(
     routed: set[int],
     chances: list[tuple[int, Any, list[Any]]],
     routes: list[Any],
+    owns: list[tuple[int, Any, list[Any]]],
     head: float,
     tail: list[float],
     account: Any,
@@ -1552,7 +1601,13 @@ def _tabled(
     # What a route's condition may give: holds, does not, or misses facts (which are not told apart).
     holds_options: list[Any] = [True, False, []]
     # Read after the rules, in `account`'s order: the chances, then the routes.
-    later = [*(values for _, _, values in chances), *([holds_options] * len(of_row))]
+    # and the routes' own questions whose chance a municipality's facts decide (`owns`: route, what computes
+    # it, its figures), read where the routes are.
+    later = [
+        *(values for _, _, values in chances),
+        *([holds_options] * len(of_row)),
+        *(values for _, _, values in owns),
+    ]
     sizes = [math.prod(len(options[k]) for k in low), math.prod(len(o) for o in later)]
     low_bits = (sizes[0] - 1).bit_length()
     shift = low_bits + (sizes[1] - 1).bit_length()
@@ -1583,6 +1638,11 @@ def _tabled(
         _coded_route(routes[r], [digit * radices[len(chances) + n] for digit in range(len(holds_options))])
         for n, r in enumerate(of_row)
     ]
+    after_routes = len(chances) + len(of_row)
+    coded_later += [
+        _coded_chance(compute, {value: digit * radices[after_routes + n] for digit, value in enumerate(values)})
+        for n, (_, compute, values) in enumerate(owns)
+    ]
     by_rules: list[Any] = [None] * (1 << shift)
     pending: list[tuple[Any, ...]] = [()] * (1 << low_bits)
     for index in range(sizes[0]):
@@ -1600,7 +1660,9 @@ def _tabled(
             for n, (k, _, _) in enumerate(chances)
             if results[k] is not Outcome.PASS and results[k] is not Outcome.FAIL
         }
-        *_, out = account(results, None, [None] * len(routes), {k: (values[0], "") for k, _, values in chances})
+        first_given: dict[Any, Any] = {k: (values[0], "") for k, _, values in chances}
+        first_given.update({("own", r): (values[0], "") for r, _, values in owns})
+        *_, out = account(results, None, [None] * len(routes), first_given)
         read = [] if out else [n for n in range(len(later)) if n >= len(chances) or n in unknown]
         if read:
             pending[index] = tuple(coded_later[n] for n in read)
@@ -1611,9 +1673,10 @@ def _tabled(
                 given[n] = later[n][digit]
                 combination += digit * radices[n]
             routes_hold: list[Any] = [None] * len(routes)
-            for r, holds in zip(of_row, given[len(chances) :], strict=True):
+            for r, holds in zip(of_row, given[len(chances) : after_routes], strict=True):
                 routes_hold[r] = holds
-            chances_given = {k: (figure, "") for (k, _, _), figure in zip(chances, given, strict=False)}
+            chances_given: dict[Any, Any] = {k: (figure, "") for (k, _, _), figure in zip(chances, given, strict=False)}
+            chances_given.update({("own", r): (f, "") for (r, _, _), f in zip(owns, given[after_routes:], strict=True)})
             status, failed, asks, _, likelihood, _ = account(results, None, routes_hold, chances_given)
             by_rules[index + combination] = (status, failed, asks, likelihood)
     # The points of every combination of the preferences' results: added as `account` adds them (from the
@@ -1850,8 +1913,9 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                     decide = _row_decide(
                         route.condition, _locate(fund, None, f"routes.{route.spec.id}"), facts, on_idea
                     )
-            halves = bool(route.spec.ask or not route.spec.requires)
-            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), halves))
+            # The route's own question, by its prior (the figure, or what computes it), where it has one.
+            own = _chance_of(fund, route, facts) if _halves(route) else None
+            routes.append((decide, holds, tuple(ref(i) for i in positions), bool(route.spec.ask), own))
     routes_t = tuple(routes)
     # The steps whose chance the likelihood or a route reads (a preference's only adds its points).
     kept = {x for kind, x, _ in deciding if kind == _STEP}
@@ -1900,7 +1964,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         results: list[Any],
         values: dict[str, Any],
         routes_hold: list[Any] | None = None,
-        chances_given: dict[int, Any] | None = None,
+        chances_given: dict[Any, Any] | None = None,
     ) -> tuple[Status, list[int] | None, int, float, float, bool]:
         """What the rules' ``results`` give: the status, the positions of the rules failed (None: none), the
         inputs asked for (bits), the points, the likelihood, and whether the rules make the fund ineligible
@@ -1972,7 +2036,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         best = 0.0
         if routes_t and not out:
             route_status = ineligible
-            for r, (decide, holds, refs, ask, halves) in enumerate(routes_t):
+            owed = []  # the maybe routes' own questions, read only if the fund stays unknown (`_route_chance`)
+            for r, (decide, holds, refs, ask, own) in enumerate(routes_t):
                 if decide is not None:
                     holds = decide(values) if routes_hold is None else routes_hold[r]
                 closed = holds is False
@@ -1996,12 +2061,25 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 if maybe or ask:
                     if route_status is ineligible:
                         route_status = unknown
-                    best = max(best, p * _EVEN_ODDS[0] if halves else p)
+                    if own is not None:
+                        owed.append((p, r, own))
+                    else:
+                        best = max(best, p)
                 else:
                     route_status = eligible
                     best = 1.0
             if worse[route_status] > worse[status]:
                 status = route_status
+            if status is unknown:
+                for p, r, (figure, compute) in owed:
+                    own_chance: _Chance = (
+                        figure
+                        if figure is not None
+                        else compute(values)
+                        if chances_given is None
+                        else chances_given[("own", r)]
+                    )
+                    best = max(best, p * own_chance[0])
         if status is unknown:
             likelihood = lead
             for kind, x, factor, holds_any, left_open in rest:
@@ -2069,7 +2147,21 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     }
     lean = None
     uses_slow = False  # whether the tabled program may read a row rule by rule (a chance of a figure not tabled)
-    if not rechances and all(e[5] is None for e in preferences_t):
+    # The routes' own chances that a municipality's facts decide, tabled by their figures where no prior's case
+    # reads the municipality (the figure by country, which cannot fail); else the fund is read rule by rule.
+    owns = []
+    own_by_row = False
+    for r, (*_, own) in enumerate(routes_t):
+        if own is None or own[0] is not None:
+            continue
+        priors = fund.routes[r].priors
+        if any(p.condition is not None and not _IDEA.issuperset(p.condition.reads) for p in priors):
+            own_by_row = True
+        figures = [*(f for p in priors for f in p.spec.by_country.values()), *(p.spec.value for p in priors)]
+        if all(p.condition is not None for p in priors):  # else the last prior without a case always answers
+            figures.append(_EVEN_ODDS[0])
+        owns.append((r, own[1], list(dict.fromkeys(figures))))
+    if not rechances and not own_by_row and all(e[5] is None for e in preferences_t):
         # No points and no preference's chance that a municipality's facts decide but through the rules'
         # results: the summary but its money is a function of the rules' results, the chances and the routes'
         # conditions, tabled once for every combination of them (`_tabled`).
@@ -2087,6 +2179,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             routed,
             later,
             [decide for decide, *_ in routes_t],
+            owns,
             head,
             tail,
             account,

@@ -89,10 +89,12 @@ def _validation_error(exc: ValidationError, model: type[BaseModel], raw: Any, pa
         else:
             break
     rule_id = None
-    if len(loc) >= 2 and loc[0] == "rules" and isinstance(loc[1], int) and isinstance(raw, dict):
-        rules = raw.get("rules")
-        if isinstance(rules, list) and loc[1] < len(rules) and isinstance(rules[loc[1]], dict):
-            rule_id = str(rules[loc[1]].get("id", f"#{loc[1] + 1}"))
+    if len(loc) >= 2 and loc[0] in ("rules", "routes") and isinstance(loc[1], int) and isinstance(raw, dict):
+        items = raw.get(str(loc[0]))
+        if isinstance(items, list) and loc[1] < len(items) and isinstance(items[loc[1]], dict):
+            rule_id = str(items[loc[1]].get("id", f"#{loc[1] + 1}"))
+            # A route is named as the loader's other route errors name it (`_compile_routes`).
+            rule_id = rule_id if loc[0] == "rules" else f"routes.{rule_id}"
     key = str(loc[-1]) if loc else None
     where = ".".join(str(p) for p in loc)
     suggestion = None
@@ -177,6 +179,14 @@ def _compile_rule(spec: RuleSpec, raw_rule: LineDict, path: Path, acts: dict[str
     return CompiledRule(spec, condition, citation, raw_rule.line, path, undecided, priors)
 
 
+def _when_line(raw: LineDict, k: int) -> int:
+    """The line of the ``when`` of the ``k``-th prior of ``raw`` (a route), else of its ``prior`` key."""
+    priors = raw.get("prior")
+    if isinstance(priors, list) and k < len(priors) and isinstance(priors[k], LineDict):
+        return int(priors[k].line_of("when"))
+    return int(raw.line_of("prior"))
+
+
 def _compile_routes(
     pack: PackFile, raw: Any, path: Path, acts: dict[str, ActSpec], rule_ids: list[str]
 ) -> tuple[CompiledRoute, ...]:
@@ -195,7 +205,27 @@ def _compile_routes(
             _templates({"needs": need}, path, raw_route, where)
         _templates({"ask": spec.ask, "closed": spec.closed}, path, raw_route, where)
         citation = _citation(spec.citation, acts, path, raw_route.line_of("citation"), where)
-        routes.append(CompiledRoute(spec, condition, citation))
+        if spec.prior and spec.requires and not spec.ask:
+            # Its open question is its rules' (they have their own priors): a figure here would never be read.
+            raise RulePackError(
+                "a route's prior counts only its own open question (an `ask`, or a `when` without `requires`),"
+                " and this route has none: give the prior to the rules it requires",
+                path=path,
+                line=raw_route.line_of("prior"),
+                rule_id=where,
+                field="prior",
+            )
+        priors = tuple(
+            CompiledPrior(
+                prior,
+                _condition(prior.when, path, _when_line(raw_route, k), where, f"prior[{k}].when"),
+                _when_line(raw_route, k),
+            )
+            if prior.when
+            else CompiledPrior(prior, None)
+            for k, prior in enumerate(spec.prior)
+        )
+        routes.append(CompiledRoute(spec, condition, citation, priors))
     return tuple(routes)
 
 

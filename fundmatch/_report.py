@@ -122,6 +122,13 @@ class Route(_Output):
     )
     citation: Citation
     verified: bool = True
+    likelihood: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="For a 'maybe' route with an open question of its own: how likely it is answered yes (0–1).",
+    )
+    likelihood_source: str | None = Field(default=None, description="Where that likelihood comes from.")
 
 
 class ReportQuestion(_Output):

@@ -229,6 +229,12 @@ class RouteSpec(_Strict):
     closed: str | None = Field(
         default=None, max_length=600, description="Why the route is closed when `when` does not hold."
     )
+    prior: list[PriorSpec] = Field(
+        default_factory=list,
+        max_length=20,
+        description="How likely the route's own open question (`ask`, or its undecided `when`) is to be answered"
+        " yes, as a rule's priors (the first that holds); without one it counts as even odds.",
+    )
     citation: CitationSpec
     verified: bool
     note: str = ""

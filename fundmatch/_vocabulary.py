@@ -45,7 +45,20 @@ Precision matters more than recall where a cue reverses the meaning, so cue word
   "not in employment, education or training", "non-EU citizens").
 * A cue applies only when its language is one of the matched term's languages and, where the clause (or else
   the sentence) contains terms of a single language, one of those: Portuguese "no" means "in the", so it must
-  not negate "no centro cultural", while Spanish "no" must.
+  not negate "no centro cultural", while Spanish "no" must. Where no term tells the language (Spanish and
+  Portuguese share "obras", "centro cultural", "LEADER" ...), the sentence's, or else the text's, function
+  words do: "em", "com", "uma", "não" ... are Portuguese, "el", "las", "muy", "nuestro" ... Spanish. In a text
+  read as Portuguese that way, a cue Portuguese does not have ("no", Irish "ná" folded to "na") does not apply.
+
+Separable verbs
+---------------
+A German or Dutch verb term with a separable particle ("umbauen", "ausstatten", "opknappen", "inrichten") is
+also found split, as a main clause writes it: the verb, then its particle as the clause's last word ("Wir bauen
+das alte Haus um", "We knappen het buurthuis op en ..."), in regular forms only (stem + ending). The evidence is
+the words from the verb to the particle; a cue before the particle negates it too ("bauen das Haus nicht um"),
+but not a cue right after an article, which negates an attribute of the object ("das nicht mehr genutzte
+Pfarrhaus"). Only activities' lower-case infinitives are split, and the particle must stand before any
+conjunction of its clause ("und", "en" ...: what follows is a second verb's).
 
 Mere mentions of the past ("after last year's renovation") are not detected; see the eval set for the rate.
 """
@@ -101,6 +114,127 @@ _WordHits = tuple[dict[int, float], list[tuple[int, int, bool, float]]]
 _NO_HITS: _WordHits = ({}, [])
 #: Priority among cues with the same span (higher wins).
 _CUE_PRIORITY = {"not_only": 3, "after": 2, "before": 1, "contrast": 0}
+#: Function words (folded) that are Portuguese and not Spanish, or Spanish and not Portuguese, and no common
+#: word of another EU language either ("um", "das", "do", "con", "una", "del", "los" are left out for German,
+#: Polish or Italian): where no term says which of the two a sentence is in, they do (see the module docstring).
+_FUNCTION_WORDS = {
+    "pt": frozenset(
+        [
+            "nao",
+            "em",
+            "com",
+            "uma",
+            "umas",
+            "ao",
+            "aos",
+            "pela",
+            "pelas",
+            "nosso",
+            "nossa",
+            "nossos",
+            "nossas",
+            "tambem",
+            "sao",
+            "estao",
+            "atraves",
+            "numa",
+            "nesta",
+            "neste",
+            "muito",
+            "muitos",
+            "muitas",
+            "fazer",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "las",
+            "y",
+            "muy",
+            "hay",
+            "nuestro",
+            "nuestra",
+            "nuestros",
+            "nuestras",
+            "tambien",
+            "habra",
+            "mucho",
+            "muchos",
+            "muchas",
+            "estos",
+            "hacer",
+        ]
+    ),
+}
+_LANGUAGE_OF = {word: lang for lang, words in _FUNCTION_WORDS.items() for word in words}
+#: Separable particles of German and Dutch verbs (folded), longest first: a verb term starting with one may be
+#: written split in a main clause ("ausbauen": "wir bauen ... aus").
+_PARTICLES = {
+    "de": tuple(
+        [
+            "zusammen",
+            "zuruck",
+            "wieder",
+            "nach",
+            "fest",
+            "frei",
+            "auf",
+            "aus",
+            "bei",
+            "ein",
+            "mit",
+            "vor",
+            "weg",
+            "ab",
+            "an",
+            "um",
+            "zu",
+            "her",
+            "hin",
+            "dar",
+        ]
+    ),
+    "nl": tuple(
+        ["terug", "samen", "voor", "vast", "aan", "mee", "toe", "uit", "weg", "bij", "af", "in", "na", "om", "op"]
+    ),
+}
+#: The regular endings of a verb stem ("bau", "knap") in a main clause, present and past.
+_VERB_ENDINGS = {
+    # Not the bare stem in German: "statt" (of "ausstatten") is also "instead of", and texts say "wir bauen".
+    "de": ("e", "st", "t", "et", "est", "en", "te", "ten", "tet", "ete", "eten", "etet", "test", "etest"),
+    "nl": ("", "t", "en", "te", "ten", "de", "den"),
+}
+#: Coordinating conjunctions: a split verb's particle stands before the first of them in its clause (what follows
+#: is a second verb's: "wir bauen ein Netzwerk auf und setzen Projekte um"), and one may follow the particle.
+_AND_THEN = frozenset(("und", "oder", "sowie", "en", "of", "maar"))
+#: Prepositions (German and Dutch, folded): "particle + und/en + preposition" is a preposition pair, not a clause
+#: end ("wij richten ons op ouderen in en rond het dorp").
+_PREPOSITIONS = frozenset(
+    [
+        *("in", "an", "auf", "aus", "bei", "mit", "nach", "vor", "um", "zu", "uber", "unter", "hinter", "neben"),
+        *("zwischen", "durch", "fur", "gegen", "ohne", "von", "seit", "bis", "ausserhalb", "innerhalb", "rund"),
+        *("op", "aan", "uit", "voor", "bij", "na", "om", "rond", "rondom", "naar", "met", "van", "tot", "over"),
+        *("onder", "boven", "achter", "naast", "tussen", "door", "tegen", "zonder", "buiten", "binnen", "langs"),
+    ]
+)
+#: How far after its verb a particle may stand (words, in the same clause).
+_PARTICLE_SCOPE = 12
+#: German and Dutch articles (folded): a negation cue right after one is inside a noun phrase.
+_ARTICLES = frozenset(("der", "die", "das", "den", "dem", "des", "ein", "eine", "einen", "einem", "einer", "eines"))
+_ARTICLES |= frozenset(("de", "het", "een"))
+
+
+def _ends_clause(words: list[str], clause: list[int], pos: int) -> bool:
+    """Whether the word at ``pos`` (a split verb's particle) ends its clause: the clause's last word, or followed
+    by a conjunction that does not join two prepositions ("... op en richten ...", not "in en rond")."""
+    nxt = pos + 1
+    if nxt >= len(words) or clause[nxt] != clause[pos]:
+        return True
+    if words[nxt] not in _AND_THEN:
+        return False
+    after = nxt + 1
+    return after >= len(words) or clause[after] != clause[pos] or words[after] not in _PREPOSITIONS
 
 
 # The text and the vocabulary are compared in the one folded form (see fundmatch._fold).
@@ -124,6 +258,10 @@ class _Match:
     start: int  # first token
     end: int  # last token (inclusive)
     score: float
+    particle: int = -1  # a split separable verb: the particle's token (the verb is start = end)
+    # A split verb: the words between it and its particle that follow an article (a cue there is inside a noun
+    # phrase, "das nicht mehr genutzte Pfarrhaus", and negates an attribute, not the verb).
+    in_phrase: tuple[int, ...] = ()
 
 
 class Vocabulary(VocabularyFile):
@@ -159,6 +297,11 @@ class Vocabulary(VocabularyFile):
         # reading differs by one letter in length at most, so only those are ever compared with a word.
         self._fuzzy_by_length: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
         self._term_langs: list[frozenset[str]] = []
+        # A separable verb's forms with its particle split off ("bauen", "baut" ... of "umbauen"): the form ->
+        # (particle, term), for the German and Dutch one-word verb terms (`_split_verbs`).
+        self._split: dict[str, list[tuple[str, int]]] = {}
+        # A word as written -> its folded form, kept as `_hits_of` is.
+        self._folded_of: dict[str, str] = {}
         # The lengths of the prefix (suffix) stems by their first (last) `_MIN_STEM` letters.
         self._prefix_lengths: dict[str, list[int]] = {}
         self._suffix_lengths: dict[str, list[int]] = {}
@@ -281,6 +424,7 @@ class Vocabulary(VocabularyFile):
                     stems.append(word)
                     where.append(k)
         self._term_langs = [frozenset(term.langs) for term in self._terms]
+        self._split = self._split_verbs()
         self._is_group = [term.kind == "target_groups" for term in self._terms]
         # The ids a match of each term gives evidence for: its own and those it implies.
         self._ids_of = [((t.kind, t.id), *self._implies.get((t.kind, t.id), ())) for t in self._terms]
@@ -295,6 +439,44 @@ class Vocabulary(VocabularyFile):
         self._suffix_lengths = {tail: sorted(lengths, reverse=True) for tail, lengths in suffix_lengths.items()}
         self._longest_suffix = max(map(len, self._suffix), default=0)
         self._longest_fuzzy = max((len(w) for words, _ in fuzzy.values() for w in words), default=0)
+
+    def _split_verbs(self) -> dict[str, list[tuple[str, int]]]:
+        """The forms of the one-word German and Dutch verb terms with a separable particle, the particle split
+        off: "umbauen" -> "bau", "baut", "baute" ... with "um"; "opknappen" -> "knap", "knapt", "knappen" ...
+        with "op". Only an infinitive written out (no wildcard) counts, with a stem of 3 letters or more, and only
+        a verb: an activity's term (themes and target groups are named by nouns: "vooroordelen", "toeristen"),
+        written in lower case (German capitalises nouns: "Anlaufstellen", "Freiwilligen"), and in Dutch not the
+        plural of a singular listed for the same id ("bijeenkomsten", "bijeenkomst")."""
+        plain = {
+            (term.kind, term.id, self._patterns[term.patterns[0]].stem)
+            for term in self._terms
+            if len(term.patterns) == 1
+        }
+        split: dict[str, list[tuple[str, int]]] = {}
+        for t, term in enumerate(self._terms):
+            if term.kind != "activities" or len(term.patterns) != 1 or not term.raw[:1].islower():
+                continue
+            pattern = self._patterns[term.patterns[0]]
+            word = pattern.stem
+            if pattern.lead or pattern.trail or not word.endswith("en"):
+                continue
+            for lang in ("de", "nl"):
+                if lang not in term.langs or (lang == "nl" and (term.kind, term.id, word[:-2]) in plain):
+                    continue
+                particle = next((p for p in _PARTICLES[lang] if word.startswith(p)), None)
+                rest = word[len(particle) :] if particle else ""
+                if particle is None or (rest.startswith("zu") and lang == "de"):  # "auszustatten" has no split form
+                    continue
+                stem = rest[:-2]
+                if lang == "nl" and len(stem) > 1 and stem[-1] == stem[-2]:
+                    stem = stem[:-1]  # "knappen" -> "knap", "leggen" -> "leg"
+                if len(stem) < 3:
+                    continue
+                for form in {rest, *(stem + ending for ending in _VERB_ENDINGS[lang])}:
+                    entries = split.setdefault(form, [])
+                    if (particle, t) not in entries:
+                        entries.append((particle, t))
+        return split
 
     # ---------------------------------------------------------------------------------------------- inference
     def infer(self, text: str) -> list[InferredTerm]:
@@ -314,14 +496,27 @@ class Vocabulary(VocabularyFile):
         # A long text repeats its words (1,000 words hold a few hundred distinct ones): each distinct word is
         # looked up once per text, and folded and matched once per vocabulary (its hits never change).
         known = self._hits_of
+        folded_of = self._folded_of
         distinct: dict[str, _WordHits] = dict.fromkeys(raws, _NO_HITS)
+        folded: dict[str, str] = {}
+        # The words that may start a split verb, and the function words that tell Portuguese from Spanish: few
+        # texts have any, so the words' positions are looked at only where one does.
+        split, marked = self._split, False
+        verbs = False
         for raw in distinct:
             word_hits = known.get(raw)
             if word_hits is None:
-                word_hits = self._hits_and_starts(_fold(raw))
+                form = _fold(raw)
+                word_hits = self._hits_and_starts(form)
                 if len(known) < _WORD_CACHE and len(raw) <= _WORD_CACHE_LETTERS:
                     known[raw] = word_hits
+                    folded_of[raw] = form
+            else:
+                form = folded_of[raw]
             distinct[raw] = word_hits
+            folded[raw] = form
+            verbs = verbs or form in split
+            marked = marked or form in _LANGUAGE_OF
         per_word = list(map(distinct.__getitem__, raws))
         hits = [found for found, _ in per_word]
         sentence, clause = self._segments(pieces[2:-1:2])
@@ -345,10 +540,48 @@ class Vocabulary(VocabularyFile):
                 match = self._extend(t, start, score, hits, sentence)
                 if match is not None:
                     (content if is_content else cues).append(match)
+        words = list(map(folded.__getitem__, raws)) if verbs or marked else []
+        if verbs:
+            content += self._split_matches(words, clause)
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence, clause)
-        return self._evidence(text, offsets, content, cue_at, clause, sentence)
+        hint = self._language_hint(words, sentence) if marked else None
+        return self._evidence(text, offsets, content, cue_at, clause, sentence, hint)
+
+    def _split_matches(self, words: list[str], clause: list[int]) -> list[_Match]:
+        """The separable verbs written split: a form of the verb, then its particle as the last word of the
+        clause (or before "und", "en" ... going on with a second verb), within `_PARTICLE_SCOPE` words."""
+        found = []
+        size = len(words)
+        for start, word in enumerate(words):
+            entries = self._split.get(word)
+            if entries is None:
+                continue
+            here = clause[start]
+            for particle, t in entries:
+                for pos in range(start + 1, min(size, start + _PARTICLE_SCOPE + 1)):
+                    if clause[pos] != here or words[pos] in _AND_THEN:
+                        break  # past a conjunction, a particle is another verb's
+                    if words[pos] != particle:
+                        continue
+                    if _ends_clause(words, clause, pos):
+                        in_phrase = tuple(k for k in range(start + 2, pos) if words[k - 1] in _ARTICLES)
+                        found.append(_Match(t, start, start, 100.0, pos, in_phrase))
+                        break
+        return found
+
+    @staticmethod
+    def _language_hint(words: list[str], sentence: list[int]) -> dict[int, set[str]]:
+        """Per sentence, Portuguese or Spanish where its own function words say one and not the other
+        (`_FUNCTION_WORDS`); nothing where they say neither or both. Not the text's: a sentence without any may
+        be in the other language ("No se realizarán obras. Colaboración con la Câmara ...")."""
+        seen: dict[int, set[str]] = {}
+        for k, word in enumerate(words):
+            lang = _LANGUAGE_OF.get(word)
+            if lang is not None:
+                seen.setdefault(sentence[k], set()).add(lang)
+        return {s: langs for s, langs in seen.items() if len(langs) == 1}
 
     @staticmethod
     def _segments(gaps: list[str]) -> tuple[list[int], list[int]]:
@@ -551,8 +784,9 @@ class Vocabulary(VocabularyFile):
         cue_at: dict[str, dict[int, _Match]],
         clause: list[int],
         sentence: list[int],
+        hint: dict[int, set[str]] | None = None,
     ) -> list[InferredTerm]:
-        """Apply negation, expand implied ids and keep the best evidence per id."""
+        """Apply negation, expand implied ids and keep the best evidence per id (``hint``: `_language_hint`)."""
         # Languages each clause and sentence is evidently written in (from single-language terms).
         by_clause: dict[int, set[str]] = {}
         by_sentence: dict[int, set[str]] = {}
@@ -578,17 +812,24 @@ class Vocabulary(VocabularyFile):
         near_end = {p - k for p in cue_at["after"] for k in range(1, _AFTER_SCOPE + 2)}
         negated = set()
         for m in content:
-            if (m.start in near_start or m.end in near_end) and (m.start, m.end) not in negated:
-                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+            near = m.start in near_start or m.end in near_end
+            if m.particle >= 0:  # a split verb: also a cue before or after its particle
+                near = near or m.particle in near_start or m.particle in near_end
+            if near and (m.start, m.end, m.particle) not in negated:
+                context = (
+                    by_clause.get(clause[m.start])
+                    or by_sentence.get(sentence[m.start])
+                    or (hint or {}).get(sentence[m.start])
+                )
                 if self._negated(m, self._terms[m.term], cue_at, clause, context):
-                    negated.add((m.start, m.end))
+                    negated.add((m.start, m.end, m.particle))
 
         # The best evidence per id first, the (validated) items only for those: a long text has hundreds of
         # matches for a few dozen ids. Ties go to the earlier match, as the first one found is kept.
         best: dict[tuple[str, str], tuple[tuple[float, int, int], _Match]] = {}
         ids_of = self._ids_of
         for m in content:
-            if negated and (m.start, m.end) in negated:
+            if negated and (m.start, m.end, m.particle) in negated:
                 continue
             score = m.score
             similarity = 100.0 if score >= 100.0 else round(max(0.0, score), 1)
@@ -603,13 +844,17 @@ class Vocabulary(VocabularyFile):
             if len(term.langs) == 1:
                 language = term.langs[0]
             else:
-                context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+                context = (
+                    by_clause.get(clause[m.start])
+                    or by_sentence.get(sentence[m.start])
+                    or (hint or {}).get(sentence[m.start])
+                )
                 language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
             found.append(
                 InferredTerm(
                     field=field,
                     id=id_,
-                    matched=text[offsets[2 * m.start + 1] : offsets[2 * m.end + 2]],
+                    matched=text[offsets[2 * m.start + 1] : offsets[2 * max(m.end, m.particle) + 2]],
                     term=term.raw,
                     language=language,
                     similarity=similarity,
@@ -642,8 +887,20 @@ class Vocabulary(VocabularyFile):
             cue = cue_at["before"].get(pos)
             if cue is not None and applies(cue):
                 return True
-        here = clause[m.end]
-        for pos in range(m.end + 1, min(len(clause), m.end + _AFTER_SCOPE + 2)):
+        end = m.end
+        if m.particle >= 0:
+            # A split verb is also negated by a cue before its particle ("wir bauen das Haus nicht um"), one
+            # after its verb at most, but not one that opens a noun phrase's attribute ("das nicht mehr genutzte
+            # Pfarrhaus"); a cue after it is read after the particle.
+            for pos in range(m.particle - 1, max(m.start, m.particle - _BEFORE_SCOPE - 2), -1):
+                if pos in cue_at["contrast"] or pos in cue_at["not_only"]:
+                    break
+                cue = cue_at["before"].get(pos)
+                if cue is not None and cue.start not in m.in_phrase and applies(cue):
+                    return True
+            end = m.particle
+        here = clause[end]
+        for pos in range(end + 1, min(len(clause), end + _AFTER_SCOPE + 2)):
             if clause[pos] != here:
                 break
             cue = cue_at["after"].get(pos)

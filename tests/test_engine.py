@@ -108,9 +108,12 @@ def test_an_unknown_requirement_gives_a_likelihood_from_a_stated_source(pack: fu
     assert rural.status is Status.UNKNOWN and hit.outcome is Outcome.UNKNOWN
     assert hit.likelihood == 0.74 and "rural population" in (hit.likelihood_source or "")
     # Two routes may open the fund in a rural place: LEADER (74 % in Sweden) or the CAP plan's investments (an
-    # open question of the route, even odds); one is enough, so the fund is as likely as its likelier route.
+    # open question of the route, counted by the route's prior); one is enough, so the fund is as likely as its
+    # likelier route.
     routes = {r.id: r.status.value for r in rural.routes}
     assert routes == {"leader": "maybe", "cap_investments": "maybe"}
+    cap = next(r for r in rural.routes if r.id == "cap_investments")
+    assert cap.likelihood is not None and cap.likelihood < 0.74 and cap.likelihood_source
     assert rural.likelihood == 0.74
     city = pack.match(profile(country="SE", nuts=None, leader_lag=None, degurba=1), idea(), funds=["EAFRD"])["EAFRD"]
     assert city.likelihood == 0.29 and "147 million" in (_hit(city, "leader_area").likelihood_source or "")

@@ -280,6 +280,89 @@ def test_negation_cue_of_another_language_does_not_negate(vocab: Vocabulary) -> 
     assert "activities.construction" not in ids(vocab, "No habrá construcción, solo rehabilitación")
 
 
+def test_portuguese_function_words_keep_spanish_no_from_negating_a_shared_term(vocab: Vocabulary) -> None:
+    # "obras" and "centro cultural" are Spanish and Portuguese: no term says which language the text is in, its
+    # function words do ("com", "fazer"), and Portuguese "no" is "in the".
+    for text in ("Obras no centro cultural, com apoio da junta.", "Queremos fazer obras no centro cultural."):
+        found = {f"{t.field}.{t.id}": t.language for t in vocab.infer(text)}
+        assert found.get("themes.culture_sport") == "pt", text
+    # The same words with Spanish function words are negated, as before.
+    assert "themes.culture_sport" not in ids(vocab, "Queremos hacer obras, no centro cultural.")
+    assert "activities.construction" not in ids(vocab, "El proyecto no incluye obras en el centro cultural.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Wir bauen das alte Haus zum Dorfgemeinschaftshaus um.", "activities.renovation"),
+        ("Wir statten die Schule mit Computern aus.", "activities.equipment"),
+        ("We knappen het buurthuis op en richten een ruimte in.", "activities.renovation"),
+        ("We knappen het buurthuis op en richten een ruimte in.", "activities.equipment"),
+    ],
+)
+def test_a_separable_verb_is_found_with_its_particle_split_off(vocab: Vocabulary, text: str, expected: str) -> None:
+    assert expected in ids(vocab, text)
+
+
+def test_a_split_verb_needs_its_particle_at_the_clause_end_and_honours_negation(vocab: Vocabulary) -> None:
+    verb = next(t for t in vocab.infer("Wir bauen das alte Haus um.") if t.id == "renovation")
+    assert verb.matched == "bauen das alte Haus um" and verb.language == "de" and verb.similarity == 100
+    # "um" that is not the clause's last word is a preposition, not the particle.
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus um den Hof herum.")
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Haus, um Platz zu schaffen.")
+    # German "statt" is "instead of" (and "findet statt", "takes place"), not a form of "ausstatten".
+    assert "activities.equipment" not in ids(vocab, "Die Veranstaltung findet statt und geht von der Gemeinde aus.")
+    # A cue before the particle negates the verb.
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das alte Haus nicht um.")
+    assert "activities.equipment" not in ids(vocab, "Die Schule statten wir nicht mit Computern aus.")
+    assert "activities.renovation" not in ids(vocab, "We knappen het buurthuis niet op.")
+
+
+def test_a_cue_inside_the_object_of_a_split_verb_does_not_negate_it(vocab: Vocabulary) -> None:
+    # "nicht" after an article negates the object's attribute ("the no longer used vicarage"), not the verb.
+    assert "activities.renovation" in ids(vocab, "Wir bauen das nicht mehr genutzte Pfarrhaus um.")
+    assert "activities.renovation" in ids(vocab, "We knappen het niet meer gebruikte buurthuis op.")
+    assert "activities.renovation" not in ids(vocab, "Wir bauen das Pfarrhaus nicht um.")
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        # The particle belongs to a second verb, past "en"/"und".
+        ("We leggen contacten met werkgevers en bieden stageplaatsen aan.", "activities.construction"),
+        ("Wij richten ons op statushouders en zetten taalmaatjes in.", "activities.equipment"),
+        ("Wir bauen ein Netzwerk auf und setzen gemeinsam Projekte um.", "activities.renovation"),
+        ("Wir statten dem Bürgermeister einen Besuch ab und stellen die Pläne aus.", "activities.equipment"),
+        # "in en rond": a pair of prepositions, not the particle at the clause's end.
+        ("We richten ons op ouderen in en rond het dorp.", "activities.equipment"),
+        # Nouns ending in -en that start with a particle are not split verbs.
+        ("Bewoners oordelen zelf en stemmen voor.", "themes.anti_discrimination"),
+        ("Bewoners oordelen zelf voor.", "themes.anti_discrimination"),
+    ],
+)
+def test_a_split_verb_takes_no_particle_of_another_verb_or_a_noun(vocab: Vocabulary, text: str, wrong: str) -> None:
+    assert wrong not in ids(vocab, text)
+
+
+def test_only_activity_verbs_are_split(vocab: Vocabulary) -> None:
+    split = {vocab._terms[t].raw for entries in vocab._split.values() for _, t in entries}
+    assert {"umbauen", "ausstatten", "opknappen", "inrichten"} <= split
+    assert not split & {"vooroordelen", "toeristen", "bijeenkomsten", "Freiwilligen", "Anlaufstellen"}
+
+
+def test_a_split_verb_before_a_second_verb_is_still_found(vocab: Vocabulary) -> None:
+    assert "activities.renovation" in ids(vocab, "We knappen het buurthuis op en richten een ruimte in.")
+    assert "activities.equipment" in ids(vocab, "We knappen het buurthuis op en richten een ruimte in.")
+    assert "activities.renovation" in ids(vocab, "Wir bauen das Haus um und bieten dort Kurse an.")
+
+
+def test_a_sentence_without_function_words_does_not_take_the_texts_language(vocab: Vocabulary) -> None:
+    # The second sentence has no Portuguese or Spanish function word: the first sentence's Spanish does not make
+    # its shared terms Spanish (on main it found nothing here).
+    found = ids(vocab, "No se realizarán obras. Colaboración con la Câmara Municipal de São Brás.")
+    assert "activities.construction" not in found and "themes.infrastructure" not in found
+
+
 # ---------------------------------------------------------------------------------------- mixed languages
 def test_mixed_language_text(vocab: Vocabulary) -> None:
     got = ids(vocab, "Deutschkurs and job coaching for refugees im Gemeindezentrum, no new construction.")

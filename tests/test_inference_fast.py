@@ -21,20 +21,58 @@ from fundmatch._evidence import InferredTerm
 from fundmatch._resources import PeriodLayout, period_folder
 from fundmatch._vocabulary import (
     _AFTER_SCOPE,
+    _AND_THEN,
     _BEFORE_SCOPE,
     _CLAUSE_BREAK,
     _CUE_PRIORITY,
+    _FUNCTION_WORDS,
     _GAP_PENALTY,
     _LONG_WORD,
     _MIN_FUZZY,
+    _PARTICLE_SCOPE,
+    _PARTICLES,
+    _PREPOSITIONS,
     _SENTENCE_BREAK,
     _SHORT_WORD,
+    _VERB_ENDINGS,
     _WORD_RE,
     Vocabulary,
     _fold,
     _Match,
 )
 from fundmatch._vocabulary_file import _FIELDS, _MIN_STEM, _NEGATION_KINDS, _Term
+
+_FORMS: dict[int, dict[str, list[tuple[str, int]]]] = {}
+
+
+def _split_forms(vocab: Vocabulary) -> dict[str, list[tuple[str, int]]]:
+    """The split forms of the separable verbs, made from the terms as written (not `Vocabulary._split`): an
+    activity's one-word lower-case infinitive, German or Dutch, particle + stem + "en", not "zu" (German) and
+    not the plural of a singular of the same id (Dutch) -> stem + each regular ending, and the infinitive without its particle."""
+    if id(vocab) in _FORMS:
+        return _FORMS[id(vocab)]
+    written = {(t.kind, t.id, _fold(t.raw)) for t in vocab._terms}
+    forms: dict[str, list[tuple[str, int]]] = {}
+    for t, term in enumerate(vocab._terms):
+        word = _fold(term.raw)
+        if term.kind != "activities" or not term.raw[0].islower() or not word.isalpha() or not word.endswith("en"):
+            continue
+        for lang in ("de", "nl"):
+            if lang not in term.langs or (lang == "nl" and (term.kind, term.id, word[:-2]) in written):
+                continue
+            particle = next((p for p in _PARTICLES[lang] if word.startswith(p)), None)
+            if particle is None or (lang == "de" and word[len(particle) :].startswith("zu")):
+                continue
+            rest = word[len(particle) :]
+            stem = rest[:-2]
+            if lang == "nl" and len(stem) > 1 and stem[-1] == stem[-2]:
+                stem = stem[:-1]
+            if len(stem) >= 3:
+                for form in {rest, *(stem + ending for ending in _VERB_ENDINGS[lang])}:
+                    if (particle, t) not in forms.setdefault(form, []):
+                        forms[form].append((particle, t))
+    _FORMS[id(vocab)] = forms
+    return forms
 
 
 class _Straightforward(Vocabulary):
@@ -63,10 +101,33 @@ class _Straightforward(Vocabulary):
                     match = self._extend(t, start, score, hits, sentence)
                     if match is not None:
                         (content if self._terms[t].kind in _FIELDS else cues).append(match)
+        # Separable verbs written split: a form of the verb, its particle last in the clause (or before "und" and
+        # a word that is not a preposition), no conjunction between them.
+        forms = _split_forms(self)
+        for start, word in enumerate(words):
+            for particle, t in forms.get(word, ()):
+                for pos in range(start + 1, min(len(words), start + _PARTICLE_SCOPE + 1)):
+                    if clause[pos] != clause[start] or words[pos] in _AND_THEN:
+                        break
+                    nxt = [w for k, w in enumerate(words[pos + 1 : pos + 3]) if clause[pos + 1 + k] == clause[pos]]
+                    ends = not nxt or (nxt[0] in _AND_THEN and (len(nxt) == 1 or nxt[1] not in _PREPOSITIONS))
+                    if words[pos] == particle and ends:
+                        articles = {"der", "die", "das", "den", "dem", "des", "de", "het", "een"}
+                        articles |= {"ein" + e for e in ("", "e", "en", "em", "er", "es")}
+                        after = tuple(k for k in range(start + 1, pos) if k > start + 1 and words[k - 1] in articles)
+                        content.append(_Match(t, start, start, 100.0, pos, after))
+                        break
 
         content = self._longest(content)
         cue_at = self._resolve_cues(cues, content, sentence, clause)
-        return self._evidence(text, spans, content, cue_at, clause, sentence)
+        # Portuguese or Spanish by the function words of the sentence itself: one of them, or none.
+        said = [{lang for lang, marks in _FUNCTION_WORDS.items() if word in marks} for word in words]
+        hint = {}
+        for s in set(sentence):
+            langs = set().union(*(said[k] for k in range(len(words)) if sentence[k] == s))
+            if len(langs) == 1:
+                hint[s] = langs
+        return self._evidence(text, spans, content, cue_at, clause, sentence, hint)
 
     @staticmethod
     def _segments(text: str, spans: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
@@ -214,8 +275,10 @@ class _Straightforward(Vocabulary):
         cue_at: dict[str, dict[int, _Match]],
         clause: list[int],
         sentence: list[int],
+        hint: dict[int, set[str]] | None = None,
     ) -> list[InferredTerm]:
         """Apply negation, expand implied ids and keep the best evidence per id."""
+        hint = hint or {}
         # Languages each clause and sentence is evidently written in (from single-language terms).
         by_clause: dict[int, set[str]] = {}
         by_sentence: dict[int, set[str]] = {}
@@ -228,18 +291,24 @@ class _Straightforward(Vocabulary):
         # A negated span is negated in every reading of it.
         negated = set()
         for m in content:
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
-            if self._negated(m, self._terms[m.term], cue_at, clause, context):
-                negated.add((m.start, m.end))
+            context = (
+                by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start]) or hint.get(sentence[m.start])
+            )
+            if (m.start, m.end, m.particle) not in negated and self._negated(
+                m, self._terms[m.term], cue_at, clause, context
+            ):
+                negated.add((m.start, m.end, m.particle))
 
         best: dict[tuple[str, str], tuple[tuple[float, int, int], InferredTerm]] = {}
         for m in content:
-            if (m.start, m.end) in negated:
+            if (m.start, m.end, m.particle) in negated:
                 continue
             term = self._terms[m.term]
-            context = by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start])
+            context = (
+                by_clause.get(clause[m.start]) or by_sentence.get(sentence[m.start]) or hint.get(sentence[m.start])
+            )
             language = next((lang for lang in term.langs if context and lang in context), term.langs[0])
-            matched = text[spans[m.start][0] : spans[m.end][1]]
+            matched = text[spans[m.start][0] : spans[max(m.end, m.particle)][1]]
             similarity = round(max(0.0, min(100.0, m.score)), 1)
             rank = (similarity, m.end - m.start, -m.start)
             for field, id_ in ((term.kind, term.id), *self._implies.get((term.kind, term.id), ())):
@@ -274,8 +343,17 @@ class _Straightforward(Vocabulary):
             cue = cue_at["before"].get(pos)
             if cue is not None and applies(cue):
                 return True
-        here = clause[m.end]
-        for pos in range(m.end + 1, min(len(clause), m.end + _AFTER_SCOPE + 2)):
+        end = m.end
+        if m.particle >= 0:  # a split verb: a cue before its particle, after its verb, negates it too ...
+            for pos in range(m.particle - 1, max(m.start, m.particle - _BEFORE_SCOPE - 2), -1):
+                if pos in cue_at["contrast"] or pos in cue_at["not_only"]:
+                    break
+                cue = cue_at["before"].get(pos)
+                if cue is not None and cue.start not in m.in_phrase and applies(cue):  # ... but not after "das"
+                    return True
+            end = m.particle
+        here = clause[end]
+        for pos in range(end + 1, min(len(clause), end + _AFTER_SCOPE + 2)):
             if clause[pos] != here:
                 break
             cue = cue_at["after"].get(pos)
@@ -294,6 +372,20 @@ PLAIN = _Straightforward.load(_PATH)
 _CONTENT = sorted({t.raw.replace("*", "") for t in FAST._terms if t.kind in _FIELDS})
 _CUES = sorted({t.raw.replace("*", "") for t in FAST._terms if t.kind in _NEGATION_KINDS})
 _NOISE = ["the", "und", "per", "de", "la", "project", "Gemeinde", "2027", "και", "öffentlich", "x", "na", "do"]
+_NOISE += ["em", "com", "não", "el", "las", "en", "und"]  # Portuguese and Spanish function words, a conjunction
+#: Separable verbs written split: a form of the verb, words, its particle ("bauen das Haus um").
+#: Any one-word term ending in "-en" that starts with a particle, nouns too ("Freiwilligen" -> "willigen {} frei"):
+#: the property sees a split form the matcher should not make.
+_SPLIT = sorted(
+    {
+        f"{w[len(p) : -2]}{end} {{}} {p}"
+        for t in FAST._terms
+        if (w := _fold(t.raw)).isalpha() and w.endswith("en") and any(lang in t.langs for lang in ("de", "nl"))
+        for p in {*_PARTICLES["de"], *_PARTICLES["nl"]}
+        if w.startswith(p) and len(w) - len(p) >= 5
+        for end in ("en", "t")
+    }
+)
 _BREAKS = [" ", " ", " ", " ", ", ", ". ", "; ", ": ", " - ", " (", ") ", "\n", "! "]
 
 
@@ -326,6 +418,9 @@ def _piece(draw: st.DrawFn) -> str:
         term = draw(_typo(draw(st.sampled_from(_CONTENT))))
     elif kind == 7:
         term = draw(st.sampled_from(_CONTENT)) + draw(st.sampled_from(["", "s", "en", "ung", "i", "ów", "ami"]))
+    elif kind == 8 and draw(st.booleans()):
+        middle = draw(st.sampled_from([*_NOISE, *_CUES, *_CONTENT, "das alte Haus", "nicht", "het buurthuis"]))
+        term = draw(st.sampled_from(_SPLIT)).format(middle)
     else:
         term = draw(st.sampled_from(_NOISE)) if kind == 8 else draw(st.text("abcdeéøł ", min_size=1, max_size=8))
     return term.upper() if draw(st.integers(0, 9)) == 0 else term
@@ -356,6 +451,14 @@ def test_the_straightforward_matcher_is_not_vacuous() -> None:
     assert {"language_courses", "refugees", "childcare"} <= ids and "construction" not in ids
     assert any(t.similarity < 100 for t in found)
     assert FAST.infer("Sprachkurse für Geflüchtete, keine Bauarbeiten. Kinderbetreung for refugess.") == found
+    # ... and separable verbs written split, negated before their particle or not, and Portuguese "no".
+    text = "Wir bauen das Haus um. Obras no centro cultural, com apoio."
+    found = PLAIN.infer(text)
+    assert {"renovation", "culture_sport"} <= {t.id for t in found}
+    assert [t.matched for t in found if t.id == "renovation"] == ["bauen das Haus um"]
+    assert FAST.infer(text) == found
+    negated = "We knappen het buurthuis niet op."
+    assert PLAIN.infer(negated) == FAST.infer(negated) == []
 
 
 def test_long_texts_agree() -> None:

@@ -133,6 +133,49 @@ def test_prior_must_be_a_probability(pack_copy: Path) -> None:
     assert error.rule_id == "cross_border_area" and "prior" in str(error)
 
 
+_ROUTE_PRIOR = "      - value: 0.53\n"  # the first prior of the EAFRD's cap_investments route
+_OTHER_PRIOR = "      - value: 0.5\n        by_country: {}\n        source: A prior put first.\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "field", "words"),
+    [
+        (_ROUTE_PRIOR + "        sauce: x\n", "sauce", "unknown field 'sauce' (did you mean 'source'?)"),
+        ("      - value: 1.53\n", "value", "routes.1.prior.0.value: Input should be less than or equal to 1"),
+        (_OTHER_PRIOR.format("{Austria: 0.5}") + _ROUTE_PRIOR, "by_country", "'Austria' is not an ISO 3166-1"),
+        (_OTHER_PRIOR.format("{AT: 2}") + _ROUTE_PRIOR, "by_country", "the chance for AT must lie between 0 and 1"),
+        ("      - when: degurba == 3\n", "value", "missing field 'value' (in routes.1.prior.0.value)"),
+    ],
+)
+def test_a_bad_route_prior_names_the_file_line_and_route(pack_copy: Path, new: str, field: str, words: str) -> None:
+    _break(pack_copy, "eafrd.yaml", _ROUTE_PRIOR, new)
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.cap_investments" and error.field == field
+    assert words in str(error)
+    first = _line_of(pack_copy, "eafrd.yaml", new.splitlines()[0].strip())
+    assert error.line in (first, first + 1)
+
+
+def test_a_route_prior_s_case_is_compiled_at_load(pack_copy: Path) -> None:
+    _break(pack_copy, "eafrd.yaml", _ROUTE_PRIOR, _ROUTE_PRIOR + "        when: degurb == 3\n")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.cap_investments" and error.line == _line_of(pack_copy, "eafrd.yaml", "degurb ==")
+    assert "prior[0].when: unknown symbol 'degurb'" in str(error) and "did you mean 'degurba'" in str(error)
+
+
+def test_a_prior_on_a_route_without_a_question_of_its_own_is_refused(pack_copy: Path) -> None:
+    # LEADER's only open question is its rule's (`requires: [leader_area]`, no `ask`): a prior there is never read.
+    old = "    requires: [leader_area]\n"
+    _break(pack_copy, "eafrd.yaml", old, old + "    prior:\n      - value: 0.9\n        source: Never read.\n")
+    error = _load_error(pack_copy)
+    assert error.path is not None and error.path.name == "eafrd.yaml"
+    assert error.rule_id == "routes.leader" and error.field == "prior"
+    assert error.line == _line_of(pack_copy, "eafrd.yaml", "Never read.") - 2
+    assert "its own open question" in str(error)
+
+
 def test_bad_kind_value(pack_copy: Path) -> None:
     _break(
         pack_copy,

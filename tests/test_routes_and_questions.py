@@ -86,6 +86,95 @@ def test_eafrd_follows_its_best_route(pack: fundmatch.RulePack) -> None:
     assert {r.status for r in unknown_area.routes} == {RouteStatus.MAYBE}
 
 
+def test_a_route_s_own_question_counts_by_its_prior_and_says_its_source(pack: fundmatch.RulePack) -> None:
+    # Outside every LAG a rural place has only the CAP plan's investment interventions: the fund is as likely
+    # as that route's question, whose figure comes from the route's prior, shown with its source.
+    rural = pack.match(profile(leader_lag=False, degurba=3), idea(), funds=["EAFRD"])["EAFRD"]
+    cap = _route(rural, "cap_investments")
+    assert cap.status is RouteStatus.MAYBE and cap.likelihood is not None and cap.likelihood_source
+    assert rural.likelihood == cap.likelihood != 0.5
+    # The figure is not among what must still be found out (nor, through it, in the fund's reason).
+    assert cap.missing == [cap.missing[0]] and cap.missing[0].startswith("Ask your CAP managing authority")
+    assert str(cap.likelihood) not in rural.reason and "likely" not in rural.reason
+    # An open or closed route asks nothing of its own: no chance.
+    leader = _route(rural, "leader")
+    assert leader.status is RouteStatus.CLOSED and leader.likelihood is None and leader.likelihood_source is None
+    # A route of a fund whose routes do not decide it shows none either (it counts for nothing there).
+    amif = pack.match(profile(), idea(partners=[]), funds=["AMIF"])["AMIF"]
+    assert _route(amif, "emergency_assistance").likelihood is None
+
+
+@pytest.mark.parametrize(
+    ("row", "plan", "status"),
+    [
+        ({"leader_lag": True}, {}, Status.ELIGIBLE),  # LEADER is open: the CAP route's question counts for nothing
+        ({"leader_lag": False}, {"end_date": "2031-06-30", "duration_months": None}, Status.INELIGIBLE),
+    ],
+)
+def test_a_route_s_chance_is_shown_only_where_the_fund_is_unknown(
+    pack: fundmatch.RulePack, row: dict[str, object], plan: dict[str, object], status: Status
+) -> None:
+    result = pack.match(profile(degurba=3, **row), idea(**plan), funds=["EAFRD"])["EAFRD"]
+    assert result.status is status
+    cap = _route(result, "cap_investments")
+    assert cap.status is RouteStatus.MAYBE
+    assert cap.likelihood is None and cap.likelihood_source is None
+    assert not any("likely" in m for r in result.routes for m in r.missing)
+
+
+def test_the_lag_and_cap_plan_figures_claim_no_more_than_their_sources(pack: fundmatch.RulePack) -> None:
+    # Austria's 55 % is of its whole population, and its LEADER rules leave out towns over 30,000, as all its
+    # cities are: a city there takes the EU-wide cities' figure, as an Italian one does.
+    city = {"country": "AT", "nuts": None, "population": 290000, "degurba": 1, "leader_lag": None}
+    chances = []
+    for country in ("AT", "IT"):
+        result = pack.match(profile(**{**city, "country": country}), idea(), funds=["EAFRD"])["EAFRD"]
+        chances.append(_hit(result, "leader_area").likelihood)
+    assert chances[0] == chances[1] is not None and chances[0] < 0.5
+    # France: 0.80 is the share of all communes in a LAG; of the rural ones at least (28,000 - 4,180) / 30,775.
+    rural = {"nuts": None, "population": 900, "degurba": 3, "leader_lag": None}
+    france = pack.match(profile(**rural, country="FR"), idea(), funds=["EAFRD"])["EAFRD"]
+    assert _hit(france, "leader_area").likelihood == round((28000 - (34955 - 30775)) / 30775, 2) == 0.77
+    # A CAP plan known to have a village intervention makes that first of the route's three questions sure, and
+    # no more: the fund stays unknown (the route still asks whether the project fits and the area is rural).
+    for country in ("BG", "FI"):
+        outside = pack.match(profile(**{**rural, "leader_lag": False}, country=country), idea(), funds=["EAFRD"])
+        cap = _route(outside["EAFRD"], "cap_investments")
+        assert cap.likelihood == 1.0 and cap.status.value == "maybe" and cap.missing, country
+        assert outside["EAFRD"].status.value == "unknown", country
+
+
+def test_a_route_prior_by_country_and_case_is_the_same_in_reports_and_summaries(pack_copy: Path) -> None:
+    # A route's prior is read like a rule's: the first whose case holds, its figure for the applicant's country
+    # where one is given; the explained report and the summary row programs give the same likelihood.
+    path = pack_copy / "eafrd.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      - value: 0.53\n        by_country: {"
+    assert old in text
+    case = "      - when: population < 1000\n        value: 0.2\n        source: Test, small places.\n"
+    path.write_text(text.replace(old, case + old + "AT: 0.9, SE: 0.0, ", 1), encoding="utf-8")
+    copy = fundmatch.RulePack(pack_copy)
+    for country, population, degurba, chance in [
+        ("AT", 4100, 3, 0.9),
+        ("SE", 4100, 3, 0.0),
+        ("IT", 4100, 3, 0.53),
+        ("AT", 800, 3, 0.2),
+        ("AT", None, 3, 0.9),  # its case undecided: the next prior
+        ("AT", 4100, None, 0.9),  # the route's condition undecided: its question still counts by the prior
+    ]:
+        row = profile(country=country, nuts=None, leader_lag=False, population=population, degurba=degurba)
+        explained = copy.match(row, idea(), funds=["EAFRD"])["EAFRD"]
+        assert _route(explained, "cap_investments").likelihood == chance, (country, population, degurba)
+        assert explained.likelihood == chance
+        (summary,) = copy.match_many([row], idea(), detail="summary")
+        assert summary["EAFRD"].likelihood == chance
+    # Where LEADER is also open to question, the fund is as likely as the likelier route.
+    row = profile(country="SE", nuts=None, leader_lag=None)
+    assert copy.match(row, idea(), funds=["EAFRD"])["EAFRD"].likelihood == 0.74
+    (summary,) = copy.match_many([row], idea(), detail="summary")
+    assert summary["EAFRD"].likelihood == 0.74
+
+
 def test_routes_do_not_change_the_status_of_a_fund_without_route_rules(pack: fundmatch.RulePack) -> None:
     report = pack.match(profile(), idea(partners=[]))
     amif = report["AMIF"]

@@ -155,8 +155,9 @@ def _stressed_folder() -> Path:
     """The shipped pack with more of each fund left to the municipality, so that the row programs compile every
     case: each `undecided_when` also holds in cities, and every requirement or exclusion without one can be left
     open in small places; preferences without a prior get priors that read the municipality (a case, a figure
-    per country) or not; routes without a condition get one that reads the population; some requirements and
-    exclusions only ask when their inputs are missing."""
+    per country) or not; routes without a condition get one that reads the population, and routes with a question
+    of their own priors that read the municipality or the idea; some requirements and exclusions only ask when
+    their inputs are missing."""
     root = tempfile.mkdtemp(prefix="fundmatch-stressed-")
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     target = Path(root) / "2021-2027"
@@ -183,6 +184,13 @@ def _stressed_folder() -> Path:
         for k, route in enumerate(data.get("routes") or []):
             if not route.get("when") and k % 2 == 0:
                 route["when"] = "population < 30000 or border_region"
+            if route.get("ask") or not route.get("requires"):
+                # The route's own question by priors that read the municipality, the idea, or neither.
+                route["prior"] = [
+                    {"when": "population < 2000", "value": 0.8, "by_country": {"AT": 0.9}, "source": "Test."},
+                    {"when": "'culture_sport' in themes", "value": 0.2, "source": "Test."},
+                    {"value": 0.4, "by_country": {"DE": 0.1, "IT": 0.7}, "source": "Test."},
+                ][k % 2 :]
         # A requirement the idea alone decides, unknown without a budget, first of its fund's rules: it holds the
         # fund at unknown by the idea's facts, a factor of the likelihood the row program multiplies once.
         if "fund" in data:  # a fund's file (common.yaml's rules name their funds)
@@ -232,6 +240,38 @@ def test_a_row_program_gives_the_whole_evaluation_s_summary_and_rank_key(
                 assert summary == whole
                 assert [summary.score, summary.likelihood] == [whole.score, whole.likelihood]  # type: ignore[union-attr]
                 assert tuple(key) == rank_key(summary, order)
+
+
+def test_a_route_prior_that_fails_fails_only_where_the_fund_is_unknown_in_reports_and_summaries(
+    tmp_path: Path,
+) -> None:
+    # A route's chance is read only while the fund is unknown (`_engine._route_chance`): a case that cannot be
+    # evaluated (a division by zero at 4,100 inhabitants) fails there, naming the route, the prior and its line,
+    # in the full report and the summary alike, and is not read where LEADER is open or the fund is out.
+    target = tmp_path / "2021-2027"
+    shutil.copytree(period_folder("2021-2027"), target)
+    path = target / "eafrd.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    cap = next(r for r in data["routes"] if r["id"] == "cap_investments")
+    cap["prior"] = [{"when": "100 / (population - 4100) > 1", "value": 0.2, "source": "Test."}, *cap["prior"]]
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "population - 4100" in text)
+    idea = {"title": "Village hall", "themes": ["culture_sport"], "budget_eur": 100000, "duration_months": 24}
+    late = {**idea, "end_date": "2031-06-30", "duration_months": None}
+    base = {"name": "A", "country": "IT", "population": 4100, "degurba": 3}
+    for memo in (True, False):
+        with contextlib.nullcontext() if memo else _no_memo():
+            pack = fundmatch.RulePack(target)
+            for row, plan, status in (({**base, "leader_lag": True}, idea, "eligible"), (base, late, "ineligible")):
+                full = pack.match(row, plan, funds=["EAFRD"])["EAFRD"]
+                (summary,) = pack.match_many([row], plan, detail="summary")
+                assert full.status.value == summary["EAFRD"].status.value == status, (memo, row, plan)
+            for detail in ("full", "summary"):
+                with pytest.raises(fundmatch.RulePackError) as info:
+                    pack.match_many([{**base, "leader_lag": False}], idea, detail=detail)
+                error = info.value
+                assert error.rule_id == "routes.cap_investments" and error.line == line, (memo, detail)
+                assert str(error).count("prior 1: ") == 1 and error.field == "prior[0].when"
 
 
 def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_path: Path) -> None:
@@ -424,3 +464,30 @@ def test_a_chance_of_a_figure_not_tabled_is_read_rule_by_rule(monkeypatch: pytes
         values = idea.row_values(municipality, pack._regions, pack._areas)
         for order, (fast, slow) in enumerate(zip(tabled, one_by_one, strict=True)):
             assert fast(values, order) == slow(values, order)
+
+
+def test_a_route_s_own_chance_by_country_is_tabled_and_read_as_rule_by_rule() -> None:
+    # The EAFRD's `cap_investments` route counts its question by a figure per country (`_engine._tabled`'s
+    # `owns`): the tabled program holds each figure, and gives what reading the route in turn gives, in a country
+    # with its own figure and in one without, inside and outside a LAG area and where that is not known.
+    pack = fundmatch.RulePack(_pack().folder)
+    fund = pack_module.compiled_funds(pack)["EAFRD"]
+    idea = IdeaFacts(fundmatch.ProjectIdea(title="Renovating the village hall", themes=["rural_development"]))
+    batch = [
+        fundmatch.Municipality(name="A", country=country, degurba=degurba, population=900, leader_lag=lag)
+        for country in ("BG", "FI", "AT", "FR")
+        for degurba in (2, 3)
+        for lag in (None, False, True)
+    ]
+    facts, _ = pack._facts(batch[0], idea, explain=False)
+    tabled = _engine._program(fund, _engine.plan(fund, facts), facts.for_fund(fund.fund))
+    with _rule_by_rule():
+        one_by_one = _engine._program(fund, _engine.plan(fund, facts), facts.for_fund(fund.fund))
+    assert tabled.__qualname__.startswith("_lean") and not one_by_one.__qualname__.startswith("_lean")
+    likelihoods = set()
+    for municipality in batch:
+        values = idea.row_values(municipality, pack._regions, pack._areas)
+        assert tabled(values, 0) == one_by_one(values, 0)
+        likelihoods.add(tabled(values, 0)[-1].likelihood)
+    # The figures differ by country (BG and FI 1.0 outside a LAG; elsewhere the EU figure): more than one read.
+    assert len(likelihoods) >= 3
