@@ -274,16 +274,24 @@ def test_a_route_prior_that_fails_fails_only_where_the_fund_is_unknown_in_report
                 assert str(error).count("prior 1: ") == 1 and error.field == "prior[0].when"
 
 
-def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_path: Path) -> None:
-    # A prior's case is read only for an unknown outcome (`_engine._chance`): one that cannot be evaluated on
-    # this idea (a division by a zero partner count) must not stop a summary batch whose rule is decided, and
-    # must fail, naming the rule, where the rule is left unknown, in the summary as in the full report.
+def _with_erdf_rule(tmp_path: Path, rule: dict[str, Any]) -> Path:
+    """A copy of the shipped pack with ``rule`` added to the ERDF's rules: its period folder."""
     target = tmp_path / "2021-2027"
     shutil.copytree(period_folder("2021-2027"), target)
     path = target / "erdf.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"].append(_requirement("prior_by_share", "population > 0", "budget_eur / partner_count > 1000"))
+    data["rules"].append(rule)
     path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return target
+
+
+def test_a_prior_that_fails_on_the_idea_fails_only_where_its_chance_is_read(tmp_path: Path) -> None:
+    # A prior's case is read only for an unknown outcome (`_engine._chance`): one that cannot be evaluated on
+    # this idea (a division by a zero partner count) must not stop a summary batch whose rule is decided, and
+    # must fail, naming the rule, where the rule is left unknown, in the summary as in the full report.
+    target = _with_erdf_rule(
+        tmp_path, _requirement("prior_by_share", "population > 0", "budget_eur / partner_count > 1000")
+    )
     idea = {"title": "Library", "themes": ["culture_sport"], "budget_eur": 100000}
     known = {"name": "A", "country": "AT", "population": 5000}
     for memo in (True, False):
@@ -370,12 +378,9 @@ def test_a_chance_or_route_is_read_only_where_the_evaluation_reads_it(tmp_path: 
     # unknown, as reading each rule does (`account`): a prior that cannot be evaluated on a municipality (a
     # division by zero) must not stop the summary of a municipality its rules make ineligible, and must fail,
     # naming the rule, where the chance is read; tabled or not.
-    target = tmp_path / "2021-2027"
-    shutil.copytree(period_folder("2021-2027"), target)
-    path = target / "erdf.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["rules"].append(_requirement("prior_by_row", "leader_lag", "budget_eur / (population - 100) > 1000"))
-    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    target = _with_erdf_rule(
+        tmp_path, _requirement("prior_by_row", "leader_lag", "budget_eur / (population - 100) > 1000")
+    )
     idea = {"title": "Library", "themes": ["culture_sport"], "budget_eur": 100000}
     outside = {"name": "A", "country": "NO", "population": 100}  # not a Member State: ineligible for ERDF
     inside = {"name": "B", "country": "AT", "population": 100}
