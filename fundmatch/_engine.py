@@ -1719,6 +1719,15 @@ def _tabled(
     return looked_up, others, (1 << low_bits) - 1, pending, (1 << shift) - 1, shift, by_rules, by_points
 
 
+def _figures(priors: Any) -> list[float]:
+    """The figures a rule's or a route's priors can give (`_chance_of`'s closure): by country, their values, and
+    even odds unless a prior without a case always answers."""
+    figures = [*(f for p in priors for f in p.spec.by_country.values()), *(p.spec.value for p in priors)]
+    if all(p.condition is not None for p in priors):
+        figures.append(_EVEN_ODDS[0])
+    return list(dict.fromkeys(figures))
+
+
 def _coded_chance(compute: Any, codes: dict[Any, int]) -> Any:
     """A rule's chance computed from a municipality's facts (`_chance_of`'s closure), giving the code of its
     figure (None for a figure not tabled)."""
@@ -2133,15 +2142,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
     # Only the figure is read (the likelihood and the routes multiply it): chances are told apart by it. A
     # chance whose figure is none of these has its fund's row read rule by rule (`_lean`).
     computed = {
-        k: list(
-            dict.fromkeys(
-                [
-                    *(figure for p in rules[i].priors for figure in p.spec.by_country.values()),
-                    *(p.spec.value for p in rules[i].priors),
-                    _EVEN_ODDS[0],
-                ]
-            )
-        )
+        k: _figures(rules[i].priors)
         for k, i, _, _, _, keep, _, compute in requirements_t
         if keep and compute is not None
     }
@@ -2157,10 +2158,7 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
         priors = fund.routes[r].priors
         if any(p.condition is not None and not _IDEA.issuperset(p.condition.reads) for p in priors):
             own_by_row = True
-        figures = [*(f for p in priors for f in p.spec.by_country.values()), *(p.spec.value for p in priors)]
-        if all(p.condition is not None for p in priors):  # else the last prior without a case always answers
-            figures.append(_EVEN_ODDS[0])
-        owns.append((r, own[1], list(dict.fromkeys(figures))))
+        owns.append((r, own[1], _figures(priors)))
     if not rechances and not own_by_row and all(e[5] is None for e in preferences_t):
         # No points and no preference's chance that a municipality's facts decide but through the rules'
         # results: the summary but its money is a function of the rules' results, the chances and the routes'
