@@ -2111,6 +2111,12 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
             likelihood = 1.0 if status is eligible else 0.0
         return status, failed, asks, total, likelihood, out
 
+    lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
+
+    def failed_ids_of(failed: list[int] | None) -> ReadOnlyList[str]:
+        """The summary's ``failed``: the rules the idea fails and those of ``failed``, in the rules' order."""
+        return failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)])
+
     def run(values: dict[str, Any], order: int) -> tuple[bool, float, int, int, FundSummary]:
         if reads_fund:
             values = {**values, "fund": fund.fund}
@@ -2127,12 +2133,8 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
                 "rate": rate,
                 "rate_max": rate_max,
                 "amount_eur": amount,
-                "failed": failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)]),
-                "missing": missing0
-                if not asks
-                else missing_by_bits[asks]
-                if missing_by_bits is not None
-                else missing_of(asks),
+                "failed": failed_ids_of(failed),
+                "missing": missing0 if not asks else lookup(asks),
             }
         )
         return status is ineligible, -round(score * likelihood, 3), worse[status], order, summary
@@ -2188,12 +2190,10 @@ def _program(fund: CompiledFund, planned: _Plan, facts: Facts) -> Program:
 
             def summary_entry(status: Status, failed: list[int] | None, asks: int, likelihood: float) -> Any:
                 """A row's summary of its combination, all but the points and money."""
-                failed_ids = failed_ids0 if failed is None else ReadOnlyList([ids[i] for i in sorted(failed0 + failed)])
-                return status is ineligible, status, worse[status], failed_ids, likelihood, asks
+                return status is ineligible, status, worse[status], failed_ids_of(failed), likelihood, asks
 
             # (No row gives a combination beyond the rules' results: those places are None.)
             statuses = [None if found is None else summary_entry(*found) for found in by_rules]
-            lookup = missing_by_bits.__getitem__ if missing_by_bits is not None else missing_of
             lean = _lean(
                 looked_up,
                 coded,
