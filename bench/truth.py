@@ -18,7 +18,8 @@ Misses are listed for the tuning half only (with each fund's status, fit and lik
 reporting its aggregate figures, never for reading case by case.
 
 Prints, per half and mode: top-1 and top-2 accuracy overall and per fund, the share of ineligible checks
-flagged ``ineligible``, and a confusion table (paid fund × fund ranked first). Nothing here is a test.
+flagged ``ineligible``, the 95 % Wilson interval of each share, and a confusion table (paid fund × fund ranked
+first). Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import argparse
 import csv
 import gzip
 import hashlib
+import math
 import re
 import sys
 import unicodedata
@@ -195,6 +197,29 @@ def _pct(hit: int, total: int) -> str:
     return f"{100 * hit / total:5.1f} % ({hit}/{total})" if total else "    –"
 
 
+def wilson(hit: int, total: int, z: float = 1.96) -> tuple[float, float]:
+    """The Wilson score interval (95 % by default) of the share ``hit / total``, as fractions.
+
+    A half holds a hundred-odd cases, a fund two or three dozen: the interval says how far a figure could move
+    by the luck of which projects were gathered, so that a target is judged against it, not against the point.
+    """
+    if not total:
+        return 0.0, 1.0
+    share = hit / total
+    centre = share + z * z / (2 * total)
+    spread = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total))
+    scale = 1 + z * z / total
+    # At none and at all the bound is the share itself (rounding would leave it a hair inside).
+    low = 0.0 if hit == 0 else max(0.0, (centre - spread) / scale)
+    high = 1.0 if hit == total else min(1.0, (centre + spread) / scale)
+    return low, high
+
+
+def _interval(hit: int, total: int) -> str:
+    low, high = wilson(hit, total)
+    return f"{100 * low:.0f}–{100 * high:.0f}" if total else "–"
+
+
 def score(outcomes: list[Outcome]) -> dict[str, Any]:
     paid = [o for o in outcomes if o.case.get("kind") != "ineligible"]
     refused = [o for o in outcomes if o.case.get("kind") == "ineligible"]
@@ -229,11 +254,16 @@ def score(outcomes: list[Outcome]) -> dict[str, Any]:
 
 def print_scores(title: str, figures: dict[str, Any]) -> None:
     print(f"\n## {title}")
-    print(f"top-1 {_pct(figures['top1'], figures['paid'])}   top-2 {_pct(figures['top2'], figures['paid'])}")
-    print(f"ineligible checks flagged ineligible: {_pct(figures['flagged'], figures['checks'])}")
-    print(f"{'fund':<9} {'top-1':>20} {'top-2':>20}")
+    paid, checks = figures["paid"], figures["checks"]
+    print(f"top-1 {_pct(figures['top1'], paid)}   top-2 {_pct(figures['top2'], paid)}")
+    print(f"ineligible checks flagged ineligible: {_pct(figures['flagged'], checks)}")
+    print(
+        f"95 % intervals (Wilson): top-1 {_interval(figures['top1'], paid)} %, top-2 {_interval(figures['top2'], paid)}"
+        f" %, flagged {_interval(figures['flagged'], checks)} %"
+    )
+    print(f"{'fund':<9} {'top-1':>20} {'(95 %)':>8} {'top-2':>20}")
     for fund, (one, two, total) in figures["per_fund"].items():
-        print(f"{fund:<9} {_pct(one, total):>20} {_pct(two, total):>20}")
+        print(f"{fund:<9} {_pct(one, total):>20} {_interval(one, total):>8} {_pct(two, total):>20}")
     columns = [*FUNDS, "error"]
     print("confusion (rows: fund that paid; columns: fund ranked first)")
     print(f"{'':<9}" + "".join(f"{c:>9}" for c in columns))

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from .conftest import REPO
 
@@ -62,3 +64,27 @@ def test_the_check_half_alone_lists_no_case(folder: Path, capsys: pytest.Capture
     out = capsys.readouterr().out
     assert "MISS" not in out and "fixture-2" not in out
     assert "top-1   0.0 % (0/1)" in out  # the aggregate figures are still printed
+
+
+def test_the_wilson_interval_has_its_closed_form_at_none_and_all() -> None:
+    # With no hit the upper bound is z² / (n + z²); with every hit the lower bound is n / (n + z²).
+    z2 = 1.96**2
+    assert truth.wilson(0, 10) == pytest.approx((0.0, z2 / (10 + z2)))
+    assert truth.wilson(10, 10) == pytest.approx((10 / (10 + z2), 1.0))
+    assert truth.wilson(0, 0) == (0.0, 1.0)
+
+
+@given(total=st.integers(1, 500), data=st.data())
+def test_the_wilson_interval_holds_the_share_and_narrows_as_the_set_grows(total: int, data: st.DataObject) -> None:
+    hit = data.draw(st.integers(0, total))
+    low, high = truth.wilson(hit, total)
+    assert 0.0 <= low <= hit / total <= high <= 1.0
+    narrower_low, narrower_high = truth.wilson(4 * hit, 4 * total)
+    assert narrower_high - narrower_low < high - low
+
+
+def test_the_figures_are_printed_with_their_intervals(folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert truth.main(["--folder", str(folder), "--half", "check", "--mode", "text"]) == 0
+    out = capsys.readouterr().out
+    low, high = truth.wilson(0, 1)
+    assert f"95 % intervals (Wilson): top-1 {100 * low:.0f}–{100 * high:.0f} %" in out
