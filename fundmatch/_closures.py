@@ -37,7 +37,7 @@ from __future__ import annotations
 import collections
 import datetime as _dt
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -115,6 +115,53 @@ def specialise(
     if left is None:
         left = parts[shape] = compile_ir(value)
     return None, left
+
+
+def three_valued(closure: Any, facts: Mapping[str, Any], missing: Collection[str]) -> bool | None:
+    """What a closure of `compile_ir` gives on ``facts`` whatever the values of the facts ``missing``, or None
+    where one of them can change it (or the closure has no form to read).
+
+    Three-valued (Kleene) logic over its and/or/not: ``false and x`` is false and ``true or x`` true whatever
+    ``x``, in either order, since a missing fact is not evaluated at all; any other node is decided only where it
+    reads none of ``missing``. A node that fails on the known facts decides nothing (the rule stays open, as it
+    was when every missing fact left it so).
+    """
+    ir = ir_of(closure)
+    if ir is None:
+        return None
+    parts = getattr(closure, "parts", None)
+    if parts is None:
+        parts = closure.parts = {}
+    return _three_valued(ir, facts, missing, parts)
+
+
+def _three_valued(ir: Any, facts: Mapping[str, Any], missing: Collection[str], parts: dict[Any, Any]) -> bool | None:
+    op = ir[0]
+    if op in ("and", "or"):
+        # The side that decides alone (and: false, or: true) decides whatever the other side is.
+        decisive = op == "or"
+        left = _three_valued(ir[1], facts, missing, parts)
+        if left is decisive:
+            return decisive
+        right = _three_valued(ir[2], facts, missing, parts)
+        if right is decisive:
+            return decisive
+        return None if left is None or right is None else not decisive
+    if op == "not":
+        inner = _three_valued(ir[1], facts, missing, parts)
+        return None if inner is None else not inner
+    if op == "bool":
+        return bool(ir[1])
+    part = parts.get(id(ir))
+    if part is None:
+        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
+    names, run = part
+    if not names.isdisjoint(missing):
+        return None
+    try:
+        return bool(run(facts, _NO_LOCALS))
+    except Exception:  # a node failing on the known facts leaves the answer open
+        return None
 
 
 def _shape_of(ir: Any, parts: dict[Any, Any]) -> Any:

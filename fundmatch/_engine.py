@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._closures import ir_of, specialise
+from fundmatch._closures import ir_of, specialise, three_valued
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -88,11 +88,17 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     # `Condition.decide`, inlined: this runs for every rule of every fund of every case.
     values = condition._key(facts.frozen)
     if None in values:
-        return Outcome.UNKNOWN, [needed(n, facts) for n, v in zip(condition.reads, values, strict=True) if v is None]
-    try:
-        holds = condition._evaluate(facts)
-    except ExpressionProblem as exc:
-        raise RulePackError(exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id) from None
+        # A missing fact leaves the rule open only where it can change the answer (`Condition.open`).
+        holds = condition.open(facts, values)
+        if not isinstance(holds, bool):
+            return Outcome.UNKNOWN, [needed(n, facts) for n in holds]
+    else:
+        try:
+            holds = condition._evaluate(facts)
+        except ExpressionProblem as exc:
+            raise RulePackError(
+                exc.problem, path=rule.path or fund.path, line=rule.line, rule_id=rule.spec.id
+            ) from None
     passed = not holds if rule.spec.kind is RuleKind.EXCLUSION else holds
     outcome = Outcome.PASS if passed else Outcome.FAIL
     undecided = rule.undecided is not None and outcome.value == rule.spec.undecided_on
@@ -818,17 +824,8 @@ def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, fo
     frozen = facts.frozen
     unknown = []
     for i, rule, key, evaluate, holding, failing, may_be_open in steps:
-        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) and whose facts are known.
-        values = key(frozen)
-        if None in values:
-            reads = rule.condition.reads
-            found[i] = (
-                rule,
-                Outcome.UNKNOWN,
-                [needed(n, facts) for n, v in zip(reads, values, strict=True) if v is None],
-            )
-            unknown.append(i)
-        elif may_be_open:
+        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) or misses a fact.
+        if may_be_open or None in key(frozen):
             outcome, missing = _outcome(fund, rule, facts)
             found[i] = (rule, outcome, missing)
             if outcome is Outcome.UNKNOWN:
@@ -1190,9 +1187,9 @@ def _row_decide(
     """
     reads, run, fixed = _on_idea(condition, facts, made)
     if fixed is not None:
-        return _decided_after(reads, fixed)
+        return _decided_after(fixed)
     key = key_getter(reads, {}) if reads != condition.reads else condition._key
-    if len(reads) == 1:  # most conditions: one fact, looked up once
+    if len(reads) == 1 and _open_alone(run, reads):  # most conditions: one fact, looked up once
         (name,) = reads
         missing = [name]
 
@@ -1209,7 +1206,7 @@ def _row_decide(
     def decide(values: dict[str, Any]) -> bool | list[str]:
         found = key(values)
         if None in found:
-            return [n for n, v in zip(reads, found, strict=True) if v is None]
+            return _open(run, values, reads, found)
         try:
             return run(values)
         except FAILURES as exc:
@@ -1218,20 +1215,23 @@ def _row_decide(
     return decide
 
 
-def _decided_after(reads: tuple[str, ...], answer: bool) -> Any:
-    """A decision the idea makes once the municipality's facts ``reads`` are known: their missing ones, else
-    ``answer``."""
-    if not reads:
-        return lambda values: answer
-    key = key_getter(reads, {})
+def _decided_after(answer: bool) -> Any:
+    """A decision the idea makes whatever the municipality's facts (`fundmatch._closures.specialise` folds only
+    what the known facts decide alone): ``answer``, a missing fact of the municipality's changing nothing."""
+    return lambda values: answer
 
-    def decided(values: dict[str, Any]) -> bool | list[str]:
-        found = key(values)
-        if None in found:
-            return [n for n, v in zip(reads, found, strict=True) if v is None]
-        return answer
 
-    return decided
+def _open_alone(run: Any, reads: tuple[str, ...]) -> bool:
+    """Whether ``run`` (reading one fact) is open when that fact is missing: true of every condition but a
+    constant one (``population < 5000 or true``), which the general path decides (`_open`)."""
+    return three_valued(run, {}, reads) is None
+
+
+def _open(run: Any, values: Mapping[str, Any], reads: tuple[str, ...], found: tuple[Any, ...]) -> bool | list[str]:
+    """`Condition.open` for a row program's ``run``: the answer the known facts decide, else the missing facts."""
+    missing = [n for n, v in zip(reads, found, strict=True) if v is None]
+    decided = three_valued(run, values, missing)
+    return missing if decided is None else decided
 
 
 def _rule_step(
@@ -1287,19 +1287,12 @@ def _rule_step(
     reads, run, fixed = _on_idea(condition, facts, made)
     key = condition._key if reads == condition.reads else key_getter(reads, {})
     if fixed is not None:
-        # The idea decides the condition once the municipality's facts it reads are known.
+        # The idea decides the condition whatever the municipality's facts (`_decided_after`).
         outcome = holding if fixed else failing
         given = code(outcome)
         if outcome is open_on and left_open is not None:
 
             def decided_open(values: dict[str, Any]) -> _Result:
-                found = key(values)
-                if None in found:
-                    bits = 0
-                    for n, v in zip(reads, found, strict=True):
-                        if v is None:
-                            bits |= asked[n]
-                    return bits if codes is None else codes[bits]
                 left = left_open(values)
                 if left is True:
                     return asks
@@ -1311,23 +1304,8 @@ def _rule_step(
                 return bits if codes is None else codes[bits]
 
             return decided_open
-        if len(reads) == 1:
-            (name,) = reads
-            missing = code(asked[name])
-            return lambda values: missing if values[name] is None else given
-
-        def decided_step(values: dict[str, Any]) -> _Result:
-            found = key(values)
-            if None in found:
-                bits = 0
-                for n, v in zip(reads, found, strict=True):
-                    if v is None:
-                        bits |= asked[n]
-                return bits if codes is None else codes[bits]
-            return given  # type: ignore[no-any-return]
-
-        return decided_step
-    if left_open is None and len(reads) == 1:
+        return lambda values: given
+    if left_open is None and len(reads) == 1 and _open_alone(run, reads):
         (name,) = reads
         missing = code(asked[name])
         shape = getattr(run, "shape", None)
@@ -1371,15 +1349,18 @@ def _rule_step(
     def step(values: dict[str, Any]) -> _Result:
         found = key(values)
         if None in found:
-            bits = 0
-            for n, v in zip(reads, found, strict=True):
-                if v is None:
+            decided = _open(run, values, reads, found)
+            if not isinstance(decided, bool):
+                bits = 0
+                for n in decided:
                     bits |= asked[n]
-            return bits if codes is None else codes[bits]
-        try:
-            holds = run(values)
-        except FAILURES as exc:
-            raise error(condition.problem(exc)) from None
+                return bits if codes is None else codes[bits]
+            holds = decided
+        else:
+            try:
+                holds = run(values)
+            except FAILURES as exc:
+                raise error(condition.problem(exc)) from None
         if left_open is not None and (open_held if holds else not open_held):
             left = left_open(values)
             if left is True:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch import _cache
-from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir
+from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, three_valued
 from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
@@ -132,11 +132,23 @@ class Condition:
         return self._rule
 
     def decide(self, facts: Facts) -> bool | list[str]:
-        """True or False, or the facts it reads that are missing (None); a failure raises `ExpressionProblem`."""
+        """True or False, or the facts it reads that are missing (None) where they can change the answer (`open`);
+        a failure raises `ExpressionProblem`."""
         values = self._key(facts.frozen)
         if None in values:
-            return [name for name, value in zip(self.reads, values, strict=True) if value is None]
+            return self.open(facts, values)
         return self._evaluate(facts)
+
+    def open(self, facts: Mapping[str, Any], values: tuple[Any, ...]) -> bool | list[str]:
+        """For ``values`` (what `_key` read, some None): the answer where the facts that are known decide it
+        (`fundmatch._closures.three_valued`: ``degurba == 3 and 'digital' in themes`` is false without the
+        degree of urbanisation when there is no digital theme), else the facts it reads that are missing."""
+        missing = [name for name, value in zip(self.reads, values, strict=True) if value is None]
+        if self.closure is not None:
+            decided = three_valued(self.closure, facts, missing)
+            if decided is not None:
+                return decided
+        return missing
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:

@@ -369,3 +369,68 @@ def test_specialised_closures_decide_what_the_idea_decides(
         facts = dict.fromkeys(FACTS) | known | {name: value}
         assert run(facts) is expected
         assert condition.closure(facts) is expected
+
+
+# --- three-valued, for missing facts ---------------------------------------------------------------------------
+# A rule reading a missing fact is left open only where that fact can change its answer
+# (`fundmatch._closures.three_valued`): whatever answer it gives, the whole closure gives on every completion of
+# the missing facts (or fails there, as a closure may on odd values); with nothing missing it is the answer.
+
+
+def _three_valued_sound(data: st.DataObject, text: str) -> None:
+    from fundmatch._closures import three_valued
+
+    condition = _compiled(text)
+    assert condition.closure is not None, text
+    facts = data.draw(st.composite(lambda draw: _facts(draw, text))())
+    missing = {n for n in condition.reads if facts[n] is None} | data.draw(
+        st.composite(lambda draw: _known(draw, text))()
+    )
+    decided = three_valued(condition.closure, facts, missing)
+    if not missing:
+        assert decided == _answer(condition.closure, facts) or decided is None, (text, dict(facts))
+        return
+    if decided is None:
+        return
+    for _ in range(4):
+        filled = data.draw(st.composite(lambda draw: _facts(draw, text))())
+        completed = Facts(dict(facts) | {n: filled[n] for n in missing})
+        assert _answer(condition.closure, completed) in (decided, "fails"), (text, dict(completed), missing)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_three_valued_answers_hold_for_every_value_of_the_missing_facts_shipped(data: st.DataObject) -> None:
+    _three_valued_sound(data, data.draw(st.sampled_from([c.text for c in SHIPPED if c.closure is not None])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_three_valued_answers_hold_for_every_value_of_the_missing_facts_fuzzed(data: st.DataObject) -> None:
+    _three_valued_sound(data, data.draw(_expression()))
+
+
+@pytest.mark.parametrize(
+    ("text", "known", "expected"),
+    [
+        # Either order: a false side of `and`, a true side of `or` decides without the missing fact.
+        ("degurba == 3 and 'digital' in themes", {"themes": {"culture_sport"}}, False),
+        ("'digital' in themes and degurba == 3", {"themes": {"culture_sport"}}, False),
+        ("degurba == 3 or 'rural_development' in themes", {"themes": {"rural_development"}}, True),
+        ("not (degurba == 3 or 'rural_development' in themes)", {"themes": {"rural_development"}}, False),
+        # The missing fact matters: open.
+        ("degurba == 3 and 'digital' in themes", {"themes": {"digital"}}, None),
+        ("degurba == 3 or (degurba == 2 and population < 20000)", {"population": 30000}, None),
+        ("degurba == 3 or (degurba == 2 and population < 20000)", {"degurba": 1}, False),
+    ],
+)
+def test_three_valued_decides_only_what_the_known_facts_decide(
+    text: str, known: dict[str, Any], expected: bool | None
+) -> None:
+    from fundmatch._closures import three_valued
+
+    condition = compile_condition(text)
+    facts = Facts(dict.fromkeys(FACTS) | known)
+    missing = [n for n in condition.reads if facts[n] is None]
+    assert three_valued(condition.closure, facts, missing) is expected
+    assert condition.decide(facts) == (missing if expected is None else expected)
