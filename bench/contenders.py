@@ -79,6 +79,52 @@ END_2030 = _dt.date(2030, 12, 31)
 Fn = Callable[[Mapping[str, Any]], bool]
 #: (the facts a condition reads, the condition); it is called only when none of them is missing.
 Logic = tuple[tuple[str, ...], Fn]
+#: A condition of several facts written three-valued, for when some are missing: True or False where the known
+#: facts decide it (``degurba == 3 and 'digital' in themes`` is False without the degree when there is no digital
+#: theme), None where a missing one could change it.
+Open = Callable[[Mapping[str, Any]], bool | None]
+#: The three-valued form of every condition that reads more than one fact, by its two-valued function.
+OPEN: dict[Fn, Open] = {}
+
+
+def _three(logic: Logic, open_: Open) -> Logic:
+    """``logic``, its three-valued form ``open_`` kept beside it (`OPEN`)."""
+    OPEN[logic[1]] = open_
+    return logic
+
+
+def _is(f: Mapping[str, Any], name: str, test: Callable[[Any], Any]) -> bool | None:
+    """``test`` of the fact ``name``, or None where it is missing."""
+    value = f.get(name)
+    return None if value is None else bool(test(value))
+
+
+def _and3(*parts: bool | None) -> bool | None:
+    if False in parts:
+        return False
+    return None if None in parts else True
+
+
+def _or3(*parts: bool | None) -> bool | None:
+    if True in parts:
+        return True
+    return None if None in parts else False
+
+
+def _checked(logic: Logic, what: str) -> Logic:
+    """``logic``, refused (`MissingLogic`) where it reads several facts and has no three-valued form."""
+    if len(logic[0]) > 1 and logic[1] not in OPEN:
+        raise MissingLogic(f"no three-valued logic for {what}: write it with _three(...)")
+    return logic
+
+
+def _decide(logic: Logic, f: Mapping[str, Any]) -> bool | None:
+    """A condition on ``f``: True or False, or None where a missing fact could change it."""
+    reads, fn = logic
+    if all(f.get(n) is not None for n in reads):
+        return bool(fn(f))
+    open_ = OPEN.get(fn)
+    return None if open_ is None else open_(f)
 
 
 def _any(name: str, values: Iterable[str]) -> Fn:
@@ -88,7 +134,10 @@ def _any(name: str, values: Iterable[str]) -> Fn:
 
 _COMMON: dict[str, Logic] = {
     "applicant_in_member_state": (("member_state",), lambda f: f["member_state"]),
-    "programme_covers_operation": (("fund", "programme_confirmed"), lambda f: f["fund"] in f["programme_confirmed"]),
+    "programme_covers_operation": _three(
+        (("fund", "programme_confirmed"), lambda f: f["fund"] in f["programme_confirmed"]),
+        lambda f: _is(f, "programme_confirmed", lambda confirmed: f["fund"] in confirmed),
+    ),
     "operation_completed": (("completed_before_application",), lambda f: f["completed_before_application"]),
     "expenditure_period": (("planned_end",), lambda f: f["planned_end"] <= END_2029),
 }
@@ -100,6 +149,29 @@ _EXCLUSIONS: dict[str, Logic] = {
     "no_landfill": (("themes",), lambda f: "landfill" in f["themes"]),
     "no_fossil_fuels": (("themes",), lambda f: "fossil_fuels" in f["themes"] and "energy_climate" not in f["themes"]),
 }
+
+_LABOUR_MARKET: Logic = _three(
+    (
+        ("activities", "themes"),
+        lambda f: bool(f["themes"] & {"employment", "skills_training"}) or "job_placement" in f["activities"],
+    ),
+    lambda f: _or3(
+        _is(f, "themes", lambda t: t & {"employment", "skills_training"}),
+        _is(f, "activities", lambda a: "job_placement" in a),
+    ),
+)
+_SOCIAL = frozenset(
+    {
+        "housing",
+        "health",
+        "education",
+        "social_inclusion",
+        "childcare",
+        "migrant_integration",
+        "employment",
+        "culture_sport",
+    }
+)
 
 #: Each fund's rules by id: what the pack's ``when`` says, by hand.
 RULES: dict[str, dict[str, Logic]] = {
@@ -148,16 +220,19 @@ RULES: dict[str, dict[str, Logic]] = {
             ("themes",),
             _any("themes", ("language_learning", "civic_participation", "anti_discrimination")),
         ),
-        "labour_market_focus": (
-            ("activities", "themes"),
-            lambda f: bool(f["themes"] & {"employment", "skills_training"}) or "job_placement" in f["activities"],
-        ),
-        "building_works": (
-            ("activities", "target_groups"),
-            lambda f: (
-                bool(f["activities"] & {"construction", "renovation"})
-                and "asylum_seekers" not in f["target_groups"]
-                and "unaccompanied_minors" not in f["target_groups"]
+        "labour_market_focus": _LABOUR_MARKET,
+        "building_works": _three(
+            (
+                ("activities", "target_groups"),
+                lambda f: (
+                    bool(f["activities"] & {"construction", "renovation"})
+                    and "asylum_seekers" not in f["target_groups"]
+                    and "unaccompanied_minors" not in f["target_groups"]
+                ),
+            ),
+            lambda f: _and3(
+                _is(f, "activities", lambda a: a & {"construction", "renovation"}),
+                _is(f, "target_groups", lambda t: "asylum_seekers" not in t and "unaccompanied_minors" not in t),
             ),
         ),
         "domestic_project": (("foreign_country_count",), lambda f: f["foreign_country_count"] == 0),
@@ -214,10 +289,7 @@ RULES: dict[str, dict[str, Logic]] = {
             ("themes",),
             _any("themes", ("employment", "skills_training", "education", "social_inclusion", "childcare", "health")),
         ),
-        "labour_market_measure": (
-            ("activities", "themes"),
-            lambda f: bool(f["themes"] & {"employment", "skills_training"}) or "job_placement" in f["activities"],
-        ),
+        "labour_market_measure": _LABOUR_MARKET,
     },
     "ERDF": {
         **_COMMON,
@@ -239,28 +311,16 @@ RULES: dict[str, dict[str, Logic]] = {
             ),
         ),
         "investment_component": (("activities",), _any("activities", BUILD)),
-        "integration_infrastructure": (
-            ("activities", "target_groups"),
-            lambda f: bool(f["target_groups"] & TCN) and bool(f["activities"] & BUILD),
-        ),
-        "social_infrastructure": (
-            ("activities", "themes"),
-            lambda f: (
-                bool(
-                    f["themes"]
-                    & {
-                        "housing",
-                        "health",
-                        "education",
-                        "social_inclusion",
-                        "childcare",
-                        "migrant_integration",
-                        "employment",
-                        "culture_sport",
-                    }
-                )
-                and bool(f["activities"] & BUILD)
+        "integration_infrastructure": _three(
+            (
+                ("activities", "target_groups"),
+                lambda f: bool(f["target_groups"] & TCN) and bool(f["activities"] & BUILD),
             ),
+            lambda f: _and3(_is(f, "target_groups", lambda t: t & TCN), _is(f, "activities", lambda a: a & BUILD)),
+        ),
+        "social_infrastructure": _three(
+            (("activities", "themes"), lambda f: bool(f["themes"] & _SOCIAL) and bool(f["activities"] & BUILD)),
+            lambda f: _and3(_is(f, "themes", lambda t: t & _SOCIAL), _is(f, "activities", lambda a: a & BUILD)),
         ),
         "territorial_development": (
             ("themes",),
@@ -278,21 +338,26 @@ RULES: dict[str, dict[str, Logic]] = {
         ),
         "staff_capacity": (("eu_project_staff_fte",), lambda f: f["eu_project_staff_fte"] >= 1),
         "urban_area": (("degurba",), lambda f: f["degurba"] <= 2),
-        "small_rural_place": (("degurba", "population"), lambda f: f["degurba"] == 3 and f["population"] < 5000),
+        "small_rural_place": _three(
+            (("degurba", "population"), lambda f: f["degurba"] == 3 and f["population"] < 5000),
+            lambda f: _and3(_is(f, "degurba", lambda d: d == 3), _is(f, "population", lambda p: p < 5000)),
+        ),
         # Pack 2021-2027.2: the ERDF/CAP demarcation of village projects, and small operations.
         "village_project_outside_core": (
             ("themes",),
             lambda f: "rural_development" in f["themes"] and not f["themes"] & ERDF_CORE,
         ),
         # Pack 2021-2027.6: a rural area's cultural or community building that also offers digital access.
-        "village_culture_outside_core": (
-            ("degurba", "themes"),
-            lambda f: f["degurba"] == 3 and _village_culture(f),
+        "village_culture_outside_core": _three(
+            (("degurba", "themes"), lambda f: f["degurba"] == 3 and _village_culture(f)),
+            lambda f: _and3(
+                _is(f, "degurba", lambda d: d == 3), _is(f, "themes", lambda t: _village_culture({"themes": t}))
+            ),
         ),
         "small_operation": (("budget_eur",), lambda f: f["budget_eur"] < 200000),
-        "rural_place_outside_core": (
-            ("degurba", "themes"),
-            lambda f: f["degurba"] == 3 and not f["themes"] & ERDF_CORE,
+        "rural_place_outside_core": _three(
+            (("degurba", "themes"), lambda f: f["degurba"] == 3 and not f["themes"] & ERDF_CORE),
+            lambda f: _and3(_is(f, "degurba", lambda d: d == 3), _is(f, "themes", lambda t: not t & ERDF_CORE)),
         ),
     },
     "EAFRD": {
@@ -311,9 +376,15 @@ RULES: dict[str, dict[str, Logic]] = {
     "INTERREG": {
         **_COMMON,
         **_EXCLUSIONS,
-        "two_countries": (
-            ("applicant_type", "country_count"),
-            lambda f: f["country_count"] >= 2 or f["applicant_type"] in ("egtc", "cross_border_body"),
+        "two_countries": _three(
+            (
+                ("applicant_type", "country_count"),
+                lambda f: f["country_count"] >= 2 or f["applicant_type"] in ("egtc", "cross_border_body"),
+            ),
+            lambda f: _or3(
+                _is(f, "country_count", lambda n: n >= 2),
+                _is(f, "applicant_type", lambda t: t in ("egtc", "cross_border_body")),
+            ),
         ),
         "member_state_beneficiary": (("member_state_count",), lambda f: f["member_state_count"] >= 1),
         "cross_border_area": (("border_region",), lambda f: f["border_region"]),
@@ -322,9 +393,9 @@ RULES: dict[str, dict[str, Logic]] = {
             ("activities",),
             _any("activities", ("exchange_of_practice", "networking", "pilot_action", "study", "training")),
         ),
-        "migration_integration_objective": (
-            ("border_region", "target_groups"),
-            lambda f: f["border_region"] and bool(f["target_groups"] & TCN),
+        "migration_integration_objective": _three(
+            (("border_region", "target_groups"), lambda f: f["border_region"] and bool(f["target_groups"] & TCN)),
+            lambda f: _and3(_is(f, "border_region", bool), _is(f, "target_groups", lambda t: t & TCN)),
         ),
         "three_countries": (("country_count",), lambda f: f["country_count"] >= 3),
         "lead_partner_in_member_state": (("member_state",), lambda f: f["member_state"]),
@@ -333,19 +404,33 @@ RULES: dict[str, dict[str, Logic]] = {
 }
 
 _INVESTS = frozenset({"construction", "renovation", "equipment"})
-_AIRPORT_OPEN: Logic = (
-    ("outermost_region", "themes", "activities"),
-    lambda f: (
-        f["outermost_region"]
-        or bool(f["themes"] & {"environment_nature", "energy_climate"})
-        or not f["activities"] & _INVESTS
-        # Pack 2021-2027.6: beside a transport link, the airport's own works or the link? Asked.
-        or "transport" in f["themes"]
+_AIRPORT_OPEN: Logic = _three(
+    (
+        ("outermost_region", "themes", "activities"),
+        lambda f: (
+            f["outermost_region"]
+            or bool(f["themes"] & {"environment_nature", "energy_climate"})
+            or not f["activities"] & _INVESTS
+            # Pack 2021-2027.6: beside a transport link, the airport's own works or the link? Asked.
+            or "transport" in f["themes"]
+        ),
+    ),
+    lambda f: _or3(
+        _is(f, "outermost_region", bool),
+        _is(f, "themes", lambda t: t & {"environment_nature", "energy_climate"} or "transport" in t),
+        _is(f, "activities", lambda a: not a & _INVESTS),
     ),
 )
-_LANDFILL_OPEN: Logic = (
-    ("outermost_region", "themes", "activities"),
-    lambda f: f["outermost_region"] or "environment_nature" in f["themes"] or not f["activities"] & _INVESTS,
+_LANDFILL_OPEN: Logic = _three(
+    (
+        ("outermost_region", "themes", "activities"),
+        lambda f: f["outermost_region"] or "environment_nature" in f["themes"] or not f["activities"] & _INVESTS,
+    ),
+    lambda f: _or3(
+        _is(f, "outermost_region", bool),
+        _is(f, "themes", lambda t: "environment_nature" in t),
+        _is(f, "activities", lambda a: not a & _INVESTS),
+    ),
 )
 _NO_INVESTMENT: Logic = (("activities",), lambda f: not f["activities"] & _INVESTS)
 
@@ -436,14 +521,25 @@ VARIANTS: dict[tuple[str, str], dict[str, tuple[str, Logic]]] = {
     ("EAFRD", "village_investment"): {
         "degurba == 3 and (activities & {'construction', 'renovation', 'equipment'}).length > 0": (
             "degurba",
-            (("activities", "degurba"), lambda f: f["degurba"] == 3 and bool(f["activities"] & BUILD)),
+            _three(
+                (("activities", "degurba"), lambda f: f["degurba"] == 3 and bool(f["activities"] & BUILD)),
+                lambda f: _and3(_is(f, "degurba", lambda d: d == 3), _is(f, "activities", lambda a: a & BUILD)),
+            ),
         ),
         "(degurba == 3 or 'rural_development' in themes) and (activities & {'construction', 'renovation',"
         " 'equipment'}).length > 0": (
             "degurba or rural theme",
-            (
-                ("activities", "degurba", "themes"),
-                lambda f: (f["degurba"] == 3 or "rural_development" in f["themes"]) and bool(f["activities"] & BUILD),
+            _three(
+                (
+                    ("activities", "degurba", "themes"),
+                    lambda f: (
+                        (f["degurba"] == 3 or "rural_development" in f["themes"]) and bool(f["activities"] & BUILD)
+                    ),
+                ),
+                lambda f: _and3(
+                    _or3(_is(f, "degurba", lambda d: d == 3), _is(f, "themes", lambda t: "rural_development" in t)),
+                    _is(f, "activities", lambda a: a & BUILD),
+                ),
             ),
         ),
     },
@@ -469,59 +565,64 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
     ],
 }
 
+
+def _categories(now: str, before: tuple[str, ...]) -> Logic:
+    """A rate for a category of region now and one of those it was in 2014–2020."""
+    return _three(
+        (
+            ("region_category", "region_category_2014_2020"),
+            lambda f: f["region_category"] == now and f["region_category_2014_2020"] in before,
+        ),
+        lambda f: _and3(
+            _is(f, "region_category", lambda c: c == now), _is(f, "region_category_2014_2020", lambda c: c in before)
+        ),
+    )
+
+
 _COHESION: dict[str, Logic | None] = {
     "outermost": (("outermost_region",), lambda f: f["outermost_region"]),
     "less_developed": (("region_category",), lambda f: f["region_category"] == "less_developed"),
-    "transition_was_less_developed": (
-        ("region_category", "region_category_2014_2020"),
-        lambda f: f["region_category"] == "transition" and f["region_category_2014_2020"] == "less_developed",
-    ),
-    "transition_otherwise": (
-        ("region_category", "region_category_2014_2020"),
-        lambda f: (
-            f["region_category"] == "transition" and f["region_category_2014_2020"] in ("transition", "more_developed")
-        ),
-    ),
-    "more_developed_was_below": (
-        ("region_category", "region_category_2014_2020"),
-        lambda f: (
-            f["region_category"] == "more_developed"
-            and f["region_category_2014_2020"] in ("less_developed", "transition")
-        ),
-    ),
-    "more_developed_was_more_developed": (
-        ("region_category", "region_category_2014_2020"),
-        lambda f: f["region_category"] == "more_developed" and f["region_category_2014_2020"] == "more_developed",
-    ),
+    "transition_was_less_developed": _categories("transition", ("less_developed",)),
+    "transition_otherwise": _categories("transition", ("transition", "more_developed")),
+    "more_developed_was_below": _categories("more_developed", ("less_developed", "transition")),
+    "more_developed_was_more_developed": _categories("more_developed", ("more_developed",)),
     "transition": (("region_category",), lambda f: f["region_category"] == "transition"),
     "more_developed": (("region_category",), lambda f: f["region_category"] == "more_developed"),
 }
+
+_LOCAL_MEASURES = frozenset(
+    {
+        "language_courses",
+        "counselling",
+        "mentoring",
+        "training",
+        "social_services",
+        "job_placement",
+        "awareness",
+        "networking",
+        "exchange_of_practice",
+        "pilot_action",
+    }
+)
 
 #: Co-financing rates' conditions by id (None: the rate applies unconditionally).
 RATES: dict[str, dict[str, Logic | None]] = {
     "AMIF": {
         "annex_iv_vulnerable_persons": (("target_groups",), lambda f: "unaccompanied_minors" in f["target_groups"]),
-        "annex_iv_local_integration": (
-            ("activities", "applicant_type", "target_groups"),
-            lambda f: (
-                f["applicant_type"] in PUBLIC
-                and bool(f["target_groups"] & TCN)
-                and bool(
-                    f["activities"]
-                    & {
-                        "language_courses",
-                        "counselling",
-                        "mentoring",
-                        "training",
-                        "social_services",
-                        "job_placement",
-                        "awareness",
-                        "networking",
-                        "exchange_of_practice",
-                        "pilot_action",
-                    }
-                )
-                and not f["activities"] & {"construction", "renovation"}
+        "annex_iv_local_integration": _three(
+            (
+                ("activities", "applicant_type", "target_groups"),
+                lambda f: (
+                    f["applicant_type"] in PUBLIC
+                    and bool(f["target_groups"] & TCN)
+                    and bool(f["activities"] & _LOCAL_MEASURES)
+                    and not f["activities"] & {"construction", "renovation"}
+                ),
+            ),
+            lambda f: _and3(
+                _is(f, "applicant_type", lambda t: t in PUBLIC),
+                _is(f, "target_groups", lambda t: t & TCN),
+                _is(f, "activities", lambda a: a & _LOCAL_MEASURES and not a & {"construction", "renovation"}),
             ),
         ),
         "standard": None,
@@ -542,9 +643,12 @@ RATES: dict[str, dict[str, Logic | None]] = {
 ROUTES: dict[str, dict[str, Logic | None]] = {
     "EAFRD": {
         "leader": None,
-        "cap_investments": (
-            ("degurba", "population"),
-            lambda f: f["degurba"] == 3 or (f["degurba"] == 2 and f["population"] < 20000),
+        "cap_investments": _three(
+            (("degurba", "population"), lambda f: f["degurba"] == 3 or (f["degurba"] == 2 and f["population"] < 20000)),
+            lambda f: _or3(
+                _is(f, "degurba", lambda d: d == 3),
+                _and3(_is(f, "degurba", lambda d: d == 2), _is(f, "population", lambda p: p < 20000)),
+            ),
         ),
     },
 }
@@ -680,9 +784,10 @@ def pack_data(pack: Any) -> list[FundData]:
                 when = " ".join(str(spec.when).split())
                 if when not in VARIANTS[(fund_id, spec.id)]:
                     raise MissingLogic(f"the condition of {fund_id}.{spec.id} changed: {when!r}")
-                variant, (reads, fn) = VARIANTS[(fund_id, spec.id)][when]
+                variant, chosen = VARIANTS[(fund_id, spec.id)][when]
+                reads, fn = _checked(chosen, f"{fund_id}.{spec.id}")
             elif spec.id in logic:
-                reads, fn = logic[spec.id]
+                reads, fn = _checked(logic[spec.id], f"{fund_id}.{spec.id}")
             else:
                 raise MissingLogic(f"no hand-written logic for rule {fund_id}.{spec.id}: add it to bench/contenders.py")
             undecided = None
@@ -690,6 +795,7 @@ def pack_data(pack: Any) -> list[FundData]:
                 undecided = UNDECIDED.get((fund_id, spec.id))
                 if undecided is None:
                     raise MissingLogic(f"no hand-written undecided_when for {fund_id}.{spec.id}")
+                _checked(undecided, f"the undecided_when of {fund_id}.{spec.id}")
             priors = []
             if rule.priors:
                 # Priors without a condition need no logic; one with a condition needs it written here.
@@ -724,7 +830,10 @@ def pack_data(pack: Any) -> list[FundData]:
             if spec.id not in rate_logic or (rate_logic[spec.id] is None) != (rate.condition is None):
                 raise MissingLogic(f"no hand-written logic for rate {fund_id}.{spec.id}")
             rate_max = spec.rate_max if spec.rate_max not in (None, spec.rate) else None
-            rates.append(RateData(spec.id, rate_logic[spec.id], float(spec.rate), rate_max))
+            condition = rate_logic[spec.id]
+            if condition is not None:
+                _checked(condition, f"rate {fund_id}.{spec.id}")
+            rates.append(RateData(spec.id, condition, float(spec.rate), rate_max))
         routes = []
         if route_rules:
             route_logic = ROUTES.get(fund_id, {})
@@ -735,6 +844,9 @@ def pack_data(pack: Any) -> list[FundData]:
                 if any(prior.condition is not None for prior in route.priors):
                     raise MissingLogic(f"no hand-written logic for a prior's case of route {fund_id}.{spec.id}")
                 route_priors = tuple((float(p.spec.value), dict(p.spec.by_country)) for p in route.priors)
+                condition = route_logic[spec.id]
+                if condition is not None:
+                    _checked(condition, f"route {fund_id}.{spec.id}")
                 routes.append(
                     RouteData(spec.id, route_logic[spec.id], tuple(spec.requires), bool(spec.ask), route_priors)
                 )
@@ -859,27 +971,23 @@ def _asks(name: str, f: Mapping[str, Any]) -> str:
 
 def _outcome(rule: RuleData, f: Mapping[str, Any]) -> tuple[str, list[str]]:
     """'pass' | 'fail' | 'unknown', and the inputs missed (none: undecided)."""
-    missing = [n for n in rule.reads if f.get(n) is None]
-    if missing:
-        return "unknown", [_asks(n, f) for n in missing]
-    holds = bool(rule.fn(f))
+    holds = _decide((rule.reads, rule.fn), f)
+    if holds is None:
+        return "unknown", [_asks(n, f) for n in rule.reads if f.get(n) is None]
     outcome = "pass" if holds != (rule.kind == "exclusion") else "fail"
     if rule.undecided is not None and outcome == rule.undecided_on:
-        reads, fn = rule.undecided
-        gap = [n for n in reads if f.get(n) is None]
-        if gap:  # what would leave it open is not known: unknown, asking for it
-            return "unknown", [_asks(n, f) for n in gap]
-        if fn(f):
+        left_open = _decide(rule.undecided, f)
+        if left_open is None:  # what would leave it open is not known: unknown, asking for it
+            return "unknown", [_asks(n, f) for n in rule.undecided[0] if f.get(n) is None]
+        if left_open:
             return "unknown", []
     return outcome, []
 
 
 def _chance(rule: RuleData, f: Mapping[str, Any]) -> float:
     for logic, value, by_country in rule.priors:
-        if logic is not None:
-            reads, fn = logic
-            if any(f.get(n) is None for n in reads) or not fn(f):
-                continue
+        if logic is not None and _decide(logic, f) is not True:
+            continue
         return by_country.get(str(f.get("country")), value)
     return 0.5
 
@@ -887,10 +995,10 @@ def _chance(rule: RuleData, f: Mapping[str, Any]) -> float:
 def _rate(fund: FundData, f: Mapping[str, Any]) -> tuple[float | None, float | None]:
     for rate in fund.rates:
         if rate.logic is not None:
-            reads, fn = rate.logic
-            if any(f.get(n) is None for n in reads):
+            holds = _decide(rate.logic, f)
+            if holds is None:
                 return None, None
-            if not fn(f):
+            if not holds:
                 continue
         return rate.rate, rate.rate_max
     return None, None
@@ -966,8 +1074,7 @@ def _route(
     """A deciding route's state (0 open, 1 maybe, 2 closed) and its chance when maybe."""
     holds: bool | None = True
     if route.logic is not None:
-        reads, fn = route.logic
-        holds = None if any(f.get(n) is None for n in reads) else bool(fn(f))
+        holds = _decide(route.logic, f)
     if holds is False or any(outcome_of[r] == "fail" for r in route.requires):
         return 2, 0.0
     if holds is None or route.ask or any(outcome_of[r] == "unknown" for r in route.requires):
@@ -1354,8 +1461,8 @@ class Tuned:
         w_outside = w.get("rural_place_outside_core", 0.0)
         themes = self.idea["themes"]
         outside_core = None if themes is None else not themes & ERDF_CORE
-        if demarcation and outside_core is None:  # waits on the themes whatever the row
-            base.missing.add("themes")
+        if themes is None:  # whether a row's degree of urbanisation decides the demarcation rules: per row
+            self.generic[fund.order] = fund
         # Pack 2021-2027.6: a rural area's cultural house with digital access; an unknown degree of urbanisation
         # counts by the prior of its themes (the first prior when they match, the last otherwise).
         culture = "village_culture_outside_core" in rules
@@ -1390,27 +1497,31 @@ class Tuned:
                 missing |= STAFF
             elif staff >= 1:
                 points += w_staff
+            # Three-valued: a rule a missing fact cannot change is decided (`small_rural_place` of a town).
+            rural = None if degurba is None else degurba == 3
             if degurba is None:
                 points += w_urban * 0.5
+                missing |= DEGURBA
+            elif degurba <= 2:
+                points += w_urban
+            small = _and3(rural, None if population is None else population < 5000)
+            if small is None:
                 points += w_small * 0.5
-                missing |= DEGURBA | (POPULATION if population is None else 0)
-            else:
-                if degurba <= 2:
-                    points += w_urban
                 if population is None:
-                    points += w_small * 0.5
                     missing |= POPULATION
-                elif degurba == 3 and population < 5000:
-                    points += w_small
+            elif small:
+                points += w_small
             if demarcation:
-                if degurba is None or outside_core is None:
+                outside = _and3(rural, outside_core)
+                if outside is None:
                     points += w_outside * 0.5
-                elif degurba == 3 and outside_core:
+                elif outside:
                     points += w_outside
             if culture:
-                if degurba is None or culture_house is None:
+                house = _and3(rural, culture_house)
+                if house is None:
                     points += w_culture * p_culture
-                elif degurba == 3 and culture_house:
+                elif house:
                     points += w_culture
             return _finish(
                 name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
@@ -1428,16 +1539,15 @@ class Tuned:
         w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
         activities, themes = self.idea["activities"], self.idea["themes"]
         builds = None if activities is None else bool(activities & BUILD)
-        if builds is None:  # village_investment waits on the activities whatever the row
-            base.missing.add("activities")
         # Pack 2021-2027.2 also counts an investment for a rural theme, and so reads the themes.
         variant = rules["village_investment"].variant
         if variant not in ("degurba", "degurba or rural theme"):
             raise MissingLogic(f"tuned loop: no row part for EAFRD.village_investment {variant!r}")
         by_theme = variant == "degurba or rural theme"
         rural_theme = None if themes is None else "rural_development" in themes
-        if by_theme and rural_theme is None:
-            base.missing.add("themes")
+        if builds is None or (by_theme and rural_theme is None):
+            # Whether the row's degree of urbanisation decides village_investment: read per row.
+            self.generic[fund.order] = fund
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1497,15 +1607,19 @@ class Tuned:
                 points += w_village * 0.5
             elif population < 10000:
                 points += w_village
-            if degurba is None or builds is None or (by_theme and rural_theme is None):
+            rural = None if degurba is None else degurba == 3
+            invests = _and3(_or3(rural, bool(by_theme and rural_theme)), builds)
+            if invests is None:
                 points += w_investment * 0.5
-            elif (degurba == 3 or (by_theme and rural_theme)) and builds:
+            elif invests:
                 points += w_investment
             # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
             lag_state = 1 if lag is None else 0 if lag else 2
-            if degurba is None or population is None:
+            town = _and3(None if degurba is None else degurba == 2, None if population is None else population < 20000)
+            countryside = _or3(rural, town)
+            if countryside is None:
                 cap_state, cap_p = 1, cap_route.chance(country)  # its condition is not decided yet
-            elif degurba == 3 or (degurba == 2 and population < 20000):
+            elif countryside:
                 cap_state, cap_p = (1, cap_route.chance(country)) if cap_ask else (0, 1.0)
             else:
                 cap_state, cap_p = 2, 0.0
@@ -1551,8 +1665,8 @@ class Tuned:
             w["migration_integration_objective"],
         )
         w_three, w_lead = w["three_countries"], w["lead_partner_in_member_state"]
-        if serves is None:  # migration_integration_objective waits on the target groups whatever the row
-            base.missing.add("target_groups")
+        if serves is None:  # whether the row's border region decides migration_integration_objective: per row
+            self.generic[fund.order] = fund
         b = _frozen(base)
         status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1567,7 +1681,8 @@ class Tuned:
                 status, failed = 2, (*failed, (i_ms, "member_state_beneficiary"))
             if border is None:
                 points += w_border * by_border.get(country, p_border)
-                points += w_migration * 0.5
+                if serves:  # not serving third-country nationals decides it without the border region
+                    points += w_migration * 0.5
                 missing |= BORDER
             else:
                 if border:

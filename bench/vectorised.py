@@ -58,6 +58,13 @@ def _lit(value: bool) -> pl.Expr:
     return pl.lit(bool(value))
 
 
+def _idea(i: Mapping[str, Any], name: str, test: Callable[[Any], Any]) -> pl.Expr:
+    """``test`` of the idea's fact ``name`` as a constant, null where it is missing: polars' ``&`` and ``|`` are
+    three-valued (``null & false`` is false), as the engine's conditions are with a missing fact."""
+    value = i.get(name)
+    return pl.lit(None, dtype=pl.Boolean) if value is None else _lit(test(value))
+
+
 #: The rules that read a municipality's facts, by (fund, id) or (fund, id, variant) where the condition differs
 #: between pack versions (`contenders.VARIANTS`); the idea's part is a constant.
 VEC_RULES: dict[tuple[str, ...], Vec] = {
@@ -78,19 +85,28 @@ VEC_RULES: dict[tuple[str, ...], Vec] = {
     ("EAFRD", "staff_capacity"): lambda i: c("eu_project_staff_fte") >= 0.2,
     ("EAFRD", "rural_municipality"): lambda i: c("degurba") == 3,
     ("EAFRD", "village_scale"): lambda i: c("population") < 10000,
-    ("EAFRD", "village_investment", "degurba"): lambda i: (c("degurba") == 3) & _lit(i["activities"] & BUILD),
-    ("EAFRD", "village_investment", "degurba or rural theme"): lambda i: (
-        ((c("degurba") == 3) | _lit("rural_development" in i["themes"])) & _lit(i["activities"] & BUILD)
+    ("EAFRD", "village_investment", "degurba"): lambda i: (
+        (c("degurba") == 3) & _idea(i, "activities", lambda a: a & BUILD)
     ),
-    ("ERDF", "rural_place_outside_core"): lambda i: (c("degurba") == 3) & _lit(not i["themes"] & ERDF_CORE),
-    ("ERDF", "village_culture_outside_core"): lambda i: (c("degurba") == 3) & _lit(_village_culture(i)),
+    ("EAFRD", "village_investment", "degurba or rural theme"): lambda i: (
+        ((c("degurba") == 3) | _idea(i, "themes", lambda t: "rural_development" in t))
+        & _idea(i, "activities", lambda a: a & BUILD)
+    ),
+    ("ERDF", "rural_place_outside_core"): lambda i: (
+        (c("degurba") == 3) & _idea(i, "themes", lambda t: not t & ERDF_CORE)
+    ),
+    ("ERDF", "village_culture_outside_core"): lambda i: (
+        (c("degurba") == 3) & _idea(i, "themes", lambda t: _village_culture({"themes": t}))
+    ),
     ("INTERREG", "two_countries"): lambda i: (
-        (c("country_count") >= 2) | _lit(i["applicant_type"] in ("egtc", "cross_border_body"))
+        (c("country_count") >= 2) | _idea(i, "applicant_type", lambda t: t in ("egtc", "cross_border_body"))
     ),
     ("INTERREG", "member_state_beneficiary"): lambda i: c("member_state_count") >= 1,
     ("INTERREG", "cross_border_area"): lambda i: c("border_region"),
     ("INTERREG", "neighbour_partner"): lambda i: c("foreign_country_count") >= 1,
-    ("INTERREG", "migration_integration_objective"): lambda i: c("border_region") & _lit(i["target_groups"] & TCN),
+    ("INTERREG", "migration_integration_objective"): lambda i: (
+        c("border_region") & _idea(i, "target_groups", lambda t: t & TCN)
+    ),
     ("INTERREG", "three_countries"): lambda i: c("country_count") >= 3,
     ("INTERREG", "lead_partner_in_member_state"): lambda i: c("member_state"),
 }
@@ -131,17 +147,17 @@ VEC_UNDECIDED: dict[tuple[str, str], Vec] = {
     **{
         (fund, "no_airport_infrastructure"): lambda i: (
             c("outermost_region")
-            | _lit(i["themes"] & {"environment_nature", "energy_climate"})
-            | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
-            | _lit("transport" in i["themes"])
+            | _idea(i, "themes", lambda t: t & {"environment_nature", "energy_climate"})
+            | _idea(i, "activities", lambda a: not a & {"construction", "renovation", "equipment"})
+            | _idea(i, "themes", lambda t: "transport" in t)
         )
         for fund in ("ERDF", "INTERREG")
     },
     **{
         (fund, "no_landfill"): lambda i: (
             c("outermost_region")
-            | _lit("environment_nature" in i["themes"])
-            | _lit(not i["activities"] & {"construction", "renovation", "equipment"})
+            | _idea(i, "themes", lambda t: "environment_nature" in t)
+            | _idea(i, "activities", lambda a: not a & {"construction", "renovation", "equipment"})
         )
         for fund in ("ERDF", "INTERREG")
     },
@@ -242,20 +258,18 @@ class _Rule:
         vec = VEC_RULES.get((fund.fund, rule.id, rule.variant)) or VEC_RULES.get((fund.fund, rule.id))
         if vec is None:
             raise MissingLogic(f"vectorised: no polars logic for rule {fund.fund}.{rule.id}")
+        # Null where a missing fact (the row's, or the idea's as a null constant) could change it.
+        holds = vec(idea)
+        self.unknown = holds.is_null()
+        passed = ~holds if rule.kind == "exclusion" else holds
+        self.passed = passed.fill_null(False)
+        self.failed = (~passed).fill_null(False)
         self.missing = {}
         for n in rule.reads:
             ask = _asks(n, f)
             cond = _lit(True) if n in idea_missing else (c(n).is_null() if n in ROW_FACTS else _lit(False))
+            cond = self.unknown & cond
             self.missing[ask] = self.missing[ask] | cond if ask in self.missing else cond
-        if idea_missing:
-            self.unknown = _lit(True)
-            self.passed = self.failed = _lit(False)
-        else:
-            self.unknown = functools.reduce(operator.or_, (c(n).is_null() for n in row_reads))
-            holds = vec(idea).fill_null(False)
-            passed = ~holds if rule.kind == "exclusion" else holds
-            self.passed = ~self.unknown & passed
-            self.failed = ~self.unknown & ~passed
         self.undecided = _lit(False)
         self.chance = self._chance(fund, f)
 
@@ -267,22 +281,20 @@ class _Rule:
         reads = rule.undecided[0]
         idea_gap = [n for n in reads if n not in ROW_FACTS and f.get(n) is None]
         row_reads = [n for n in reads if n in ROW_FACTS]
-        # A fact that would decide whether it is left open, missing: unknown, asking for that fact.
-        gap = functools.reduce(operator.or_, (c(n).is_null() for n in row_reads), _lit(bool(idea_gap)))
-        if idea_gap:
-            open_ = _lit(False)
-        else:
-            known = functools.reduce(operator.and_, (c(n).is_not_null() for n in row_reads))
-            open_ = known & vec(f).fill_null(False)
+        left = vec(f)
+        # A missing fact that could decide whether it is left open: unknown, asking for the missing facts.
+        gap = left.is_null()
+        open_ = left.fill_null(False)
         self.undecided = open_
         self.unknown = open_ | gap
         self.passed, self.failed = _lit(decided == "pass") & ~self.unknown, _lit(decided == "fail") & ~self.unknown
         self.missing = {f"ask:{rule.id}": open_}
         for n in idea_gap:
-            self.missing[_asks(n, f)] = _lit(True)
+            self.missing[_asks(n, f)] = gap
         for n in row_reads:
             ask = _asks(n, f)
-            self.missing[ask] = self.missing[ask] | c(n).is_null() if ask in self.missing else c(n).is_null()
+            cond = gap & c(n).is_null()
+            self.missing[ask] = self.missing[ask] | cond if ask in self.missing else cond
         self.chance = pl.lit(_chance(rule, f))
 
     def _chance(self, fund: FundData, f: Mapping[str, Any]) -> pl.Expr:
@@ -340,8 +352,9 @@ def _fund_columns(
                 vec = VEC_ROUTES.get((p, route.id))
                 if vec is None:
                     raise MissingLogic(f"vectorised: no polars logic for route {p}.{route.id}")
-                undecided = functools.reduce(operator.or_, (c(n).is_null() for n in route.logic[0]))
-                holds = vec(idea).fill_null(False) | undecided
+                condition = vec(idea)
+                undecided = condition.is_null()
+                holds = condition.fill_null(True)
             closed = ~holds | functools.reduce(operator.or_, (by_id[r].failed for r in route.requires), _lit(False))
             maybe = (
                 undecided
@@ -393,8 +406,8 @@ def _fund_columns(
             vec = VEC_RATES.get((p, rate.id))
             if vec is None:
                 raise MissingLogic(f"vectorised: no polars logic for rate {p}.{rate.id}")
-            stop = functools.reduce(operator.or_, (c(n).is_null() for n in rate.logic[0] if n in ROW_FACTS))
-            cond = vec(idea).fill_null(False)
+            condition = vec(idea)
+            stop, cond = condition.is_null(), condition.fill_null(False)
         pairs_rate += [(stop, None), (cond, rate.rate)]
         pairs_max += [(stop, None), (cond, rate.rate_max)]
     rate_expr = _chain(pairs_rate, None, pl.Float64)
