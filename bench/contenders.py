@@ -558,6 +558,19 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
         )
     },
     ("ERDF", "village_culture_outside_core"): [(("themes",), _village_culture), None],
+    # Pack 2021-2027.9: the place's facts of an applicant without a place, by whether the idea reads as rural.
+    **{
+        rule: [(("themes",), lambda f: "rural_development" in f["themes"]), None]
+        for rule in (
+            ("ERDF", "urban_area"),
+            ("ERDF", "small_rural_place"),
+            ("ERDF", "rural_place_outside_core"),
+            ("EAFRD", "rural_area"),
+            ("EAFRD", "lag_population_band"),
+            ("EAFRD", "rural_municipality"),
+            ("EAFRD", "village_scale"),
+        )
+    },
     ("EAFRD", "leader_area"): [
         (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
         (("degurba",), lambda f: f["degurba"] == 1),
@@ -1087,6 +1100,13 @@ def _route(
     return 0, 1.0
 
 
+def _idea_chance(rule: RuleData, idea: Mapping[str, Any]) -> float:
+    """`_chance` of a row rule whose priors read only the idea (none has per-country figures)."""
+    if any(by_country or (logic is not None and set(logic[0]) & ROW_FACTS) for logic, _, by_country in rule.priors):
+        raise MissingLogic(f"tuned loop: the priors of {rule.id} read the municipality")
+    return _chance(rule, idea)
+
+
 def _rank(results: list[Summary], order: Mapping[str, int]) -> list[Summary]:
     results.sort(key=lambda r: (r[1] == "ineligible", -round(r[2] * r[3], 3), _ORDER[r[1]], order[r[0]]))
     return results
@@ -1114,6 +1134,8 @@ class _Base:
     likelihood: float = 1.0
     failed: list[tuple[int, str]] = field(default_factory=list)
     missing: set[str] = field(default_factory=set)
+    #: Each idea-only preference's points, by its position among the fund's rules (`_in_order`).
+    parts: dict[int, float] = field(default_factory=dict)
 
 
 def _idea_part(fund: FundData, idea: Mapping[str, Any], row_rules: frozenset[str]) -> _Base:
@@ -1129,6 +1151,7 @@ def _idea_part(fund: FundData, idea: Mapping[str, Any], row_rules: frozenset[str
             base.missing.update(missed or [f"ask:{rule.id}"])
             if rule.kind == "preference":
                 base.points += rule.weight * chance
+                base.parts[rule.index] = rule.weight * chance
             elif not rule.route_rule and (rule.holds_status_unknown or (not missed and rule.undecided is not None)):
                 base.status = max(base.status, 1)
                 base.likelihood *= chance
@@ -1139,7 +1162,28 @@ def _idea_part(fund: FundData, idea: Mapping[str, Any], row_rules: frozenset[str
                     base.status = 2
         elif rule.kind == "preference":
             base.points += rule.weight
+            base.parts[rule.index] = rule.weight
     return base
+
+
+def _in_order(fund: FundData, base: _Base, row: Sequence[str]) -> tuple[float, dict[str, tuple[float, ...]]]:
+    """The idea's points as a row adds them, in the rules' order as fundmatch adds them (floats are not
+    associative): their sum before the first of the ``row`` preferences, and after each of those the idea's that
+    follow it up to the next."""
+    lead, after = 0.0, {}
+    current: list[float] | None = None
+    for rule in fund.rules:
+        if rule.kind != "preference":
+            continue
+        if rule.id in row:
+            current = []
+            after[rule.id] = current
+        elif rule.index in base.parts:
+            if current is None:
+                lead += base.parts[rule.index]
+            else:
+                current.append(base.parts[rule.index])
+    return lead, {name: tuple(values) for name, values in after.items()}
 
 
 #: The rules each fund's row function below evaluates per municipality (all others read the idea only), with
@@ -1156,19 +1200,19 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
     "ERDF": {
         "applicant_in_member_state": ("requirement", 0),
         "staff_capacity": ("preference", 0),
-        "urban_area": ("preference", 0),
-        "small_rural_place": ("preference", 0),
-        "rural_place_outside_core": ("preference", 0),
+        "urban_area": ("preference", 2),
+        "small_rural_place": ("preference", 2),
+        "rural_place_outside_core": ("preference", 2),
         "village_culture_outside_core": ("preference", 2),
     },
     "EAFRD": {
         "applicant_in_member_state": ("requirement", 0),
         "leader_area": ("requirement", 3),
-        "rural_area": ("preference", 0),
-        "lag_population_band": ("preference", 0),
+        "rural_area": ("preference", 2),
+        "lag_population_band": ("preference", 2),
         "staff_capacity": ("preference", 0),
-        "rural_municipality": ("preference", 0),
-        "village_scale": ("preference", 0),
+        "rural_municipality": ("preference", 2),
+        "village_scale": ("preference", 2),
         "village_investment": ("preference", 0),
     },
     "INTERREG": {
@@ -1181,6 +1225,11 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
         "lead_partner_in_member_state": ("preference", 0),
     },
 }
+#: Row rules whose priors (by whether the idea reads as rural) older packs lack: even odds there (`_idea_chance`).
+_PLACE_PRIORS = frozenset(
+    {"urban_area", "small_rural_place", "rural_place_outside_core", "rural_area", "lag_population_band"}
+    | {"rural_municipality", "village_scale"}
+)
 #: Row rules that older packs lack (their row part is skipped there).
 _OPTIONAL_ROW_RULES = frozenset({"rural_place_outside_core", "village_culture_outside_core"})
 _RATE_ORDER = {
@@ -1305,7 +1354,9 @@ class Tuned:
                 if rule.priors and any(p[2] for p in rule.priors):
                     reads.add("country")
                 if rule.id in expected:
-                    if (rule.kind, len(rule.priors)) != expected[rule.id] or rule.undecided is not None:
+                    kind, priors = expected[rule.id]
+                    fewer = rule.id in _PLACE_PRIORS and not rule.priors
+                    if (rule.kind, 0 if fewer else priors) != (kind, len(rule.priors)) or rule.undecided is not None:
                         raise MissingLogic(f"tuned loop: {fund.fund}.{rule.id} is no longer what its row part assumes")
                 elif reads & ROW_FACTS or rule.route_rule:
                     raise MissingLogic(
@@ -1456,9 +1507,14 @@ class Tuned:
         rules, w, _ = self._parts(fund)
         i_ms = rules["applicant_in_member_state"].index
         w_staff, w_urban, w_small = w["staff_capacity"], w["urban_area"], w["small_rural_place"]
+        c_urban, c_small = (
+            _idea_chance(rules["urban_area"], self.idea),
+            _idea_chance(rules["small_rural_place"], self.idea),
+        )
         # Pack 2021-2027.2: a rural place outside the ERDF's core objectives (absent from older packs).
         demarcation = "rural_place_outside_core" in rules
         w_outside = w.get("rural_place_outside_core", 0.0)
+        c_outside = _idea_chance(rules["rural_place_outside_core"], self.idea) if demarcation else 0.5
         themes = self.idea["themes"]
         outside_core = None if themes is None else not themes & ERDF_CORE
         if themes is None:  # whether a row's degree of urbanisation decides the demarcation rules: per row
@@ -1474,8 +1530,15 @@ class Tuned:
             p_culture = p_house if culture_house else p_other
             if culture_house is None:
                 base.missing.add("themes")
+        row_prefs = ("staff_capacity", "urban_area", "small_rural_place", "village_culture_outside_core")
+        lead, tails = _in_order(fund, base, (*row_prefs, "rural_place_outside_core"))
+        expected = [n for n in (*row_prefs, "rural_place_outside_core") if n in rules]
+        if list(tails) != expected:
+            raise MissingLogic(f"tuned loop: the order of the ERDF's row preferences changed: {list(tails)}")
+        t_staff, t_urban, t_small = tails["staff_capacity"], tails["urban_area"], tails["small_rural_place"]
+        t_culture, t_outside = tails.get("village_culture_outside_core", ()), tails.get("rural_place_outside_core", ())
         b = _frozen(base)
-        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        status0, lik0, failed0 = b.status, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
         cohesion, name = self._cohesion(fund), fund.fund
 
@@ -1488,41 +1551,52 @@ class Tuned:
             category: str | None,
             before: str,
         ) -> Summary:
-            status, points, failed = status0, points0, failed0
+            status, points, failed = status0, lead, failed0
             missing = 0
             if not member:
                 status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
+            # The points in the rules' order, the idea's between them (`_in_order`).
             if staff is None:
                 points += w_staff * 0.5
                 missing |= STAFF
             elif staff >= 1:
                 points += w_staff
+            for v in t_staff:
+                points += v
             # Three-valued: a rule a missing fact cannot change is decided (`small_rural_place` of a town).
             rural = None if degurba is None else degurba == 3
             if degurba is None:
-                points += w_urban * 0.5
+                points += w_urban * c_urban
                 missing |= DEGURBA
             elif degurba <= 2:
                 points += w_urban
+            for v in t_urban:
+                points += v
             small = _and3(rural, None if population is None else population < 5000)
             if small is None:
-                points += w_small * 0.5
+                points += w_small * c_small
                 if population is None:
                     missing |= POPULATION
             elif small:
                 points += w_small
-            if demarcation:
-                outside = _and3(rural, outside_core)
-                if outside is None:
-                    points += w_outside * 0.5
-                elif outside:
-                    points += w_outside
+            for v in t_small:
+                points += v
             if culture:
                 house = _and3(rural, culture_house)
                 if house is None:
                     points += w_culture * p_culture
                 elif house:
                     points += w_culture
+                for v in t_culture:
+                    points += v
+            if demarcation:
+                outside = _and3(rural, outside_core)
+                if outside is None:
+                    points += w_outside * c_outside
+                elif outside:
+                    points += w_outside
+                for v in t_outside:
+                    points += v
             return _finish(
                 name, order, status, points, lik0, cohesion(out, category, before), amounts, failed, b, missing
             )
@@ -1537,6 +1611,15 @@ class Tuned:
         lag_applicant = self.idea["applicant_type"] == "local_action_group"
         w_rural, w_band, w_staff = w["rural_area"], w["lag_population_band"], w["staff_capacity"]
         w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
+        c_rural, c_band, c_municipality, c_village = (
+            _idea_chance(rules[k], self.idea)
+            for k in ("rural_area", "lag_population_band", "rural_municipality", "village_scale")
+        )
+        order_of_row = ("rural_area", "lag_population_band", "staff_capacity", "rural_municipality", "village_scale")
+        lead, tails = _in_order(fund, base, (*order_of_row, "village_investment"))
+        if list(tails) != [*order_of_row, "village_investment"]:
+            raise MissingLogic(f"tuned loop: the order of the EAFRD's row preferences changed: {list(tails)}")
+        t_rural, t_band, t_staff, t_municipality, t_village, t_investment = tails.values()
         activities, themes = self.idea["activities"], self.idea["themes"]
         builds = None if activities is None else bool(activities & BUILD)
         # Pack 2021-2027.2 also counts an investment for a rural theme, and so reads the themes.
@@ -1549,7 +1632,7 @@ class Tuned:
             # Whether the row's degree of urbanisation decides village_investment: read per row.
             self.generic[fund.order] = fund
         b = _frozen(base)
-        status0, points0, lik0, failed0 = b.status, b.points, b.likelihood, b.failed
+        status0, lik0, failed0 = b.status, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
         r_less, r_leader, r_out, r_transition, r_other = (
             (rates[k].rate, rates[k].rate_max)
@@ -1569,7 +1652,7 @@ class Tuned:
             out: bool | None,
             category: str | None,
         ) -> Summary:
-            status, points, likelihood, failed = status0, points0, lik0, failed0
+            status, points, likelihood, failed = status0, lead, lik0, failed0
             missing = 0
             if not member:
                 status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
@@ -1585,34 +1668,48 @@ class Tuned:
                     chance = by_other.get(country, p_other)
             elif not lag:
                 failed = (*failed, (i_lag, "leader_area"))
+            # The points in the rules' order, the idea's between them (`_in_order`).
             if degurba is None:
                 missing |= DEGURBA
-                points += w_rural * 0.5
-                points += w_municipality * 0.5
+                points += w_rural * c_rural
             elif degurba >= 2:
                 points += w_rural
+            for v in t_rural:
+                points += v
             if population is None:
                 missing |= POPULATION
-                points += w_band * 0.5
+                points += w_band * c_band
             elif population <= 150000:
                 points += w_band
+            for v in t_band:
+                points += v
             if staff is None:
                 missing |= STAFF
                 points += w_staff * 0.5
             elif staff >= 0.2:
                 points += w_staff
-            if degurba == 3:
+            for v in t_staff:
+                points += v
+            if degurba is None:
+                points += w_municipality * c_municipality
+            elif degurba == 3:
                 points += w_municipality
+            for v in t_municipality:
+                points += v
             if population is None:
-                points += w_village * 0.5
+                points += w_village * c_village
             elif population < 10000:
                 points += w_village
+            for v in t_village:
+                points += v
             rural = None if degurba is None else degurba == 3
             invests = _and3(_or3(rural, bool(by_theme and rural_theme)), builds)
             if invests is None:
                 points += w_investment * 0.5
             elif invests:
                 points += w_investment
+            for v in t_investment:
+                points += v
             # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
             lag_state = 1 if lag is None else 0 if lag else 2
             town = _and3(None if degurba is None else degurba == 2, None if population is None else population < 20000)
