@@ -135,6 +135,16 @@ def three_valued(closure: Any, facts: Mapping[str, Any], missing: Collection[str
     return _three_valued(ir, facts, missing, parts)
 
 
+def decided_or_missing(
+    closure: Any, facts: Mapping[str, Any], reads: tuple[str, ...], values: tuple[Any, ...]
+) -> bool | list[str]:
+    """For the values ``closure`` reads (``reads``, some None): its answer where the known facts decide it
+    (`three_valued`), else the facts it reads that are missing, in the order it reads them."""
+    missing = [name for name, value in zip(reads, values, strict=True) if value is None]
+    decided = None if closure is None else three_valued(closure, facts, missing)
+    return missing if decided is None else decided
+
+
 def _three_valued(ir: Any, facts: Mapping[str, Any], missing: Collection[str], parts: dict[Any, Any]) -> bool | None:
     op = ir[0]
     if op in ("and", "or"):

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._closures import ir_of, specialise, three_valued
+from fundmatch._closures import decided_or_missing, ir_of, specialise, three_valued
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -1206,7 +1206,7 @@ def _row_decide(
     def decide(values: dict[str, Any]) -> bool | list[str]:
         found = key(values)
         if None in found:
-            return _open(run, values, reads, found)
+            return decided_or_missing(run, values, reads, found)
         try:
             return run(values)
         except FAILURES as exc:
@@ -1223,15 +1223,8 @@ def _decided_after(answer: bool) -> Any:
 
 def _open_alone(run: Any, reads: tuple[str, ...]) -> bool:
     """Whether ``run`` (reading one fact) is open when that fact is missing: true of every condition but a
-    constant one (``population < 5000 or true``), which the general path decides (`_open`)."""
+    constant one (``population < 5000 or true``), which the general path decides (`decided_or_missing`)."""
     return three_valued(run, {}, reads) is None
-
-
-def _open(run: Any, values: Mapping[str, Any], reads: tuple[str, ...], found: tuple[Any, ...]) -> bool | list[str]:
-    """`Condition.open` for a row program's ``run``: the answer the known facts decide, else the missing facts."""
-    missing = [n for n, v in zip(reads, found, strict=True) if v is None]
-    decided = three_valued(run, values, missing)
-    return missing if decided is None else decided
 
 
 def _rule_step(
@@ -1349,7 +1342,7 @@ def _rule_step(
     def step(values: dict[str, Any]) -> _Result:
         found = key(values)
         if None in found:
-            decided = _open(run, values, reads, found)
+            decided = decided_or_missing(run, values, reads, found)
             if not isinstance(decided, bool):
                 bits = 0
                 for n in decided:

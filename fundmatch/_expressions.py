@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch import _cache
-from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, three_valued
+from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, decided_or_missing
 from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts
 
@@ -143,12 +143,7 @@ class Condition:
         """For ``values`` (what `_key` read, some None): the answer where the facts that are known decide it
         (`fundmatch._closures.three_valued`: ``degurba == 3 and 'digital' in themes`` is false without the
         degree of urbanisation when there is no digital theme), else the facts it reads that are missing."""
-        missing = [name for name, value in zip(self.reads, values, strict=True) if value is None]
-        if self.closure is not None:
-            decided = three_valued(self.closure, facts, missing)
-            if decided is not None:
-                return decided
-        return missing
+        return decided_or_missing(self.closure, facts, self.reads, values)
 
     def _evaluate(self, facts: dict[str, Any]) -> bool:
         try:
