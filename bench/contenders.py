@@ -1340,7 +1340,9 @@ class Tuned:
         }
         self.rows: list[Row] = []
         #: Funds this idea sends down the plain per-row path (`summarize`), by their position: rare ideas whose
-        #: idea-only rule a row fact can leave undecided. None for the shipped ideas.
+        #: idea-only rule a row fact can leave undecided, and ideas without the themes, activities or target
+        #: groups a row rule reads (whether the row's facts then decide it is three-valued). None for the shipped
+        #: ideas.
         self.generic: dict[int, FundData] = {}
         self.tables = tables
         if [fund.fund for fund in funds] != list(makers):

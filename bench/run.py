@@ -669,7 +669,7 @@ def _all_conditions(pack: Any, rows: list[dict], idea: Any, both: tuple[bool, ..
                 for f in facts:
                     for c in conditions:
                         if c.reads and None in c._key(f.frozen):
-                            continue  # missing: the engine answers unknown without evaluating
+                            continue  # missing: the engine's three-valued path, not the evaluation timed here
                         c._evaluate(f)
                 rules[closures].append((time.perf_counter() - start) / len(facts))
     except (AttributeError, TypeError) as exc:

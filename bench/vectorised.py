@@ -29,6 +29,7 @@ from contenders import (
     Tables,
     _asks,
     _chance,
+    _decide,
     _outcome,
     _plain_idea,
     _village_culture,
@@ -56,6 +57,23 @@ Vec = Callable[[Mapping[str, Any]], pl.Expr]  # the idea's facts → a boolean e
 
 def _lit(value: bool) -> pl.Expr:
     return pl.lit(bool(value))
+
+
+def _round_tenth(x: pl.Expr) -> pl.Expr:
+    """Python's ``round(x, 1)`` as a polars expression (polars' own ``round`` differs from it at about 1 % of sums:
+    it rounds ``x * 10`` after that product was rounded, Python rounds the exact binary value of ``x``).
+
+    The product's rounding error is recovered exactly (Dekker's two-product, Veltkamp's split), so a product
+    that lands on a half is rounded by which side the exact value lies on, a half that is exact to even."""
+    scaled = x * 10.0
+    split = x * 134217729.0  # 2**27 + 1
+    high = split - (split - x)
+    error = (high * 10.0 - scaled) + (x - high) * 10.0  # exactly x * 10 - scaled
+    whole = scaled.floor()
+    part = scaled - whole
+    up = (part > 0.5) | ((part == 0.5) & ((error > 0) | ((error == 0) & (whole % 2 == 1))))
+    # polars turns a division by a constant into a product by its inverse: its round gives the nearest tenth.
+    return ((whole + up.cast(pl.Float64)) / 10.0).round(1)
 
 
 def _idea(i: Mapping[str, Any], name: str, test: Callable[[Any], Any]) -> pl.Expr:
@@ -303,8 +321,7 @@ class _Rule:
             if logic is None:
                 cond = _lit(True)
             elif not set(logic[0]) & ROW_FACTS:
-                reads, fn = logic
-                cond = _lit(all(f.get(n) is not None for n in reads) and bool(fn(f)))
+                cond = _lit(_decide(logic, f) is True)
             else:
                 vec = VEC_PRIORS.get((fund.fund, self.rule.id, k))
                 if vec is None:
@@ -399,9 +416,8 @@ def _fund_columns(
         if rate.logic is None:
             cond, stop = _lit(True), _lit(False)
         elif not set(rate.logic[0]) & ROW_FACTS:
-            reads, fn = rate.logic
-            missing = any(f.get(n) is None for n in reads)
-            cond, stop = _lit(not missing and bool(fn(f))), _lit(missing)
+            holds = _decide(rate.logic, f)  # three-valued, as the engine decides it
+            cond, stop = _lit(holds is True), _lit(holds is None)
         else:
             vec = VEC_RATES.get((p, rate.id))
             if vec is None:
@@ -432,7 +448,7 @@ def _fund_columns(
     decode[p] = (ids, names)
     return [
         status.alias(f"{p}|status"),
-        points.clip(0.0, 100.0).round(1).alias(f"{p}|score"),
+        _round_tenth(points.clip(0.0, 100.0)).alias(f"{p}|score"),
         likelihood.round(3).alias(f"{p}|likelihood"),
         rate_expr.alias(f"{p}|rate"),
         _chain(pairs_max, None, pl.Float64).alias(f"{p}|rate_max"),

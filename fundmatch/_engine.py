@@ -1,6 +1,7 @@
 """Evaluation of one compiled fund pack against the facts of one profile and idea.
 
-Three-valued: a rule whose facts are missing is ``unknown`` and never counts as failed. Requirements and
+Three-valued: a rule a missing fact could change is ``unknown`` and never counts as failed; one the known facts
+decide (``degurba == 3 and 'digital' in themes`` for an idea without a digital theme) is decided. Requirements and
 exclusions decide the status (a fund with routes is as good as its best route). Preferences give the fit: each
 pass adds its fit points, on one scale for all funds, so that funds can be ranked against each other. A rule
 left unknown counts by how likely it is to pass (its ``prior``, with a stated source; even odds where no figure
@@ -1161,8 +1162,9 @@ def _on_idea(
     idea's facts then decide it (else None).
 
     The idea's side of a condition is the same on every row: decided once (`fundmatch._closures.specialise`),
-    where every fact of the idea it reads is known (a missing one is asked for on every row, as before). Which
-    facts a row misses, and in which order they are named, is what the whole condition gives. ``made`` keeps
+    where every fact of the idea it reads is known (else the whole condition is evaluated on every row,
+    three-valued where a fact is missing). Which facts a row misses, and in which order they are named, is what
+    the whole condition gives. ``made`` keeps
     what was made for each condition while one program is compiled (a condition is asked for more than once).
     """
     if made is not None and id(condition) in made:
@@ -1189,7 +1191,8 @@ def _row_decide(
     if fixed is not None:
         return _decided_after(fixed)
     key = key_getter(reads, {}) if reads != condition.reads else condition._key
-    if len(reads) == 1 and _open_alone(run, reads):  # most conditions: one fact, looked up once
+    three = _three_of(run, condition)
+    if len(reads) == 1 and _open_alone(three, reads):  # most conditions: one fact, looked up once
         (name,) = reads
         missing = [name]
 
@@ -1206,7 +1209,7 @@ def _row_decide(
     def decide(values: dict[str, Any]) -> bool | list[str]:
         found = key(values)
         if None in found:
-            return decided_or_missing(run, values, reads, found)
+            return decided_or_missing(three, values, reads, found)
         try:
             return run(values)
         except FAILURES as exc:
@@ -1219,6 +1222,13 @@ def _decided_after(answer: bool) -> Any:
     """A decision the idea makes whatever the municipality's facts (`fundmatch._closures.specialise` folds only
     what the known facts decide alone): ``answer``, a missing fact of the municipality's changing nothing."""
     return lambda values: answer
+
+
+def _three_of(run: Any, condition: Condition) -> Any:
+    """What decides ``run`` three-valued where a fact is missing: ``run`` itself (a closure, the idea's side
+    folded in), or the condition's closure where rule-engine evaluates it (`Condition.runner`), as
+    `Condition.open` does."""
+    return run if ir_of(run) is not None else condition.closure
 
 
 def _open_alone(run: Any, reads: tuple[str, ...]) -> bool:
@@ -1298,7 +1308,8 @@ def _rule_step(
 
             return decided_open
         return lambda values: given
-    if left_open is None and len(reads) == 1 and _open_alone(run, reads):
+    three = _three_of(run, condition)
+    if left_open is None and len(reads) == 1 and _open_alone(three, reads):
         (name,) = reads
         missing = code(asked[name])
         shape = getattr(run, "shape", None)
@@ -1342,7 +1353,7 @@ def _rule_step(
     def step(values: dict[str, Any]) -> _Result:
         found = key(values)
         if None in found:
-            decided = decided_or_missing(run, values, reads, found)
+            decided = decided_or_missing(three, values, reads, found)
             if not isinstance(decided, bool):
                 bits = 0
                 for n in decided:

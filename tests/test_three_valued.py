@@ -4,7 +4,9 @@
 ``village_investment``) fails for a project that invests nothing, whether or not the degree of urbanisation is
 known; it passes for a village project that builds, named rural in the description. Before, every rule reading
 a missing fact was ``unknown`` and a preference counted half its points by even odds: an applicant without a
-place collected points for what the project certainly is not, and was asked for facts that decide nothing.
+place collected points for what the project certainly is not, and a decided rule asked for facts that could
+not change it. (An open rule still names every fact it reads that is missing, also one that a known fact makes
+irrelevant: ``village_investment`` in a rural area asks for the themes beside the activities.)
 The explained report, the summary and every path of the summary (memos on and off, tabled and rule by rule)
 decide alike (`fundmatch._closures.three_valued`).
 """
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 import pytest
 
 import fundmatch
-from fundmatch import _engine
+from fundmatch import _engine, _expressions
 from fundmatch import _pack as pack_module
 
 _NO_PLACE = {"name": "Verein für die Dörfer", "country": "AT"}  # an NGO acting for an area: no place facts
@@ -36,16 +38,21 @@ def _idea(activities: list[str], themes: list[str]) -> fundmatch.ProjectIdea:
 
 @contextlib.contextmanager
 def _paths(name: str) -> Iterator[None]:
-    """The engine with its memos (``memo``), without (``none``), or without the row programs' tables too."""
+    """The engine with its memos (``memo``), without (``none``), without the row programs' tables too, or with
+    rule-engine's evaluator instead of the closures (``rule_engine``, as the benchmark's `evaluator(False)`)."""
     saved = (_engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, pack_module._RANKINGS_LIMIT, _engine._TABLE_LIMIT)
+    closures = _expressions._CLOSURES
     if name != "memo":
         _engine._SUMMARY_LIMIT = _engine._HIT_LIMIT = pack_module._RANKINGS_LIMIT = 0
     if name == "rule_by_rule":
         _engine._TABLE_LIMIT = 0
+    if name == "rule_engine":
+        _expressions._CLOSURES = False
     try:
         yield
     finally:
         _engine._SUMMARY_LIMIT, _engine._HIT_LIMIT, pack_module._RANKINGS_LIMIT, _engine._TABLE_LIMIT = saved
+        _expressions._CLOSURES = closures
 
 
 def _hit(report: fundmatch.MatchReport, fund: str, rule_id: str) -> fundmatch.RuleHit:
@@ -91,7 +98,7 @@ def test_a_city_without_a_population_is_no_rural_area_for_the_cap_plan_s_investm
     assert {r.id: r for r in town["EAFRD"].routes}["cap_investments"].status is fundmatch.RouteStatus.MAYBE
 
 
-@pytest.mark.parametrize("path", ["memo", "none", "rule_by_rule"])
+@pytest.mark.parametrize("path", ["memo", "none", "rule_by_rule", "rule_engine"])
 def test_summaries_decide_missing_facts_as_the_explained_report_does(path: str) -> None:
     pack = fundmatch.load_rules()
     rows = [
