@@ -140,9 +140,23 @@ def decided_or_missing(
 ) -> bool | list[str]:
     """For the values ``closure`` reads (``reads``, some None): its answer where the known facts decide it
     (`three_valued`), else the facts it reads that are missing, in the order it reads them."""
+    if closure is None:
+        return [name for name, value in zip(reads, values, strict=True) if value is None]
+    # With every fact it reads missing (most conditions read one), only a constant part can decide it, whatever
+    # the facts: worked out once per closure.
+    alone: Any = getattr(closure, "alone", _UNSET)
+    if alone is _UNSET:
+        alone = closure.alone = three_valued(closure, {}, reads)
+    if len(reads) == 1:
+        return [reads[0]] if alone is None else alone
     missing = [name for name, value in zip(reads, values, strict=True) if value is None]
-    decided = None if closure is None else three_valued(closure, facts, missing)
+    if len(missing) == len(reads):
+        return missing if alone is None else alone
+    decided = three_valued(closure, facts, missing)
     return missing if decided is None else decided
+
+
+_UNSET = object()
 
 
 def _three_valued(ir: Any, facts: Mapping[str, Any], missing: Collection[str], parts: dict[Any, Any]) -> bool | None:

@@ -71,10 +71,10 @@ class CompiledRule:
     _blank: dict[str | None, dict[str, Any]] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
-    # Where its unknown text shows no fact and its chance is the same for every case, the hit of an unknown
-    # outcome is a function of the inputs missed alone: made when the pack is loaded, by those inputs
-    # (`fundmatch._engine.prepare`).
-    _unknown: dict[tuple[str | None, ...], RuleHit] = dataclasses.field(
+    # Where its unknown text shows no fact and its chance is one of its priors' figures, the hit of an unknown
+    # outcome is a function of the chance and the inputs missed: made when the pack is loaded, by (route,
+    # chance, inputs) (`fundmatch._engine.prepare`).
+    _unknown: dict[tuple[Any, ...], RuleHit] = dataclasses.field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 

@@ -90,7 +90,7 @@ def _outcome(fund: CompiledFund, rule: CompiledRule, facts: Facts) -> tuple[Outc
     values = condition._key(facts.frozen)
     if None in values:
         # A missing fact leaves the rule open only where it can change the answer (`Condition.open`).
-        holds = condition.open(facts, values)
+        holds = decided_or_missing(condition.closure, facts, condition.reads, values)
         if not isinstance(holds, bool):
             return Outcome.UNKNOWN, [needed(n, facts) for n in holds]
     else:
@@ -193,7 +193,7 @@ def _new_hit(
     rule: CompiledRule, outcome: Outcome, missing: list[str], facts: Facts, route: str | None, chance: _Chance | None
 ) -> RuleHit:
     if missing and rule._unknown:  # the same for every case that misses these inputs (`prepare`)
-        made = rule._unknown.get((route, *missing))
+        made = rule._unknown.get((route, chance, *missing))
         if made is not None:
             return made
     spec = rule.spec
@@ -721,27 +721,28 @@ _ASKED_AS = {"planned_end": ("planned_end", "start_date")}
 def _prepare_unknown(rule: CompiledRule, route: str | None) -> None:
     """Make the hits of ``rule``'s unknown outcomes that are the same for every case, by the inputs missed.
 
-    That is where the unknown text shows no fact and the chance is one figure for every case (no prior, or a
-    first prior with no case and no figure per country): the hit then follows from which of the condition's
-    facts are missing (asked as `needed` asks for them), for each such combination of a rule of a few facts.
+    That is where the unknown text shows no fact and the chance is one of a few figures (its priors' figures,
+    none per country, and even odds where no prior holds): the hit then follows from the chance and from which
+    of the condition's facts are missing (asked as `needed` asks for them), for each such combination of a rule
+    of a few facts.
     """
     spec = rule.spec
     reads = rule.condition.reads
     if (spec.unknown and spec.unknown not in rule._said) or len(reads) > 3:
         return
-    if not rule.priors:
-        chance = _EVEN_ODDS
-    elif rule.priors[0].condition is None and not rule.priors[0].spec.by_country:
-        chance = (rule.priors[0].spec.value, rule.priors[0].spec.source)
-    else:
+    if any(prior.spec.by_country for prior in rule.priors):
         return
-    for mask in itertools.product((False, True), repeat=len(reads)):
-        names = [name for name, missed in zip(reads, mask, strict=True) if missed]
-        for missing in itertools.product(*(_ASKED_AS.get(name, (name,)) for name in names)):
-            if missing:
-                rule._unknown[(route, *missing)] = _new_hit(
-                    rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance
-                )
+    chances = [(prior.spec.value, prior.spec.source) for prior in rule.priors]
+    if not rule.priors or rule.priors[-1].condition is not None:
+        chances.append(_EVEN_ODDS)  # where no prior holds
+    for chance in dict.fromkeys(chances):
+        for mask in itertools.product((False, True), repeat=len(reads)):
+            names = [name for name, missed in zip(reads, mask, strict=True) if missed]
+            for missing in itertools.product(*(_ASKED_AS.get(name, (name,)) for name in names)):
+                if missing:
+                    rule._unknown[(route, chance, *missing)] = _new_hit(
+                        rule, Outcome.UNKNOWN, list(missing), Facts({}), route, chance
+                    )
 
 
 def _for_fund(fund: CompiledFund, facts: Facts, planned: _Plan | None) -> Facts:
@@ -825,11 +826,21 @@ def _decide_steps(fund: CompiledFund, steps: tuple[_Step, ...], facts: Facts, fo
     frozen = facts.frozen
     unknown = []
     for i, rule, key, evaluate, holding, failing, may_be_open in steps:
-        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`) or misses a fact.
-        if may_be_open or None in key(frozen):
+        # `_outcome`, inlined but for a rule that can be left open (`undecided_when`).
+        if may_be_open:
             outcome, missing = _outcome(fund, rule, facts)
             found[i] = (rule, outcome, missing)
             if outcome is Outcome.UNKNOWN:
+                unknown.append(i)
+            continue
+        values = key(frozen)
+        if None in values:
+            condition = rule.condition
+            holds = decided_or_missing(condition.closure, facts, condition.reads, values)
+            if isinstance(holds, bool):
+                found[i] = (rule, holding if holds else failing, [])
+            else:
+                found[i] = (rule, Outcome.UNKNOWN, [needed(n, facts) for n in holds])
                 unknown.append(i)
         else:
             try:
