@@ -1532,6 +1532,7 @@ class Tuned:
             p_culture = p_house if culture_house else p_other
             if culture_house is None:
                 base.missing.add("themes")
+        house_row, outside_row = culture and bool(culture_house), demarcation and bool(outside_core)
         row_prefs = ("staff_capacity", "urban_area", "small_rural_place", "village_culture_outside_core")
         lead, tails = _in_order(fund, base, (*row_prefs, "rural_place_outside_core"))
         expected = [n for n in (*row_prefs, "rural_place_outside_core") if n in rules]
@@ -1557,46 +1558,52 @@ class Tuned:
             missing = 0
             if not member:
                 status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
-            # The points in the rules' order, the idea's between them (`_in_order`).
+            # The points in the rules' order, the idea's between them (`_in_order`); three-valued: a rule a
+            # missing fact cannot change is decided (`small_rural_place` of a town without a population).
             if staff is None:
                 points += w_staff * 0.5
                 missing |= STAFF
             elif staff >= 1:
                 points += w_staff
-            for v in t_staff:
-                points += v
-            # Three-valued: a rule a missing fact cannot change is decided (`small_rural_place` of a town).
-            rural = None if degurba is None else degurba == 3
+            if t_staff:
+                for v in t_staff:
+                    points += v
             if degurba is None:
                 points += w_urban * c_urban
                 missing |= DEGURBA
             elif degurba <= 2:
                 points += w_urban
-            for v in t_urban:
-                points += v
-            small = _and3(rural, None if population is None else population < 5000)
-            if small is None:
+            if t_urban:
+                for v in t_urban:
+                    points += v
+            if degurba is not None and degurba != 3:
+                pass  # not rural: no small rural place whatever the population
+            elif population is None:
                 points += w_small * c_small
-                if population is None:
-                    missing |= POPULATION
-            elif small:
+                missing |= POPULATION
+            elif population >= 5000:
+                pass
+            elif degurba is None:
+                points += w_small * c_small
+            else:
                 points += w_small
-            for v in t_small:
-                points += v
-            if culture:
-                house = _and3(rural, culture_house)
-                if house is None:
+            if t_small:
+                for v in t_small:
+                    points += v
+            if house_row:  # an idea whose themes make it no cultural house decides the rule whatever the row
+                if degurba is None:
                     points += w_culture * p_culture
-                elif house:
+                elif degurba == 3:
                     points += w_culture
+            if t_culture:
                 for v in t_culture:
                     points += v
-            if demarcation:
-                outside = _and3(rural, outside_core)
-                if outside is None:
+            if outside_row:
+                if degurba is None:
                     points += w_outside * c_outside
-                elif outside:
+                elif degurba == 3:
                     points += w_outside
+            if t_outside:
                 for v in t_outside:
                     points += v
             return _finish(
@@ -1633,6 +1640,7 @@ class Tuned:
         if builds is None or (by_theme and rural_theme is None):
             # Whether the row's degree of urbanisation decides village_investment: read per row.
             self.generic[fund.order] = fund
+        theme_rural = bool(by_theme and rural_theme)
         b = _frozen(base)
         status0, lik0, failed0 = b.status, b.likelihood, b.failed
         amounts, order = self._amounts(fund), self.order[fund.fund]
@@ -1676,49 +1684,56 @@ class Tuned:
                 points += w_rural * c_rural
             elif degurba >= 2:
                 points += w_rural
-            for v in t_rural:
-                points += v
+            if t_rural:
+                for v in t_rural:
+                    points += v
             if population is None:
                 missing |= POPULATION
                 points += w_band * c_band
             elif population <= 150000:
                 points += w_band
-            for v in t_band:
-                points += v
+            if t_band:
+                for v in t_band:
+                    points += v
             if staff is None:
                 missing |= STAFF
                 points += w_staff * 0.5
             elif staff >= 0.2:
                 points += w_staff
-            for v in t_staff:
-                points += v
+            if t_staff:
+                for v in t_staff:
+                    points += v
             if degurba is None:
                 points += w_municipality * c_municipality
             elif degurba == 3:
                 points += w_municipality
-            for v in t_municipality:
-                points += v
+            if t_municipality:
+                for v in t_municipality:
+                    points += v
             if population is None:
                 points += w_village * c_village
             elif population < 10000:
                 points += w_village
-            for v in t_village:
-                points += v
-            rural = None if degurba is None else degurba == 3
-            invests = _and3(_or3(rural, bool(by_theme and rural_theme)), builds)
-            if invests is None:
-                points += w_investment * 0.5
-            elif invests:
+            if t_village:
+                for v in t_village:
+                    points += v
+            # Three-valued: no building works, or a rural theme, decides it whatever the degree of urbanisation.
+            if not builds:
+                pass
+            elif theme_rural or degurba == 3:
                 points += w_investment
-            for v in t_investment:
-                points += v
+            elif degurba is None:
+                points += w_investment * 0.5
+            if t_investment:
+                for v in t_investment:
+                    points += v
             # Routes: LEADER (open, maybe with the LAG's chance, or closed) and CAP investments (asks).
             lag_state = 1 if lag is None else 0 if lag else 2
-            town = _and3(None if degurba is None else degurba == 2, None if population is None else population < 20000)
-            countryside = _or3(rural, town)
-            if countryside is None:
+            # `degurba == 3 or (degurba == 2 and population < 20000)`, three-valued: a city is decided without
+            # its population, a town is not.
+            if degurba is None or (degurba == 2 and population is None):
                 cap_state, cap_p = 1, cap_route.chance(country)  # its condition is not decided yet
-            elif countryside:
+            elif degurba == 3 or (degurba == 2 and population < 20000):
                 cap_state, cap_p = (1, cap_route.chance(country)) if cap_ask else (0, 1.0)
             else:
                 cap_state, cap_p = 2, 0.0

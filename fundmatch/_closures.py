@@ -126,13 +126,78 @@ def three_valued(closure: Any, facts: Mapping[str, Any], missing: Collection[str
     reads none of ``missing``. A node that fails on the known facts decides nothing (the rule stays open, as it
     was when every missing fact left it so).
     """
+    run = _three_valued_of(closure, tuple(missing))
+    return None if run is None else run(facts)
+
+
+#: A three-valued evaluation: True, False, or None where a missing fact could change the answer.
+_Three = Callable[[Mapping[str, Any]], "bool | None"]
+
+
+def _three_valued_of(closure: Any, missing: tuple[str, ...]) -> _Three | None:
+    """`three_valued` of ``closure`` for the facts ``missing``, compiled once per closure and set of facts (a
+    condition reads a few facts: a few sets at most), or None where it has no form."""
     ir = ir_of(closure)
     if ir is None:
         return None
-    parts = getattr(closure, "parts", None)
-    if parts is None:
-        parts = closure.parts = {}
-    return _three_valued(ir, facts, missing, parts)
+    made = getattr(closure, "three", None)
+    if made is None:
+        made = closure.three = {}
+    run = made.get(missing)
+    if run is None:
+        parts = getattr(closure, "parts", None)
+        if parts is None:
+            parts = closure.parts = {}
+        run = made[missing] = _three_node(ir, frozenset(missing), parts)
+    return run
+
+
+def _open_node(facts: Mapping[str, Any]) -> None:
+    return None
+
+
+def _three_node(ir: Any, missing: frozenset[str], parts: dict[Any, Any]) -> _Three:
+    op = ir[0]
+    if op in ("and", "or"):
+        # The side that decides alone (and: false, or: true) decides whatever the other side is.
+        decisive = op == "or"
+        left, right = _three_node(ir[1], missing, parts), _three_node(ir[2], missing, parts)
+
+        def either(facts: Mapping[str, Any]) -> bool | None:
+            first = left(facts)
+            if first is decisive:
+                return decisive
+            second = right(facts)
+            if second is decisive:
+                return decisive
+            return None if first is None or second is None else not decisive
+
+        return either
+    if op == "not":
+        inner = _three_node(ir[1], missing, parts)
+
+        def negated(facts: Mapping[str, Any]) -> bool | None:
+            answer = inner(facts)
+            return None if answer is None else not answer
+
+        return negated
+    if op == "bool":
+        constant = bool(ir[1])
+        return lambda facts: constant
+    part = parts.get(id(ir))
+    if part is None:
+        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
+    names, run = part
+    if not names.isdisjoint(missing):
+        return _open_node
+
+    def known(facts: Mapping[str, Any]) -> bool | None:
+        try:
+            return bool(run(facts, _NO_LOCALS))
+        except Exception:  # a node failing on the known facts leaves the answer open
+            return None
+
+    return known
 
 
 def decided_or_missing(
@@ -152,40 +217,49 @@ def decided_or_missing(
     missing = [name for name, value in zip(reads, values, strict=True) if value is None]
     if len(missing) == len(reads):
         return missing if alone is None else alone
-    decided = three_valued(closure, facts, missing)
+    run = _three_valued_of(closure, tuple(missing))
+    decided = None if run is None else run(facts)
     return missing if decided is None else decided
 
 
 _UNSET = object()
 
+#: Beyond this many facts a condition's sets of missing facts are not tabled (`when_missing`).
+_TABLED_FACTS = 6
 
-def _three_valued(ir: Any, facts: Mapping[str, Any], missing: Collection[str], parts: dict[Any, Any]) -> bool | None:
-    op = ir[0]
-    if op in ("and", "or"):
-        # The side that decides alone (and: false, or: true) decides whatever the other side is.
-        decisive = op == "or"
-        left = _three_valued(ir[1], facts, missing, parts)
-        if left is decisive:
-            return decisive
-        right = _three_valued(ir[2], facts, missing, parts)
-        if right is decisive:
-            return decisive
-        return None if left is None or right is None else not decisive
-    if op == "not":
-        inner = _three_valued(ir[1], facts, missing, parts)
-        return None if inner is None else not inner
-    if op == "bool":
-        return bool(ir[1])
-    part = parts.get(id(ir))
-    if part is None:
-        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
-    names, run = part
-    if not names.isdisjoint(missing):
-        return None
-    try:
-        return bool(run(facts, _NO_LOCALS))
-    except Exception:  # a node failing on the known facts leaves the answer open
-        return None
+
+def when_missing(
+    closure: Any, reads: tuple[str, ...]
+) -> Callable[[Mapping[str, Any], tuple[Any, ...]], bool | tuple[str, ...]]:
+    """`decided_or_missing` for a row program, compiled before its first row: for every set of the facts
+    ``reads`` that can be missing, its three-valued evaluation and the facts it names, looked up per row by
+    which values of ``found`` (what the row read of ``reads``) are None."""
+    if len(reads) > _TABLED_FACTS:
+
+        def untabled(facts: Mapping[str, Any], found: tuple[Any, ...]) -> bool | tuple[str, ...]:
+            answer = decided_or_missing(closure, facts, reads, found)
+            return answer if isinstance(answer, bool) else tuple(answer)
+
+        return untabled
+    table: list[tuple[_Three | None, tuple[str, ...]]] = [(None, ())]
+    for mask in range(1, 1 << len(reads)):
+        missing = tuple(name for k, name in enumerate(reads) if mask >> k & 1)
+        table.append((None if closure is None else _three_valued_of(closure, missing), missing))
+
+    def decide(facts: Mapping[str, Any], found: tuple[Any, ...]) -> bool | tuple[str, ...]:
+        mask, bit = 0, 1
+        for value in found:
+            if value is None:
+                mask |= bit
+            bit <<= 1
+        run, missing = table[mask]
+        if run is not None:
+            answer = run(facts)
+            if answer is not None:
+                return answer
+        return missing
+
+    return decide
 
 
 def _shape_of(ir: Any, parts: dict[Any, Any]) -> Any:

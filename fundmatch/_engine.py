@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._closures import decided_or_missing, ir_of, specialise, three_valued
+from fundmatch._closures import decided_or_missing, ir_of, specialise, three_valued, when_missing
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -1217,10 +1217,13 @@ def _row_decide(
 
         return decide_one
 
+    opened = when_missing(three, reads)
+
     def decide(values: dict[str, Any]) -> bool | list[str]:
         found = key(values)
         if None in found:
-            return decided_or_missing(three, values, reads, found)
+            answer = opened(values, found)
+            return answer if answer is True or answer is False else list(answer)
         try:
             return run(values)
         except FAILURES as exc:
@@ -1361,11 +1364,13 @@ def _rule_step(
 
         return one_fact
 
+    opened = when_missing(three, reads)
+
     def step(values: dict[str, Any]) -> _Result:
         found = key(values)
         if None in found:
-            decided = decided_or_missing(three, values, reads, found)
-            if not isinstance(decided, bool):
+            decided = opened(values, found)
+            if decided is not True and decided is not False:
                 bits = 0
                 for n in decided:
                     bits |= asked[n]

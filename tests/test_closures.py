@@ -437,3 +437,20 @@ def test_three_valued_decides_only_what_the_known_facts_decide(
     missing = [n for n in condition.reads if facts[n] is None]
     assert three_valued(condition.closure, facts, missing) is expected
     assert condition.decide(facts) == (missing if expected is None else expected)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_the_tabled_missing_facts_decide_as_the_three_valued_evaluation(data: st.DataObject) -> None:
+    # A row program looks the sets of missing facts up in a table made before its first row (`when_missing`).
+    from fundmatch._closures import decided_or_missing, when_missing
+
+    text = data.draw(st.sampled_from([c.text for c in SHIPPED if c.closure is not None]) | _expression())
+    condition = _compiled(text)
+    facts = data.draw(st.composite(lambda draw: _facts(draw, text))())
+    found = condition._key(facts.frozen)
+    if None not in found:
+        return
+    tabled = when_missing(condition.closure, condition.reads)(facts, found)
+    direct = decided_or_missing(condition.closure, facts, condition.reads, found)
+    assert (tabled if isinstance(tabled, bool) else list(tabled)) == direct, (text, dict(facts))
