@@ -102,9 +102,7 @@ def specialise(
 
     The parts of its form that may be decided are compiled once per closure (kept on it, as the closure is).
     """
-    parts = getattr(closure, "parts", None)
-    if parts is None:
-        parts = closure.parts = {}  # type: ignore[attr-defined]
+    parts = _parts_of(closure)
     folded, value = _fold(ir_of(closure), known, parts)
     if folded:
         return bool(value), _NEVER
@@ -145,10 +143,7 @@ def _three_valued_of(closure: Any, missing: tuple[str, ...]) -> _Three | None:
         made = closure.three = {}
     run = made.get(missing)
     if run is None:
-        parts = getattr(closure, "parts", None)
-        if parts is None:
-            parts = closure.parts = {}
-        run = made[missing] = _three_node(ir, frozenset(missing), parts)
+        run = made[missing] = _three_node(ir, frozenset(missing), _parts_of(closure))
     return run
 
 
@@ -184,10 +179,7 @@ def _three_node(ir: Any, missing: frozenset[str], parts: dict[Any, Any]) -> _Thr
     if op == "bool":
         constant = bool(ir[1])
         return lambda facts: constant
-    part = parts.get(id(ir))
-    if part is None:
-        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
-    names, run = part
+    names, run = _part(ir, parts)
     if not names.isdisjoint(missing):
         return _open_node
 
@@ -207,11 +199,7 @@ def decided_or_missing(
     (`three_valued`), else the facts it reads that are missing, in the order it reads them."""
     if closure is None:
         return [name for name, value in zip(reads, values, strict=True) if value is None]
-    # With every fact it reads missing (most conditions read one), only a constant part can decide it, whatever
-    # the facts: worked out once per closure.
-    alone: Any = getattr(closure, "alone", _UNSET)
-    if alone is _UNSET:
-        alone = closure.alone = three_valued(closure, {}, reads)
+    alone = without_facts(closure, reads)
     if len(reads) == 1:
         return [reads[0]] if alone is None else alone
     missing = [name for name, value in zip(reads, values, strict=True) if value is None]
@@ -220,6 +208,17 @@ def decided_or_missing(
     run = _three_valued_of(closure, tuple(missing))
     decided = None if run is None else run(facts)
     return missing if decided is None else decided
+
+
+def without_facts(closure: Any, reads: tuple[str, ...]) -> bool | None:
+    """`three_valued` of ``closure`` with every fact it reads (``reads``) missing: only a constant part can
+    decide it then, whatever the facts, so it is worked out once per closure (most conditions read one fact)."""
+    if closure is None:
+        return None
+    alone: Any = getattr(closure, "alone", _UNSET)
+    if alone is _UNSET:
+        alone = closure.alone = three_valued(closure, {}, reads)
+    return alone  # type: ignore[no-any-return]
 
 
 _UNSET = object()
@@ -260,6 +259,23 @@ def when_missing(
         return missing
 
     return decide
+
+
+def _parts_of(closure: Any) -> dict[Any, Any]:
+    """The parts of a closure's form compiled for `specialise` and `three_valued`, kept on the closure."""
+    parts = getattr(closure, "parts", None)
+    if parts is None:
+        parts = closure.parts = {}
+    return parts
+
+
+def _part(ir: Any, parts: dict[Any, Any]) -> tuple[set[str], Closure]:
+    """A node of a form as `_fold` and `_three_node` evaluate it alone: the facts it reads and its closure,
+    compiled once per node."""
+    part = parts.get(id(ir))
+    if part is None:
+        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
+    return part
 
 
 def _shape_of(ir: Any, parts: dict[Any, Any]) -> Any:
@@ -312,10 +328,7 @@ def _fold(ir: Any, known: Mapping[str, Any], parts: dict[int, tuple[set[str], Cl
     if op == "not":
         inner_folded, inner = _fold(ir[1], known, parts)
         return (True, not inner) if inner_folded else (False, ["not", inner])
-    part = parts.get(id(ir))
-    if part is None:
-        part = parts[id(ir)] = (_fact_names(ir, set()), _compile(ir, frozenset()))
-    names, run = part
+    names, run = _part(ir, parts)
     if names.issubset(known):
         try:
             value = run(known, _NO_LOCALS)

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from fundmatch._closures import decided_or_missing, ir_of, specialise, three_valued, when_missing
+from fundmatch._closures import decided_or_missing, ir_of, specialise, when_missing, without_facts
 from fundmatch._compiled import _UNVERIFIED, CompiledFund, CompiledRate, CompiledRoute, CompiledRule
 from fundmatch._errors import RulePackError
 from fundmatch._evidence import ReadOnlyList
@@ -1248,7 +1248,7 @@ def _three_of(run: Any, condition: Condition) -> Any:
 def _open_alone(run: Any, reads: tuple[str, ...]) -> bool:
     """Whether ``run`` (reading one fact) is open when that fact is missing: true of every condition but a
     constant one (``population < 5000 or true``), which the general path decides (`decided_or_missing`)."""
-    return three_valued(run, {}, reads) is None
+    return without_facts(run, reads) is None
 
 
 def _rule_step(
