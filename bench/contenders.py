@@ -372,6 +372,11 @@ RULES: dict[str, dict[str, Logic]] = {
         # Pack 2021-2027.5: a local action group among the partners.
         "lag_partner": (("partner_types",), lambda f: "local_action_group" in f["partner_types"]),
         "small_budget": (("budget_eur",), lambda f: f["budget_eur"] <= 300000),
+        # Pack 2021-2027.10: the mirror of the ERDF's demarcation, an investment in an ERDF objective.
+        "erdf_core_investment": _three(
+            (("activities", "themes"), lambda f: bool(f["activities"] & BUILD) and bool(f["themes"] & ERDF_CORE)),
+            lambda f: _and3(_is(f, "activities", lambda a: a & BUILD), _is(f, "themes", lambda t: t & ERDF_CORE)),
+        ),
     },
     "INTERREG": {
         **_COMMON,
