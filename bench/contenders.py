@@ -43,6 +43,26 @@ from fundmatch._resources import DEFAULT_PERIOD, PeriodLayout, period_folder
 TCN = frozenset({"third_country_nationals", "refugees", "asylum_seekers", "unaccompanied_minors"})
 BUILD = frozenset({"construction", "renovation", "equipment"})
 PUBLIC = ("municipality", "association_of_municipalities", "region", "ngo")
+#: The themes of ESF+'s specific objectives (ESF+ Art 4(1)), and the measures for people that serve them.
+ESF_THEMES = frozenset(
+    {
+        "employment",
+        "skills_training",
+        "education",
+        "social_inclusion",
+        "migrant_integration",
+        "language_learning",
+        "anti_discrimination",
+        "childcare",
+        "health",
+        "housing",
+        "capacity_building",
+        "material_deprivation",
+    }
+)
+ESF_MEASURES = frozenset(
+    {"training", "language_courses", "job_placement", "counselling", "mentoring", "social_services"}
+)
 #: The ERDF's core objectives in the demarcation of village projects (pack 2021-2027.2).
 ERDF_CORE = frozenset(
     {
@@ -239,24 +259,14 @@ RULES: dict[str, dict[str, Logic]] = {
     },
     "ESF+": {
         **_COMMON,
-        "social_objective": (
-            ("themes",),
-            _any(
-                "themes",
-                (
-                    "employment",
-                    "skills_training",
-                    "education",
-                    "social_inclusion",
-                    "migrant_integration",
-                    "language_learning",
-                    "anti_discrimination",
-                    "childcare",
-                    "health",
-                    "housing",
-                    "capacity_building",
-                    "material_deprivation",
-                ),
+        # Pack 2021-2027.10: a measure for people (training, counselling, placements…) is an ESF+ objective too.
+        "social_objective": _three(
+            (
+                ("themes", "activities"),
+                lambda f: bool(f["themes"] & ESF_THEMES) or bool(f["activities"] & ESF_MEASURES),
+            ),
+            lambda f: _or3(
+                _is(f, "themes", lambda t: t & ESF_THEMES), _is(f, "activities", lambda a: a & ESF_MEASURES)
             ),
         ),
         "not_infrastructure_only": (("activities",), lambda f: f["activities"] <= BUILD),

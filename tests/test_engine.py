@@ -43,7 +43,7 @@ def test_missing_input_gives_unknown_never_fail(pack: fundmatch.RulePack) -> Non
 
 
 def test_missing_themes_make_thematic_rules_unknown(pack: fundmatch.RulePack) -> None:
-    report = pack.match(profile(), idea(themes=[], description="", title="Projekt"), funds=["ESF+"])
+    report = pack.match(profile(), idea(themes=[], activities=[], description="", title="Projekt"), funds=["ESF+"])
     result = report["ESF+"]
     assert _hit(result, "social_objective").outcome is Outcome.UNKNOWN
     assert result.status is Status.UNKNOWN
