@@ -103,7 +103,7 @@ def test_eval_set_precision_and_recall_in_every_language(vocab: Vocabulary) -> N
 def test_vocabulary_has_terms_for_every_id_in_all_24_languages(vocab: Vocabulary) -> None:
     # Every id, not only the core ones (migrant integration, employment, education, housing, rural,
     # cross-border cooperation): a missing language would silently infer nothing for that id.
-    assert vocab.version == "2021-2027.12"
+    assert vocab.version == "2021-2027.13"
     for field, valid in VALID.items():
         for id_ in valid:
             terms = vocab.terms(field, id_)
@@ -465,7 +465,7 @@ def test_bad_wildcards_and_implies_are_errors(tmp_path: pathlib.Path) -> None:
 
 
 def test_yaml_tags_are_refused(tmp_path: pathlib.Path) -> None:
-    path = broken(tmp_path, 'version: "2021-2027.12"', "version: !!python/object/apply:os.getcwd []")
+    path = broken(tmp_path, 'version: "2021-2027.13"', "version: !!python/object/apply:os.getcwd []")
     with pytest.raises(RulePackError, match=r"vocabulary\.yaml"):
         Vocabulary.load(path)
 
