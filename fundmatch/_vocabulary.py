@@ -81,6 +81,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Indel
 
 from fundmatch import _cache
+from fundmatch._country_names import country_names
 from fundmatch._evidence import InferredTerm
 from fundmatch._fold import fold
 from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Pattern, _Term
@@ -239,6 +240,12 @@ def _ends_clause(words: list[str], clause: list[int], pos: int) -> bool:
 
 # The text and the vocabulary are compared in the one folded form (see fundmatch._fold).
 _fold = fold
+
+
+@functools.lru_cache(maxsize=1)
+def _country_words() -> frozenset[str]:
+    """The one-word country names of every EU language (CLDR, as partners are read), folded as words are."""
+    return frozenset(_fold(name) for name in country_names() if " " not in name)
 
 
 @functools.cache
@@ -629,7 +636,13 @@ class Vocabulary(VocabularyFile):
         # is not also French "réfugiées"). A wildcard hit does not count: "Handwerksbetrieben" matches
         # "handwerk*" and, by inflection, "Handwerksbetriebe".
         # A typo reading differs from its stem by at most one letter in length: longer words cannot have one.
-        if word not in self._exact and _MIN_FUZZY <= n <= self._longest_fuzzy + 1 and word[0] in self._fuzzy:
+        # So is a country's name: "Romania" is the country, not a typo of the Roma's "Romani".
+        if (
+            word not in self._exact
+            and _MIN_FUZZY <= n <= self._longest_fuzzy + 1
+            and word[0] in self._fuzzy
+            and word not in _country_words()
+        ):
             ids = self._fuzzy[word[0]][1]
             for stem, edits, k in self._fuzzy_candidates(word):
                 if ids[k] in found:

@@ -649,3 +649,9 @@ def test_a_link_to_an_airport_still_reads_airport(vocab: Vocabulary, text: str) 
 )
 def test_renovation_verbs_read_on_buildings_only(vocab: Vocabulary, text: str, renovation: bool) -> None:
     assert ("activities.renovation" in ids(vocab, text)) is renovation
+
+
+def test_a_country_name_has_no_typo_readings(vocab: Vocabulary) -> None:
+    # "Romania" is one letter from the Roma's "Romani": the country is meant, not the target group.
+    assert "target_groups.roma" not in ids(vocab, "Our partner is a small town in Romania.")
+    assert "target_groups.roma" in ids(vocab, "Romani families get support at school.")

@@ -37,6 +37,7 @@ from fundmatch._vocabulary import (
     _VERB_ENDINGS,
     _WORD_RE,
     Vocabulary,
+    _country_words,
     _fold,
     _Match,
 )
@@ -160,7 +161,12 @@ class _Straightforward(Vocabulary):
         # is not also French "réfugiées"). A wildcard hit does not count: "Handwerksbetrieben" matches
         # "handwerk*" and, by inflection, "Handwerksbetriebe".
         # A typo reading differs from its stem by at most one letter in length: longer words cannot have one.
-        if word not in self._exact and _MIN_FUZZY <= n <= self._longest_fuzzy + 1 and word[0] in self._fuzzy:
+        if (
+            word not in self._exact
+            and word not in _country_words()
+            and _MIN_FUZZY <= n <= self._longest_fuzzy + 1
+            and word[0] in self._fuzzy
+        ):
             choices, ids = self._fuzzy[word[0]]
             for stem, edits, k in process.extract(word, choices, scorer=OSA.distance, score_cutoff=2, limit=None):
                 if ids[k] in found or abs(len(stem) - n) > 1:
