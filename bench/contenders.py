@@ -384,8 +384,18 @@ RULES: dict[str, dict[str, Logic]] = {
         "small_budget": (("budget_eur",), lambda f: f["budget_eur"] <= 300000),
         # Pack 2021-2027.10: the mirror of the ERDF's demarcation, an investment in an ERDF objective.
         "erdf_core_investment": _three(
-            (("activities", "themes"), lambda f: bool(f["activities"] & BUILD) and bool(f["themes"] & ERDF_CORE)),
-            lambda f: _and3(_is(f, "activities", lambda a: a & BUILD), _is(f, "themes", lambda t: t & ERDF_CORE)),
+            (
+                ("activities", "themes"),
+                lambda f: (
+                    bool(f["activities"] & BUILD)
+                    and bool(f["themes"] & ERDF_CORE)
+                    and "agriculture_food" not in f["themes"]
+                ),
+            ),
+            lambda f: _and3(
+                _is(f, "activities", lambda a: a & BUILD),
+                _is(f, "themes", lambda t: t & ERDF_CORE and "agriculture_food" not in t),
+            ),
         ),
     },
     "INTERREG": {
@@ -586,6 +596,8 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
             ("EAFRD", "village_scale"),
         )
     },
+    # Pack 2021-2027.10: a project whose themes are outside ESF+'s objectives rarely has a measure for people.
+    ("ESF+", "social_objective"): [(("themes",), lambda f: not f["themes"] & ESF_THEMES)],
     ("EAFRD", "leader_area"): [
         (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
         (("degurba",), lambda f: f["degurba"] == 1),
