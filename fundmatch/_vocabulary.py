@@ -242,10 +242,22 @@ def _ends_clause(words: list[str], clause: list[int], pos: int) -> bool:
 _fold = fold
 
 
+#: Articles that CLDR writes before a country's name (Irish "an Úcráin", Maltese "l-Italja", "the Netherlands").
+_NAME_ARTICLES = frozenset({"an", "id", "il", "in", "ir", "is", "it", "l", "the"})
+
+
 @functools.lru_cache(maxsize=1)
 def _country_words() -> frozenset[str]:
-    """The one-word country names of every EU language (CLDR, as partners are read), folded as words are."""
-    return frozenset(_fold(name) for name in country_names() if " " not in name)
+    """The one-word country names of every EU language (CLDR, as partners are read), folded as words are; a name
+    after its article counts as one word ("an Úcráin" gives "ucrain")."""
+    words = set()
+    for name in country_names():
+        parts = name.split()
+        if len(parts) == 1:
+            words.add(_fold(name))
+        elif len(parts) == 2 and parts[0] in _NAME_ARTICLES:
+            words.add(_fold(parts[1]))
+    return frozenset(words)
 
 
 @functools.cache

@@ -655,3 +655,5 @@ def test_a_country_name_has_no_typo_readings(vocab: Vocabulary) -> None:
     # "Romania" is one letter from the Roma's "Romani": the country is meant, not the target group.
     assert "target_groups.roma" not in ids(vocab, "Our partner is a small town in Romania.")
     assert "target_groups.roma" in ids(vocab, "Romani families get support at school.")
+    # A name written after its article (Irish "an Úcráin") counts too: "Úcráin" is no typo of Italian "ucraini".
+    assert "target_groups.third_country_nationals" not in ids(vocab, "Comhpháirtí san Úcráin.")
