@@ -286,13 +286,7 @@ RULES: dict[str, dict[str, Logic]] = {
                 ),
             ),
         ),
-        "people_measures": (
-            ("activities",),
-            _any(
-                "activities",
-                ("training", "language_courses", "counselling", "job_placement", "mentoring", "social_services"),
-            ),
-        ),
+        "people_measures": (("activities",), _any("activities", ESF_MEASURES)),
         "no_construction_costs": (("activities",), lambda f: "construction" not in f["activities"]),
         "staff_capacity": (("eu_project_staff_fte",), lambda f: f["eu_project_staff_fte"] >= 0.5),
         "people_centred_theme": (
