@@ -23,7 +23,15 @@ from pydantic import BaseModel, ValidationError
 
 from fundmatch._batch import ERROR_COLUMNS, BadRow, TextLines, output_columns, read_table, with_extra
 from fundmatch._errors import FundmatchError, InputFileError
-from fundmatch._files import MAX_DATA_FILE, FileProblem, atomic_text, check_output, decode_utf8, read_bytes
+from fundmatch._files import (
+    MAX_DATA_FILE,
+    FileProblem,
+    atomic_text,
+    check_output,
+    decode_utf8,
+    read_bytes,
+    remove_own_temporaries,
+)
 from fundmatch._frames import SUMMARY_COLUMNS
 from fundmatch._input_errors import problem_lines, validate
 from fundmatch._resources import DEFAULT_PERIOD
@@ -413,7 +421,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
-        # Outputs are renamed into place only once complete, so nothing half-written is left behind.
+        # Outputs are renamed into place only once complete, so nothing half-written is left behind; a
+        # temporary the interrupt caught before its own clean-up could start is removed here.
+        remove_own_temporaries()
         print("fundmatch: interrupted; no output file was changed", file=sys.stderr)
         return 130
     except MemoryError:

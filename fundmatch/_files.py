@@ -105,8 +105,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def clean_stale(folder: Path) -> list[Path]:
-    """Remove the temporary files of fundmatch writers in ``folder`` whose process has ended."""
+def _remove_temporaries(folder: Path, ours: Callable[[int], bool]) -> list[Path]:
     removed: list[Path] = []
     try:
         entries = list(os.scandir(folder))
@@ -114,7 +113,7 @@ def clean_stale(folder: Path) -> list[Path]:
         return removed
     for entry in entries:
         m = _TMP.match(entry.name)
-        if m and m.group("host") == _HOST and not _alive(int(m.group("pid"))):
+        if m and m.group("host") == _HOST and ours(int(m.group("pid"))):
             with contextlib.suppress(OSError):
                 if entry.is_dir(follow_symlinks=False):
                     shutil.rmtree(entry.path)
@@ -124,6 +123,22 @@ def clean_stale(folder: Path) -> list[Path]:
     return removed
 
 
+def clean_stale(folder: Path) -> list[Path]:
+    """Remove the temporary files of fundmatch writers in ``folder`` whose process has ended."""
+    return _remove_temporaries(folder, lambda pid: not _alive(pid))
+
+
+# The folders this process made temporaries in: an interrupt can land after a temporary is created and
+# before the code that would remove it has started (inside mkstemp, between two statements).
+_OWN_FOLDERS: set[Path] = set()
+
+
+def remove_own_temporaries() -> list[Path]:
+    """Remove every temporary this process made that is still there; called when a command is interrupted."""
+    me = os.getpid()
+    return [p for folder in sorted(_OWN_FOLDERS) for p in _remove_temporaries(folder, lambda pid: pid == me)]
+
+
 def temporary_beside(target: Path) -> Path:
     """A new, empty temporary file beside ``target`` whose name says it is fundmatch's and whose process wrote it."""
     with contextlib.suppress(OSError):
@@ -131,6 +146,7 @@ def temporary_beside(target: Path) -> Path:
             # Renaming over /dev/full or a FIFO would replace the device node itself.
             raise FileProblem("exists and is not a regular file")
     clean_stale(target.parent)
+    _OWN_FOLDERS.add(target.parent)
     fd, name = tempfile.mkstemp(
         prefix=f".{target.name}.{os.getpid()}-{_HOST}.", suffix=".fundmatch-tmp", dir=target.parent
     )
@@ -142,6 +158,7 @@ def temporary_beside(target: Path) -> Path:
 def temporary_folder(target: Path) -> Iterator[Path]:
     """A new folder beside ``target`` named like `temporary_beside`'s files, removed with its content after."""
     clean_stale(target.parent)
+    _OWN_FOLDERS.add(target.parent)
     path = Path(
         tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}-{_HOST}.", suffix=".fundmatch-tmp", dir=target.parent)
     )

@@ -228,3 +228,39 @@ def test_only_a_dead_local_writer_s_temporary_files_are_removed(tmp_path: Path) 
         path.write_text("x", encoding="utf-8")
     assert sorted(clean_stale(tmp_path)) == sorted([stale, journal])
     assert mine.exists() and elsewhere.exists()
+
+
+@pytest.mark.parametrize("where", ["inside mkstemp", "before the clean-up starts"])
+def test_an_interrupt_that_lands_before_a_temporary_s_clean_up_leaves_no_litter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    # The subprocess tests above hit this window only by chance; here the interrupt lands in it every time.
+    import tempfile
+
+    from fundmatch import _files
+    from fundmatch._cli import main
+
+    dd = tmp_path / "dd"
+    assert main(["places", "import", str(LAU), "--data-dir", str(dd)]) == 0
+    before = (dd / "places.sqlite").read_bytes()
+    real_mkstemp, real_close = tempfile.mkstemp, os.close
+
+    def interrupted_mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = real_mkstemp(*args, **kwargs)
+        if where == "inside mkstemp":
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd, name
+
+    def interrupted_close(fd: int) -> None:
+        real_close(fd)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_files.tempfile, "mkstemp", interrupted_mkstemp)
+    if where == "before the clean-up starts":
+        monkeypatch.setattr(_files.os, "close", interrupted_close)
+    capsys.readouterr()
+    code = main(["places", "import", str(LAU), "--data-dir", str(dd)])
+    monkeypatch.undo()
+    assert code == 130 and capsys.readouterr().err.strip() == "fundmatch: interrupted; no output file was changed"
+    assert (dd / "places.sqlite").read_bytes() == before and _litter(dd) == []
