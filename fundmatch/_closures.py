@@ -200,31 +200,42 @@ def decided_or_missing(
 ) -> bool | list[str]:
     """For the values ``closure`` reads (``reads``, some None): its answer where the known facts decide it
     (`three_valued`), else the missing facts that can still change it, in the order it reads them."""
+    if closure is None:
+        return [name for name, value in zip(reads, values, strict=True) if value is None]
+    if len(reads) == 1:
+        return _alone(closure, reads)
     missing = tuple(name for name, value in zip(reads, values, strict=True) if value is None)
+    if len(missing) == len(reads):
+        return _alone(closure, reads)
     run = _three_valued_of(closure, missing)
-    if run is None:
+    answer = None if run is None else run(facts)
+    if answer is None:
         return list(missing)
-    answer = _alone(closure, run) if len(missing) == len(reads) else run(facts)
     return answer if isinstance(answer, bool) else [name for name in missing if name in answer]
 
 
-def _alone(closure: Any, run: _Open) -> bool | frozenset[str]:
-    # With every fact missing only the form's constants decide anything: the same answer for all facts,
+def _alone(closure: Any, reads: tuple[str, ...]) -> bool | list[str]:
+    # With every fact missing only the form's constants decide anything: the same answer whatever the facts,
     # worked out once per closure (most conditions read one fact).
     alone: Any = getattr(closure, "alone", _UNSET)
     if alone is _UNSET:
-        alone = closure.alone = run({})
-    return alone  # type: ignore[no-any-return]
+        run = _three_valued_of(closure, reads)
+        answer = None if run is None else run({})
+        if answer is None:
+            alone = reads
+        else:
+            alone = answer if isinstance(answer, bool) else tuple(name for name in reads if name in answer)
+        closure.alone = alone
+    return alone if isinstance(alone, bool) else list(alone)
 
 
 def without_facts(closure: Any, reads: tuple[str, ...]) -> bool | None:
     """`three_valued` of ``closure`` with every fact it reads (``reads``) missing: only a constant part can
     decide it then, whatever the facts, so it is worked out once per closure."""
-    run = _three_valued_of(closure, reads)
-    if run is None:
+    if closure is None:
         return None
-    answer = _alone(closure, run)
-    return answer if isinstance(answer, bool) else None
+    alone = _alone(closure, reads)
+    return alone if isinstance(alone, bool) else None
 
 
 _UNSET = object()
