@@ -101,8 +101,9 @@ Fn = Callable[[Mapping[str, Any]], bool]
 Logic = tuple[tuple[str, ...], Fn]
 #: A condition of several facts written three-valued, for when some are missing: True or False where the known
 #: facts decide it (``degurba == 3 and 'digital' in themes`` is False without the degree when there is no digital
-#: theme), None where a missing one could change it.
-Open = Callable[[Mapping[str, Any]], bool | None]
+#: theme), else the missing facts that can still change it (``degurba == 3 or 'x' in themes`` in a rural area does
+#: not wait for the themes).
+Open = Callable[[Mapping[str, Any]], bool | frozenset[str]]
 #: The three-valued form of every condition that reads more than one fact, by its two-valued function.
 OPEN: dict[Fn, Open] = {}
 
@@ -113,22 +114,24 @@ def _three(logic: Logic, open_: Open) -> Logic:
     return logic
 
 
-def _is(f: Mapping[str, Any], name: str, test: Callable[[Any], Any]) -> bool | None:
-    """``test`` of the fact ``name``, or None where it is missing."""
+def _is(f: Mapping[str, Any], name: str, test: Callable[[Any], Any]) -> bool | frozenset[str]:
+    """``test`` of the fact ``name``, or (where it is missing) the name alone."""
     value = f.get(name)
-    return None if value is None else bool(test(value))
+    return frozenset((name,)) if value is None else bool(test(value))
 
 
-def _and3(*parts: bool | None) -> bool | None:
+def _and3(*parts: bool | frozenset[str]) -> bool | frozenset[str]:
     if False in parts:
         return False
-    return None if None in parts else True
+    open_ = [p for p in parts if not isinstance(p, bool)]
+    return frozenset().union(*open_) if open_ else True
 
 
-def _or3(*parts: bool | None) -> bool | None:
+def _or3(*parts: bool | frozenset[str]) -> bool | frozenset[str]:
     if True in parts:
         return True
-    return None if None in parts else False
+    open_ = [p for p in parts if not isinstance(p, bool)]
+    return frozenset().union(*open_) if open_ else False
 
 
 def _checked(logic: Logic, what: str) -> Logic:
@@ -140,11 +143,17 @@ def _checked(logic: Logic, what: str) -> Logic:
 
 def _decide(logic: Logic, f: Mapping[str, Any]) -> bool | None:
     """A condition on ``f``: True or False, or None where a missing fact could change it."""
+    holds = _open(logic, f)
+    return holds if isinstance(holds, bool) else None
+
+
+def _open(logic: Logic, f: Mapping[str, Any]) -> bool | frozenset[str]:
+    """`_decide`, naming instead of None the missing facts that can change the answer."""
     reads, fn = logic
     if all(f.get(n) is not None for n in reads):
         return bool(fn(f))
     open_ = OPEN.get(fn)
-    return None if open_ is None else open_(f)
+    return frozenset(n for n in reads if f.get(n) is None) if open_ is None else open_(f)
 
 
 def _any(name: str, values: Iterable[str]) -> Fn:
@@ -1005,14 +1014,14 @@ def _asks(name: str, f: Mapping[str, Any]) -> str:
 
 def _outcome(rule: RuleData, f: Mapping[str, Any]) -> tuple[str, list[str]]:
     """'pass' | 'fail' | 'unknown', and the inputs missed (none: undecided)."""
-    holds = _decide((rule.reads, rule.fn), f)
-    if holds is None:
-        return "unknown", [_asks(n, f) for n in rule.reads if f.get(n) is None]
+    holds = _open((rule.reads, rule.fn), f)
+    if not isinstance(holds, bool):
+        return "unknown", [_asks(n, f) for n in rule.reads if n in holds]
     outcome = "pass" if holds != (rule.kind == "exclusion") else "fail"
     if rule.undecided is not None and outcome == rule.undecided_on:
-        left_open = _decide(rule.undecided, f)
-        if left_open is None:  # what would leave it open is not known: unknown, asking for it
-            return "unknown", [_asks(n, f) for n in rule.undecided[0] if f.get(n) is None]
+        left_open = _open(rule.undecided, f)
+        if not isinstance(left_open, bool):  # what would leave it open is not known: unknown, asking for it
+            return "unknown", [_asks(n, f) for n in rule.undecided[0] if n in left_open]
         if left_open:
             return "unknown", []
     return outcome, []

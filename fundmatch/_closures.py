@@ -125,14 +125,15 @@ def three_valued(closure: Any, facts: Mapping[str, Any], missing: Collection[str
     was when every missing fact left it so).
     """
     run = _three_valued_of(closure, tuple(missing))
-    return None if run is None else run(facts)
+    answer = None if run is None else run(facts)
+    return answer if isinstance(answer, bool) else None
 
 
-#: A three-valued evaluation: True, False, or None where a missing fact could change the answer.
-_Three = Callable[[Mapping[str, Any]], "bool | None"]
+#: A three-valued evaluation: True, False, or (where the answer is open) the missing facts that can change it.
+_Open = Callable[[Mapping[str, Any]], "bool | frozenset[str]"]
 
 
-def _three_valued_of(closure: Any, missing: tuple[str, ...]) -> _Three | None:
+def _three_valued_of(closure: Any, missing: tuple[str, ...]) -> _Open | None:
     """`three_valued` of ``closure`` for the facts ``missing``, compiled once per closure and set of facts (a
     condition reads a few facts: a few sets at most), or None where it has no form."""
     ir = ir_of(closure)
@@ -147,47 +148,49 @@ def _three_valued_of(closure: Any, missing: tuple[str, ...]) -> _Three | None:
     return run
 
 
-def _open_node(facts: Mapping[str, Any]) -> None:
-    return None
-
-
-def _three_node(ir: Any, missing: frozenset[str], parts: dict[Any, Any]) -> _Three:
+def _three_node(ir: Any, missing: frozenset[str], parts: dict[Any, Any]) -> _Open:
+    """`_three_valued_of`'s evaluation of one node: True, False, or (open) the missing facts that leave it so."""
     op = ir[0]
     if op in ("and", "or"):
-        # The side that decides alone (and: false, or: true) decides whatever the other side is.
+        # The side that decides alone (and: false, or: true) decides whatever the other side is; an open answer
+        # is left open by the missing facts of its open sides only (``degurba == 3 or 'x' in themes`` in a rural
+        # area does not wait for the themes, whatever else of the condition is open).
         decisive = op == "or"
         left, right = _three_node(ir[1], missing, parts), _three_node(ir[2], missing, parts)
 
-        def either(facts: Mapping[str, Any]) -> bool | None:
+        def either(facts: Mapping[str, Any]) -> bool | frozenset[str]:
             first = left(facts)
             if first is decisive:
                 return decisive
             second = right(facts)
             if second is decisive:
                 return decisive
-            return None if first is None or second is None else not decisive
+            if isinstance(first, bool):
+                return second if isinstance(second, frozenset) else not decisive
+            return first | second if isinstance(second, frozenset) else first
 
         return either
     if op == "not":
         inner = _three_node(ir[1], missing, parts)
 
-        def negated(facts: Mapping[str, Any]) -> bool | None:
+        def negated(facts: Mapping[str, Any]) -> bool | frozenset[str]:
             answer = inner(facts)
-            return None if answer is None else not answer
+            return answer if isinstance(answer, frozenset) else not answer
 
         return negated
     if op == "bool":
         constant = bool(ir[1])
         return lambda facts: constant
     names, run = _part(ir, parts)
-    if not names.isdisjoint(missing):
-        return _open_node
+    reads_missing = missing.intersection(names)
+    if reads_missing:
+        return lambda facts: reads_missing
 
-    def known(facts: Mapping[str, Any]) -> bool | None:
+    def known(facts: Mapping[str, Any]) -> bool | frozenset[str]:
         try:
             return bool(run(facts, _NO_LOCALS))
-        except Exception:  # a node failing on the known facts leaves the answer open
-            return None
+        except Exception:  # a node failing on the known facts leaves the answer open, by every missing fact
+            return missing
 
     return known
 
@@ -196,29 +199,43 @@ def decided_or_missing(
     closure: Any, facts: Mapping[str, Any], reads: tuple[str, ...], values: tuple[Any, ...]
 ) -> bool | list[str]:
     """For the values ``closure`` reads (``reads``, some None): its answer where the known facts decide it
-    (`three_valued`), else the facts it reads that are missing, in the order it reads them."""
+    (`three_valued`), else the missing facts that can still change it, in the order it reads them."""
     if closure is None:
         return [name for name, value in zip(reads, values, strict=True) if value is None]
-    alone = without_facts(closure, reads)
     if len(reads) == 1:
-        return [reads[0]] if alone is None else alone
-    missing = [name for name, value in zip(reads, values, strict=True) if value is None]
+        return _alone(closure, reads)
+    missing = tuple(name for name, value in zip(reads, values, strict=True) if value is None)
     if len(missing) == len(reads):
-        return missing if alone is None else alone
-    run = _three_valued_of(closure, tuple(missing))
-    decided = None if run is None else run(facts)
-    return missing if decided is None else decided
+        return _alone(closure, reads)
+    run = _three_valued_of(closure, missing)
+    answer = None if run is None else run(facts)
+    if answer is None:
+        return list(missing)
+    return answer if isinstance(answer, bool) else [name for name in missing if name in answer]
+
+
+def _alone(closure: Any, reads: tuple[str, ...]) -> bool | list[str]:
+    # With every fact missing only the form's constants decide anything: the same answer whatever the facts,
+    # worked out once per closure (most conditions read one fact).
+    alone: Any = getattr(closure, "alone", _UNSET)
+    if alone is _UNSET:
+        run = _three_valued_of(closure, reads)
+        answer = None if run is None else run({})
+        if answer is None:
+            alone = reads
+        else:
+            alone = answer if isinstance(answer, bool) else tuple(name for name in reads if name in answer)
+        closure.alone = alone
+    return alone if isinstance(alone, bool) else list(alone)
 
 
 def without_facts(closure: Any, reads: tuple[str, ...]) -> bool | None:
     """`three_valued` of ``closure`` with every fact it reads (``reads``) missing: only a constant part can
-    decide it then, whatever the facts, so it is worked out once per closure (most conditions read one fact)."""
+    decide it then, whatever the facts, so it is worked out once per closure."""
     if closure is None:
         return None
-    alone: Any = getattr(closure, "alone", _UNSET)
-    if alone is _UNSET:
-        alone = closure.alone = three_valued(closure, {}, reads)
-    return alone  # type: ignore[no-any-return]
+    alone = _alone(closure, reads)
+    return alone if isinstance(alone, bool) else None
 
 
 _UNSET = object()
@@ -240,10 +257,12 @@ def when_missing(
             return answer if isinstance(answer, bool) else tuple(answer)
 
         return untabled
-    table: list[tuple[_Three | None, tuple[str, ...]]] = [(None, ())]
+    table: list[tuple[_Open | None, tuple[str, ...]]] = [(None, ())]
     for mask in range(1, 1 << len(reads)):
         missing = tuple(name for k, name in enumerate(reads) if mask >> k & 1)
         table.append((None if closure is None else _three_valued_of(closure, missing), missing))
+    # What an open answer names, in the order the condition reads the facts: a few sets per condition.
+    named: dict[frozenset[str], tuple[str, ...]] = {}
 
     def decide(facts: Mapping[str, Any], found: tuple[Any, ...]) -> bool | tuple[str, ...]:
         mask, bit = 0, 1
@@ -252,11 +271,15 @@ def when_missing(
                 mask |= bit
             bit <<= 1
         run, missing = table[mask]
-        if run is not None:
-            answer = run(facts)
-            if answer is not None:
-                return answer
-        return missing
+        if run is None:
+            return missing
+        answer = run(facts)
+        if answer is True or answer is False:
+            return answer
+        names = named.get(answer)
+        if names is None:
+            names = named[answer] = tuple(name for name in reads if name in answer)
+        return names
 
     return decide
 

@@ -439,6 +439,57 @@ def test_three_valued_decides_only_what_the_known_facts_decide(
     assert condition.decide(facts) == (missing if expected is None else expected)
 
 
+# An open rule names only the missing facts that can still change it (the officer is asked for those alone):
+# once they are known, whatever their values, the rule is decided, the facts it did not name still missing.
+
+
+def _named_facts_settle_it(data: st.DataObject, text: str) -> None:
+    from fundmatch._closures import decided_or_missing, three_valued
+
+    condition = _compiled(text)
+    assert condition.closure is not None, text
+    facts = data.draw(st.composite(lambda draw: _facts(draw, text))())
+    found = condition._key(facts.frozen)
+    if None not in found:
+        return
+    named = decided_or_missing(condition.closure, facts, condition.reads, found)
+    if isinstance(named, bool):
+        return
+    missing = [n for n, value in zip(condition.reads, found, strict=True) if value is None]
+    assert named and named == [n for n in missing if n in named], (text, dict(facts), named)
+    unnamed = set(missing) - set(named)
+    for _ in range(4):
+        filled = data.draw(st.composite(lambda draw: _facts(draw, text))())
+        if any(filled[n] is None for n in missing):
+            continue
+        completed = Facts(dict(facts) | {n: filled[n] for n in named})
+        whole = Facts(dict(facts) | {n: filled[n] for n in missing})
+        answer = _answer(condition.closure, whole)
+        if answer == "fails":
+            continue
+        assert three_valued(condition.closure, completed, unnamed) is answer, (text, dict(whole), named)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_an_open_rule_names_only_the_missing_facts_that_can_change_it_shipped(data: st.DataObject) -> None:
+    _named_facts_settle_it(data, data.draw(st.sampled_from([c.text for c in SHIPPED if c.closure is not None])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_an_open_rule_names_only_the_missing_facts_that_can_change_it_fuzzed(data: st.DataObject) -> None:
+    _named_facts_settle_it(data, data.draw(_expression()))
+
+
+def test_a_rural_area_does_not_wait_for_the_themes() -> None:
+    text = "(degurba == 3 or 'rural_development' in themes) and (activities & {'construction'}).length > 0"
+    condition = compile_condition(text)
+    rural = Facts(dict.fromkeys(FACTS) | {"degurba": 3})
+    assert condition.decide(rural) == ["activities"]
+    assert sorted(condition.decide(Facts(dict.fromkeys(FACTS)))) == ["activities", "degurba", "themes"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.data())
 def test_the_tabled_missing_facts_decide_as_the_three_valued_evaluation(data: st.DataObject) -> None:

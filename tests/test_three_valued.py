@@ -5,8 +5,8 @@
 known; it passes for a village project that builds, named rural in the description. Before, every rule reading
 a missing fact was ``unknown`` and a preference counted half its points by even odds: an applicant without a
 place collected points for what the project certainly is not, and a decided rule asked for facts that could
-not change it. (An open rule still names every fact it reads that is missing, also one that a known fact makes
-irrelevant: ``village_investment`` in a rural area asks for the themes beside the activities.)
+not change it. An open rule names only the missing facts that can still change it: ``village_investment`` in a
+rural area asks for the activities, not for the themes that a known rural place makes irrelevant.
 The explained report, the summary and every path of the summary (memos on and off, tabled and rule by rule)
 decide alike (`fundmatch._closures.three_valued`).
 """
@@ -78,6 +78,21 @@ def test_a_rule_is_decided_by_the_facts_that_are_known_where_they_decide_it(
     assert ("degurba" in hit.missing) is (outcome is fundmatch.Outcome.UNKNOWN), hit.missing
 
 
+def test_an_open_rule_asks_only_for_what_can_still_change_it() -> None:
+    # A rural theme in the text: the degree of urbanisation of an applicant without a place cannot change it.
+    pack = fundmatch.load_rules()
+    idea = fundmatch.ProjectIdea(
+        title="Village project", description="A project of the villages of our rural area.", applicant_type="ngo"
+    )
+    report = pack.match(_NO_PLACE, idea)
+    assert not idea.activities and not report.idea.activities
+    hit = _hit(report, "EAFRD", "village_investment")
+    assert hit.outcome is fundmatch.Outcome.UNKNOWN and list(hit.missing) == ["activities"], hit.missing
+    waiting = {m.field: m.rule_ids for m in report["EAFRD"].missing}
+    assert "village_investment" in waiting["activities"]
+    assert all("village_investment" not in ids for field, ids in waiting.items() if field != "activities")
+
+
 def test_a_decided_preference_counts_its_points_not_half_of_them() -> None:
     pack = fundmatch.load_rules()
     soft = pack.match(_NO_PLACE, _idea(["mentoring"], ["rural_development", "social_inclusion"]))
@@ -110,6 +125,8 @@ def test_summaries_decide_missing_facts_as_the_explained_report_does(path: str) 
     for idea in (
         _idea(["mentoring"], ["rural_development", "social_inclusion"]),
         _idea(["construction"], ["culture_sport", "digital"]),
+        _idea([], ["rural_development", "culture_sport"]),
+        _idea([], []),
     ):
         with _paths(path):
             summaries = pack.match_many(rows, idea, detail="summary")
@@ -121,3 +138,6 @@ def test_summaries_decide_missing_facts_as_the_explained_report_does(path: str) 
                     path,
                     fund.fund,
                 )
+                # The same questions (the rate's own, co_financing, are not a rule's: the summary has its rate).
+                asked = sorted(m.field for m in fund.missing if set(m.rule_ids) - {"co_financing"})
+                assert sorted(got.missing) == asked, (path, fund.fund)
