@@ -139,18 +139,41 @@ def remove_own_temporaries() -> list[Path]:
     return [p for folder in sorted(_OWN_FOLDERS) for p in _remove_temporaries(folder, lambda pid: pid == me)]
 
 
+def _umask() -> int:
+    # Reading the umask means setting it: done once, at the first output file.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK: list[int] = []
+
+
 def temporary_beside(target: Path) -> Path:
-    """A new, empty temporary file beside ``target`` whose name says it is fundmatch's and whose process wrote it."""
+    """A new, empty temporary file beside ``target`` whose name says it is fundmatch's and whose process wrote it.
+
+    It gets the mode ``target`` has, or a new file's (what the umask leaves of 0o666), not mkstemp's private
+    0o600: a report written for colleagues on a shared drive must stay readable by them once renamed.
+    """
+    mode = None
     with contextlib.suppress(OSError):
-        if not stat.S_ISREG(target.stat().st_mode):
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
             # Renaming over /dev/full or a FIFO would replace the device node itself.
             raise FileProblem("exists and is not a regular file")
+        mode = stat.S_IMODE(info.st_mode)
+    if mode is None:
+        if not _UMASK:
+            _UMASK.append(_umask())
+        mode = 0o666 & ~_UMASK[0]
     clean_stale(target.parent)
     _OWN_FOLDERS.add(target.parent)
     fd, name = tempfile.mkstemp(
         prefix=f".{target.name}.{os.getpid()}-{_HOST}.", suffix=".fundmatch-tmp", dir=target.parent
     )
     os.close(fd)
+    with contextlib.suppress(OSError):  # a file system without modes (FAT, some network drives)
+        os.chmod(name, mode)
     return Path(name)
 
 

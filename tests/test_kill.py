@@ -264,3 +264,22 @@ def test_an_interrupt_that_lands_before_a_temporary_s_clean_up_leaves_no_litter(
     monkeypatch.undo()
     assert code == 130 and capsys.readouterr().err.strip() == "fundmatch: interrupted; no output file was changed"
     assert (dd / "places.sqlite").read_bytes() == before and _litter(dd) == []
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_an_output_file_gets_the_mode_a_new_file_would_get_or_the_one_it_had(tmp_path: Path, umask: int) -> None:
+    # mkstemp makes private (0o600) files: an HTML report or a screened table for colleagues must not stay so.
+    from fundmatch import _files
+
+    target = tmp_path / "report.html"
+    saved = os.umask(umask)
+    _files._UMASK.clear()
+    try:
+        _files.write_atomic(target, lambda out: out.write("<p>new</p>"))
+        assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+        target.chmod(0o640)
+        _files.write_atomic(target, lambda out: out.write("<p>again</p>"))
+        assert target.stat().st_mode & 0o777 == 0o640 and target.read_text(encoding="utf-8") == "<p>again</p>"
+    finally:
+        os.umask(saved)
+        _files._UMASK.clear()
