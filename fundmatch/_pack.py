@@ -555,9 +555,15 @@ class RulePack:
 
 
 def _questions(results: list[FundMatch]) -> ReadOnlyList[ReportQuestion]:
-    """Every fund's open questions merged on what they ask for, so a report asks each once."""
+    """The open questions of every fund not ruled out, merged on what they ask for, so a report asks each once.
+
+    An ineligible fund keeps its own (`FundMatch.missing`), but no answer can make it pay: asking the officer
+    for an AMIF share of third-country nationals when the AMIF is ruled out would be work for nothing.
+    """
     merged: dict[str, tuple[str, list[str], list[str]]] = {}
     for result in results:
+        if result.status is Status.INELIGIBLE:
+            continue
         for missing in result.missing:
             entry = merged.get(missing.field)
             if entry is None:

@@ -280,7 +280,8 @@ class MatchReport(_WrittenOnRead):
         default=None, description="Why the first fund ranks ahead of the second, in one sentence."
     )
     questions: list[ReportQuestion] = Field(
-        default_factory=list, description="The open questions of all funds, each once, with the funds it concerns."
+        default_factory=list,
+        description="The open questions of the funds not ruled out, each once, with the funds it concerns.",
     )
     warnings: list[ReportWarning] = Field(default_factory=list, description="Cautions, each shown once.")
     notes: list[str] = Field(

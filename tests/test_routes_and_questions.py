@@ -215,7 +215,10 @@ def test_an_egtc_may_be_the_sole_partner(pack: fundmatch.RulePack) -> None:
 def test_the_programme_question_is_asked_once_for_the_funds_it_concerns(pack: fundmatch.RulePack) -> None:
     report = pack.match(profile(), idea())
     (question,) = [q for q in report.questions if q.field == "programme_confirmed"]
-    assert set(question.funds) == {"AMIF", "ESF+", "ERDF"} and question.rule_ids == ["programme_covers_operation"]
+    assert set(question.funds) == {"AMIF", "ESF+"} and question.rule_ids == ["programme_covers_operation"]
+    # The ERDF, ruled out here, keeps the question as its own; the report does not ask it for the ERDF.
+    assert report["ERDF"].status is Status.INELIGIBLE
+    assert any(m.field == "programme_confirmed" for m in report["ERDF"].missing)
     assert "managing authority" in question.question
     # Each fund still carries it; it does not hold an eligible fund at unknown.
     assert report["AMIF"].status is Status.ELIGIBLE
@@ -229,6 +232,16 @@ def test_the_programme_question_is_asked_once_for_the_funds_it_concerns(pack: fu
     erdf = confirmed["ERDF"]
     assert _hit(erdf, "programme_covers_operation").outcome is Outcome.FAIL and erdf.status is Status.INELIGIBLE
     assert not any(q.field == "programme_confirmed" for q in confirmed.questions)
+
+
+def test_a_fund_ruled_out_asks_the_officer_nothing(pack: fundmatch.RulePack) -> None:
+    report = pack.match(profile(), idea())
+    ruled_out = {r.fund for r in report.ranking if r.status is Status.INELIGIBLE}
+    assert ruled_out and all(report[f].missing for f in ruled_out)
+    assert not any(set(q.funds) & ruled_out for q in report.questions)
+    # Every question of a fund still in the race is asked.
+    open_ = {(m.field, r.fund) for r in report.ranking if r.fund not in ruled_out for m in r.missing}
+    assert open_ == {(q.field, f) for q in report.questions for f in q.funds}
 
 
 # -- warnings -----------------------------------------------------------------------------------------------------
