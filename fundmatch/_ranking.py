@@ -23,7 +23,8 @@ def rank_key(result: FundMatch | FundSummary, order: Mapping[str, int]) -> tuple
 
 
 def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+    # "The themes …" and "A population …" start a clause in lower case; "ERDF …" and "LEADER …" stay as they are.
+    return text[:1].lower() + text[1:] if text[1:2].islower() or text[1:2] == " " else text
 
 
 def _sentence(text: str) -> str:
@@ -58,25 +59,61 @@ def _open_question(result: FundMatch) -> RuleHit | None:
     return found
 
 
+def _asked(result: FundMatch, hit: RuleHit) -> str:
+    """What the officer is asked to settle ``hit`` (its fund's question), or the rule's own words."""
+    questions = [m.question for m in result.missing if hit.rule_id in m.rule_ids]
+    return " ".join(dict.fromkeys(questions)) if questions else f"{_sentence(hit.explanation)}."
+
+
+def _reasons(result: FundMatch) -> str:
+    return f"{result.fund}: {_sentence(result.reason)}"
+
+
 def compare(first: FundMatch, second: FundMatch) -> str:
     """One sentence on why ``first`` ranks ahead of ``second``, from the rule hits behind both."""
     lead = f"{first.fund} before {second.fund}"
+    if first.status is Status.INELIGIBLE:  # ineligible funds come last: none can pay
+        return f"No fund can pay for it as described. {_reasons(first)}; {_reasons(second)}."
     if second.status is Status.INELIGIBLE:
-        return f"{lead}: {second.fund} cannot pay for it, because {_sentence(second.reason)}."
+        ruled_out = f"{lead}: {second.fund} cannot pay for it, because {_sentence(second.reason)}"
+        if first.score <= 0:
+            # Not ruled out is all that puts it first: the officer must not read it as a fit.
+            return f"{ruled_out}. {first.fund} is not ruled out, but nothing in the idea fits it yet (fit 0)."
+        return f"{ruled_out}."
     strongest = _strongest(first)
-    why_first = f"{_sentence(strongest.explanation)}{_cited(strongest)}" if strongest else "it fits as well"
+    if strongest is not None:
+        why_first = f"{_sentence(strongest.explanation)}{_cited(strongest)}"
+    elif first.score > second.score:
+        why_first = "it fits better on what is known so far"
+    else:
+        why_first = "it fits as well"
     fit = f"fit {first.score:.0f} against {second.score:.0f}"
     if first.status is Status.UNKNOWN and first.score > second.score:
         question = _open_question(first)
-        chance = f"; likely to be answered yes ({first.likelihood:.0%})" if question else ""
-        return f"{lead} ({fit}): {why_first}{chance}, but {first.fund} still waits on an answer."
+        if question is None:
+            return f"{lead} ({fit}): {why_first}; {first.fund} still waits on an answer."
+        return (
+            f"{lead} ({fit}): {why_first}; {first.fund} still waits on an answer, likely yes"
+            f" ({first.likelihood:.0%}): {_asked(first, question)}"
+        )
     if second.status is Status.UNKNOWN and first.score * first.likelihood >= second.score * second.likelihood:
         question = _open_question(second)
         if question is not None and second.score >= first.score:
+            better = f"{second.fund} would fit as well or better ({second.score:.0f} against {first.score:.0f})"
+            if first.status is Status.UNKNOWN:
+                return (
+                    f"{lead}: both wait on answers; {better} but is less likely to pay ({second.likelihood:.0%}"
+                    f" against {first.likelihood:.0%}): {_asked(second, question)}"
+                )
             return (
-                f"{lead}: {second.fund} would fit as well or better ({second.score:.0f} against {first.score:.0f})"
-                f" but waits on an open question, likely {second.likelihood:.0%}: {_sentence(question.explanation)}."
+                f"{lead}: {better} but waits on an open question, likely {second.likelihood:.0%}:"
+                f" {_asked(second, question)}"
             )
     rival = _strongest(second)
-    why_second = f"; {second.fund} would fund it mainly because {_sentence(rival.explanation)}" if rival else ""
+    if second.score <= 0:
+        why_second = f"; nothing in the idea fits {second.fund} yet (fit 0)"
+    elif rival is not None:
+        why_second = f"; {second.fund} would fund it mainly because {_sentence(rival.explanation)}"
+    else:
+        why_second = ""
     return f"{lead} ({fit}): {why_first}{why_second}."

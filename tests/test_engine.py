@@ -168,6 +168,36 @@ def test_best_is_none_when_everything_is_ineligible(pack: fundmatch.RulePack) ->
     report = pack.match(profile(country="NO", nuts=None), idea(partners=[]))
     assert all(r.status is Status.INELIGIBLE for r in report.ranking)
     assert report.best is None
+    # The comparison does not suggest that the first of the ruled-out funds could pay.
+    first, second = report.ranking[0], report.ranking[1]
+    assert report.comparison is not None and report.comparison.startswith("No fund can pay for it as described.")
+    assert f"{first.fund}: " in report.comparison and f"; {second.fund}: " in report.comparison
+    assert "before" not in report.comparison
+
+
+def test_a_fund_first_only_because_it_is_not_ruled_out_is_not_called_a_fit(pack: fundmatch.RulePack) -> None:
+    # Diesel buses for a town's transport: the ERDF excludes fossil-fuel vehicles, nothing else fits.
+    report = pack.match(
+        {"name": "A town", "country": "SI", "population": 56000, "degurba": 2},
+        "Nakup novih dizelskih avtobusov za mestni promet.",
+    )
+    first, second = report.ranking[0], report.ranking[1]
+    assert first.status is not Status.INELIGIBLE and first.score == 0 and second.status is Status.INELIGIBLE
+    assert report.comparison is not None
+    assert report.comparison.endswith(f"{first.fund} is not ruled out, but nothing in the idea fits it yet (fit 0).")
+
+
+def test_the_comparison_gives_a_reason_or_the_fit_never_an_empty_as_well(pack: fundmatch.RulePack) -> None:
+    # An association of municipalities without a place: the funds wait on answers, their fits are close.
+    report = pack.match(
+        {"name": "An association of municipalities", "country": "CZ"},
+        "Mikroregion (svazek obcí) připravuje společnou cyklostezku přes pět obcí.",
+    )
+    first, second = report.ranking[0], report.ranking[1]
+    assert report.comparison is not None and report.comparison.startswith(f"{first.fund} before {second.fund}")
+    if first.score > second.score:
+        assert "it fits as well" not in report.comparison
+    assert "fits as well, but" not in report.comparison
 
 
 def test_co_financing_by_region_category(pack: fundmatch.RulePack) -> None:
