@@ -284,6 +284,38 @@ def when_missing(
     return decide
 
 
+def members_named(ir: Any) -> dict[str, frozenset[str]]:
+    """For each set fact a form tests against text literals (``'x' in themes``, ``themes & {'a', 'b'}``), those
+    literals: the members that can make the condition hold, which a pass text shows of the fact's value."""
+    found: dict[str, set[str]] = {}
+
+    def literals(node: Any) -> list[str]:
+        if isinstance(node, list) and node[:1] == ["str"]:
+            return [node[1]]
+        if isinstance(node, list) and node[:1] in (["set"], ["array"]):
+            return [m[1] for m in node[1] if isinstance(m, list) and m[:1] == ["str"]]
+        return []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node, list) or not node:
+            return
+        if not isinstance(node[0], str):  # the members of a collection
+            for part in node:
+                walk(part)
+            return
+        if len(node) == 3 and node[0] in ("in", "bwand", "bwor", "bwxor", "eq", "ne", "le", "lt", "ge", "gt"):
+            for fact, other in ((node[1], node[2]), (node[2], node[1])):
+                if isinstance(fact, list) and fact[:1] == ["fact"] and fact[2:] == ["SET"]:
+                    named = literals(other)
+                    if named:
+                        found.setdefault(fact[1], set()).update(named)
+        for part in node[1:]:
+            walk(part)
+
+    walk(ir)
+    return {name: frozenset(values) for name, values in found.items()}
+
+
 def _parts_of(closure: Any) -> dict[Any, Any]:
     """The parts of a closure's form compiled for `specialise` and `three_valued`, kept on the closure."""
     parts = getattr(closure, "parts", None)

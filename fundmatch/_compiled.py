@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from fundmatch._closures import ir_of, members_named
 from fundmatch._evidence import Citation
 from fundmatch._expressions import Condition, Thresholds, check_template, key_getter, render
 from fundmatch._facts import IDEA_FACTS
@@ -78,10 +79,18 @@ class CompiledRule:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
+    # For the set facts its pass text shows, the members its condition names: a pass shows those the case has
+    # ("themes such as social inclusion", not every theme of the idea, infrastructure included).
+    _named: dict[str, frozenset[str]] = dataclasses.field(default_factory=dict, init=False, repr=False, compare=False)
+
     def __post_init__(self) -> None:
         texts = (self.spec.pass_, self.spec.fail, self.spec.unknown, self.spec.undecided)
         shown = {name for text in texts if text for name in check_template(text)}
         object.__setattr__(self, "_shown", tuple(sorted(shown)))
+        if self.spec.pass_:
+            in_pass = set(check_template(self.spec.pass_))
+            named = members_named(ir_of(self.condition.closure)) if self.condition.closure is not None else {}
+            self._named.update({name: values for name, values in named.items() if name in in_pass})
         object.__setattr__(self, "_show", key_getter(self._shown, {}))
         caveat = "" if self.spec.verified else _UNVERIFIED
         for text in texts:

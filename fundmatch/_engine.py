@@ -209,6 +209,8 @@ def _new_hit(
         caveat = "" if spec.verified else _UNVERIFIED
         if template is None:
             text = Unwritten(_not_decided, spec.title, tuple(missing), caveat)
+        elif outcome is Outcome.PASS and rule._named:
+            text = Unwritten(_write_pass, template, rule._shown, rule._show(facts.frozen), caveat, rule._named)
         else:
             text = Unwritten(_write_text, template, rule._shown, rule._show(facts.frozen), caveat)
     # What is the same for every case is the rule's (`prepare`); the case sets only what it decides.
@@ -224,6 +226,20 @@ def _new_hit(
 def _write_text(template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str) -> str:
     """A hit's explanation: ``template`` showing the facts ``names`` with ``values`` (hashable, as keyed)."""
     return render(template, dict(zip(names, values, strict=True))) + caveat
+
+
+def _write_pass(
+    template: str, names: tuple[str, ...], values: tuple[Any, ...], caveat: str, named: dict[str, frozenset[str]]
+) -> str:
+    """`_write_text` of a pass: a set fact the condition tests shows the members that pass it, where it has any."""
+    shown = dict(zip(names, values, strict=True))
+    for name, members in named.items():
+        value = shown.get(name)
+        if isinstance(value, frozenset | set | tuple | list):
+            passing = [v for v in value if v in members]
+            if passing and len(passing) < len(value):
+                shown[name] = type(value)(passing)
+    return render(template, shown) + caveat
 
 
 def _not_decided(title: str, missing: tuple[str, ...], caveat: str) -> str:

@@ -320,3 +320,20 @@ def test_evaluation_error_names_rule(pack_copy: Path) -> None:
     with pytest.raises(fundmatch.RulePackError) as info:
         custom.match(profile(), idea())
     assert info.value.rule_id == "two_countries" and "interreg.yaml" in str(info.value)
+
+
+def test_a_pass_shows_the_ideas_values_that_pass_not_all_of_them(pack: fundmatch.RulePack) -> None:
+    # ESF+ Art. 16(a)-type infrastructure is no ESF+ objective: the pass text must not list it among them.
+    report = pack.match(
+        profile(),
+        idea(themes=["infrastructure", "social_inclusion"], target_groups=["families", "refugees"], partners=[]),
+    )
+    esf = next(h for h in report["ESF+"].hits if h.rule_id == "people_centred_theme")
+    assert esf.outcome is Outcome.PASS and "social inclusion" in esf.explanation
+    assert "infrastructure" not in esf.explanation
+    amif = next(h for h in report["AMIF"].hits if h.rule_id == "third_country_nationals_served")
+    assert amif.outcome is Outcome.PASS and "refugees" in amif.explanation and "families" not in amif.explanation
+    # A fail still names everything the idea has: none of it passed.
+    other = pack.match(profile(), idea(themes=["infrastructure", "digital"], partners=[]))
+    fail = next(h for h in other["ESF+"].hits if h.rule_id == "people_centred_theme")
+    assert fail.outcome is Outcome.FAIL and "infrastructure" in fail.explanation and "digital" in fail.explanation

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,7 +22,7 @@ from fundmatch import _engine
 from fundmatch._compiled import _UNVERIFIED
 from fundmatch._evidence import ReadOnlyList, _get_dict
 from fundmatch._expressions import render
-from fundmatch._facts import IdeaFacts
+from fundmatch._facts import FACTS, IdeaFacts
 from fundmatch._ids import Outcome
 from fundmatch._pack import compiled_funds, forget_answers
 from fundmatch._report import MatchReport, Unwritten
@@ -40,9 +41,30 @@ def _eager(rule: Any, outcome: Outcome, missing: list[str], facts: Any) -> str:
         template = spec.pass_ if outcome is Outcome.PASS else spec.fail
     if template is None:
         text = f"Not decided yet ({_engine._lower_first(spec.title)}): {_engine._missing_text(missing)}"
+    elif outcome is Outcome.PASS:
+        shown = dict(facts)
+        for name in FACTS:
+            named = _named_in(rule.condition.text, name)
+            value = shown.get(name)
+            if named and isinstance(value, frozenset | set | tuple | list):
+                passing = [v for v in value if v in named]
+                if passing and len(passing) < len(value):
+                    shown[name] = type(value)(passing)
+        text = render(template, shown)
     else:
         text = render(template, facts)
     return text + ("" if spec.verified else _UNVERIFIED)
+
+
+def _named_in(condition: str, fact: str) -> set[str]:
+    """The literals a condition's text tests the set fact ``fact`` against (read from the text, not the engine's
+    form): ``'x' in fact``, ``fact & {'a', 'b'}``, ``{'a'} <= fact``."""
+    named = set(re.findall(rf"'([^']+)' in {fact}\b", condition))
+    for m in re.finditer(r"\{([^{}]*)\}", condition):
+        before, after = condition[: m.start()], condition[m.end() :]
+        if re.search(rf"\b{fact}\s*[&|^<>=!]+\s*$", before) or re.match(rf"\s*[&|^<>=!]+\s*{fact}\b", after):
+            named |= set(re.findall(r"'([^']+)'", m.group(1)))
+    return named
 
 
 def _expected(pack: fundmatch.RulePack, report: MatchReport) -> dict[tuple[str, str], str]:
