@@ -95,16 +95,23 @@ _MAX_WORDS = 4
 _WORD = re.compile(r"[^\W\d_]+")
 
 
-def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
+#: What ends a clause between two words: a word before it is not in the clause of the words after it.
+_CLAUSE_END = re.compile(r"[.,;:!?()\[\]\n]")
+
+#: How many words of its clause before a country name are kept with it (`countries_in_text`).
+_CONTEXT_WORDS = 5
+
+
+def countries_in_text(text: str) -> list[tuple[str, str, str, str, str, tuple[str, ...]]]:
     """Countries a text names, in any EU language: (ISO code, the words of the text, CLDR's name, language,
-    the word before them, folded).
+    the word before them, and the words of their clause before them, nearest first, at most five; folded).
 
     Only capitalised words count, as country names are proper nouns in every EU language: "island" in an
-    English sentence is no Iceland. Each country once (its first mention), in the order of the text.
+    English sentence is no Iceland. Every mention, in the order of the text.
     """
     entries = _entries()
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
-    found: dict[str, tuple[str, str, str, str, str]] = {}
+    found: list[tuple[str, str, str, str, str, tuple[str, ...]]] = []
     i = 0
     while i < len(words):
         hit = None
@@ -118,10 +125,15 @@ def countries_in_text(text: str) -> list[tuple[str, str, str, str, str]]:
             i += 1
             continue
         n, (code, language, name) = hit
+        context: list[str] = []
+        j = i - 1
+        while j >= 0 and len(context) < _CONTEXT_WORDS and not _CLAUSE_END.search(text, words[j][2], words[j + 1][1]):
+            context.append(name_key(words[j][0]))
+            j -= 1
         before = name_key(words[i - 1][0]) if i else ""
-        found.setdefault(code, (code, text[words[i][1] : words[i + n - 1][2]], name, language, before))
+        found.append((code, text[words[i][1] : words[i + n - 1][2]], name, language, before, tuple(context)))
         i += n
-    return list(found.values())
+    return found
 
 
 def country_from_name(text: str) -> str | None:

@@ -3,9 +3,11 @@
 Read only when the idea names no partners (explicit partners are never overridden), each with its evidence in
 the report's ``inferred``, and never the applicant's own country. Names come from CLDR in every EU language.
 
-Two guards keep a country that is not a partner out: only the EU-27 and the EFTA states count (an integration
-project names where people come from — Ukraine, Syria — far more often than a partner there), and a country
-right after a word for "from" ("Roma aus Rumänien", "refugees from …") is an origin, not a partner. A partner
+Guards keep a country that is not a partner out: only the EU-27 and the EFTA states count (an integration
+project names where people come from — Ukraine, Syria — far more often than a partner there); a country right
+after a word for "from" ("Roma aus Rumänien", "refugees from …") is an origin; one after a word for "without"
+or "not" in its clause ("ohne Partner in Polen", "no partner in Poland yet") is no partner; and one a few words
+after a trip or a visit ("Studienreise nach Österreich", "study visit to Austria") is a destination. A partner
 the text does not make plain is for the officer to give.
 """
 
@@ -42,17 +44,78 @@ _AND = frozenset(
 )  # fmt: skip
 
 
+#: Words for "without", "no" and "not" (folded), which make a country later in their clause no partner.
+_NOT = frozenset(
+    {
+        "no", "not", "without", "none", "never",  # en (and es "no")
+        "ohne", "kein", "keine", "keinen", "keinem", "keiner", "nicht",  # de
+        "sans", "pas", "aucun", "aucune",  # fr
+        "senza", "nessun", "nessuno", "nessuna", "non",  # it
+        "sin", "ningun", "ninguna", "ninguno",  # es
+        "sem", "nenhum", "nenhuma", "nao",  # pt
+        "zonder", "geen", "niet",  # nl
+        "bez", "nie", "zadnego", "zadnych", "zadnej", "zadny", "zadne", "zadneho",  # pl, cs
+        "ziadny", "ziadne", "ziadneho", "brez", "nema", "ne",  # sk, sl, hr, cs/sl/hr/lv/lt
+        "fara", "nu", "niciun", "nicio",  # ro
+        "utan", "ingen", "inga", "inte", "uden", "ikke",  # sv, da
+        "ilman", "ilma", "ei",  # fi, et
+        "nav", "nera",  # lv, lt
+        "χωρις", "δεν", "μη", "без", "не", "няма",  # el, bg
+        "minghajr", "ebda", "gan",  # mt, ga
+    }
+)  # fmt: skip
+
+#: Words that end a negation's scope ("no partner yet, but a town in Austria wants to join").
+_BUT = frozenset(
+    {
+        "but", "aber", "sondern", "mais", "ma", "pero", "mas", "maar", "ale", "ali", "dar", "men", "mutta",
+        "kuid", "bet", "αλλα", "но", "izda", "ach", "utan",
+    }
+)  # fmt: skip
+
+#: Words for a trip or a visit (folded): a country a few words after one is where it goes, not a partner.
+_TRIP = frozenset(
+    {
+        "trip", "trips", "visit", "visits", "journey", "excursion", "tour",  # en
+        "reise", "reisen", "studienreise", "studienfahrt", "exkursion", "besuch", "fahrt", "ausflug",  # de
+        "voyage", "visite", "viaggio", "visita", "gita", "viaje", "viagem", "excursao",  # fr, it, es, pt
+        "reis", "studiereis", "bezoek", "excursie",  # nl (et "reis")
+        "wyjazd", "wizyta", "wycieczka", "podroz", "cesta", "navsteva", "exkurze", "zajezd", "exkurzia",  # pl, cs, sk
+        "obisk", "ekskurzija", "potovanje", "posjet", "putovanje", "izlet",  # sl, hr
+        "vizita", "calatorie", "resa", "studieresa", "besok", "rejse", "studietur", "besog",  # ro, sv, da
+        "matka", "opintomatka", "vierailu", "brauciens", "vizite", "kelione", "vizitas",  # fi, lv, lt
+        "ταξιδι", "επισκεψη", "пътуване", "посещение",  # el, bg
+    }
+)  # fmt: skip
+
+#: How many words before a country a trip word may stand ("Studienreise unseres Gemeinderats nach Österreich").
+_TRIP_WORDS = 3
+
+
+def _negated(context: tuple[str, ...]) -> bool:
+    """A word for "no" earlier in the clause, with no "but" between (``context``: nearest word first)."""
+    for k, word in enumerate(context):
+        if word in _BUT:
+            return False
+        # Portuguese "no" right before a country is "in the" ("no Luxemburgo"), not "no".
+        if word in _NOT and not (word == "no" and k == 0):
+            return True
+    return False
+
+
 def named_partners(text: str) -> list[InferredTerm]:
     """Partners' countries the text names (see the module), as evidence; the applicant's is dropped later."""
-    found = []
+    found: dict[str, InferredTerm] = {}
     origin, last = False, ""
-    for code, matched, name, language, before in countries_in_text(text):
+    for code, matched, name, language, before, context in countries_in_text(text):
         # A country listed right after an origin ("from Romania, Bulgaria and Syria") is an origin too.
         origin = before in _FROM or (origin and (before == last or before in _AND))
         last = name_key(matched.split()[-1])
-        if code not in _PARTNER_COUNTRIES or origin:
+        if code not in _PARTNER_COUNTRIES or origin or code in found:
             continue
-        found.append(
-            InferredTerm(field="partners", id=code, matched=matched, term=name, language=language, similarity=100.0)
+        if _negated(context) or any(word in _TRIP for word in context[:_TRIP_WORDS]):
+            continue
+        found[code] = InferredTerm(
+            field="partners", id=code, matched=matched, term=name, language=language, similarity=100.0
         )
-    return found
+    return list(found.values())

@@ -295,6 +295,14 @@ def test_named_partners_never_override_explicit_ones_nor_name_the_applicant() ->
         # a list after "from" is a list of origins (the development set's Roma newcomers case)
         ("Guidance for Roma newcomers, mostly from Romania, Bulgaria and Syria, towards a job", []),
         ("Refugees from Syria, with partner towns in Austria and Slovenia", ["AT", "SI"]),
+        # "without", "no" in the clause: no partner there; "but" ends the negation
+        ("Sprachcafé für Geflüchtete, ohne Partner in Polen.", []),
+        ("Language café, without a partner in Poland for now", []),
+        ("No partner yet, but a town in Austria wants to join", ["AT"]),
+        ("Kurzy češtiny bez partnera v Polsku, s partnerským městem Rakousko", ["AT"]),
+        # a trip or a visit goes somewhere: a destination, not a partner
+        ("Studienreise nach Österreich für unseren Gemeinderat und die Vereine", []),
+        ("A study visit to Slovenia for our volunteers, then a language café", []),
     ],
 )
 def test_which_named_countries_become_partners(text: str, countries: list[str]) -> None:
