@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from fundmatch import _cache
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_iso
@@ -45,13 +46,18 @@ def _key() -> str:
     spec = importlib.util.find_spec("babel")
     babel = _cache.file_bytes(spec.origin) if spec is not None and spec.origin else b""  # holds __version__
     here = Path(__file__).parent
-    sources = [_cache.file_bytes(here / name) for name in ("_country_names.py", "_countries.py", "_fold.py")]
+    sources = [_cache.file_bytes(here / name) for name in ("_country_names.py", "_countries.py", "_fold.py", _FORMS)]
     return _cache.digest([babel, *sources, unicodedata.unidata_version.encode(), sys.version.encode()])
 
 
+#: Inflected forms of the names (locative, instrumental, genitive …), which CLDR does not give.
+_FORMS = "country_forms.csv"
+
+
 @lru_cache(maxsize=1)
-def _entries() -> dict[str, tuple[str, str, str]]:
-    """Folded name → (ISO code, language, the name as CLDR writes it), for every EU language (first wins).
+def _entries() -> dict[str, tuple[str, str, str, str]]:
+    """Folded name → (ISO code, language, the name as written, what an inflected form means: "with", "from" or
+    "" for any other), for every EU language (CLDR's names first, then `country_forms.csv`; first wins).
 
     Reading 24 locales of CLDR takes most of a tenth of a second: the table is kept in the load cache
     (`fundmatch._cache`), under Babel's version.
@@ -61,19 +67,19 @@ def _entries() -> dict[str, tuple[str, str, str]]:
     if (
         isinstance(cached, dict)
         and cached
-        and all(isinstance(v, list) and len(v) == 3 and all(isinstance(x, str) for x in v) for v in cached.values())
+        and all(isinstance(v, list) and len(v) == 4 and all(isinstance(x, str) for x in v) for v in cached.values())
     ):
-        return {name: (v[0], v[1], v[2]) for name, v in cached.items()}
+        return {name: (v[0], v[1], v[2], v[3]) for name, v in cached.items()}
     entries = _read_entries()
     _cache.write("country-names.json", key, entries)
     return entries
 
 
-def _read_entries() -> dict[str, tuple[str, str, str]]:
+def _read_entries() -> dict[str, tuple[str, str, str, str]]:
     from babel import localedata
 
     wanted = EU_MEMBER_STATES | _NEIGHBOURS
-    entries: dict[str, tuple[str, str, str]] = {name_key(k): (v, "en", k) for k, v in _EXTRA.items()}
+    entries: dict[str, tuple[str, str, str, str]] = {name_key(k): (v, "en", k, "") for k, v in _EXTRA.items()}
     for language in EU_LANGUAGES:
         # The locale's own names only: merging CLDR's root data into each would double the first call's time.
         territories = localedata.load(language, merge_inherited=False).get("territories", {})
@@ -82,8 +88,28 @@ def _read_entries() -> dict[str, tuple[str, str, str]]:
             for key in (code, f"{code}-alt-short", f"{code}-alt-variant"):
                 name = territories.get(key)
                 if name:
-                    entries.setdefault(name_key(name), (code, language, str(name)))
+                    entries.setdefault(name_key(name), (code, language, str(name), ""))
+    for key, entry in _read_forms().items():
+        entries.setdefault(key, entry)
     return entries
+
+
+def _read_forms() -> dict[str, tuple[str, str, str, str]]:
+    """`country_forms.csv` by folded form. A form with several jobs (Polish "Austrii": of Austria, in Austria)
+    means "with" if one of them is, "from" only if all are."""
+    import csv
+    from pathlib import Path
+
+    rows: dict[str, list[dict[str, str]]] = {}
+    with (Path(__file__).parent / _FORMS).open(encoding="utf-8", newline="") as table:
+        for row in csv.DictReader(table):
+            rows.setdefault(name_key(row["form"]), []).append(row)
+    forms = {}
+    for key, same in rows.items():
+        meanings = {row["meaning"] for row in same}
+        meaning = "with" if "with" in meanings else "from" if meanings == {"from"} else ""
+        forms[key] = (same[0]["code"], same[0]["language"], same[0]["form"], meaning)
+    return forms
 
 
 def _names() -> dict[str, str]:
@@ -102,20 +128,36 @@ _CLAUSE_END = re.compile(r"[.,;:!?()\[\]\n]")
 _CONTEXT_WORDS = 5
 
 
-def countries_in_text(text: str) -> list[tuple[str, str, str, str, str, tuple[str, ...]]]:
-    """Countries a text names, in any EU language: (ISO code, the words of the text, CLDR's name, language,
-    the word before them, and the words of their clause before them, nearest first, at most five; folded).
+class Mention(NamedTuple):
+    """A country named in a text (`countries_in_text`)."""
+
+    code: str  # ISO 3166-1 alpha-2
+    matched: str  # the words of the text
+    name: str  # the name or form as written in the table
+    language: str
+    before: str  # the word before it, folded
+    context: tuple[str, ...]  # the words of its clause before it, folded, nearest first (at most five)
+    meaning: str  # of an inflected form: "with" (instrumental, comitative), "from" (elative …), else ""
+
+
+def _capitalised(word: str) -> bool:
+    # Irish mutations put lower-case letters before the capital: "hOstaire", "bhFrainc", "na hÉireann".
+    return word[:1].isupper() or (word[:1].islower() and any(c.isupper() for c in word[1:3]))
+
+
+def countries_in_text(text: str) -> list[Mention]:
+    """Countries a text names, in any EU language, by name or inflected form, every mention in text order.
 
     Only capitalised words count, as country names are proper nouns in every EU language: "island" in an
-    English sentence is no Iceland. Every mention, in the order of the text.
+    English sentence is no Iceland.
     """
     entries = _entries()
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
-    found: list[tuple[str, str, str, str, str, tuple[str, ...]]] = []
+    found: list[Mention] = []
     i = 0
     while i < len(words):
         hit = None
-        if words[i][0][:1].isupper():
+        if _capitalised(words[i][0]):
             for n in range(min(_MAX_WORDS, len(words) - i), 0, -1):
                 key = name_key(" ".join(w for w, _, _ in words[i : i + n]))
                 if key in entries:
@@ -124,14 +166,15 @@ def countries_in_text(text: str) -> list[tuple[str, str, str, str, str, tuple[st
         if hit is None:
             i += 1
             continue
-        n, (code, language, name) = hit
+        n, (code, language, name, meaning) = hit
         context: list[str] = []
         j = i - 1
         while j >= 0 and len(context) < _CONTEXT_WORDS and not _CLAUSE_END.search(text, words[j][2], words[j + 1][1]):
             context.append(name_key(words[j][0]))
             j -= 1
         before = name_key(words[i - 1][0]) if i else ""
-        found.append((code, text[words[i][1] : words[i + n - 1][2]], name, language, before, tuple(context)))
+        matched = text[words[i][1] : words[i + n - 1][2]]
+        found.append(Mention(code, matched, name, language, before, tuple(context), meaning))
         i += n
     return found
 

@@ -1,7 +1,8 @@
 """Partners' countries named in an idea's description: "insieme al comune di Arnoldstein in Austria" → AT.
 
 Read only when the idea names no partners (explicit partners are never overridden), each with its evidence in
-the report's ``inferred``, and never the applicant's own country. Names come from CLDR in every EU language.
+the report's ``inferred``, and never the applicant's own country. Names come from CLDR in every EU language,
+their inflected forms (Slovene "z Italijo", Hungarian "Ausztriában") from ``country_forms.csv``.
 
 Guards keep a country that is not a partner out: only the EU-27 and the EFTA states count (an integration
 project names where people come from — Ukraine, Syria — far more often than a partner there); a country right
@@ -107,15 +108,26 @@ def named_partners(text: str) -> list[InferredTerm]:
     """Partners' countries the text names (see the module), as evidence; the applicant's is dropped later."""
     found: dict[str, InferredTerm] = {}
     origin, last = False, ""
-    for code, matched, name, language, before, context in countries_in_text(text):
-        # A country listed right after an origin ("from Romania, Bulgaria and Syria") is an origin too.
-        origin = before in _FROM or (origin and (before == last or before in _AND))
-        last = name_key(matched.split()[-1])
+    for mention in countries_in_text(text):
+        code, before = mention.code, mention.before
+        # A country listed right after an origin ("from Romania, Bulgaria and Syria") is an origin too. A form
+        # that says "from" by itself (Finnish "Ruotsista") is one; one that says "with" is not, whatever word
+        # is before it (Slovene "z Italijo": with Italy; "z" + genitive is "from").
+        if mention.meaning == "with":
+            origin = False
+        else:
+            origin = mention.meaning == "from" or before in _FROM or (origin and (before == last or before in _AND))
+        last = name_key(mention.matched.split()[-1])
         if code not in _PARTNER_COUNTRIES or origin or code in found:
             continue
-        if _negated(context) or any(word in _TRIP for word in context[:_TRIP_WORDS]):
+        if _negated(mention.context) or any(word in _TRIP for word in mention.context[:_TRIP_WORDS]):
             continue
         found[code] = InferredTerm(
-            field="partners", id=code, matched=matched, term=name, language=language, similarity=100.0
+            field="partners",
+            id=code,
+            matched=mention.matched,
+            term=mention.name,
+            language=mention.language,
+            similarity=100.0,
         )
     return list(found.values())

@@ -289,7 +289,14 @@ def test_named_partners_never_override_explicit_ones_nor_name_the_applicant() ->
     ("text", "countries"),
     [
         ("Sprachkurse gemeinsam mit der Nachbargemeinde in Österreich", ["AT"]),  # de
-        ("Kursy językowe razem z gminą partnerską we Włoszech i w Czechach", []),  # inflected: not read
+        # inflected forms (country_forms.csv): locative, instrumental, Finnish genitive with "kanssa"
+        ("Kursy językowe razem z gminą partnerską we Włoszech i w Czechach", ["IT", "CZ"]),
+        ("Čezmejni projekt z Italijo za trajnostni turizem", ["IT"]),  # sl "z" + instrumental is "with"
+        ("Közös nyelvi projekt Ausztriával és egy szlovák várossal", ["AT"]),
+        ("Kielikahvila yhdessä Ruotsin kanssa", ["SE"]),
+        # a form that says "from" by itself, and "z" + genitive, are origins
+        ("Kotouttaminen: pakolaisia Ruotsista ja Virosta", []),
+        ("Kursy dla uchodźców z Ukrainy i z Polski", []),
         ("Sprachkurse für Roma aus Rumänien und Geflüchtete aus der Ukraine", []),  # origins, not partners
         ("Language café on the island, with a partner town in Slovenia", ["SI"]),  # "island" is no Iceland
         # a list after "from" is a list of origins (the development set's Roma newcomers case)

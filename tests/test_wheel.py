@@ -42,6 +42,9 @@ def test_wheel_installs_and_finds_its_rules(tmp_path: Path) -> None:
         "assert 'site-packages' in str(pack.folder), pack.folder; "
         "r = fundmatch.match({'name': 'A', 'country': 'IT', 'nuts': 'ITH42', 'population': 4000}, "
         "{'title': 't', 'themes': ['housing'], 'partners': [{'country': 'AT'}]}); "
+        # The inflected country names ship too (a data file beside the modules): "z Italijo", with Italy.
+        "s = fundmatch.match({'name': 'B', 'country': 'SI', 'population': 5000}, 'Projekt z Italijo.'); "
+        "assert [p.country for p in s.idea.partners] == ['IT'], s.idea.partners; "
         "print(len(pack.funds), r.ranking[0].fund, pathlib.Path(fundmatch.__file__).parent.name)"
     )
     result = subprocess.run([str(python), "-c", code], cwd=outside, capture_output=True, text=True)
