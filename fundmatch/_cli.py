@@ -104,6 +104,12 @@ def _cmd_match(args: argparse.Namespace) -> int:
     files = list(args.files)
     if len(files) > (0 if args.idea_text is not None else 1) + (0 if args.place is not None else 1):
         raise InputFileError("too many files: give PROFILE IDEA, or --place with IDEA, or --idea with PROFILE")
+    if len(files) == 1 and args.idea_text is None and args.place is None:
+        # Which one is missing is the officer's to say: a profile alone and an idea alone look the same here.
+        raise InputFileError(
+            f"only one file given ({files[0]}): give PROFILE IDEA, or PROFILE --idea 'one or two sentences',"
+            " or --place 'Altena, DE' IDEA"
+        )
     # With --place the profile file is optional (its values win); with --idea the idea file is left out.
     idea_file = files.pop() if args.idea_text is None and files else None
     profile_file = files.pop() if files else None

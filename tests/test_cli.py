@@ -65,6 +65,14 @@ def test_missing_file_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert "nope.yaml: no such file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("alone", [PROFILE, IDEA])
+def test_one_file_alone_names_what_to_add_not_a_wrong_guess(alone: str, capsys: pytest.CaptureFixture[str]) -> None:
+    # A profile alone was taken for the idea, and the officer told to give the profile they had given.
+    assert main(["match", alone]) == 2
+    err = capsys.readouterr().err
+    assert f"only one file given ({alone})" in err and "PROFILE IDEA" in err and "--idea" in err and "--place" in err
+
+
 def test_broken_rule_folder_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["match", PROFILE, IDEA, "--rules", str(tmp_path)]) == 2
     assert "period.yaml" in capsys.readouterr().err
