@@ -59,7 +59,7 @@ def confined(folder: Path, name: str) -> Path:
     path = folder / name
     try:
         inside = path.resolve().is_relative_to(folder.resolve())
-    except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on older Pythons
+    except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop on older Pythons; a NUL byte
         raise FileProblem(f"cannot resolve '{name[:80]}' ({exc})") from None
     if not inside:
         raise FileProblem(f"'{name[:80]}' leads outside the folder (a symlink out is refused)")

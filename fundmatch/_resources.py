@@ -93,6 +93,10 @@ def periods() -> list[str]:
 
 def period_folder(period: str = DEFAULT_PERIOD) -> Path:
     """The folder of one shipped period; an unknown period raises `RulePackError`."""
+    # A period is a folder name of rules/ ("2021-2027"), never a path: "../x" or a NUL byte is no period.
+    shipped = periods()
+    if period not in shipped:
+        raise RulePackError(f"no rule packs for period {period!r} (shipped: {', '.join(shipped)})")
     folder = rules_root() / period
     if not PeriodLayout(folder).period_file.is_file():
         raise RulePackError(f"no rule packs for period '{period}' (shipped: {', '.join(periods())})")

@@ -218,6 +218,14 @@ def test_unknown_period() -> None:
         fundmatch.load_rules("1999-2006")
 
 
+@pytest.mark.parametrize("period", ["\x00", "../2021-2027", "2021-2027/../2021-2027", ""])
+def test_a_period_is_a_name_never_a_path(period: str) -> None:
+    with pytest.raises(RulePackError, match="no rule packs for period"):
+        fundmatch.load_rules(period)
+    with pytest.raises(RulePackError, match="no rule packs for period"):
+        fundmatch.match({"name": "X", "country": "DE"}, "Sprachcafé", period=period)
+
+
 def test_bad_region_table_row(pack_copy: Path) -> None:
     _break(pack_copy, "region_categories.csv", "AT11,Burgenland,transition", "AT11,Burgenland,rich")
     error = _load_error(pack_copy)

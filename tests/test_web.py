@@ -673,3 +673,21 @@ def test_the_pack_and_the_register_are_loaded_once_per_process(tmp_path: Path, m
             assert c.post("/api/match", json={"place": "Kranj, SI", "idea": IDEA_DE}).status_code == 200
             assert c.get("/api/places", params={"q": "Lienz"}).status_code == 200
     assert loads == {"pack": 1, "register": 1}
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        '{"profile": {"name": "X", "country": "DE"}, "idea": {"title": "t", "budget_eur": Infinity}}',
+        '{"profile": {"name": "X", "country": "DE"}, "idea": {"title": "t", "budget_eur": NaN}}',
+        '{"profile": {"name": "X", "country": "DE"}, "idea": {"title": "t"}, "funds": [NaN]}',
+        '{"profile": {"name": "X", "country": "DE"}, "idea": {"title": "\\ud800"}}',
+        '{"profile": {"name": "X", "country": "DE"}, "idea": {"title": "t"}, "period": "\\u0000"}',
+        '{"profile": {"name": "X", "country": "DE", "population": -Infinity}, "idea": "Sprachcafé"}',
+    ],
+)
+def test_a_value_strict_json_cannot_carry_is_a_422_not_a_500(client: TestClient, body: str) -> None:
+    # The error echoes what was sent: NaN, an infinity, a lone surrogate must not break the response itself.
+    response = client.post("/api/match", content=body, headers={"content-type": "application/json"})
+    assert response.status_code == 422, response.text
+    assert json.loads(response.text)["errors"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -89,12 +90,28 @@ SECURITY_HEADERS = {
 }
 
 
+def _json_safe(value: Any) -> Any:
+    """``value`` as strict JSON can carry it: an error echoes what was sent, and NaN, an infinity or a lone
+    surrogate ("\\ud800") is valid for Python's JSON reader but not for the writer of the response."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, str):
+        return value.encode("utf-8", "backslashreplace").decode("utf-8")
+    if isinstance(value, dict):
+        return {_json_safe(str(k)): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return _json_safe(str(value))
+
+
 def _json_error(status: int, detail: str, problems: list[Problem] | None = None, **extra: Any) -> JSONResponse:
     body: dict[str, Any] = {"detail": detail}
     if problems is not None:
         body["errors"] = [p.as_json() for p in problems]
     body.update(extra)
-    return JSONResponse(body, status_code=status)
+    return JSONResponse(_json_safe(body), status_code=status)
 
 
 async def _send_error(send: Callable[[Any], Awaitable[None]], status: int, detail: str) -> None:
