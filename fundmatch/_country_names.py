@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from fundmatch import _cache
 from fundmatch._countries import EU_MEMBER_STATES, ISO_COUNTRIES, to_iso
-from fundmatch._fold import fold
+from fundmatch._fold import fold, visible
 
 #: The EU's 24 official languages, whose CLDR territory names are read.
 EU_LANGUAGES: tuple[str, ...] = (
@@ -152,6 +152,7 @@ def countries_in_text(text: str) -> list[Mention]:
     English sentence is no Iceland.
     """
     entries = _entries()
+    text = visible(text)
     words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     found: list[Mention] = []
     i = 0

@@ -15,6 +15,27 @@ _SPELL_OUT = str.maketrans(
 )
 
 
+# Invisible format characters that text pasted from a word processor, a PDF or a web page carries inside words:
+# the soft hyphen ("Sprach\u00adkurse"), zero-width spaces and joiners, the word joiner, direction marks and
+# embeddings, the byte-order mark. Left in, they split a word in two, and neither half is a term.
+_INVISIBLE = dict.fromkeys(
+    [
+        0x00AD,
+        0x180E,
+        *range(0x200B, 0x2010),
+        *range(0x202A, 0x202F),
+        *range(0x2060, 0x2065),
+        *range(0x2066, 0x206A),
+        0xFEFF,
+    ]
+)
+
+
+def visible(text: str) -> str:
+    """``text`` without the invisible format characters that break words (soft hyphens, zero-width spaces)."""
+    return text if text.isascii() else text.translate(_INVISIBLE)
+
+
 def fold(text: str) -> str:
     """Case-fold, spell out, strip accents: the form in which texts are compared."""
     if text.isascii():

@@ -83,7 +83,7 @@ from rapidfuzz.distance import OSA, Indel
 from fundmatch import _cache
 from fundmatch._country_names import country_names
 from fundmatch._evidence import InferredTerm
-from fundmatch._fold import fold
+from fundmatch._fold import fold, visible
 from fundmatch._vocabulary_file import _FIELDS, _LANGUAGES, _MIN_STEM, _NEGATION_KINDS, VocabularyFile, _Pattern, _Term
 from fundmatch._yaml import parse_yaml_bytes, read_file
 
@@ -504,7 +504,7 @@ class Vocabulary(VocabularyFile):
         Returns:
             `InferredTerm` items sorted by (field, id).
         """
-        text = unicodedata.normalize("NFC", text or "")
+        text = unicodedata.normalize("NFC", visible(text or ""))
         # The text split into its words and what lies between them: [before, word, gap, word, ..., after].
         pieces = _WORD_SPLIT.split(text)
         raws = pieces[1::2]

@@ -657,3 +657,22 @@ def test_a_country_name_has_no_typo_readings(vocab: Vocabulary) -> None:
     assert "target_groups.roma" in ids(vocab, "Romani families get support at school.")
     # A name written after its article (Irish "an Úcráin") counts too: "Úcráin" is no typo of Italian "ucraini".
     assert "target_groups.third_country_nationals" not in ids(vocab, "Comhpháirtí san Úcráin.")
+
+
+@pytest.mark.parametrize(
+    "mark", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u200e"], ids=lambda m: f"U+{ord(m):04X}"
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sprachkurse und Beratung für Geflüchtete in unserer Gemeinde",
+        "Language courses and counselling for refugees in the village hall",
+        "Cours de langue et accompagnement des réfugiés",
+    ],
+)
+def test_invisible_characters_inside_words_change_nothing(vocab: Vocabulary, text: str, mark: str) -> None:
+    # Text pasted from a word processor or a PDF carries soft hyphens and zero-width spaces inside words.
+    marked = " ".join(
+        word[: len(word) // 2] + mark + word[len(word) // 2 :] if len(word) > 5 else word for word in text.split()
+    )
+    assert mark in marked and ids(vocab, marked) == ids(vocab, text) != set()
