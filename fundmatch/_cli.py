@@ -75,6 +75,26 @@ def _output(path: str, what: str = "output") -> Path:
     return target
 
 
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
+    except (OSError, RuntimeError, ValueError):
+        return False
+
+
+def _apart(outputs: dict[str, Path | None], inputs: dict[str, Path | None]) -> None:
+    """Refuse an output that is one of the inputs or another output: it would be overwritten, and lost."""
+    given = {what: path for what, path in inputs.items() if path is not None}
+    written: dict[str, Path] = {}
+    for what, path in outputs.items():
+        if path is None:
+            continue
+        for other, there in [*given.items(), *written.items()]:
+            if _same_file(path, there):
+                raise InputFileError(f"{path}: the {what} would overwrite the {other}; choose another file")
+        written[what] = path
+
+
 def _read_model(path: str, model: type[_M]) -> _M:
     data = _read(path)
     if not isinstance(data, dict):
@@ -117,6 +137,13 @@ def _cmd_match(args: argparse.Namespace) -> int:
         raise InputFileError("give the idea: an IDEA file, or --idea 'one or two sentences'")
     if args.place is None and profile_file is None:
         raise InputFileError("give the municipality: a PROFILE file, or --place 'Altena, DE'")
+    _apart(
+        {"HTML report": html},
+        {
+            "profile file": Path(profile_file) if profile_file else None,
+            "idea file": Path(idea_file) if idea_file else None,
+        },
+    )
     idea: ProjectIdea | str = args.idea_text if idea_file is None else _read_model(idea_file, ProjectIdea)
     if args.place is not None:
         from fundmatch._places import choose_place
@@ -173,11 +200,13 @@ def _cmd_screen(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise InputFileError(f"{args.municipalities}: no such file")
     output = _output(args.output) if args.output else None
-    if output is not None and output.exists() and output.samefile(source):
-        raise InputFileError(f"{args.output}: is the municipalities file itself; choose another output")
     errors_path = Path(args.errors) if args.errors else (output.with_suffix(".errors.csv") if output else None)
     if errors_path is not None:
         _output(str(errors_path), "errors file")
+    _apart(
+        {"output": output, "errors file": errors_path},
+        {"municipalities file": source, "idea file": Path(args.idea)},
+    )
     funds = [f.strip() for f in args.funds.split(",")] if args.funds else None
     pack = _pack(args)
     pack._select(funds)  # an unknown fund fails now, before the table is read

@@ -193,7 +193,12 @@ def temporary_folder(target: Path) -> Iterator[Path]:
 
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
-    """A temporary path to fill; renamed over ``target`` when the block ends normally, removed otherwise."""
+    """A temporary path to fill; renamed over ``target`` when the block ends normally, removed otherwise.
+
+    A symlink is written through: the file it points to is replaced, and the link stays a link.
+    """
+    if target.is_symlink():
+        target = Path(os.path.realpath(target))
     tmp = temporary_beside(target)
     try:
         yield tmp

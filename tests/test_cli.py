@@ -129,3 +129,47 @@ def test_screen_rejects_unknown_columns(tmp_path: Path, capsys: pytest.CaptureFi
     table.write_text("name,country,populaton\nA,IT,100\n", encoding="utf-8")
     assert main(["screen", str(table), IDEA]) == 2
     assert "m.csv:1: populaton: unknown column (did you mean 'population'?)" in capsys.readouterr().err
+
+
+def _copies(tmp_path: Path) -> tuple[Path, Path, Path]:
+    table, idea, profile = tmp_path / "m.csv", tmp_path / "idea.yaml", tmp_path / "profile.yaml"
+    table.write_text("name,country,population\nA,SE,abc\nB,SE,300\n", encoding="utf-8")
+    idea.write_bytes(Path(IDEA).read_bytes())
+    profile.write_bytes(Path(PROFILE).read_bytes())
+    return table, idea, profile
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["-o", "{table}"],
+        ["-o", "{idea}"],
+        ["-o", "out.csv", "--errors", "{table}"],
+        ["-o", "out.csv", "--errors", "out.csv"],
+        ["--errors", "{idea}"],
+    ],
+)
+def test_screen_never_writes_over_an_input_or_its_other_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], extra: list[str]
+) -> None:
+    table, idea, _ = _copies(tmp_path)
+    before = {p: p.read_bytes() for p in (table, idea)}
+    args = [
+        a.format(table=table, idea=idea) if "{" in a else str(tmp_path / a) if a.endswith(".csv") else a for a in extra
+    ]
+    assert main(["screen", str(table), str(idea), "--no-progress", *args]) == 2
+    assert "would overwrite the" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (table, idea)} == before
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize("which", ["profile", "idea"])
+def test_match_never_writes_its_html_over_an_input(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], which: str
+) -> None:
+    _, idea, profile = _copies(tmp_path)
+    before = {p: p.read_bytes() for p in (idea, profile)}
+    target = profile if which == "profile" else idea
+    assert main(["match", str(profile), str(idea), "--html", str(target)]) == 2
+    assert f"would overwrite the {which} file" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in (idea, profile)} == before

@@ -283,3 +283,16 @@ def test_an_output_file_gets_the_mode_a_new_file_would_get_or_the_one_it_had(tmp
     finally:
         os.umask(saved)
         _files._UMASK.clear()
+
+
+def test_an_output_that_is_a_symlink_is_written_through(tmp_path: Path) -> None:
+    from fundmatch import _files
+
+    real = tmp_path / "shared" / "report.html"
+    real.parent.mkdir()
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "report.html"
+    link.symlink_to(real)
+    _files.write_atomic(link, lambda out: out.write("new"))
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+    assert _litter(real.parent) == [] and _litter(tmp_path) == []
