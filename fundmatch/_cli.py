@@ -445,13 +445,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _utf8_arguments(args: argparse.Namespace) -> None:
+    """Refuse a text argument that is not UTF-8: the shell hands such bytes over as lone surrogates, which
+    nothing downstream reads (a Latin-1 "für" from an old script). File names may be any bytes."""
+    for name in ("idea_text", "place"):
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                byte = ord(value[exc.start]) - 0xDC00 if 0xDC80 <= ord(value[exc.start]) <= 0xDCFF else None
+                what = f" (byte 0x{byte:02x} at character {exc.start + 1})" if byte is not None else ""
+                option = "--" + name.removesuffix("_text").replace("_", "-")
+                raise InputFileError(f"{option}: not UTF-8 text{what}; write it in UTF-8") from None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
     try:
+        _utf8_arguments(args)
         return int(args.run(args))
     except FundmatchError as exc:
         print(f"fundmatch: error: {exc}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a value no command checked first: its fields' problems, never a traceback
+        print("fundmatch: error: " + "; ".join(problem_lines(exc)), file=sys.stderr)
         return 2
     except BrokenPipeError:
         return 0

@@ -173,3 +173,16 @@ def test_match_never_writes_its_html_over_an_input(
     assert main(["match", str(profile), str(idea), "--html", str(target)]) == 2
     assert f"would overwrite the {which} file" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in (idea, profile)} == before
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--idea", "Sprachkurse f\udcfcr Gefl\udcfcchtete"), ("--place", "M\udcfcnchen")]
+)
+def test_a_text_argument_that_is_not_utf8_is_one_line(
+    capsys: pytest.CaptureFixture[str], option: str, value: str
+) -> None:
+    # What the shell hands over for Latin-1 bytes ("für" from an old script): lone surrogates.
+    args = ["match", PROFILE, option, value] if option == "--idea" else ["match", option, value, IDEA]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"fundmatch: error: {option}: not UTF-8 text (byte 0xfc") and "Traceback" not in err
