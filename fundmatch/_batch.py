@@ -176,9 +176,19 @@ class _Columns:
         return [i for i in range(len(self.names)) if i in self.extra or self.fields.get(i) not in (*_SHOWN, None)]
 
 
+#: The most columns a municipalities table may have: a real one has a few dozen at most, and each unknown
+#: column is compared with every field's name (a 400,000-column upload kept the web page busy for minutes).
+MAX_COLUMNS = 1000
+
+
 def _columns(header: Sequence[str], where: str) -> _Columns:
     """Which column is which field; a repeated or misspelt field name refuses the table (a typo would turn
     a column's facts silently into unknowns), any other column is kept as it is."""
+    if len(header) > MAX_COLUMNS:
+        raise TableHeaderError(
+            where,
+            [BadRow(1, "", "", f"{len(header):,} columns: a municipalities table has at most {MAX_COLUMNS:,}")],
+        )
     names = [str(h).strip().lstrip("\ufeff") for h in header]
     result = _Columns(names)
     problems: list[BadRow] = []

@@ -186,3 +186,13 @@ def test_a_text_argument_that_is_not_utf8_is_one_line(
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"fundmatch: error: {option}: not UTF-8 text (byte 0xfc") and "Traceback" not in err
+
+
+def test_a_table_of_too_many_columns_is_refused_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from fundmatch._batch import MAX_COLUMNS
+
+    table = tmp_path / "wide.csv"
+    extra = [f"x{k}" for k in range(MAX_COLUMNS)]
+    table.write_text(",".join(["name", "country", *extra]) + "\n" + ",".join(["A", "SE", *["1"] * MAX_COLUMNS]) + "\n")
+    assert main(["screen", str(table), IDEA, "--no-progress"]) == 2
+    assert f"{MAX_COLUMNS + 2:,} columns: a municipalities table has at most {MAX_COLUMNS:,}" in capsys.readouterr().err
