@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from fundmatch import _cache
 from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, decided_or_missing
 from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
-from fundmatch._facts import FACTS, Facts
+from fundmatch._facts import FACTS, Facts, literal_values
 
 # How a value reads in a sentence (ids in words, shares in per cent) is the text renderer's rule.
 from fundmatch._text import format_value
@@ -206,7 +206,10 @@ def _cache_key() -> str:
     spec = importlib.util.find_spec("rule_engine")
     engine = _cache.file_bytes(spec.origin) if spec is not None and spec.origin else b""  # holds __version__
     facts = repr(sorted((name, fact.type) for name, fact in FACTS.items())).encode()
-    sources = [_cache.file_bytes(here / f"{name}.py") for name in ("_parse", "_closures", "_expressions")]
+    # _ids and _facts: the values a literal is checked against (`_check_literals`) before a record is kept.
+    sources = [
+        _cache.file_bytes(here / f"{name}.py") for name in ("_parse", "_closures", "_expressions", "_ids", "_facts")
+    ]
     return _cache.digest([engine, facts, *sources, sys.version.encode()])
 
 
@@ -229,9 +232,80 @@ def compile_condition(text: str) -> Condition:
     from fundmatch._parse import analyse
 
     rule, record = analyse(text)
+    if record["ir"] is not None:
+        _check_literals(record["ir"])
     condition = _condition(text, record, rule)
     _RECORDS.put(text, record)
     return condition
+
+
+_EQUALITY = ("eq", "ne")
+_SET_OPERATORS = ("bwand", "bwor", "bwxor", "eq", "ne", "le", "lt", "ge", "gt")
+
+
+def _literal(node: Any) -> list[Any] | None:
+    """The values of a literal node (a text, a number, a set or array of them), or None for anything else."""
+    if not isinstance(node, list) or not node or not isinstance(node[0], str):
+        return None
+    if node[0] == "str":
+        return [node[1]]
+    if node[0] == "float":
+        return [Decimal(node[1])]
+    if node[0] in ("set", "array"):
+        members = [_literal(member) for member in node[1]]
+        return None if any(m is None for m in members) else [v for m in members for v in m or ()]
+    return None
+
+
+def _check_literals(ir: Any) -> None:
+    """Refuse a comparison that can never hold because the literal is not a value the fact can have: a
+    misspelt id (``'refugee' in target_groups``), a case a code never has (``country == 'dk'``), a number out
+    of range (``degurba == 4``), a text compared with a number (``population == 'DK'``). rule-engine accepts
+    them (== between types is false), and such a rule silently never fires."""
+    if not isinstance(ir, list) or not ir:
+        return
+    if not isinstance(ir[0], str):
+        for part in ir:
+            _check_literals(part)
+        return
+    op = ir[0]
+    if len(ir) == 3 and op in (*_SET_OPERATORS, "in"):
+        for fact, other in ((ir[1], ir[2]), (ir[2], ir[1])):
+            if not (isinstance(fact, list) and fact[:1] == ["fact"] and len(fact) == 3):
+                continue
+            values = _literal(other)
+            if values is None:
+                continue
+            name, kind = fact[1], fact[2]
+            if op in _EQUALITY and kind in ("FLOAT", "STRING") and other[0] in ("str", "float"):
+                wanted = "FLOAT" if other[0] == "float" else "STRING"
+                if wanted != kind:
+                    what = "a number" if kind == "FLOAT" else "a text"
+                    raise ExpressionProblem(
+                        f"'{name}' is {what}: comparing it with {_shown(values[0])} is never true", field=name
+                    )
+            allowed = literal_values(name)
+            if allowed is None or (kind == "FLOAT" and op not in _EQUALITY and op != "in"):
+                continue
+            for value in values:
+                if isinstance(value, Decimal) and value == value.to_integral_value():
+                    value = int(value)
+                if value not in allowed:
+                    shown = sorted(str(v) for v in allowed)
+                    raise ExpressionProblem(
+                        f"{_shown(value)} is not a value '{name}' can have, so the comparison never holds"
+                        f" (it has: {', '.join(shown[:12])}{', …' if len(shown) > 12 else ''})",
+                        field=name,
+                        suggestion=str(value).upper()
+                        if str(value).upper() in allowed
+                        else did_you_mean(str(value), shown),
+                    )
+    for part in ir[1:]:
+        _check_literals(part)
+
+
+def _shown(value: Any) -> str:
+    return f"'{value}'" if isinstance(value, str) else str(value)
 
 
 def save_cache() -> None:

@@ -187,6 +187,45 @@ _NO_FACTS: dict[str, Any] = dict.fromkeys(FACTS)
 # "name" (municipality) and "title" are there for explanations; partners are read through the derived facts.
 
 
+def _members(annotation: Any) -> tuple[Any, ...] | None:
+    """The ids a list field of enum items holds (``themes``: the Theme ids)."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(annotation) if a is not type(None)]
+        return _members(inner[0]) if len(inner) == 1 else None
+    if typing.get_origin(annotation) is list:
+        (item,) = typing.get_args(annotation)
+        if isinstance(item, type) and issubclass(item, Enum):
+            return tuple(member.value for member in item)
+    return None
+
+
+@functools.cache
+def _literal_values() -> dict[str, frozenset[Any]]:
+    values: dict[str, frozenset[Any]] = {}
+    for model in (Municipality, ProjectIdea):
+        for name, info in model.model_fields.items():
+            members = _members(info.annotation)
+            if members is not None and name in FACTS:
+                values[name] = frozenset(members)
+    for name, fact in FACTS.items():
+        if fact.domain is not None and fact.type != BOOLEAN:
+            values[name] = frozenset(fact.domain)
+    from fundmatch._countries import ISO_COUNTRIES
+    from fundmatch._ids import OrganisationType
+
+    for name in ("country", "partner_countries", "countries"):
+        values[name] = ISO_COUNTRIES
+    values["member_states"] = EU_MEMBER_STATES
+    values["partner_types"] = frozenset(member.value for member in OrganisationType)
+    return values
+
+
+def literal_values(name: str) -> frozenset[Any] | None:
+    """The values fact ``name`` (or a member of it, for a list) can have, where its input fixes them: a rule
+    comparing it with anything else never matches (``degurba == 4``, ``'refugee' in target_groups``)."""
+    return _literal_values().get(name)
+
+
 def question_for(name: str) -> str:
     """The question to ask for an input (a model field) or a fact."""
     if name in FACTS:

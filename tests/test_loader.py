@@ -77,6 +77,42 @@ def test_type_error_in_expression(pack_copy: Path) -> None:
     assert error.rule_id == "member_state_beneficiary" and "data type mismatch" in str(error)
 
 
+@pytest.mark.parametrize(
+    ("file", "old", "new", "rule_id", "message"),
+    [
+        # A misspelt id: the rule would silently never fire (rule-engine accepts any text in a set).
+        (
+            "amif.yaml",
+            "when: (target_groups & {'third_country_nationals', 'refugees', 'asylum_seekers', 'unaccompanied_minors'})",
+            "when: (target_groups & {'third_country_national', 'refugees', 'asylum_seekers', 'unaccompanied_minors'})",
+            "third_country_nationals_served",
+            "'third_country_national' is not a value 'target_groups' can have",
+        ),
+        ("interreg.yaml", "when: member_state_count >= 1", "when: country == 'dk'", "member_state_beneficiary", "'dk'"),
+        (
+            "interreg.yaml",
+            "when: member_state_count >= 1",
+            "when: degurba == 4",
+            "member_state_beneficiary",
+            "4 is not",
+        ),
+        (
+            "interreg.yaml",
+            "when: member_state_count >= 1",
+            "when: population == 'DK'",
+            "member_state_beneficiary",
+            "'population' is a number",
+        ),
+    ],
+)
+def test_a_literal_the_fact_can_never_have_fails_at_load(
+    pack_copy: Path, file: str, old: str, new: str, rule_id: str, message: str
+) -> None:
+    _break(pack_copy, file, old, new)
+    error = _load_error(pack_copy)
+    assert error.rule_id == rule_id and message in str(error) and file in str(error), str(error)
+
+
 def test_expression_must_be_a_condition(pack_copy: Path) -> None:
     _break(pack_copy, "interreg.yaml", "when: member_state_count >= 1", "when: country_count + 2")
     assert "not true/false" in str(_load_error(pack_copy))
