@@ -93,7 +93,7 @@ def periods() -> list[str]:
 
 def period_folder(period: str = DEFAULT_PERIOD) -> Path:
     """The folder of one shipped period; an unknown period raises `RulePackError`."""
-    # A period is a folder name of rules/ ("2021-2027"), never a path: "../x" or a NUL byte is no period.
+    # A period is a folder name of rules/, never a path: "../x" or a NUL byte is no period.
     shipped = periods()
     if period not in shipped:
         raise RulePackError(f"no rule packs for period {period!r} (shipped: {', '.join(shipped)})")
