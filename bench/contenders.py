@@ -95,6 +95,8 @@ def _village_culture(f: Mapping[str, Any]) -> bool:
 
 END_2029 = _dt.date(2029, 12, 31)
 END_2030 = _dt.date(2030, 12, 31)
+#: A local action group applying itself is in its own LAG area (pack 2021-2027.11).
+LAG_APPLICANT = "local_action_group"
 
 Fn = Callable[[Mapping[str, Any]], bool]
 #: (the facts a condition reads, the condition); it is called only when none of them is missing.
@@ -375,7 +377,10 @@ RULES: dict[str, dict[str, Logic]] = {
     },
     "EAFRD": {
         **_COMMON,
-        "leader_area": (("leader_lag",), lambda f: f["leader_lag"]),
+        "leader_area": _three(
+            (("leader_lag", "applicant_type"), lambda f: f["leader_lag"] or f["applicant_type"] == LAG_APPLICANT),
+            lambda f: _or3(_is(f, "leader_lag", bool), _is(f, "applicant_type", lambda t: t == LAG_APPLICANT)),
+        ),
         "rural_area": (("degurba",), lambda f: f["degurba"] >= 2),
         "lag_population_band": (("population",), lambda f: f["population"] <= 150000),
         "staff_capacity": (("eu_project_staff_fte",), lambda f: f["eu_project_staff_fte"] >= 0.2),
@@ -601,11 +606,7 @@ PRIORS: dict[tuple[str, str], list[Logic | None]] = {
     },
     # Pack 2021-2027.10: a project whose themes are outside ESF+'s objectives rarely has a measure for people.
     ("ESF+", "social_objective"): [(("themes",), lambda f: not f["themes"] & ESF_THEMES)],
-    ("EAFRD", "leader_area"): [
-        (("applicant_type",), lambda f: f["applicant_type"] == "local_action_group"),
-        (("degurba",), lambda f: f["degurba"] == 1),
-        None,
-    ],
+    ("EAFRD", "leader_area"): [(("degurba",), lambda f: f["degurba"] == 1), None],
 }
 
 
@@ -674,7 +675,10 @@ RATES: dict[str, dict[str, Logic | None]] = {
     "ERDF": dict(_COHESION),
     "EAFRD": {
         "less_developed": _COHESION["less_developed"],
-        "leader": (("leader_lag",), lambda f: f["leader_lag"]),
+        "leader": _three(
+            (("leader_lag", "applicant_type"), lambda f: f["leader_lag"] or f["applicant_type"] == LAG_APPLICANT),
+            lambda f: _or3(_is(f, "leader_lag", bool), _is(f, "applicant_type", lambda t: t == LAG_APPLICANT)),
+        ),
         "outermost": _COHESION["outermost"],
         "transition": _COHESION["transition"],
         "other_regions": (("region_category",), lambda f: f["region_category"] == "more_developed"),
@@ -1237,7 +1241,7 @@ _ROW_RULES: dict[str, dict[str, tuple[str, int]]] = {
     },
     "EAFRD": {
         "applicant_in_member_state": ("requirement", 0),
-        "leader_area": ("requirement", 3),
+        "leader_area": ("requirement", 2),
         "rural_area": ("preference", 2),
         "lag_population_band": ("preference", 2),
         "staff_capacity": ("preference", 0),
@@ -1646,8 +1650,8 @@ class Tuned:
         rules, w, rates = self._parts(fund)
         i_ms, leader = rules["applicant_in_member_state"].index, rules["leader_area"]
         i_lag = leader.index
-        (_, p_lag, by_lag), (_, p_city, by_city), (_, p_other, by_other) = leader.priors
-        lag_applicant = self.idea["applicant_type"] == "local_action_group"
+        (_, p_city, by_city), (_, p_other, by_other) = leader.priors
+        lag_applicant = self.idea["applicant_type"] == LAG_APPLICANT
         w_rural, w_band, w_staff = w["rural_area"], w["lag_population_band"], w["staff_capacity"]
         w_municipality, w_village, w_investment = w["rural_municipality"], w["village_scale"], w["village_investment"]
         c_rural, c_band, c_municipality, c_village = (
@@ -1696,16 +1700,14 @@ class Tuned:
             missing = 0
             if not member:
                 status, failed = 2, (*failed, (i_ms, "applicant_in_member_state"))
-            # leader_area decides the LEADER route only: its chance is the route's
+            # leader_area decides the LEADER route only: its chance is the route's. A LAG applying itself is in
+            # its own area (`leader_lag or applicant_type == 'local_action_group'`, the LEADER rate's too).
+            if lag_applicant:
+                lag = True
             chance = 1.0
             if lag is None:
                 missing |= LAG
-                if lag_applicant:
-                    chance = by_lag.get(country, p_lag)
-                elif degurba == 1:
-                    chance = by_city.get(country, p_city)
-                else:
-                    chance = by_other.get(country, p_other)
+                chance = by_city.get(country, p_city) if degurba == 1 else by_other.get(country, p_other)
             elif not lag:
                 failed = (*failed, (i_lag, "leader_area"))
             # The points in the rules' order, the idea's between them (`_in_order`).

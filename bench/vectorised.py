@@ -20,6 +20,7 @@ from contenders import (
     _BY_ORDER,
     BUILD,
     ERDF_CORE,
+    LAG_APPLICANT,
     ROW_FACTS,
     TCN,
     FundData,
@@ -97,7 +98,7 @@ VEC_RULES: dict[tuple[str, ...], Vec] = {
     ("ERDF", "staff_capacity"): lambda i: c("eu_project_staff_fte") >= 1,
     ("ERDF", "urban_area"): lambda i: c("degurba") <= 2,
     ("ERDF", "small_rural_place"): lambda i: (c("degurba") == 3) & (c("population") < 5000),
-    ("EAFRD", "leader_area"): lambda i: c("leader_lag"),
+    ("EAFRD", "leader_area"): lambda i: c("leader_lag") | _idea(i, "applicant_type", lambda t: t == LAG_APPLICANT),
     ("EAFRD", "rural_area"): lambda i: c("degurba") >= 2,
     ("EAFRD", "lag_population_band"): lambda i: c("population") <= 150000,
     ("EAFRD", "staff_capacity"): lambda i: c("eu_project_staff_fte") >= 0.2,
@@ -130,7 +131,7 @@ VEC_RULES: dict[tuple[str, ...], Vec] = {
 }
 
 #: Prior conditions that read a municipality's facts, by (fund, rule id, position).
-VEC_PRIORS: dict[tuple[str, str, int], Vec] = {("EAFRD", "leader_area", 1): lambda i: c("degurba") == 1}
+VEC_PRIORS: dict[tuple[str, str, int], Vec] = {("EAFRD", "leader_area", 0): lambda i: c("degurba") == 1}
 
 _COHESION: dict[str, Vec] = {
     "outermost": lambda i: c("outermost_region"),
@@ -155,7 +156,7 @@ VEC_RATES: dict[tuple[str, str], Vec] = {
     **{("ESF+", k): v for k, v in _COHESION.items()},
     **{("ERDF", k): v for k, v in _COHESION.items()},
     ("EAFRD", "less_developed"): _COHESION["less_developed"],
-    ("EAFRD", "leader"): lambda i: c("leader_lag"),
+    ("EAFRD", "leader"): lambda i: c("leader_lag") | _idea(i, "applicant_type", lambda t: t == LAG_APPLICANT),
     ("EAFRD", "outermost"): _COHESION["outermost"],
     ("EAFRD", "transition"): _COHESION["transition"],
     ("EAFRD", "other_regions"): lambda i: c("region_category") == "more_developed",

@@ -30,7 +30,7 @@ def test_match_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["match", PROFILE, IDEA, "--json", "--funds", "INTERREG,AMIF", "--html", str(html)]) == 0
     data = json.loads(capsys.readouterr().out)
     assert sorted(r["fund"] for r in data["ranking"]) == ["AMIF", "INTERREG"]
-    assert data["schema_version"] and data["pack_version"] == "2021-2027.10"
+    assert data["schema_version"] and data["pack_version"] == "2021-2027.11"
     assert html.read_text(encoding="utf-8").startswith("<!doctype html>")
 
 

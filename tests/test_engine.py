@@ -122,7 +122,14 @@ def test_an_unknown_requirement_gives_a_likelihood_from_a_stated_source(pack: fu
         idea(applicant_type="local_action_group"),
         funds=["EAFRD"],
     )["EAFRD"]
-    assert lag.status is Status.UNKNOWN and lag.likelihood == 1.0
+    # A local action group applying itself is in its own LAG area: nothing to ask, the LEADER route is open and
+    # the LEADER rate applies (pack 2021-2027.11; before, it was asked and counted by a prior of 1.0).
+    assert _hit(lag, "leader_area").outcome is Outcome.PASS and lag.likelihood == 1.0
+    assert not any(m.field == "leader_lag" for m in lag.missing)
+    assert {r.id: r.status.value for r in lag.routes}["leader"] == "open"
+    assert lag.status is Status.ELIGIBLE
+    placed = pack.match(profile(leader_lag=None), idea(applicant_type="local_action_group"), funds=["EAFRD"])
+    assert placed["EAFRD"].co_financing.rate == 0.8  # ITH42, more developed: the LEADER rate
 
 
 def test_ranking_puts_ineligible_last_and_the_rest_by_fit_times_likelihood(pack: fundmatch.RulePack) -> None:
