@@ -154,10 +154,12 @@ class DerivedValue(_Output):
 
 
 class InferredTerm(_Output):
-    """One theme, target group, activity or partner's country read from the free text, with its evidence."""
+    """One theme, target group, activity, partner's country or budget read from the free text, with its evidence."""
 
-    field: str = Field(description="'themes', 'target_groups', 'activities' or 'partners'.")
-    id: str = Field(description="The vocabulary id inferred (for partners: the country's ISO code).")
+    field: str = Field(description="'themes', 'target_groups', 'activities', 'partners' or 'budget_eur'.")
+    id: str = Field(
+        description="The vocabulary id inferred (for partners: the country's ISO code; for the budget: 'EUR 50,000')."
+    )
     matched: str = Field(description="The words of the text that matched.")
     term: str = Field(description="The vocabulary term they matched.")
     language: str = Field(description="Language of that term (ISO 639-1).")

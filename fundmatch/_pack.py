@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 from pydantic import BaseModel, ValidationError
 
 from fundmatch import _engine
+from fundmatch._amounts import amount_of, euro_amount
 from fundmatch._batch import ProgressCallback, as_profiles, with_progress
 from fundmatch._compiled import CompiledFund, CompiledWarning
 from fundmatch._country_names import language_name
@@ -152,7 +153,8 @@ class RulePack:
         """The idea with empty themes, target groups and activities read from its text, and the evidence.
 
         Partners' countries the text names are in the evidence too (field ``partners``) when the idea names no
-        partners; they join the idea in `match`, once the applicant's own country is known and left out.
+        partners; they join the idea in `match`, once the applicant's own country is known and left out. An
+        amount in euro the text names is the budget where the idea gives none (field ``budget_eur``).
         """
         model = _as_model(idea, ProjectIdea, "idea")
         # The title is a sentence of its own: no term spans it and the description's first words, and a
@@ -168,6 +170,11 @@ class RulePack:
             model = model.model_validate({**model.model_dump(), **update})
         if not model.partners:
             found += named_partners(text)
+        if model.budget_eur is None:
+            budget = euro_amount(text)
+            if budget is not None:
+                model = model.model_validate({**model.model_dump(), "budget_eur": amount_of(budget)})
+                found.append(budget)
         return model, found
 
     @staticmethod

@@ -44,6 +44,7 @@ _FIELD_KIND = {
     "target_groups": "target group",
     "activities": "activity",
     "partners": "a partner's country",
+    "budget_eur": "the budget",
 }
 
 

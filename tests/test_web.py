@@ -691,3 +691,18 @@ def test_a_value_strict_json_cannot_carry_is_a_422_not_a_500(client: TestClient,
     response = client.post("/api/match", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 422, response.text
     assert json.loads(response.text)["errors"]
+
+
+@pytest.mark.parametrize("written", ["80 000 EUR", "€ 80.000", "80.000,00 €", "0,08 Mio", "80 TEUR"])
+def test_the_budget_field_reads_amounts_as_officers_write_them(client: TestClient, written: str) -> None:
+    # The field is labelled "in EUR": a currency sign or word, a scale ("Mio") is how people write it.
+    as_number = client.post("/", data=form())
+    as_written = client.post("/", data=form(budget_eur=written))
+    assert as_written.status_code == 200, visible_errors(as_written.text)
+    assert ranking_on_page(as_written.text) == ranking_on_page(as_number.text)
+    assert "EUR 64,000" in as_written.text or "64,000" in as_written.text  # 80 % of it, as for 80.000
+
+
+def test_a_budget_in_another_currency_is_refused_with_the_field(client: TestClient) -> None:
+    r = client.post("/", data=form(budget_eur="300 000 zł"))
+    assert r.status_code == 422 and "budget_eur" in visible_errors(r.text)

@@ -7,6 +7,9 @@ namespace.
 
 from __future__ import annotations
 
+# A budget written as officers write it ("50 000 EUR", "€ 1,5 Mio") in the form's budget field.
+from fundmatch._amounts import amount_of, euro_amount
+
 # The one reader of municipalities tables, shared with `fundmatch screen`: delimiters, encodings, header case,
 # bad rows with line and reason.
 from fundmatch._batch import (
@@ -53,6 +56,8 @@ __all__ = [
     "read_table",
     "EU_MEMBER_STATES",
     "SUMMARY_COLUMNS",
+    "amount_of",
+    "euro_amount",
     "PlacesRegister",
     "choose_place",
     "country_from_name",

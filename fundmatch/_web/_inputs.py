@@ -29,9 +29,11 @@ from fundmatch._web._core import (
     ScreenedRows,
     TableHeaderError,
     TextLines,
+    amount_of,
     country_from_name,
     country_label,
     did_you_mean,
+    euro_amount,
     model_at,
     output_columns,
     read_table,
@@ -379,7 +381,12 @@ def idea_from_form(values: Mapping[str, str]) -> dict[str, Any]:
     if values.get("partners"):
         data["partners"] = partner_countries(values["partners"])
     if values.get("budget_eur"):
-        data["budget_eur"] = _number(values["budget_eur"], integer=False)
+        budget = _number(values["budget_eur"], integer=False)
+        if isinstance(budget, str):
+            # "50 000 EUR", "€ 50.000", "1,5 Mio": the field is in euro, so an amount without a currency is too.
+            term = euro_amount(budget) or euro_amount(f"{budget} EUR")
+            budget = amount_of(term) if term is not None else budget
+        data["budget_eur"] = budget
     if values.get("duration_months"):
         data["duration_months"] = _number(values["duration_months"], integer=True)
     if values.get("applicant_type"):

@@ -1,0 +1,122 @@
+"""A budget in euro named in an idea's description: "budget 50 000 EUR", "€ 1,2 Mio.", "300 mil euros".
+
+Read only when the idea gives no ``budget_eur`` (a given budget is never overridden), with its evidence in the
+report's ``inferred``. Only amounts in euro count: an amount in zloty, koruna or lev is not converted (the
+rate of the day is not fundmatch's to guess), and the budget stays a question. Where the text names several
+euro amounts (the total, the own share, a first phase), the largest is taken: the total cost is what the
+co-financing rate applies to, and the officer sees which words were read.
+
+Separators as Europe writes them: "50 000", "50.000", "50,000" and "50'000" are fifty thousand; "1,5" and "1.5"
+one and a half (a separator followed by one or two digits is a decimal one, by three a thousands one, unless a
+word for thousand or million follows: "1,500 Mio" is one and a half million).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from fundmatch._evidence import InferredTerm
+from fundmatch._fold import fold, visible
+
+# Words for "thousand" and "million" (folded, without a final dot) in the EU's languages.
+_THOUSAND = frozenset(
+    {
+        "k", "thousand", "tausend", "tsd", "mille", "mil", "tys", "tis", "tisoc", "tisuca", "tisuc", "tukst",
+        "tuhatta", "tuh", "tuhat", "ezer", "χιλ", "χιλιαδες", "хил", "хиляди", "duizend", "tusind", "tusen",
+        "miile", "mii",
+    }
+)  # fmt: skip
+_MILLION = frozenset(
+    {
+        "m", "mio", "mn", "mln", "million", "millions", "millionen", "millon", "millones", "milhao", "milhoes",
+        "milione", "milioni", "milion", "miliony", "milionu", "milionow", "milijun", "milijuna", "milijona",
+        "milijon", "miljoen", "miljoner", "miljon", "miljoni", "miljona", "miljonu", "miljoona", "miljoonaa",
+        "millio", "εκατ", "εκατομμυρια", "εκατομμυριο", "млн", "милиона", "милион", "mil.", "milioane", "milion.",
+    }
+)  # fmt: skip
+# Euro, folded: the sign, the code and the word in every EU language.
+_EURO = frozenset(
+    {"€", "eur", "euro", "euros", "eura", "eurot", "euroa", "euron", "evro", "evrov", "evra", "eiro", "ευρω",
+     "евро", "eurų", "euru", "eurow", "eurach", "eurami", "eurum", "eurai"}
+)  # fmt: skip
+# Other currencies: an amount in one of them is not read as euro.
+_OTHER = frozenset(
+    {"zl", "pln", "kc", "czk", "lv", "лв", "лева", "bgn", "kr", "sek", "dkk", "nok", "ft", "huf", "lei", "ron",
+     "chf", "$", "usd", "£", "gbp", "korun", "koruna", "forint"}
+)  # fmt: skip
+
+# A number as written: digits with thousands or decimal separators (space, no-break and thin spaces, dots,
+# commas, apostrophes), then the words after it; the sign may stand before ("€ 50.000", "EUR 50 000").
+_TOKEN = re.compile(r"\d{1,3}(?:[\u00a0\u202f\u2009 '’.,]\d{3})+(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?|[^\W\d_]+\.?|[€$£]")
+# A scale written into the currency's token: "MEUR", German "TEUR" (thousand euro), "kEUR".
+_SCALED_EURO = {"meur": Decimal(1_000_000), "mioeur": Decimal(1_000_000), "teur": Decimal(1000), "keur": Decimal(1000)}
+_LIMIT = Decimal("100000000000")
+
+
+def _number(written: str, scaled: bool) -> Decimal | None:
+    digits = re.sub(r"[\u00a0\u202f\u2009 '’]", "", written)
+    marks = [c for c in digits if c in ".,"]
+    if marks:
+        last = max(digits.rfind("."), digits.rfind(","))
+        tail = len(digits) - last - 1
+        if len(set(marks)) == 2 or (len(marks) == 1 and (tail != 3 or scaled)):
+            # The last separator is the decimal one; the others group thousands.
+            digits = re.sub(r"[.,]", "", digits[:last]) + "." + digits[last + 1 :]
+        else:
+            digits = re.sub(r"[.,]", "", digits)
+    try:
+        return Decimal(digits)
+    except InvalidOperation:
+        return None
+
+
+def euro_amount(text: str) -> InferredTerm | None:
+    """The largest amount in euro the text names, as the evidence of a ``budget_eur``, or None."""
+    text = visible(text)
+    tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+    words = [fold(t).rstrip(".") if not t[0].isdigit() else "" for t, _, _ in tokens]
+    best: tuple[Decimal, int, int] | None = None
+    for k, (token, _, _) in enumerate(tokens):
+        if not token[0].isdigit():
+            continue
+        after = words[k + 1 : k + 3]
+        scale, j = Decimal(1), 0
+        if after and (after[0] in _THOUSAND or after[0] in _MILLION):
+            scale = Decimal(1000) if after[0] in _THOUSAND else Decimal(1_000_000)
+            j = 1
+        # The currency right after the number (and its scale), or right before it.
+        after_currency = words[k + 1 + j] if k + 1 + j < len(words) else ""
+        before_currency = words[k - 1] if k else ""
+        if j == 0 and after_currency in _SCALED_EURO:
+            scale, last = _SCALED_EURO[after_currency], k + 1
+        elif after_currency in _EURO:
+            last = k + 1 + j
+        elif before_currency in _EURO and after_currency not in _OTHER:
+            last = k + j
+        else:
+            continue
+        value = _number(token, scale != 1)
+        if value is None:
+            continue
+        amount = value * scale
+        if 0 < amount <= _LIMIT and (best is None or amount > best[0]):
+            first = k - 1 if before_currency in _EURO and last == k + j else k
+            best = (amount, tokens[first][1], tokens[last][2])
+    if best is None:
+        return None
+    amount, start, end = best
+    shown = f"EUR {amount.quantize(Decimal(1)) if amount == amount.to_integral_value() else amount:,}"
+    return InferredTerm(
+        field="budget_eur",
+        id=shown,
+        matched=text[start:end].rstrip("."),
+        term="an amount in euro",
+        language="",
+        similarity=100.0,
+    )
+
+
+def amount_of(term: InferredTerm) -> float:
+    """The budget a `euro_amount` evidence stands for."""
+    return float(Decimal(term.id.removeprefix("EUR ").replace(",", "")))
