@@ -60,9 +60,25 @@ def _quoted(names: Sequence[str]) -> str:
     return " or ".join(f"'{n}'" for n in names)
 
 
+EMPTY_IDEA = "the idea is empty: give a title, or write a sentence or two about the project (description)"
+
+
+def empty_idea(error: Any, model: type[BaseModel] | None) -> bool:
+    """Whether ``error`` is an idea's missing or empty title: the idea has no words at all (a description
+    would have given it its title), which an officer reads better as that than as "title: Field required"."""
+    loc = error["loc"]
+    if not loc or loc[-1] != "title" or error["type"] not in ("missing", "string_too_short"):
+        return False
+    from fundmatch._inputs import ProjectIdea
+
+    return model_at(model, loc[:-1]) is ProjectIdea
+
+
 def _improved(error: Any, model: type[BaseModel]) -> tuple[str, str] | None:
     """(error type, message) for an error worth rewording, else None."""
     loc = error["loc"]
+    if empty_idea(error, model):
+        return "empty_idea", EMPTY_IDEA
     if error["type"] == "extra_forbidden" and loc:
         holder = model_at(model, loc[:-1])
         close = close_names(str(loc[-1]), holder.model_fields) if holder is not None else []

@@ -196,3 +196,10 @@ def test_a_table_of_too_many_columns_is_refused_at_once(tmp_path: Path, capsys: 
     table.write_text(",".join(["name", "country", *extra]) + "\n" + ",".join(["A", "SE", *["1"] * MAX_COLUMNS]) + "\n")
     assert main(["screen", str(table), IDEA, "--no-progress"]) == 2
     assert f"{MAX_COLUMNS + 2:,} columns: a municipalities table has at most {MAX_COLUMNS:,}" in capsys.readouterr().err
+
+
+def test_an_idea_file_without_any_words_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idea = tmp_path / "idea.yaml"
+    idea.write_text('description: ""\n', encoding="utf-8")
+    assert main(["match", PROFILE, str(idea)]) == 2
+    assert "title: the idea is empty: give a title, or write a sentence" in capsys.readouterr().err

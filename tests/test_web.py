@@ -706,3 +706,10 @@ def test_the_budget_field_reads_amounts_as_officers_write_them(client: TestClien
 def test_a_budget_in_another_currency_is_refused_with_the_field(client: TestClient) -> None:
     r = client.post("/", data=form(budget_eur="300 000 zł"))
     assert r.status_code == 422 and "budget_eur" in visible_errors(r.text)
+
+
+@pytest.mark.parametrize("idea", ["", {"description": ""}, {"title": ""}, {}])
+def test_an_idea_without_any_words_says_so(client: TestClient, idea: object) -> None:
+    r = client.post("/api/match", json={"profile": {"name": "X", "country": "DE"}, "idea": idea})
+    assert r.status_code == 422
+    assert r.json()["detail"].startswith("idea.title: the idea is empty: give a title, or write a sentence")

@@ -35,8 +35,9 @@ from fundmatch._errors import did_you_mean
 # The columns `fundmatch screen` writes, so that the web's results CSV is the CLI's.
 from fundmatch._frames import SUMMARY_COLUMNS
 
-# The library's reading of a validation error's location: which model holds the key, for its did-you-mean.
-from fundmatch._input_errors import model_at
+# The library's reading of a validation error's location: which model holds the key, for its did-you-mean; and
+# its words for an idea without any text.
+from fundmatch._input_errors import EMPTY_IDEA, empty_idea, model_at
 
 # The title of an idea written as free text: the library's rule (ProjectIdea.from_text).
 from fundmatch._inputs import title_from
@@ -56,6 +57,8 @@ __all__ = [
     "read_table",
     "EU_MEMBER_STATES",
     "SUMMARY_COLUMNS",
+    "EMPTY_IDEA",
+    "empty_idea",
     "amount_of",
     "euro_amount",
     "PlacesRegister",

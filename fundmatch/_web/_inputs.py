@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 import fundmatch
 from fundmatch import Municipality, Place, ProfileError, ProjectIdea, RulePack
 from fundmatch._web._core import (
+    EMPTY_IDEA,
     ERROR_COLUMNS,
     EU_MEMBER_STATES,
     SUMMARY_COLUMNS,
@@ -33,6 +34,7 @@ from fundmatch._web._core import (
     country_from_name,
     country_label,
     did_you_mean,
+    empty_idea,
     euro_amount,
     model_at,
     output_columns,
@@ -94,7 +96,9 @@ def problems_from(
         message = str(error["msg"]).removeprefix("Value error, ")
         suggestion = None
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if empty_idea(error, model):
+            message = EMPTY_IDEA
+        elif kind == "extra_forbidden":
             holder = model_at(model, error["loc"][:-1])
             if holder is not None:
                 suggestion = did_you_mean(str(error["loc"][-1]), holder.model_fields)
