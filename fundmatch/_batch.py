@@ -276,6 +276,10 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
+# A line break of a bare CR (not followed by LF): the lines are split after it, the CR kept.
+_BARE_CR = re.compile(r"(?<=\r)(?!\n)(?=.)", re.DOTALL)
+
+
 class TextLines:
     """The lines of a table file as text, decoded as Excel writes them, counting the bytes read (for progress).
 
@@ -302,6 +306,14 @@ class TextLines:
             self._pending = head[3:] if head.startswith(codecs.BOM_UTF8) else head
 
     def __iter__(self) -> Iterator[str]:
+        for line in self._lines():
+            # Old Excel for the Mac ends lines with a bare CR: the csv reader, fed "\n"-lines, would see one.
+            if "\r" in line.rstrip("\r\n"):
+                yield from _BARE_CR.split(line)
+            else:
+                yield line
+
+    def _lines(self) -> Iterator[str]:
         if self._text is not None:
             yield from self._text
             return

@@ -203,3 +203,12 @@ def test_an_idea_file_without_any_words_says_so(tmp_path: Path, capsys: pytest.C
     idea.write_text('description: ""\n', encoding="utf-8")
     assert main(["match", PROFILE, str(idea)]) == 2
     assert "title: the idea is empty: give a title, or write a sentence" in capsys.readouterr().err
+
+
+def test_a_table_whose_lines_end_with_a_bare_cr_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # Old Excel for the Mac writes CR alone at the end of each line.
+    table = tmp_path / "mac.csv"
+    table.write_bytes(b"name,country,population\rA,SE,100\rB,SE,200\r")
+    assert main(["screen", str(table), IDEA, "--no-progress"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {row["municipality"] for row in rows} == {"A", "B"}
