@@ -98,10 +98,14 @@ class AmbiguousPlaceError(ProfileError):
         more = f" and {len(self.candidates) - 8} more" if len(self.candidates) > 8 else ""
         first = self.candidates[0] if self.candidates else None
         example = f" (e.g. '{first.country} {first.lau}')" if first is not None else ""
-        super().__init__(
-            f"{reprlib.repr(text)} matches several places about equally well: {listed}{more}. "
-            f"Add the country, or give the LAU code{example}."
+        countries = {getattr(c, "country", None) for c in self.candidates}
+        # Places of one country: the country was given, or does not tell them apart; the LAU code does.
+        hint = (
+            f"They are all in {first.country}: give the LAU code{example}."
+            if first is not None and len(countries) == 1
+            else f"Add the country, or give the LAU code{example}."
         )
+        super().__init__(f"{reprlib.repr(text)} matches several places about equally well: {listed}{more}. {hint}")
 
 
 class PlacesError(FundmatchError, ValueError):

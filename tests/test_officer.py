@@ -55,6 +55,21 @@ def test_country_names_come_from_cldr_in_every_eu_language() -> None:
     assert country_from_name("Stadt") is None and country_from_name("XX") is None
 
 
+def test_a_country_given_is_the_country_searched(register_env: Path) -> None:
+    # "Antwerpen, FR": no Antwerpen in France. Before, the search fell back to every country and took Belgium's.
+    assert resolve_place("Antwerpen, FR") == []
+    with pytest.raises(fundmatch.ProfileError, match="no place matches 'Antwerpen, FR'"):
+        fundmatch.match(place="Antwerpen, FR", idea="x")
+    assert [p.country for p in resolve_place("Antwerpen, BE")] == ["BE"]
+
+
+def test_places_of_one_country_are_told_apart_by_their_lau_code_not_the_country(register_env: Path) -> None:
+    with pytest.raises(fundmatch.AmbiguousPlaceError) as info:
+        fundmatch.match(place="Neustadt, DE", idea="x")
+    assert {c.country for c in info.value.candidates} == {"DE"}
+    assert "They are all in DE: give the LAU code" in str(info.value) and "Add the country" not in str(info.value)
+
+
 def test_a_lau_code_picks_the_place(register_env: Path) -> None:
     for text in ("DE 05962004", "05962004", "DE_05962004", "NL GM1959", "GM1959"):
         found = resolve_place(text)

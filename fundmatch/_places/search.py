@@ -67,11 +67,10 @@ def resolve_place(text: str, *, register: PlacesRegister | None = None, limit: i
         # "Ejido, El" is a Spanish name, not Greece: a lower-case article is no country code.
         if code and tail.lower() in _ARTICLES and not tail.isupper():
             code = None
-        # Only a code the register knows counts as a country: "Altena, Stadt" is a name, not a country.
-        if code and to_eurostat(code) in register.countries:
-            found = register.find(m.group("name"), code, limit=limit)
-            if found:
-                return found
+        # A country given is the country searched: "Antwerpen, FR" is no place in France, not the Belgian
+        # Antwerpen. "Altena, Stadt" names no country, and is searched as a whole name.
+        if code:
+            return register.find(m.group("name"), code, limit=limit) if to_eurostat(code) in register.countries else []
     return register.find(text, None, limit=limit)
 
 
