@@ -332,6 +332,54 @@ def test_which_named_countries_become_partners(text: str, countries: list[str]) 
     assert [p.country for p in report.idea.partners] == countries
 
 
+def test_no_inflected_form_is_an_english_adjective_of_nationality() -> None:
+    # English capitalises them, and they name languages too: "Italian lessons" names no partner in Italy.
+    import csv
+
+    from fundmatch._country_names import name_key
+
+    adjectives = [
+        "Austrian",
+        "Belgian",
+        "Bulgarian",
+        "Croatian",
+        "Cypriot",
+        "Czech",
+        "Danish",
+        "Dutch",
+        "Estonian",
+        "Finnish",
+        "French",
+        "German",
+        "Greek",
+        "Hungarian",
+        "Irish",
+        "Italian",
+        "Latvian",
+        "Lithuanian",
+        "Luxembourgish",
+        "Maltese",
+        "Polish",
+        "Portuguese",
+        "Romanian",
+        "Slovak",
+        "Slovakian",
+        "Slovenian",
+        "Slovene",
+        "Spanish",
+        "Swedish",
+        "Swiss",
+        "Norwegian",
+        "Icelandic",
+    ]
+    table = Path(fundmatch.__file__).parent / "country_forms.csv"
+    with table.open(encoding="utf-8", newline="") as handle:
+        forms = {name_key(row["form"]) for row in csv.DictReader(handle)}
+    assert forms and not forms & {name_key(a) for a in adjectives}
+    report = fundmatch.match({"name": "T", "country": "NO"}, "Italian and Czech lessons for Romanian newcomers")
+    assert report.idea.partners == []
+
+
 def test_batches_infer_partners_per_applicant_country() -> None:
     pack = fundmatch.load_rules()
     reports = pack.match_many([IT, {**IT, "country": "AT"}], ARNOLDSTEIN)
