@@ -78,8 +78,9 @@ def _datatype(annotation: Any) -> str | None:
 #: knows their "category of region", but everybody can look up the NUTS code or give the town's name.
 _QUESTIONS = {
     "region_category": (
-        "What is the municipality's NUTS code (e.g. ITH42)? Or give its name (place=, --place) to look it up:"
-        " the category of region follows from it."
+        "Which category of region is the municipality in (less developed, transition, more developed)? Your"
+        " managing authority knows; giving the NUTS code (e.g. ITH42) or the place's name settles it where the"
+        " shipped table has the region."
     ),
 }
 
