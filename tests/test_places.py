@@ -537,3 +537,31 @@ def test_full_register_lookup_is_fast(full: PlacesRegister) -> None:
         timings.append(time.perf_counter() - start)
     # Well under 50 ms per name on an ordinary machine; a loose bound here so a busy CI runner does not flake.
     assert statistics.median(timings) < 0.05, timings
+
+
+_HEADER = "country,lau_code,name,name_latin,population,population_year,degurba,nuts3_code,nuts_version,source,coastal,gisco_id\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("DE,1,Al\x00tena,Altena,16922,2023,3,DEA58,2021,s,no,x", "row 2: "),  # a NUL ends the CSV record
+        ("DE,1,A,A,707", "row 2: 5 cells where the header has 12"),
+        ('DE,1,A,A,"1,234",2023,3,DEA58,2021,s,no,x', "population '1,234' is not a whole number"),
+        ("DE,1,A,A,-5,2023,3,DEA58,2021,s,no,x", "population '-5' is not a whole number"),
+        ("DE,1,A,A,inf,2023,3,DEA58,2021,s,no,x", "population 'inf' is not a whole number"),
+    ],
+)
+def test_a_bad_row_of_a_lau_file_is_refused_with_its_row(tmp_path: Path, row: str, problem: str) -> None:
+    # Before, such rows were stored cut or with an unknown population ("Eurostat gives no population").
+    table = tmp_path / "LAU-2023-NUTS-2021.csv"
+    table.write_text(_HEADER + row + "\n", encoding="utf-8")
+    with pytest.raises(PlacesError, match=problem.replace("(", r"\(").replace(")", r"\)")):
+        import_register(table, data_dir=tmp_path / "dd")
+
+
+def test_a_lau_file_that_leaves_a_population_out_is_read(tmp_path: Path) -> None:
+    table = tmp_path / "LAU-2023-NUTS-2021.csv"
+    table.write_text(_HEADER + "DE,1,Altena,Altena,,2023,3,DEA58,2021,s,no,x\n", encoding="utf-8")
+    register = import_register(table, data_dir=tmp_path / "dd")
+    assert [p.population for p in register.find("Altena", "DE")] == [None]

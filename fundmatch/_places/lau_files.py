@@ -89,6 +89,10 @@ def _cell(value: Any) -> str:
 _LARGEST = 2**53
 
 
+#: What LAU files write for "no figure" (a population left out): read as unknown, never refused.
+_NO_DATA = frozenset({"", "n/a", "na", "n.a.", ":", "-", "..", "nan"})
+
+
 def _int_or_none(text: str) -> int | None:
     text = text.replace(" ", "")
     if not text or len(text) > 40:
@@ -97,7 +101,7 @@ def _int_or_none(text: str) -> int | None:
         number = int(float(text))
     except (ValueError, OverflowError):  # "n/a", nan; inf and 1e400
         return None
-    return number if -_LARGEST < number < _LARGEST else None
+    return number if 0 <= number < _LARGEST else None
 
 
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
@@ -127,6 +131,9 @@ def _rows_from_table(
             found = _column_map(cells)
             # Eurostat sheets may open with a title row: the header is the first row naming the LAU code.
             if "lau" in found and "name" in found:
+                header = list(cells)
+                while header and not header[-1]:
+                    header.pop()  # a sheet's trailing empty cells are no columns
                 missing = [f for f in _REQUIRED if f not in found]
                 if missing:
                     raise PlacesError(f"{where}: no column for {', '.join(missing)} in the header row {number}")
@@ -144,6 +151,15 @@ def _rows_from_table(
         lau, name = get("lau"), get("name")
         if not lau and not name:
             continue  # blank line or a footnote
+        if any("\x00" in c for c in cells):
+            raise PlacesError(f"{where}, row {number}: a NUL byte in its cells (a damaged file?)")
+        if len(cells) < len(header):
+            # A cut row (a NUL byte ends a CSV record, a line broken inside a cell): its cells would land in
+            # the wrong fields, or be empty, without a word.
+            raise PlacesError(f"{where}, row {number}: {len(cells)} cells where the header has {len(header)}")
+        population = get("population")
+        if _int_or_none(population) is None and population.strip().lower() not in _NO_DATA:
+            raise PlacesError(f"{where}, row {number}: population {population[:40]!r} is not a whole number")
         country = (get("country") or sheet_country or "").upper()
         nuts3 = get("nuts3").upper()
         if not _COUNTRY.match(country) or not lau or not name:
@@ -158,7 +174,7 @@ def _rows_from_table(
             lau=lau,
             name=name,
             name_latin="" if latin == name else latin,
-            population=_int_or_none(get("population")),
+            population=_int_or_none(population),
             population_year=_int_or_none(get("population_year")),
             # DEGURBA 9 means "not classified": unknown, not a fourth class.
             degurba=degurba if degurba in (1, 2, 3) else None,
