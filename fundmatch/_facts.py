@@ -78,9 +78,8 @@ def _datatype(annotation: Any) -> str | None:
 #: knows their "category of region", but everybody can look up the NUTS code or give the town's name.
 _QUESTIONS = {
     "region_category": (
-        "Which category of region is the municipality in (less developed, transition, more developed)? Your"
-        " managing authority knows; giving the NUTS code (e.g. ITH42) or the place's name settles it where the"
-        " shipped table has the region."
+        "What is the municipality's NUTS code (e.g. ITH42), or its name? The category of region follows from it;"
+        " where it does not (a region the shipped table lacks), your managing authority knows it."
     ),
 }
 

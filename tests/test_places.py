@@ -565,3 +565,22 @@ def test_a_lau_file_that_leaves_a_population_out_is_read(tmp_path: Path) -> None
     table.write_text(_HEADER + "DE,1,Altena,Altena,,2023,3,DEA58,2021,s,no,x\n", encoding="utf-8")
     register = import_register(table, data_dir=tmp_path / "dd")
     assert [p.population for p in register.find("Altena", "DE")] == [None]
+
+
+def test_a_name_written_in_the_nominative_finds_the_register_s_genitive(tmp_path: Path) -> None:
+    # Eurostat names many places in the genitive ("Alūksnes novads", "Δημοτική Κοινότητα Κομοτηνής"); the officer
+    # writes the town's own name.
+    table = tmp_path / "LAU-2019-NUTS-2016.csv"
+    table.write_text(
+        _HEADER
+        + "LV,0360200,Alūksnes novads,Alūksnes novads,14153,2019,3,LV008,2016,s,no,x\n"
+        + "EL,01010101,Δημοτική Κοινότητα Κομοτηνής,Dimotiki Koinotita Komotinis,54272,2011,2,EL513,2016,s,no,x\n"
+        + "LV,0360201,Alūksne,Alūksne,7000,2019,2,LV008,2016,s,no,x\n",
+        encoding="utf-8",
+    )
+    register = import_register(table, data_dir=tmp_path / "dd")
+    (komotini, *_) = find_place("Κομοτηνή", register=register)
+    assert komotini.lau == "01010101" and komotini.score >= 80
+    # The name itself still ranks before a longer form of it.
+    assert [p.lau for p in find_place("Alūksne", register=register)][:2] == ["0360201", "0360200"]
+    assert find_place("Alūksne", register=register)[1].score >= 80

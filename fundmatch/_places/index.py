@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,17 @@ from fundmatch._places.names import _search_key
 
 #: The longest name a look-up accepts (the longest LAU name is under 100 characters); longer finds nothing.
 MAX_QUERY = 200
+#: A query word of this many letters also finds name words that continue it by an inflection ending of at most
+#: `_ENDING_LETTERS` letters, scored `_INFLECTED_PENALTY` points below the word itself.
+_STEM_LETTERS = 4
+_ENDING_LETTERS = 2
+_INFLECTED_PENALTY = 3.0
+
+
+def _covers(words: list[str], name_words: list[str], inflected: set[str]) -> bool:
+    """Whether every query word is a word of the name, or one of its inflected forms is."""
+    present = set(name_words)
+    return all(w in present or any(f in present and f.startswith(w) for f in inflected) for w in words)
 
 
 class PlacesRegister:
@@ -30,6 +42,7 @@ class PlacesRegister:
         # Word → rows whose name has that word: finds "Neustadt" in "Neustadt an der Weinstraße" without a
         # slow partial scorer over every name.
         self._words: dict[str, list[int]] = {}
+        self._sorted_words: list[str] | None = None  # made at the first look-up that needs it
         self._by_lau: dict[tuple[str, str], int] = {}
         all_keys, all_index = self._keys[None]
         for i, row in enumerate(rows):
@@ -48,6 +61,23 @@ class PlacesRegister:
 
     def __len__(self) -> int:
         return len(self._rows)
+
+    def _word_rows(self, word: str) -> tuple[set[int], set[str]]:
+        """The rows whose name has ``word``, or (for a word of 4 letters or more) a word that continues it by at
+        most two letters, an inflection ending; and those longer words."""
+        rows = set(self._words.get(word, ()))
+        forms: set[str] = set()
+        if len(word) >= _STEM_LETTERS:
+            ordered = self._sorted_words
+            if ordered is None:
+                ordered = self._sorted_words = sorted(self._words)
+            k = bisect.bisect_right(ordered, word)
+            while k < len(ordered) and ordered[k].startswith(word):
+                if len(ordered[k]) - len(word) <= _ENDING_LETTERS:
+                    forms.add(ordered[k])
+                    rows.update(self._words[ordered[k]])
+                k += 1
+        return rows, forms
 
     @property
     def countries(self) -> list[str]:
@@ -103,15 +133,22 @@ class PlacesRegister:
         # Names that hold every word of the query ("Neustadt" → "Neustadt an der Weinstraße") score 80–95 by
         # how much of the name the query covers, so a short name inside a long query never wins.
         words = list(dict.fromkeys(query.split()))  # "an der an der …": each word's rows once
-        lists = sorted((self._words.get(w, []) for w in words), key=len)
+        # A word also finds its inflected forms in names ("Alūksne" → "Alūksnes novads", "Κομοτηνή" → "Δημοτική
+        # Κοινότητα Κομοτηνής"): Eurostat often names a place in the genitive, an officer writes the nominative.
+        found = [self._word_rows(w) for w in words]
+        lists = sorted((rows for rows, _ in found), key=len)
+        inflected = set().union(*(forms for _, forms in found))
         if lists and lists[0]:
             rows = set(lists[0]).intersection(*lists[1:])
             for row in rows:
                 c, key, key_latin = self._rows[row][0], self._rows[row][9], self._rows[row][10]
                 if code is not None and c != code:
                     continue
-                target = key if set(words) <= set(key.split()) else key_latin
+                exact = set(words) <= set(key.split())
+                target = key if exact or not key_latin or _covers(words, key.split(), inflected) else key_latin
                 score = 80.0 + 15.0 * len(query) / max(len(target), len(query))
+                if not (exact or set(words) <= set(key_latin.split())):
+                    score -= _INFLECTED_PENALTY  # a whole word of the name first, an inflected one after
                 # A bilingual name ("Bolzano/Bozen", "Bressanone/Brixen") is two names: either one in full is
                 # an exact match, not a part of a longer name. German names use the slash for a qualifier
                 # ("Lahr/Schwarzwald", "Sulzbach/ Saar"), so a query for "Saar" is no exact match there.
