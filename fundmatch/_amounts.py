@@ -52,6 +52,7 @@ _TOKEN = re.compile(r"\d{1,3}(?:[\u00a0\u202f\u2009 '’.,]\d{3})+(?:[.,]\d+)?(?
 # A scale written into the currency's token: "MEUR", German "TEUR" (thousand euro), "kEUR".
 _SCALED_EURO = {"meur": Decimal(1_000_000), "mioeur": Decimal(1_000_000), "teur": Decimal(1000), "keur": Decimal(1000)}
 _LIMIT = Decimal("100000000000")
+_DIGIT = re.compile(r"\d")
 
 
 def _number(written: str, scaled: bool) -> Decimal | None:
@@ -73,21 +74,32 @@ def _number(written: str, scaled: bool) -> Decimal | None:
 
 def euro_amount(text: str) -> InferredTerm | None:
     """The largest amount in euro the text names, as the evidence of a ``budget_eur``, or None."""
+    if not _DIGIT.search(text):
+        return None  # most descriptions name no number at all: nothing to tokenise
     text = visible(text)
     tokens = [(m.group(0), m.start(), m.end()) for m in _TOKEN.finditer(text)]
-    words = [fold(t).rstrip(".") if not t[0].isdigit() else "" for t, _, _ in tokens]
+    # Only the words next to a number are read (folded once, when first needed): a long text has few numbers.
+    folded: dict[int, str] = {}
+
+    def word(k: int) -> str:
+        if k < 0 or k >= len(tokens) or tokens[k][0][0].isdigit():
+            return ""
+        if k not in folded:
+            folded[k] = fold(tokens[k][0]).rstrip(".")
+        return folded[k]
+
     best: tuple[Decimal, int, int] | None = None
     for k, (token, _, _) in enumerate(tokens):
         if not token[0].isdigit():
             continue
-        after = words[k + 1 : k + 3]
         scale, j = Decimal(1), 0
-        if after and (after[0] in _THOUSAND or after[0] in _MILLION):
-            scale = Decimal(1000) if after[0] in _THOUSAND else Decimal(1_000_000)
+        following = word(k + 1)
+        if following in _THOUSAND or following in _MILLION:
+            scale = Decimal(1000) if following in _THOUSAND else Decimal(1_000_000)
             j = 1
         # The currency right after the number (and its scale), or right before it.
-        after_currency = words[k + 1 + j] if k + 1 + j < len(words) else ""
-        before_currency = words[k - 1] if k else ""
+        after_currency = word(k + 1 + j)
+        before_currency = word(k - 1)
         if j == 0 and after_currency in _SCALED_EURO:
             scale, last = _SCALED_EURO[after_currency], k + 1
         elif after_currency in _EURO:
