@@ -19,7 +19,9 @@ from decimal import Decimal, InvalidOperation
 from fundmatch._evidence import InferredTerm
 from fundmatch._fold import fold, visible
 
-# Words for "thousand" and "million" (folded, without a final dot) in the EU's languages.
+# Words for "thousand" and "million" (folded, without a final dot) in the EU's languages. "mil" is thousand in
+# Spanish and Portuguese ("300 mil euros"); "mil." with its dot is the Czech, Slovak, Polish and Romanian
+# abbreviation of million ("2 mil. eur"), read apart (`_DOTTED_MILLION`).
 _THOUSAND = frozenset(
     {
         "k", "thousand", "tausend", "tsd", "mille", "mil", "tys", "tis", "tisoc", "tisuca", "tisuc", "tukst",
@@ -32,7 +34,7 @@ _MILLION = frozenset(
         "m", "mio", "mn", "mln", "million", "millions", "millionen", "millon", "millones", "milhao", "milhoes",
         "milione", "milioni", "milion", "miliony", "milionu", "milionow", "milijun", "milijuna", "milijona",
         "milijon", "miljoen", "miljoner", "miljon", "miljoni", "miljona", "miljonu", "miljoona", "miljoonaa",
-        "millio", "εκατ", "εκατομμυρια", "εκατομμυριο", "млн", "милиона", "милион", "mil.", "milioane", "milion.",
+        "millio", "εκατ", "εκατομμυρια", "εκατομμυριο", "млн", "милиона", "милион", "milioane",
     }
 )  # fmt: skip
 # Euro, folded: the sign, the code and the word in every EU language.
@@ -52,6 +54,7 @@ _TOKEN = re.compile(r"\d{1,3}(?:[\u00a0\u202f\u2009 '’.,]\d{3})+(?:[.,]\d+)?(?
 # A scale written into the currency's token: "MEUR", German "TEUR" (thousand euro), "kEUR".
 _SCALED_EURO = {"meur": Decimal(1_000_000), "mioeur": Decimal(1_000_000), "teur": Decimal(1000), "keur": Decimal(1000)}
 _LIMIT = Decimal("100000000000")
+_DOTTED_MILLION = frozenset({"mil.", "mln."})
 _DIGIT = re.compile(r"\d")
 
 
@@ -81,25 +84,35 @@ def euro_amount(text: str) -> InferredTerm | None:
     # Only the words next to a number are read (folded once, when first needed): a long text has few numbers.
     folded: dict[int, str] = {}
 
-    def word(k: int) -> str:
+    def word(k: int, *, dotted: bool = False) -> str:
         if k < 0 or k >= len(tokens) or tokens[k][0][0].isdigit():
             return ""
         if k not in folded:
-            folded[k] = fold(tokens[k][0]).rstrip(".")
-        return folded[k]
+            folded[k] = fold(tokens[k][0])
+        return folded[k] if dotted else folded[k].rstrip(".")
+
+    def next_to(k: int, other: int) -> bool:
+        # A currency or a scale belongs to the number only with nothing but spaces between them: "(in EUR)
+        # 2024" names no amount of 2,024 euro.
+        a, b = sorted((k, other))
+        return a >= 0 and b < len(tokens) and not text[tokens[a][2] : tokens[b][1]].strip()
 
     best: tuple[Decimal, int, int] | None = None
     for k, (token, _, _) in enumerate(tokens):
         if not token[0].isdigit():
             continue
         scale, j = Decimal(1), 0
-        following = word(k + 1)
-        if following in _THOUSAND or following in _MILLION:
+        following = word(k + 1) if next_to(k, k + 1) else ""
+        if word(k + 1, dotted=True) in _DOTTED_MILLION and following:
+            scale, j = Decimal(1_000_000), 1
+        elif following in _THOUSAND or following in _MILLION:
             scale = Decimal(1000) if following in _THOUSAND else Decimal(1_000_000)
             j = 1
         # The currency right after the number (and its scale), or right before it.
-        after_currency = word(k + 1 + j)
-        before_currency = word(k - 1)
+        after_currency = word(k + 1 + j) if next_to(k + j, k + 1 + j) else ""
+        before_currency = word(k - 1) if next_to(k - 1, k) else ""
+        if before_currency in _OTHER:
+            continue  # "CHF 50 000", "PLN 200 000": not euro, whatever follows
         if j == 0 and after_currency in _SCALED_EURO:
             scale, last = _SCALED_EURO[after_currency], k + 1
         elif after_currency in _EURO:
@@ -108,7 +121,8 @@ def euro_amount(text: str) -> InferredTerm | None:
             last = k + j
         else:
             continue
-        value = _number(token, scale != 1)
+        # "1,500 Mio" is one and a half million; "1.200 TEUR" twelve hundred thousand.
+        value = _number(token, scale == 1_000_000)
         if value is None:
             continue
         amount = value * scale

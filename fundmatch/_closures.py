@@ -313,7 +313,21 @@ def members_named(ir: Any) -> dict[str, frozenset[str]]:
             walk(part)
 
     walk(ir)
-    return {name: frozenset(values) for name, values in found.items()}
+    # A fact a comprehension runs over is tested member by member ("every target group is a newcomers' one"):
+    # the members that pass are not the literals named, so its value is shown whole.
+    iterated = {n for n in _comprehended(ir)}
+    return {name: frozenset(values) for name, values in found.items() if name not in iterated}
+
+
+def _comprehended(node: Any) -> set[str]:
+    """The facts a form's comprehensions iterate over."""
+    names: set[str] = set()
+    if isinstance(node, list) and node:
+        if node[0] == "comprehension" and len(node) == 5:
+            names |= _fact_names(node[2], set())
+        for part in node:
+            names |= _comprehended(part)
+    return names
 
 
 def _parts_of(closure: Any) -> dict[Any, Any]:

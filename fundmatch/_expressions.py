@@ -206,10 +206,10 @@ def _cache_key() -> str:
     spec = importlib.util.find_spec("rule_engine")
     engine = _cache.file_bytes(spec.origin) if spec is not None and spec.origin else b""  # holds __version__
     facts = repr(sorted((name, fact.type) for name, fact in FACTS.items())).encode()
-    # _ids and _facts: the values a literal is checked against (`_check_literals`) before a record is kept.
-    sources = [
-        _cache.file_bytes(here / f"{name}.py") for name in ("_parse", "_closures", "_expressions", "_ids", "_facts")
-    ]
+    # _ids, _facts, _countries, _inputs: the values a literal is checked against (`_check_literals`) before a
+    # record is kept.
+    names = ("_parse", "_closures", "_expressions", "_ids", "_facts", "_countries", "_inputs")
+    sources = [_cache.file_bytes(here / f"{name}.py") for name in names]
     return _cache.digest([engine, facts, *sources, sys.version.encode()])
 
 

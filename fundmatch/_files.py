@@ -149,23 +149,29 @@ def _umask() -> int:
 _UMASK: list[int] = []
 
 
+def final_mode(target: Path) -> int:
+    """The mode an output replacing ``target`` gets: the one ``target`` has, or a new file's (what the umask
+    leaves of 0o666), not mkstemp's private 0o600, so that a report for colleagues on a shared drive stays
+    readable by them; `FileProblem` where ``target`` is not a regular file."""
+    try:
+        info = target.stat()
+    except OSError:
+        if not _UMASK:
+            _UMASK.append(_umask())
+        return 0o666 & ~_UMASK[0]
+    if not stat.S_ISREG(info.st_mode):
+        # Renaming over /dev/full or a FIFO would replace the device node itself.
+        raise FileProblem("exists and is not a regular file")
+    return stat.S_IMODE(info.st_mode)
+
+
 def temporary_beside(target: Path) -> Path:
     """A new, empty temporary file beside ``target`` whose name says it is fundmatch's and whose process wrote it.
 
-    It gets the mode ``target`` has, or a new file's (what the umask leaves of 0o666), not mkstemp's private
-    0o600: a report written for colleagues on a shared drive must stay readable by them once renamed.
+    Its mode is `final_mode` with the owner's write bit: a read-only target is still replaced (its writer must
+    fill the temporary first; `atomic_path` sets the final mode before the rename).
     """
-    mode = None
-    with contextlib.suppress(OSError):
-        info = target.stat()
-        if not stat.S_ISREG(info.st_mode):
-            # Renaming over /dev/full or a FIFO would replace the device node itself.
-            raise FileProblem("exists and is not a regular file")
-        mode = stat.S_IMODE(info.st_mode)
-    if mode is None:
-        if not _UMASK:
-            _UMASK.append(_umask())
-        mode = 0o666 & ~_UMASK[0]
+    mode = final_mode(target) | stat.S_IWUSR
     clean_stale(target.parent)
     _OWN_FOLDERS.add(target.parent)
     fd, name = tempfile.mkstemp(
@@ -199,9 +205,12 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """
     if target.is_symlink():
         target = Path(os.path.realpath(target))
+    mode = final_mode(target)
     tmp = temporary_beside(target)
     try:
         yield tmp
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

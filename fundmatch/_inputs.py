@@ -225,7 +225,8 @@ class ProjectIdea(_Input):
     @classmethod
     def _title_from_description(cls, data: Any) -> Any:
         # A description is enough to screen an idea: its first sentence stands in for a missing title.
-        if isinstance(data, dict) and not data.get("title") and isinstance(data.get("description"), str):
+        blank = not str(data.get("title") or "").strip() if isinstance(data, dict) else False
+        if isinstance(data, dict) and blank and isinstance(data.get("description"), str):
             title = title_from(data["description"])
             if title:
                 return {**data, "title": title}

@@ -91,15 +91,45 @@ _TRIP = frozenset(
 
 #: How many words before a country a trip word may stand ("Studienreise unseres Gemeinderats nach Österreich").
 _TRIP_WORDS = 3
+#: The starts of words for a partner (folded): a partner after a trip word is still one ("we visit partners in
+#: Austria twice a year").
+_PARTNER_STEMS = ("partn", "parceir", "socio", "partenair", "kumppan", "partner")
+
+
+def _destination(context: tuple[str, ...]) -> bool:
+    """A trip or a visit a few words before the country, and no partner between them."""
+    for word in context[:_TRIP_WORDS]:
+        if word.startswith(_PARTNER_STEMS):
+            return False
+        if word in _TRIP:
+            return True
+    return False
+
+
+#: The words after which "no" is English or Spanish "no", not Portuguese "in the" ("parceiros no distrito").
+_NO_BEFORE = frozenset(
+    {
+        "partner", "partners", "partnership", "partnerships", "cooperation", "foreign", "international", "such",
+        "tenemos", "hay", "tiene", "tienen", "contamos", "existe", "socios", "socio",
+    }
+)  # fmt: skip
 
 
 def _negated(context: tuple[str, ...]) -> bool:
     """A word for "no" earlier in the clause, with no "but" between (``context``: nearest word first)."""
     for k, word in enumerate(context):
-        if word in _BUT:
-            return False
-        # Portuguese "no" right before a country is "in the" ("no Luxemburgo"), not "no".
-        if word in _NOT and not (word == "no" and k == 0):
+        later = context[:k]  # the words between it and the country, nearest to it last
+        if word == "utan":
+            # Swedish: "but" after a negation ("inte bara … utan"), else "without" ("utan partner i Norge").
+            return not any(w in _NOT for w in context[k + 1 :])
+        if word in _BUT and not (k + 1 < len(context) and context[k + 1] in _NOT):
+            return False  # Polish "nie ma" (there is no) is a negation, not "but"
+        if word == "no":
+            # Portuguese "no" is "in the"; English and Spanish "no" come before a partner or a verb.
+            if later and later[-1] in _NO_BEFORE:
+                return True
+            continue
+        if word in _NOT:
             return True
     return False
 
@@ -120,7 +150,7 @@ def named_partners(text: str) -> list[InferredTerm]:
         last = name_key(mention.matched.split()[-1])
         if code not in _PARTNER_COUNTRIES or origin or code in found:
             continue
-        if _negated(mention.context) or any(word in _TRIP for word in mention.context[:_TRIP_WORDS]):
+        if _negated(mention.context) or _destination(mention.context):
             continue
         found[code] = InferredTerm(
             field="partners",

@@ -27,6 +27,12 @@ from fundmatch._amounts import amount_of, euro_amount
         ("a first phase of 20 000 euros, in all 80 000 euros", 80_000),  # the total: the largest
         ("€ 50,000 for the hall", 50_000),
         ("1 234 567 EUR", 1_234_567),
+        ("Koszt 3 mil. euro", 3_000_000),  # "mil." is million in cs, sk, pl, ro; "mil" thousand in es, pt
+        ("Rozpočet 2 mil. eur", 2_000_000),
+        ("Gesamtkosten 1.200 TEUR", 1_200_000),  # a thousands group before a thousand word
+        ("1.200 Tsd. €", 1_200_000),
+        ("2.500 k€", 2_500_000),
+        ("€50.000", 50_000),
     ],
 )
 def test_an_amount_in_euro_is_read_as_written(text: str, amount: int) -> None:
@@ -43,6 +49,9 @@ def test_an_amount_in_euro_is_read_as_written(text: str, amount: int) -> None:
         "rozpočet 2 mil. Kč",
         "50 refugees in 2024, 3 villages",  # no currency
         "Sprachkurse für Geflüchtete",
+        "CHF 50 000 EUR",  # another currency before the number: not euro, whatever follows
+        "PLN 200 000 EUR",
+        "Budget (in EUR) 2024-2026: 100 000",  # the currency belongs to the number only next to it
     ],
 )
 def test_no_amount_in_euro_is_no_budget(text: str) -> None:

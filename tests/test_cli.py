@@ -212,3 +212,10 @@ def test_a_table_whose_lines_end_with_a_bare_cr_is_read(tmp_path: Path, capsys: 
     assert main(["screen", str(table), IDEA, "--no-progress"]) == 0
     rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
     assert {row["municipality"] for row in rows} == {"A", "B"}
+
+
+def test_a_blank_title_is_taken_from_the_description(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    idea = tmp_path / "idea.yaml"
+    idea.write_text('title: "   "\ndescription: "Sprachkurse für Geflüchtete. Mit Mentoring."\n', encoding="utf-8")
+    assert main(["match", PROFILE, str(idea), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["idea"]["title"] == "Sprachkurse für Geflüchtete"

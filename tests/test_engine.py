@@ -340,6 +340,10 @@ def test_a_pass_shows_the_ideas_values_that_pass_not_all_of_them(pack: fundmatch
     assert "infrastructure" not in esf.explanation
     amif = next(h for h in report["AMIF"].hits if h.rule_id == "third_country_nationals_served")
     assert amif.outcome is Outcome.PASS and "refugees" in amif.explanation and "families" not in amif.explanation
+    # A rule that tests every member ("only newcomers and their families") shows them all.
+    only = pack.match(profile(), idea(target_groups=["refugees", "families"], partners=[]))
+    newcomers = next(h for h in only["AMIF"].hits if h.rule_id == "newcomers_only")
+    assert newcomers.outcome is Outcome.PASS and "families" in newcomers.explanation
     # A fail still names everything the idea has: none of it passed.
     other = pack.match(profile(), idea(themes=["infrastructure", "digital"], partners=[]))
     fail = next(h for h in other["ESF+"].hits if h.rule_id == "people_centred_theme")

@@ -296,3 +296,23 @@ def test_an_output_that_is_a_symlink_is_written_through(tmp_path: Path) -> None:
     _files.write_atomic(link, lambda out: out.write("new"))
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
     assert _litter(real.parent) == [] and _litter(tmp_path) == []
+
+
+def test_a_read_only_output_is_still_replaced_and_stays_read_only(tmp_path: Path) -> None:
+    # The temporary is the writer's to fill: it gets the owner's write bit until the rename.
+    from fundmatch import _files
+
+    target = tmp_path / "out.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o444)
+    while_written: list[int] = []
+
+    def write(out: Any) -> None:
+        # Root ignores mode bits, so what is checked is the mode itself: writable by its owner while filled.
+        while_written.append(os.stat(out.name).st_mode & 0o777)
+        out.write("new\n")
+
+    _files.write_atomic(target, write)
+    assert while_written == [0o644]
+    assert target.read_text(encoding="utf-8") == "new\n" and target.stat().st_mode & 0o777 == 0o444
+    assert _litter(tmp_path) == []

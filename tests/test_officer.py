@@ -325,6 +325,13 @@ def test_named_partners_never_override_explicit_ones_nor_name_the_applicant() ->
         # a trip or a visit goes somewhere: a destination, not a partner
         ("Studienreise nach Österreich für unseren Gemeinderat und die Vereine", []),
         ("A study visit to Slovenia for our volunteers, then a language café", []),
+        # but a partner after the visit is one; Portuguese "no" is "in the"; Polish "nie ma" is "there is no";
+        # Swedish "utan" is "without" unless a negation comes before it
+        ("We visit partners in Austria twice a year", ["AT"]),
+        ("Trabalhamos com parceiros no distrito de Graz na Áustria", ["AT"]),
+        ("Gmina nie ma jeszcze partnera w Austrii", []),
+        ("Projektet genomförs utan partner i Norge", []),
+        ("Non abbiamo partner in Austria, ma un comune in Slovenia", ["SI"]),
     ],
 )
 def test_which_named_countries_become_partners(text: str, countries: list[str]) -> None:

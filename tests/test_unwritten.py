@@ -59,6 +59,8 @@ def _eager(rule: Any, outcome: Outcome, missing: list[str], facts: Any) -> str:
 def _named_in(condition: str, fact: str) -> set[str]:
     """The literals a condition's text tests the set fact ``fact`` against (read from the text, not the engine's
     form): ``'x' in fact``, ``fact & {'a', 'b'}``, ``{'a'} <= fact``."""
+    if re.search(rf"\bfor\s+\w+\s+in\s+{fact}\b", condition):
+        return set()  # a comprehension tests it member by member: shown whole
     named = set(re.findall(rf"'([^']+)' in {fact}\b", condition))
     for m in re.finditer(r"\{([^{}]*)\}", condition):
         before, after = condition[: m.start()], condition[m.end() :]
