@@ -141,13 +141,21 @@ def test_yaml_12_numbers_not_yaml_11_surprises() -> None:
 
 
 @pytest.mark.parametrize("population", ["inf", "1e400", "1" + "0" * 23, "nan", "-inf"])
-def test_impossible_populations_in_a_lau_file_are_unknown_not_a_traceback(tmp_path: Path, population: str) -> None:
+def test_impossible_populations_in_a_lau_file_are_a_located_error_not_a_traceback(
+    tmp_path: Path, population: str
+) -> None:
+    # An impossible figure is refused with its row (before, it was stored as unknown, and `places find` then
+    # said that Eurostat gives no population); "nan", like an empty cell, is a figure left out.
     rows = LAU.read_text(encoding="utf-8").splitlines(keepends=True)
     cells = rows[1].split(",")
     cells[4] = population
     (tmp_path / "LAU-2019-NUTS-2016.csv").write_text(rows[0] + ",".join(cells) + "".join(rows[2:]), encoding="utf-8")
-    register = import_register(tmp_path / "LAU-2019-NUTS-2016.csv", data_dir=tmp_path / "dd")
-    assert register.get(cells[0], cells[1]).population is None  # type: ignore[union-attr]
+    if population == "nan":
+        register = import_register(tmp_path / "LAU-2019-NUTS-2016.csv", data_dir=tmp_path / "dd")
+        assert register.get(cells[0], cells[1]).population is None  # type: ignore[union-attr]
+        return
+    with pytest.raises(PlacesError, match=r"row 2: population '.*' is not a whole number"):
+        import_register(tmp_path / "LAU-2019-NUTS-2016.csv", data_dir=tmp_path / "dd")
 
 
 # ------------------------------------------------------------------------------------- files of a rule folder
