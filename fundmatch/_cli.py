@@ -25,6 +25,7 @@ from fundmatch._batch import ERROR_COLUMNS, BadRow, TextLines, output_columns, r
 from fundmatch._errors import FundmatchError, InputFileError
 from fundmatch._files import (
     MAX_DATA_FILE,
+    REPLACED,
     FileProblem,
     atomic_text,
     check_output,
@@ -463,6 +464,7 @@ def _utf8_arguments(args: argparse.Namespace) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     args = _parser().parse_args(argv)
+    before = len(REPLACED)  # a program may call main more than once: only this call's outputs count
     try:
         _utf8_arguments(args)
         return int(args.run(args))
@@ -478,7 +480,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Outputs are renamed into place only once complete, so nothing half-written is left behind; a
         # temporary the interrupt caught before its own clean-up could start is removed here.
         remove_own_temporaries()
-        print("fundmatch: interrupted; no output file was changed", file=sys.stderr)
+        if REPLACED[before:]:
+            written = ", ".join(dict.fromkeys(str(path) for path in REPLACED[before:]))
+            print(f"fundmatch: interrupted; already written in full: {written}", file=sys.stderr)
+        else:
+            print("fundmatch: interrupted; no output file was changed", file=sys.stderr)
         return 130
     except MemoryError:
         print(

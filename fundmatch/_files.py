@@ -133,6 +133,11 @@ def clean_stale(folder: Path) -> list[Path]:
 _OWN_FOLDERS: set[Path] = set()
 
 
+#: The outputs this process has renamed into place, in order: an interrupt after one of them must not say that
+#: no output file was changed.
+REPLACED: list[Path] = []
+
+
 def remove_own_temporaries() -> list[Path]:
     """Remove every temporary this process made that is still there; called when a command is interrupted."""
     me = os.getpid()
@@ -212,6 +217,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             os.chmod(tmp, mode)
         os.replace(tmp, target)
+        REPLACED.append(target)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -316,3 +316,33 @@ def test_a_read_only_output_is_still_replaced_and_stays_read_only(tmp_path: Path
     assert while_written == [0o644]
     assert target.read_text(encoding="utf-8") == "new\n" and target.stat().st_mode & 0o777 == 0o444
     assert _litter(tmp_path) == []
+
+
+def test_an_interrupt_after_an_output_was_renamed_into_place_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Ctrl-C while the new register is being loaded, once it has replaced the old one: it was changed.
+    from fundmatch._cli import main
+    from fundmatch._places import cache
+
+    dd = tmp_path / "dd"
+    assert main(["places", "import", str(LAU), "--data-dir", str(dd)]) == 0
+
+    def interrupted(**_: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cache, "load_register", interrupted)
+    capsys.readouterr()
+    assert main(["places", "import", str(LAU), "--data-dir", str(dd)]) == 130
+    err = capsys.readouterr().err.strip()
+    assert err == f"fundmatch: interrupted; already written in full: {dd / 'places.sqlite'}"
+    monkeypatch.undo()
+    # The next call of main in the same process starts afresh: interrupted before writing, nothing changed.
+    import tempfile
+
+    def no_temporary(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tempfile, "mkstemp", no_temporary)
+    assert main(["places", "import", str(LAU), "--data-dir", str(dd)]) == 130
+    assert capsys.readouterr().err.strip() == "fundmatch: interrupted; no output file was changed"
