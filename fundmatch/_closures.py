@@ -37,7 +37,7 @@ from __future__ import annotations
 import collections
 import datetime as _dt
 import operator
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -284,38 +284,45 @@ def when_missing(
     return decide
 
 
+#: The operators that compare their two operands (a fact with a literal, in rules).
+_COMPARISONS = ("in", "bwand", "bwor", "bwxor", "eq", "ne", "le", "lt", "ge", "gt")
+
+
+def fact_comparisons(ir: Any) -> Iterator[tuple[str, list[Any], Any]]:
+    """Every comparison in a form whose one side is a fact, at any depth: (operator, the fact's node
+    ``["fact", name, kind]``, the other side), each side in turn where both are facts."""
+    if not isinstance(ir, list) or not ir:
+        return
+    if not isinstance(ir[0], str):  # the members of a collection
+        for part in ir:
+            yield from fact_comparisons(part)
+        return
+    if len(ir) == 3 and ir[0] in _COMPARISONS:
+        for fact, other in ((ir[1], ir[2]), (ir[2], ir[1])):
+            if isinstance(fact, list) and fact[:1] == ["fact"] and len(fact) == 3:
+                yield ir[0], fact, other
+    for part in ir[1:]:
+        yield from fact_comparisons(part)
+
+
 def members_named(ir: Any) -> dict[str, frozenset[str]]:
     """For each set fact a form tests against text literals (``'x' in themes``, ``themes & {'a', 'b'}``), those
     literals: the members that can make the condition hold, which a pass text shows of the fact's value."""
     found: dict[str, set[str]] = {}
-
-    def literals(node: Any) -> list[str]:
-        if isinstance(node, list) and node[:1] == ["str"]:
-            return [node[1]]
-        if isinstance(node, list) and node[:1] in (["set"], ["array"]):
-            return [m[1] for m in node[1] if isinstance(m, list) and m[:1] == ["str"]]
-        return []
-
-    def walk(node: Any) -> None:
-        if not isinstance(node, list) or not node:
-            return
-        if not isinstance(node[0], str):  # the members of a collection
-            for part in node:
-                walk(part)
-            return
-        if len(node) == 3 and node[0] in ("in", "bwand", "bwor", "bwxor", "eq", "ne", "le", "lt", "ge", "gt"):
-            for fact, other in ((node[1], node[2]), (node[2], node[1])):
-                if isinstance(fact, list) and fact[:1] == ["fact"] and fact[2:] == ["SET"]:
-                    named = literals(other)
-                    if named:
-                        found.setdefault(fact[1], set()).update(named)
-        for part in node[1:]:
-            walk(part)
-
-    walk(ir)
+    for _, fact, other in fact_comparisons(ir):
+        if fact[2] != "SET" or not isinstance(other, list):
+            continue
+        if other[:1] == ["str"]:
+            named = [other[1]]
+        elif other[:1] in (["set"], ["array"]):
+            named = [m[1] for m in other[1] if isinstance(m, list) and m[:1] == ["str"]]
+        else:
+            continue
+        if named:
+            found.setdefault(fact[1], set()).update(named)
     # A fact a comprehension runs over is tested member by member ("every target group is a newcomers' one"):
     # the members that pass are not the literals named, so its value is shown whole.
-    iterated = {n for n in _comprehended(ir)}
+    iterated = _comprehended(ir)
     return {name: frozenset(values) for name, values in found.items() if name not in iterated}
 
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from fundmatch import _cache
-from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, decided_or_missing
+from fundmatch._closures import BadIR, EvaluationFailed, as_number, compile_ir, decided_or_missing, fact_comparisons
 from fundmatch._errors import ExpressionProblem, RulePackError, did_you_mean
 from fundmatch._facts import FACTS, Facts, literal_values
 
@@ -240,7 +240,6 @@ def compile_condition(text: str) -> Condition:
 
 
 _EQUALITY = ("eq", "ne")
-_SET_OPERATORS = ("bwand", "bwor", "bwxor", "eq", "ne", "le", "lt", "ge", "gt")
 
 
 def _literal(node: Any) -> list[Any] | None:
@@ -262,46 +261,32 @@ def _check_literals(ir: Any) -> None:
     misspelt id (``'refugee' in target_groups``), a case a code never has (``country == 'dk'``), a number out
     of range (``degurba == 4``), a text compared with a number (``population == 'DK'``). rule-engine accepts
     them (== between types is false), and such a rule silently never fires."""
-    if not isinstance(ir, list) or not ir:
-        return
-    if not isinstance(ir[0], str):
-        for part in ir:
-            _check_literals(part)
-        return
-    op = ir[0]
-    if len(ir) == 3 and op in (*_SET_OPERATORS, "in"):
-        for fact, other in ((ir[1], ir[2]), (ir[2], ir[1])):
-            if not (isinstance(fact, list) and fact[:1] == ["fact"] and len(fact) == 3):
-                continue
-            values = _literal(other)
-            if values is None:
-                continue
-            name, kind = fact[1], fact[2]
-            if op in _EQUALITY and kind in ("FLOAT", "STRING") and other[0] in ("str", "float"):
-                wanted = "FLOAT" if other[0] == "float" else "STRING"
-                if wanted != kind:
-                    what = "a number" if kind == "FLOAT" else "a text"
-                    raise ExpressionProblem(
-                        f"'{name}' is {what}: comparing it with {_shown(values[0])} is never true", field=name
-                    )
-            allowed = literal_values(name)
-            if allowed is None or (kind == "FLOAT" and op not in _EQUALITY and op != "in"):
-                continue
-            for value in values:
-                if isinstance(value, Decimal) and value == value.to_integral_value():
-                    value = int(value)
-                if value not in allowed:
-                    shown = sorted(str(v) for v in allowed)
-                    raise ExpressionProblem(
-                        f"{_shown(value)} is not a value '{name}' can have, so the comparison never holds"
-                        f" (it has: {', '.join(shown[:12])}{', …' if len(shown) > 12 else ''})",
-                        field=name,
-                        suggestion=str(value).upper()
-                        if str(value).upper() in allowed
-                        else did_you_mean(str(value), shown),
-                    )
-    for part in ir[1:]:
-        _check_literals(part)
+    for op, fact, other in fact_comparisons(ir):
+        values = _literal(other)
+        if values is None:
+            continue
+        name, kind = fact[1], fact[2]
+        if op in _EQUALITY and kind in ("FLOAT", "STRING") and other[0] in ("str", "float"):
+            wanted = "FLOAT" if other[0] == "float" else "STRING"
+            if wanted != kind:
+                what = "a number" if kind == "FLOAT" else "a text"
+                raise ExpressionProblem(
+                    f"'{name}' is {what}: comparing it with {_shown(values[0])} is never true", field=name
+                )
+        allowed = literal_values(name)
+        if allowed is None or (kind == "FLOAT" and op not in _EQUALITY and op != "in"):
+            continue
+        for value in values:
+            if isinstance(value, Decimal) and value == value.to_integral_value():
+                value = int(value)
+            if value not in allowed:
+                shown = sorted(str(v) for v in allowed)
+                raise ExpressionProblem(
+                    f"{_shown(value)} is not a value '{name}' can have, so the comparison never holds"
+                    f" (it has: {', '.join(shown[:12])}{', …' if len(shown) > 12 else ''})",
+                    field=name,
+                    suggestion=str(value).upper() if str(value).upper() in allowed else did_you_mean(str(value), shown),
+                )
 
 
 def _shown(value: Any) -> str:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import os
@@ -144,14 +145,12 @@ def remove_own_temporaries() -> list[Path]:
     return [p for folder in sorted(_OWN_FOLDERS) for p in _remove_temporaries(folder, lambda pid: pid == me)]
 
 
+@functools.cache
 def _umask() -> int:
     # Reading the umask means setting it: done once, at the first output file.
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-_UMASK: list[int] = []
 
 
 def final_mode(target: Path) -> int:
@@ -161,22 +160,20 @@ def final_mode(target: Path) -> int:
     try:
         info = target.stat()
     except OSError:
-        if not _UMASK:
-            _UMASK.append(_umask())
-        return 0o666 & ~_UMASK[0]
+        return 0o666 & ~_umask()
     if not stat.S_ISREG(info.st_mode):
         # Renaming over /dev/full or a FIFO would replace the device node itself.
         raise FileProblem("exists and is not a regular file")
     return stat.S_IMODE(info.st_mode)
 
 
-def temporary_beside(target: Path) -> Path:
+def temporary_beside(target: Path, mode: int | None = None) -> Path:
     """A new, empty temporary file beside ``target`` whose name says it is fundmatch's and whose process wrote it.
 
-    Its mode is `final_mode` with the owner's write bit: a read-only target is still replaced (its writer must
-    fill the temporary first; `atomic_path` sets the final mode before the rename).
+    Its mode is ``mode`` (by default `final_mode`) with the owner's write bit: a read-only target is still
+    replaced (its writer must fill the temporary first; `atomic_path` sets the final mode before the rename).
     """
-    mode = final_mode(target) | stat.S_IWUSR
+    mode = (final_mode(target) if mode is None else mode) | stat.S_IWUSR
     clean_stale(target.parent)
     _OWN_FOLDERS.add(target.parent)
     fd, name = tempfile.mkstemp(
@@ -211,7 +208,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
     if target.is_symlink():
         target = Path(os.path.realpath(target))
     mode = final_mode(target)
-    tmp = temporary_beside(target)
+    tmp = temporary_beside(target, mode)
     try:
         yield tmp
         with contextlib.suppress(OSError):

@@ -58,7 +58,7 @@ _NOT = frozenset(
         "bez", "nie", "zadnego", "zadnych", "zadnej", "zadny", "zadne", "zadneho",  # pl, cs
         "ziadny", "ziadne", "ziadneho", "brez", "nema", "ne",  # sk, sl, hr, cs/sl/hr/lv/lt
         "fara", "nu", "niciun", "nicio",  # ro
-        "utan", "ingen", "inga", "inte", "uden", "ikke",  # sv, da
+        "ingen", "inga", "inte", "uden", "ikke",  # sv, da (Swedish "utan": `_negated`)
         "ilman", "ilma", "ei",  # fi, et
         "nav", "nera",  # lv, lt
         "χωρις", "δεν", "μη", "без", "не", "няма",  # el, bg
@@ -70,7 +70,7 @@ _NOT = frozenset(
 _BUT = frozenset(
     {
         "but", "aber", "sondern", "mais", "ma", "pero", "mas", "maar", "ale", "ali", "dar", "men", "mutta",
-        "kuid", "bet", "αλλα", "но", "izda", "ach", "utan",
+        "kuid", "bet", "αλλα", "но", "izda", "ach",
     }
 )  # fmt: skip
 
@@ -93,7 +93,7 @@ _TRIP = frozenset(
 _TRIP_WORDS = 3
 #: The starts of words for a partner (folded): a partner after a trip word is still one ("we visit partners in
 #: Austria twice a year").
-_PARTNER_STEMS = ("partn", "parceir", "socio", "partenair", "kumppan", "partner")
+_PARTNER_STEMS = ("partn", "parceir", "socio", "partenair", "kumppan")
 
 
 def _destination(context: tuple[str, ...]) -> bool:
@@ -118,7 +118,6 @@ _NO_BEFORE = frozenset(
 def _negated(context: tuple[str, ...]) -> bool:
     """A word for "no" earlier in the clause, with no "but" between (``context``: nearest word first)."""
     for k, word in enumerate(context):
-        later = context[:k]  # the words between it and the country, nearest to it last
         if word == "utan":
             # Swedish: "but" after a negation ("inte bara … utan"), else "without" ("utan partner i Norge").
             return not any(w in _NOT for w in context[k + 1 :])
@@ -126,7 +125,7 @@ def _negated(context: tuple[str, ...]) -> bool:
             return False  # Polish "nie ma" (there is no) is a negation, not "but"
         if word == "no":
             # Portuguese "no" is "in the"; English and Spanish "no" come before a partner or a verb.
-            if later and later[-1] in _NO_BEFORE:
+            if k and context[k - 1] in _NO_BEFORE:  # the word after it
                 return True
             continue
         if word in _NOT:

@@ -273,7 +273,7 @@ def test_an_output_file_gets_the_mode_a_new_file_would_get_or_the_one_it_had(tmp
 
     target = tmp_path / "report.html"
     saved = os.umask(umask)
-    _files._UMASK.clear()
+    _files._umask.cache_clear()
     try:
         _files.write_atomic(target, lambda out: out.write("<p>new</p>"))
         assert target.stat().st_mode & 0o777 == 0o666 & ~umask
@@ -282,7 +282,7 @@ def test_an_output_file_gets_the_mode_a_new_file_would_get_or_the_one_it_had(tmp
         assert target.stat().st_mode & 0o777 == 0o640 and target.read_text(encoding="utf-8") == "<p>again</p>"
     finally:
         os.umask(saved)
-        _files._UMASK.clear()
+        _files._umask.cache_clear()
 
 
 def test_an_output_that_is_a_symlink_is_written_through(tmp_path: Path) -> None:
